@@ -1,0 +1,95 @@
+/**
+ * One place that makes Google Cloud API clients. On a runner they use Application Default
+ * Credentials (what google-github-actions/auth leaves behind); with CLOUD_RUN_EMULATOR_HOST set they
+ * speak insecure gRPC to the local emulator and never touch the metadata server or a Google host.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { ExecutionsClient, JobsClient, RevisionsClient, ServicesClient } from '@google-cloud/run';
+import { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
+import { MetricServiceClient } from '@google-cloud/monitoring';
+
+export const EMULATOR_ENV = 'CLOUD_RUN_EMULATOR_HOST';
+
+/** The options every generated Google client accepts (they share google-gax). */
+export type ClientOptions = NonNullable<ConstructorParameters<typeof ServicesClient>[0]>;
+
+/** Parses `host:port` (IPv4, name, or [IPv6]) of the emulator. */
+export function parseEmulatorHost(value: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535) {
+    throw new Error(`${EMULATOR_ENV}="${value}" is not valid: expected host:port, e.g. 127.0.0.1:8090`);
+  }
+  return { host: m[1].replace(/^\[|\]$/g, ''), port };
+}
+
+/** Options for every Google client, from the environment. */
+export function clientOptions(env: NodeJS.ProcessEnv = process.env): ClientOptions {
+  const emulator = env[EMULATOR_ENV];
+  if (!emulator) return {};
+  const { host, port } = parseEmulatorHost(emulator);
+  // A fixed universe domain stops google-auth-library from probing for credentials (and the
+  // metadata server) before the first call; insecure credentials replace every token.
+  return {
+    apiEndpoint: host,
+    port,
+    sslCreds: grpc.credentials.createInsecure(),
+    universeDomain: 'googleapis.com',
+    projectId: 'emulator',
+  };
+}
+
+export interface GoogleClients {
+  readonly services: ServicesClient;
+  readonly revisions: RevisionsClient;
+  readonly jobs: JobsClient;
+  readonly executions: ExecutionsClient;
+  readonly artifactRegistry: ArtifactRegistryClient;
+  readonly metrics: MetricServiceClient;
+  close(): Promise<void>;
+}
+
+/** Clients are created lazily: an action that only moves traffic never loads the others. */
+export function createClients(env: NodeJS.ProcessEnv = process.env): GoogleClients {
+  const options = clientOptions(env);
+  const made: { close(): Promise<void> }[] = [];
+  const lazy = <T extends { close(): Promise<void> }>(make: () => T): (() => T) => {
+    let client: T | undefined;
+    return () => {
+      if (!client) {
+        client = make();
+        made.push(client);
+      }
+      return client;
+    };
+  };
+  const services = lazy(() => new ServicesClient(options));
+  const revisions = lazy(() => new RevisionsClient(options));
+  const jobs = lazy(() => new JobsClient(options));
+  const executions = lazy(() => new ExecutionsClient(options));
+  const artifactRegistry = lazy(() => new ArtifactRegistryClient(options));
+  const metrics = lazy(() => new MetricServiceClient(options));
+  return {
+    get services() {
+      return services();
+    },
+    get revisions() {
+      return revisions();
+    },
+    get jobs() {
+      return jobs();
+    },
+    get executions() {
+      return executions();
+    },
+    get artifactRegistry() {
+      return artifactRegistry();
+    },
+    get metrics() {
+      return metrics();
+    },
+    async close() {
+      await Promise.all(made.map((c) => c.close()));
+    },
+  };
+}

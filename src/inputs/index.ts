@@ -1,0 +1,3 @@
+export * from './spec';
+export * as kinds from './kinds';
+export * from './read';

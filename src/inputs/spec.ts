@@ -1,0 +1,90 @@
+/**
+ * Input definitions: one typed description of an action's inputs that drives validation, the
+ * generated action.yml, the action README tables and (later) the `runway` command line.
+ */
+
+/** Thrown by a kind's parser: the message says what is wrong with the value. */
+export class InvalidValue extends Error {}
+
+/** How raw text becomes a typed value, and how the allowed values are described to people. */
+export interface Kind<T> {
+  /** Human text of what is allowed, used in errors and docs, e.g. "an integer from 0 to 100". */
+  readonly allowed: string;
+  parse(raw: string): T;
+}
+
+interface SpecOptions {
+  readonly description: string;
+  readonly required: boolean;
+  readonly default?: string;
+  /** Masked in logs as soon as it is read (tokens). */
+  readonly secret: boolean;
+}
+
+/** An input with no value unless the user gives one. */
+export class OptionalInput<T> {
+  readonly present = false as const;
+  constructor(
+    readonly kind: Kind<T>,
+    readonly options: SpecOptions,
+  ) {}
+
+  required(): PresentInput<T> {
+    return new PresentInput(this.kind, { ...this.options, required: true });
+  }
+
+  default(raw: string): PresentInput<T> {
+    return new PresentInput(this.kind, { ...this.options, default: raw });
+  }
+
+  secret(): OptionalInput<T> {
+    return new OptionalInput(this.kind, { ...this.options, secret: true });
+  }
+}
+
+/** An input that always has a value: it is required or it has a default. */
+export class PresentInput<T> {
+  readonly present = true as const;
+  constructor(
+    readonly kind: Kind<T>,
+    readonly options: SpecOptions,
+  ) {}
+}
+
+export type AnyInput = OptionalInput<unknown> | PresentInput<unknown>;
+export type InputSpecs = Record<string, AnyInput>;
+
+/** The typed values of a set of inputs, keyed by their kebab-case names. */
+export type InputValues<I extends InputSpecs> = {
+  [K in keyof I]: I[K] extends PresentInput<infer T> ? T : I[K] extends OptionalInput<infer T> ? T | undefined : never;
+};
+
+export function input<T>(description: string, kind: Kind<T>): OptionalInput<T> {
+  return new OptionalInput(kind, { description, required: false, secret: false });
+}
+
+/** A problem with one input (or a combination of inputs), reported before anything changes. */
+export interface InputProblem {
+  readonly input: string;
+  readonly message: string;
+}
+
+export interface ActionDefinition<I extends InputSpecs, O extends string> {
+  /** Folder name under actions/ and dist/. */
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly inputs: I;
+  readonly outputs: Record<O, string>;
+  /** Checks that involve more than one input or the environment; runs after every input parsed. */
+  readonly check?: (values: InputValues<I>, env: NodeJS.ProcessEnv) => InputProblem[];
+  /** Bundle entry that runs as the action's `post` step, if any. */
+  readonly post?: boolean;
+}
+
+export function defineAction<I extends InputSpecs, O extends string>(definition: ActionDefinition<I, O>): ActionDefinition<I, O> {
+  return definition;
+}
+
+/** What docs and listings need of any action, whatever its input types. */
+export type ActionMetadata = Omit<ActionDefinition<InputSpecs, string>, 'check'>;

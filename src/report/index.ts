@@ -1,0 +1,2 @@
+export * from './reporter';
+export * as md from './markdown';

@@ -1,0 +1,94 @@
+/**
+ * The GitHub Actions edge: the only place that imports @actions/*. It reads inputs the way the
+ * runner passes them, runs an action's core function, and writes outputs, summary and annotations.
+ */
+import * as core from '@actions/core';
+import { InputError, readInputs, runnerInputs, type ActionDefinition, type InputSpecs, type InputValues } from '../inputs';
+import type { Location, Reporter, StepState } from '../report';
+
+function properties(at?: Location): core.AnnotationProperties {
+  if (!at) return {};
+  return { file: at.file, startLine: at.line, endLine: at.endLine ?? at.line, title: at.title };
+}
+
+export class GitHubReporter implements Reporter {
+  private summaryText = '';
+
+  info(message: string): void {
+    core.info(message);
+  }
+  progress(message: string): void {
+    core.info(message);
+  }
+  notice(message: string, at?: Location): void {
+    core.notice(message, properties(at));
+  }
+  warning(message: string, at?: Location): void {
+    core.warning(message, properties(at));
+  }
+  error(message: string, at?: Location): void {
+    core.error(message, properties(at));
+  }
+  mask(secret: string): void {
+    core.setSecret(secret);
+  }
+  summary(markdown: string): void {
+    this.summaryText += markdown;
+  }
+  group<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    return core.group(title, fn);
+  }
+  /** Writes the collected summary once, at the end (the file may not exist outside a runner). */
+  async flushSummary(): Promise<void> {
+    if (this.summaryText === '' || !process.env.GITHUB_STEP_SUMMARY) return;
+    await core.summary.addRaw(this.summaryText).write();
+    this.summaryText = '';
+  }
+}
+
+export const githubState: StepState = {
+  save: (name, value) => core.saveState(name, value),
+  get: (name) => core.getState(name),
+};
+
+export interface ActionContext {
+  readonly reporter: Reporter;
+  readonly state: StepState;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export type ActionMain<I extends InputSpecs, O extends string> = (
+  inputs: InputValues<I>,
+  context: ActionContext,
+) => Promise<Partial<Record<O, string>>>;
+
+/**
+ * Runs one step of an action. Every input is validated before `main` runs, so bad input fails
+ * with an ::error:: line per input and no call to any API.
+ */
+export async function runAction<I extends InputSpecs, O extends string>(
+  definition: ActionDefinition<I, O>,
+  main: ActionMain<I, O>,
+): Promise<void> {
+  const reporter = new GitHubReporter();
+  try {
+    const inputs = readInputs(definition, runnerInputs(process.env), process.env);
+    for (const [name, spec] of Object.entries(definition.inputs)) {
+      const value = (inputs as Record<string, unknown>)[name];
+      if (spec.options.secret && typeof value === 'string') reporter.mask(value);
+    }
+    const outputs = await main(inputs, { reporter, state: githubState, env: process.env });
+    for (const [name, value] of Object.entries(outputs)) {
+      if (value !== undefined) core.setOutput(name, value);
+    }
+  } catch (e) {
+    if (e instanceof InputError) {
+      for (const p of e.problems) core.error(`Input "${p.input}": ${p.message}`, { title: `Invalid input: ${p.input}` });
+      core.setFailed(`${e.problems.length} invalid input(s); nothing was changed.`);
+    } else {
+      core.setFailed(e instanceof Error ? e.message : String(e));
+    }
+  } finally {
+    await reporter.flushSummary().catch((e: Error) => core.warning(`Could not write the job summary: ${e.message}`));
+  }
+}

@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { actions } from '../../src/actions';
+import { repoRoot, runBundle } from '../helpers/run-action';
+
+// Every bundle must start under Node 24 (google-gax inside an ncc CommonJS bundle) and refuse to
+// run without its required inputs, before any API call.
+describe.each(actions.map((a) => [a.id, a] as const))('dist/%s', (id, def) => {
+  const required = Object.entries(def.inputs)
+    .filter(([, spec]) => spec.options.required)
+    .map(([name]) => name);
+
+  it('exists for every entry point', () => {
+    expect(existsSync(join(repoRoot, 'dist', id, 'index.js'))).toBe(true);
+  });
+
+  it('fails within seconds with an ::error:: naming each missing required input', async () => {
+    const run = await runBundle(`dist/${id}/index.js`, { timeoutMs: 30_000 });
+    expect(run.code).not.toBe(0);
+    expect(run.ms).toBeLessThan(15_000);
+    expect(required.length).toBeGreaterThan(0);
+    for (const name of required) {
+      expect(run.errors.some((e) => e.includes(`Input "${name}": is required`))).toBe(true);
+    }
+    expect(run.outputs).toEqual({});
+  });
+});
