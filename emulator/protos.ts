@@ -46,9 +46,8 @@ export function serviceDefinition(root: grpc.GrpcObject, dotted: string): grpc.S
   return service;
 }
 
-/** A proto message type at a dotted path, for encoding google.protobuf.Any payloads. */
-export function messageType(files: string[], dotted: string): protoLoader.MessageTypeDefinition {
-  const definition = protoLoader.loadSync(files, LOADER_OPTIONS)[dotted];
-  if (!definition || !('format' in definition)) throw new Error(`No message ${dotted} in the loaded protos`);
-  return definition as protoLoader.MessageTypeDefinition;
+/** One gRPC service the emulator serves: its definition and its handlers. */
+export interface GrpcService {
+  readonly definition: grpc.ServiceDefinition;
+  readonly implementation: grpc.UntypedServiceImplementation;
 }

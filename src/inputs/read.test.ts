@@ -16,7 +16,7 @@ const demo = defineAction({
   check: (v) => (v.note === 'forbidden' ? [{ input: 'note', message: 'must not be forbidden' }] : []),
 });
 
-const from = (values: Record<string, string>) => (name: string) => values[name];
+const from = (values: Record<string, string | undefined>) => (name: string) => values[name];
 
 describe('readInputs', () => {
   it.each([
