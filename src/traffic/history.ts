@@ -1,0 +1,82 @@
+/**
+ * Runway's release history, kept in service annotations: revisions are immutable, but service
+ * annotations change without creating a revision. Cloud Run v2 rejects user annotations in the
+ * run.googleapis.com, cloud.googleapis.com, serving.knative.dev and autoscaling.knative.dev
+ * namespaces, so Runway uses its own.
+ */
+
+export const HISTORY_ANNOTATION = 'runway.dev/history';
+export const LAST_GOOD_ANNOTATION = 'runway.dev/last-good';
+
+/** Newest entries kept. */
+export const HISTORY_LIMIT = 10;
+/** Bytes one annotation value may take; Kubernetes-style limits cap all annotations at 256 KiB together. */
+export const HISTORY_MAX_BYTES = 8192;
+
+export interface Release {
+  readonly action: 'promote' | 'rollback';
+  readonly revision: string;
+  /** ISO 8601 time of the change. */
+  readonly time: string;
+  readonly digest?: string;
+  readonly commit?: string;
+  readonly actor?: string;
+  /** For a rollback: the revision it moved away from, and why. */
+  readonly from?: string;
+  readonly reason?: string;
+}
+
+/** Reads the history annotation, newest first; anything unreadable counts as no history (never fatal). */
+export function decodeHistory(value: string | undefined): Release[] {
+  if (!value) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.filter(
+    (r): r is Release =>
+      r !== null &&
+      typeof r === 'object' &&
+      (r.action === 'promote' || r.action === 'rollback') &&
+      typeof r.revision === 'string' &&
+      typeof r.time === 'string',
+  );
+}
+
+/** Adds `release` as the newest entry, keeping at most `limit` entries within `maxBytes`. */
+export function encodeHistory(
+  history: readonly Release[],
+  release: Release,
+  limit = HISTORY_LIMIT,
+  maxBytes = HISTORY_MAX_BYTES,
+): string {
+  const kept = [release, ...history].slice(0, limit);
+  let text = JSON.stringify(kept);
+  while (Buffer.byteLength(text) > maxBytes && kept.length > 1) {
+    kept.pop();
+    text = JSON.stringify(kept);
+  }
+  if (Buffer.byteLength(text) > maxBytes) throw new Error(`one release record is larger than ${maxBytes} bytes`);
+  return text;
+}
+
+/** The annotations after recording `release`: others untouched, last-good set when the release is good. */
+export function recordRelease(annotations: Readonly<Record<string, string>>, release: Release): Record<string, string> {
+  return {
+    ...annotations,
+    [HISTORY_ANNOTATION]: encodeHistory(decodeHistory(annotations[HISTORY_ANNOTATION]), release),
+    [LAST_GOOD_ANNOTATION]: release.revision,
+  };
+}
+
+/** Short text of a release for logs and tables. */
+export function describeRelease(r: Release): string {
+  const parts = [`${r.action} ${r.revision}`, r.time];
+  if (r.commit) parts.push(`commit ${r.commit.slice(0, 12)}`);
+  if (r.actor) parts.push(`by ${r.actor}`);
+  if (r.from) parts.push(`from ${r.from}`);
+  return parts.join(', ') + (r.reason ? ` (${r.reason})` : '');
+}

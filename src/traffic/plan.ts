@@ -1,0 +1,92 @@
+/**
+ * Traffic plans: the exact traffic states a promotion moves through and the state it restores.
+ * Pure. Every state keeps every tag and names revisions explicitly (never LATEST), so a revision
+ * that becomes Ready meanwhile cannot take traffic underneath a promotion.
+ */
+import type { TrafficEntry } from './snapshot';
+
+/** Splits `total` over `weights` proportionally in whole numbers (largest remainder, ties by order). */
+export function apportion(weights: readonly number[], total: number): number[] {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  if (sum === 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (w * total) / sum);
+  const result = exact.map(Math.floor);
+  const order = exact.map((x, i) => ({ i, rest: x - Math.floor(x) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (let k = 0, left = total - result.reduce((s, n) => s + n, 0); k < left; k++) result[order[k].i]++;
+  return result;
+}
+
+/** The entries with LATEST replaced by the revision it resolves to now (`latest`); percents and tags kept. */
+export function pinLatest(entries: readonly TrafficEntry[], latest: string): TrafficEntry[] {
+  return entries.map((e) => (e.type === 'LATEST' ? { ...e, type: 'REVISION', revision: latest } : e));
+}
+
+/** Drops entries that carry neither traffic nor a tag: the API keeps nothing for them. */
+const meaningful = (e: TrafficEntry): boolean => e.percent > 0 || e.tag !== undefined;
+
+/**
+ * The traffic with `percent` % on `candidate` and the rest split over the other revisions in their
+ * current proportions. `current` must be pinned (no LATEST). Tagged entries stay, at 0 % when
+ * their revision no longer serves.
+ */
+export function trafficAt(current: readonly TrafficEntry[], candidate: string, percent: number): TrafficEntry[] {
+  const isCandidate = (e: TrafficEntry) => e.revision === candidate;
+  const others = current.filter((e) => !isCandidate(e));
+  const shares = apportion(
+    others.map((e) => e.percent),
+    100 - percent,
+  );
+  if (shares.every((s) => s === 0) && percent < 100) {
+    throw new Error(`no other revision serves traffic, so ${candidate} cannot take only ${percent} %`);
+  }
+  const rest = others.map((e, i) => ({ ...e, percent: shares[i] }));
+  const candidateTags = current.filter((e) => isCandidate(e) && e.tag !== undefined).map((e) => ({ ...e, percent: 0 }));
+  const serving: TrafficEntry[] = percent > 0 ? [{ type: 'REVISION', revision: candidate, percent }] : [];
+  return [...serving, ...candidateTags, ...rest].filter(meaningful);
+}
+
+/**
+ * The traffic states of a promotion in order, one per step percent. `current` is the service's
+ * traffic when the promotion starts, pinned; the plan keeps its tags (including the candidate's).
+ */
+export function stepPlan(current: readonly TrafficEntry[], candidate: string, steps: readonly number[]): TrafficEntry[][] {
+  return steps.map((p) => trafficAt(current, candidate, p));
+}
+
+/**
+ * What a failed or cancelled promotion puts back: `previous` exactly, except that LATEST is pinned
+ * to `stable` when LATEST now resolves to the candidate (restoring LATEST itself would hand the
+ * traffic to the newest Ready revision, the very one being undone).
+ */
+export function restorePlan(
+  previous: readonly TrafficEntry[],
+  latestNow: string | undefined,
+  candidate: string,
+  stable: string | undefined,
+): TrafficEntry[] {
+  if (latestNow !== candidate || !previous.some((e) => e.type === 'LATEST')) return [...previous];
+  if (!stable)
+    throw new Error(
+      `previous traffic follows LATEST, which is now ${candidate}, and no other revision is known to restore it to`,
+    );
+  return pinLatest(previous, stable);
+}
+
+/** Steps as given: strictly increasing whole percents ending at 100. Returns the problem, if any. */
+export function checkSteps(steps: readonly number[]): string | undefined {
+  for (let i = 1; i < steps.length; i++) {
+    if (steps[i] <= steps[i - 1]) return `must increase: ${steps[i]} follows ${steps[i - 1]}`;
+  }
+  if (steps[steps.length - 1] !== 100) return `must end at 100 (the last step moves all traffic), got ${steps.join(',')}`;
+  return undefined;
+}
+
+/** Percent of traffic each revision receives, merged over entries (for comparisons and tables). */
+export function sharesByRevision(entries: readonly TrafficEntry[]): Map<string, number> {
+  const shares = new Map<string, number>();
+  for (const e of entries) {
+    const key = e.type === 'LATEST' ? 'LATEST' : e.revision!;
+    shares.set(key, (shares.get(key) ?? 0) + e.percent);
+  }
+  return shares;
+}

@@ -1,0 +1,137 @@
+import type { Release } from './history';
+import {
+  allTrafficTo,
+  withoutTags,
+  checkReady,
+  choosePrevious,
+  missingTags,
+  parseRollbackRequest,
+  RollbackRefused,
+  type RevisionFacts,
+} from './rollback-target';
+import type { TrafficEntry } from './snapshot';
+
+const revs = (...specs: [string, boolean][]): RevisionFacts[] =>
+  specs.map(([name, ready], i) => ({ name, ready, created: i * 1000 }));
+const promoted = (revision: string): Release => ({ action: 'promote', revision, time: `t-${revision}` });
+const rolledBack = (revision: string, from: string): Release => ({ action: 'rollback', revision, from, time: `t-rb-${from}` });
+
+describe('parseRollbackRequest', () => {
+  it.each([
+    ['previous', { kind: 'previous' }],
+    [' web-00002-abc ', { kind: 'revision', revision: 'web-00002-abc' }],
+    [
+      '[{"type":"REVISION","revision":"a","percent":100}]',
+      { kind: 'traffic', traffic: [{ type: 'REVISION', revision: 'a', percent: 100 }] },
+    ],
+  ])('%s', (to, expected) => expect(parseRollbackRequest(to)).toEqual(expected));
+
+  it.each([
+    ['Web_1', /expected previous, a revision name/],
+    ['[{"type":"LATEST","percent":50}]', /add up to 50/],
+  ])('rejects %s', (to, message) => expect(() => parseRollbackRequest(to)).toThrow(message));
+});
+
+describe('choosePrevious', () => {
+  const all = revs(['a', true], ['b', true], ['c', true], ['d', false]);
+  it.each([
+    [
+      'the newest release before the current one',
+      [promoted('c'), promoted('b'), promoted('a')],
+      'c',
+      all,
+      [],
+      'b',
+      /last good release/,
+    ],
+    [
+      'skips a revision already rolled back from',
+      [rolledBack('b', 'c'), promoted('c'), promoted('b'), promoted('a')],
+      'b',
+      all,
+      [],
+      'a',
+      /last good/,
+    ],
+    ['skips a release that is not Ready any more', [promoted('c'), promoted('d'), promoted('a')], 'c', all, [], 'a', /last good/],
+    ['without history: a Ready revision that also serves', [], 'c', all, ['c', 'a'], 'a', /also serves traffic/],
+    ['without history: the newest Ready revision older than the current one', [], 'c', all, ['c'], 'b', /created before c/],
+    ['history naming deleted revisions falls back', [promoted('gone')], 'c', all, ['c'], 'b', /no release history/],
+  ])('%s', (_name, history, current, revisions, serving, expected, why) => {
+    const choice = choosePrevious(history, current, revisions, new Set(serving));
+    expect(choice.revision).toBe(expected);
+    expect(choice.why).toMatch(why);
+  });
+
+  it('refuses when nothing older is Ready', () => {
+    expect(() => choosePrevious([], 'a', revs(['a', true], ['b', false]), new Set(['a']))).toThrow(RollbackRefused);
+  });
+});
+
+describe('checkReady', () => {
+  const facts: RevisionFacts[] = [
+    { name: 'a', ready: true, created: 1 },
+    { name: 'b', ready: false, created: 2, notReadyReason: 'HealthCheckContainerError' },
+  ];
+  it.each([
+    [[{ type: 'REVISION', revision: 'a', percent: 100 }], undefined],
+    [
+      [
+        { type: 'REVISION', revision: 'a', percent: 100 },
+        { type: 'REVISION', revision: 'b', percent: 0, tag: 't' },
+      ],
+      undefined,
+    ],
+    [[{ type: 'REVISION', revision: 'b', percent: 100 }], /b is not Ready \(HealthCheckContainerError\)/],
+    [
+      [
+        { type: 'REVISION', revision: 'x', percent: 50 },
+        { type: 'REVISION', revision: 'b', percent: 50 },
+      ],
+      /x does not exist; b is not Ready/,
+    ],
+  ] as [TrafficEntry[], RegExp | undefined][])('%j', (traffic, problem) => {
+    if (problem) expect(() => checkReady(traffic, facts)).toThrow(problem);
+    else expect(() => checkReady(traffic, facts)).not.toThrow();
+  });
+});
+
+describe('allTrafficTo', () => {
+  const current: TrafficEntry[] = [
+    { type: 'REVISION', revision: 'c', percent: 50 },
+    { type: 'REVISION', revision: 'c', percent: 0, tag: 'sha-c' },
+    { type: 'REVISION', revision: 'a', percent: 50, tag: 'stable' },
+  ];
+  it('puts 100 % on the target and keeps every tag on its revision', () => {
+    expect(allTrafficTo(current, 'a')).toEqual([
+      { type: 'REVISION', revision: 'a', percent: 100 },
+      { type: 'REVISION', revision: 'c', percent: 0, tag: 'sha-c' },
+      { type: 'REVISION', revision: 'a', percent: 0, tag: 'stable' },
+    ]);
+  });
+  it('drops the tags asked for', () => {
+    expect(allTrafficTo(current, 'a', ['sha-c']).map((e) => e.tag)).toEqual([undefined, 'stable']);
+    expect(missingTags(current, ['sha-c', 'nope'])).toEqual(['nope']);
+  });
+});
+
+describe('withoutTags', () => {
+  it.each([
+    [[{ type: 'REVISION', revision: 'a', percent: 100, tag: 't' }], ['t'], [{ type: 'REVISION', revision: 'a', percent: 100 }]],
+    [
+      [
+        { type: 'REVISION', revision: 'a', percent: 0, tag: 't' },
+        { type: 'LATEST', percent: 100 },
+      ],
+      ['t'],
+      [{ type: 'LATEST', percent: 100 }],
+    ],
+    [
+      [{ type: 'REVISION', revision: 'a', percent: 100, tag: 'u' }],
+      ['t'],
+      [{ type: 'REVISION', revision: 'a', percent: 100, tag: 'u' }],
+    ],
+  ] as [TrafficEntry[], string[], TrafficEntry[]][])('%j without %j', (entries, tags, expected) => {
+    expect(withoutTags(entries, tags)).toEqual(expected);
+  });
+});

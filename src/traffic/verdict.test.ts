@@ -1,0 +1,44 @@
+import { countRequests, judgeMetrics, stepVerdict, type Check } from './verdict';
+
+const limits = { maxErrorRate: 5, minRequests: 20 };
+
+describe('judgeMetrics', () => {
+  it.each([
+    [{ total: 10, errors: 10 }, 'inconclusive', /10 request\(s\).*fewer than min-requests 20/],
+    [{ total: 100, errors: 5 }, 'pass', /5 of 100 requests failed \(5xx\): 5 %, within/],
+    [{ total: 100, errors: 6 }, 'fail', /6 %, above max-error-rate 5 %/],
+    [{ total: 3, errors: 1 }, 'inconclusive', /fewer than/],
+    [{ total: 300, errors: 1 }, 'pass', /0.33 %/],
+  ])('%j → %s', (counts, verdict, reason) => {
+    const check = judgeMetrics('web-2', counts, limits);
+    expect(check.verdict).toBe(verdict);
+    expect(check.reasons.join()).toMatch(reason);
+  });
+});
+
+describe('stepVerdict', () => {
+  const pass: Check = { name: 'gate', verdict: 'pass', reasons: [] };
+  const fail: Check = { name: 'side by side', verdict: 'fail', reasons: ['p95 worse'] };
+  const unsure: Check = { name: 'gate', verdict: 'inconclusive', reasons: ['too few samples'] };
+  const metricsFail: Check = { name: 'metrics', verdict: 'fail', reasons: ['8 %'] };
+  const metricsUnsure: Check = { name: 'metrics', verdict: 'inconclusive', reasons: ['few'] };
+  it.each([
+    [[pass, pass], undefined, 'pass', []],
+    [[pass, fail], undefined, 'fail', ['side by side: fail (p95 worse)']],
+    [[unsure], undefined, 'fail', ['gate: inconclusive (too few samples)']],
+    [[pass], metricsFail, 'fail', ['metrics: 8 %']],
+    [[pass], metricsUnsure, 'pass', []],
+  ] as [Check[], Check | undefined, string, string[]][])('%j + %j → %s', (gates, metrics, verdict, reasons) => {
+    expect(stepVerdict(gates, metrics)).toEqual({ verdict, reasons });
+  });
+});
+
+describe('countRequests', () => {
+  it.each([
+    [{}, { total: 0, errors: 0 }],
+    [
+      { '2xx': 90, '4xx': 5, '5xx': 5 },
+      { total: 100, errors: 5 },
+    ],
+  ])('%j', (byClass, counts) => expect(countRequests(byClass)).toEqual(counts));
+});

@@ -1,0 +1,70 @@
+/**
+ * The verdict of one promotion step: the health gates (service URL, candidate beside stable) and,
+ * optionally, Cloud Monitoring request counts of the candidate during the step. Pure.
+ */
+
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+export interface Check {
+  /** What was checked, e.g. "gate on the service URL". */
+  readonly name: string;
+  readonly verdict: Verdict;
+  readonly reasons: readonly string[];
+}
+
+export interface RequestCounts {
+  readonly total: number;
+  /** 5xx responses. */
+  readonly errors: number;
+}
+
+export interface MetricsLimits {
+  /** Highest error rate allowed, in percent. */
+  readonly maxErrorRate: number;
+  /** Fewer requests than this are too few to judge. */
+  readonly minRequests: number;
+}
+
+/** Judges the candidate's request counts of one step. */
+export function judgeMetrics(revision: string, counts: RequestCounts, limits: MetricsLimits): Check {
+  const name = `Cloud Monitoring request counts of ${revision}`;
+  if (counts.total < limits.minRequests) {
+    return {
+      name,
+      verdict: 'inconclusive',
+      reasons: [`${counts.total} request(s) during the step, fewer than min-requests ${limits.minRequests}: not judged`],
+    };
+  }
+  const rate = (100 * counts.errors) / counts.total;
+  const text = `${counts.errors} of ${counts.total} requests failed (5xx): ${formatRate(rate)} %`;
+  if (rate > limits.maxErrorRate)
+    return { name, verdict: 'fail', reasons: [`${text}, above max-error-rate ${limits.maxErrorRate} %`] };
+  return { name, verdict: 'pass', reasons: [`${text}, within max-error-rate ${limits.maxErrorRate} %`] };
+}
+
+const formatRate = (rate: number): string => (Math.round(rate * 100) / 100).toString();
+
+/**
+ * A step passes when no check fails and every health gate passed. An inconclusive gate fails the
+ * step (the candidate was not shown healthy); inconclusive metrics do not, because little traffic
+ * during a short step is normal and must not abort a healthy release.
+ */
+export function stepVerdict(gates: readonly Check[], metrics?: Check): { verdict: 'pass' | 'fail'; reasons: string[] } {
+  const reasons: string[] = [];
+  for (const g of gates) {
+    if (g.verdict !== 'pass') reasons.push(`${g.name}: ${g.verdict}${g.reasons.length ? ` (${g.reasons.join('; ')})` : ''}`);
+  }
+  if (metrics?.verdict === 'fail') reasons.push(`${metrics.name}: ${metrics.reasons.join('; ')}`);
+  return { verdict: reasons.length === 0 ? 'pass' : 'fail', reasons };
+}
+
+/** Sums request counts per response class (e.g. "2xx", "5xx") into totals. */
+export function countRequests(byClass: Readonly<Record<string, number>>): RequestCounts {
+  let total = 0;
+  let errors = 0;
+  for (const [cls, n] of Object.entries(byClass)) {
+    total += n;
+    if (cls === '5xx') errors += n;
+  }
+  return { total, errors };
+}
