@@ -1,0 +1,32 @@
+import * as grpc from '@grpc/grpc-js';
+import { Faults, parseCode } from './faults';
+
+describe('Faults', () => {
+  it('fails a method by short or full name, the given number of times', () => {
+    const f = new Faults();
+    f.add({ method: 'UpdateService', code: 'UNAVAILABLE', times: 2 });
+    f.add({ method: 'google.cloud.run.v2.Services/GetService', code: 7, message: "Permission 'run.services.get' denied" });
+    expect(f.take('google.cloud.run.v2.Services/UpdateService')?.code).toBe(grpc.status.UNAVAILABLE);
+    expect(f.take('google.cloud.run.v2.Services/UpdateService')?.message).toBe('Injected fault: UNAVAILABLE');
+    expect(f.take('google.cloud.run.v2.Services/UpdateService')).toBeUndefined();
+    expect(f.take('google.cloud.run.v2.Services/GetService')?.message).toBe("Permission 'run.services.get' denied");
+    expect(f.take('google.cloud.run.v2.Jobs/GetService')).toBeUndefined();
+  });
+
+  it.each([
+    [{ method: 'UpdateService', code: 'NOPE' }, /code "NOPE" is not a gRPC status: use a number 0-16 or one of OK, CANCELLED/],
+    [{ method: 'UpdateService', code: 99 }, /code 99 is not a gRPC status/],
+    [{ method: 'a b', code: 14 }, /method "a b" is not valid/],
+    [{ method: 'GetService', code: 14, times: 0 }, /times must be a positive integer/],
+  ])('rejects %j', (rule, message) => {
+    expect(() => new Faults().add(rule)).toThrow(message);
+  });
+
+  it.each([
+    ['PERMISSION_DENIED', 7],
+    [14, 14],
+    ['ABORTED', 10],
+  ])('parses code %s', (code, status) => {
+    expect(parseCode(code)).toBe(status);
+  });
+});

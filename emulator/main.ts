@@ -1,0 +1,58 @@
+/**
+ * `npm run emulator -- [--port 8090] [--state-dir DIR] [--secrets-dir DIR] [--registry 127.0.0.1:5000]
+ * [--startup-timeout-ms 60000]`: starts the emulator, prints one ready line, stops cleanly (removing
+ * its containers) on SIGINT/SIGTERM.
+ */
+import { startEmulator, type EmulatorOptions } from './server';
+
+const USAGE =
+  'usage: npm run emulator -- [--port N] [--state-dir DIR] [--secrets-dir DIR] [--registry HOST:PORT] [--startup-timeout-ms MS]';
+
+export function parseArgs(argv: readonly string[]): EmulatorOptions {
+  const options: EmulatorOptions = { port: 8090 };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value; ${USAGE}`);
+    const int = () => {
+      if (!/^\d+$/.test(value)) throw new Error(`${flag} must be a non-negative integer, got '${value}'`);
+      return Number(value);
+    };
+    switch (flag) {
+      case '--port':
+        options.port = int();
+        if (options.port > 65535) throw new Error(`--port must be at most 65535, got ${value}`);
+        break;
+      case '--state-dir':
+        options.stateDir = value;
+        break;
+      case '--secrets-dir':
+        options.secretsDir = value;
+        break;
+      case '--registry':
+        options.registry = value;
+        break;
+      case '--startup-timeout-ms':
+        options.startupTimeoutMs = int();
+        break;
+      default:
+        throw new Error(`unknown option ${flag}; ${USAGE}`);
+    }
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator(parseArgs(process.argv.slice(2)));
+  console.log(`Cloud Run emulator ready: CLOUD_RUN_EMULATOR_HOST=${emulator.endpoint} admin=${emulator.adminUrl}`);
+  const stop = () => void emulator.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

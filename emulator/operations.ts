@@ -1,0 +1,134 @@
+/**
+ * Long-running operations as google.longrunning.Operations serves them. Every mutating call returns
+ * an Operation at once; the work runs in the background and the client polls GetOperation (gax does)
+ * or calls WaitOperation. Metadata and response are google.protobuf.Any with the type the client
+ * decodes (type.googleapis.com/google.cloud.run.v2.Service, ...). An admin-set delay holds every
+ * operation open at least that long, so tests can observe in-flight operations.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApiError, notFound, unary } from './api-error';
+import type { GrpcService } from './protos';
+import { loadProtos, serviceDefinition } from './protos';
+import type { OperationRecord, StateStore } from './state';
+
+/** Encodes a message of a given full type name to bytes (taken from the loaded gRPC methods). */
+export type Encoders = Record<string, (message: unknown) => Buffer>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Operations {
+  delayMs = 0;
+  private readonly waiters = new Map<string, (() => void)[]>();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly encoders: Encoders,
+  ) {}
+
+  /** Starts `work` in the background and returns the open operation, as the API answers a mutating call. */
+  start(parent: string, type: string, metadata: unknown, work: () => Promise<unknown>) {
+    const name = `${parent}/operations/${randomUUID()}`;
+    const record: OperationRecord = { name, type, metadata, done: false };
+    this.store.state.operations[name] = record;
+    this.store.save();
+    const started = Date.now();
+    void work()
+      .then(
+        (response) => {
+          record.response = response;
+        },
+        (error: unknown) => {
+          record.error = {
+            code: error instanceof ApiError ? error.code : 13,
+            message: error instanceof Error ? error.message : String(error),
+          };
+        },
+      )
+      .then(async () => {
+        await sleep(Math.max(0, this.delayMs - (Date.now() - started)));
+        record.done = true;
+        this.store.save();
+        for (const wake of this.waiters.get(name) ?? []) wake();
+        this.waiters.delete(name);
+      });
+    return this.message(record);
+  }
+
+  /** The google.longrunning.Operation message of a record. */
+  message(record: OperationRecord) {
+    const any = (value: unknown) => ({ typeUrl: `type.googleapis.com/${record.type}`, value: this.encode(record.type, value) });
+    return {
+      name: record.name,
+      metadata: any(record.metadata),
+      done: record.done,
+      ...(record.done && record.error ? { error: { ...record.error, details: [] } } : {}),
+      ...(record.done && !record.error ? { response: any(record.response) } : {}),
+    };
+  }
+
+  get(name: string): OperationRecord {
+    const record = this.store.state.operations[name];
+    if (!record) throw notFound(`Operation ${name} not found`);
+    return record;
+  }
+
+  /** Resolves when the operation is done or the timeout passes, whichever is first. */
+  async wait(name: string, timeoutMs: number): Promise<OperationRecord> {
+    const record = this.get(name);
+    if (record.done) return record;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      const list = this.waiters.get(name) ?? [];
+      list.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.waiters.set(name, list);
+    });
+    return record;
+  }
+
+  private encode(type: string, value: unknown): Buffer {
+    const encode = this.encoders[type];
+    if (!encode) throw new Error(`No encoder for ${type}`);
+    return encode(value);
+  }
+}
+
+interface ListRequest {
+  name: string;
+  filter: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+/** google.longrunning.Operations: Get, Wait, List and Delete over the store. */
+export function operationsService(store: StateStore, operations: Operations): GrpcService {
+  const definition = serviceDefinition(loadProtos(['google/longrunning/operations.proto']), 'google.longrunning.Operations');
+  return {
+    definition,
+    implementation: {
+      GetOperation: unary((req: { name: string }) => operations.message(operations.get(req.name))),
+      WaitOperation: unary(async (req: { name: string; timeout: { seconds: string; nanos: number } | null }) => {
+        const timeoutMs = req.timeout ? Number(req.timeout.seconds) * 1000 + req.timeout.nanos / 1e6 : 60_000;
+        return operations.message(await operations.wait(req.name, timeoutMs));
+      }),
+      ListOperations: unary((req: ListRequest) => {
+        const all = Object.values(store.state.operations).filter((o) => o.name.startsWith(`${req.name}/`));
+        const start = Number(req.pageToken || 0);
+        const size = req.pageSize > 0 ? req.pageSize : all.length;
+        const page = all.slice(start, start + size);
+        return {
+          operations: page.map((o) => operations.message(o)),
+          nextPageToken: start + size < all.length ? String(start + size) : '',
+        };
+      }),
+      DeleteOperation: unary((req: { name: string }) => {
+        operations.get(req.name);
+        delete store.state.operations[req.name];
+        store.save();
+        return {};
+      }),
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The Cloud Run emulator: one insecure gRPC port on 127.0.0.1 serving Cloud Run Admin API v2
+ * (Services, Revisions, Jobs, Executions), google.longrunning.Operations and Artifact Registry, every
+ * handler behind the fault injector; an admin HTTP port; and one HTTP port per service and tag URL.
+ * `startEmulator` is what tests call; main.ts is the command line.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { startAdmin } from './admin';
+import { artifactRegistryService } from './artifact-registry';
+import { Docker } from './docker';
+import { DEFAULT_REGISTRY } from './image-mirror';
+import { Faults } from './faults';
+import { EXECUTION_TYPE, JOB_TYPE, JobControl } from './job-control';
+import { executionsService, jobProtos, jobsService } from './jobs-api';
+import { Operations, operationsService, type Encoders } from './operations';
+import { serviceDefinition } from './protos';
+import { RevisionRunner } from './revision-runner';
+import { Router } from './router';
+import { REVISION_TYPE, SERVICE_TYPE, ServiceControl } from './service-control';
+import { revisionsService, runProtos, servicesService } from './services-api';
+import { StateStore } from './state';
+
+export interface EmulatorOptions {
+  /** gRPC port; 0 (the default here) takes a free port. main.ts defaults to 8090. */
+  port?: number;
+  /** Keep the state in `<stateDir>/state.json` so a restart keeps services, revisions and URLs. */
+  stateDir?: string;
+  /** The local registry images are pulled from (default 127.0.0.1:5000). */
+  registry?: string;
+  /** The secret store (`<dir>/<secret>/<version>`); default `<stateDir>/secrets` when stateDir is set. */
+  secretsDir?: string;
+  /** How long a revision may take to listen before it fails (default 60 s). */
+  startupTimeoutMs?: number;
+}
+
+export interface Emulator {
+  /** `127.0.0.1:PORT`: the value for CLOUD_RUN_EMULATOR_HOST. */
+  endpoint: string;
+  port: number;
+  /** `http://127.0.0.1:APORT`: the admin endpoint (faults, delays, state). */
+  adminUrl: string;
+  env: { CLOUD_RUN_EMULATOR_HOST: string };
+  stop(): Promise<void>;
+}
+
+function encoders(): Encoders {
+  const run = runProtos();
+  const jobs = jobProtos();
+  const serializer = (root: grpc.GrpcObject, service: string, method: string) =>
+    serviceDefinition(root, service)[method].responseSerialize as (message: unknown) => Buffer;
+  return {
+    [SERVICE_TYPE]: serializer(run, 'google.cloud.run.v2.Services', 'GetService'),
+    [REVISION_TYPE]: serializer(run, 'google.cloud.run.v2.Revisions', 'GetRevision'),
+    [JOB_TYPE]: serializer(jobs, 'google.cloud.run.v2.Jobs', 'GetJob'),
+    [EXECUTION_TYPE]: serializer(jobs, 'google.cloud.run.v2.Executions', 'GetExecution'),
+  };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const registry = options.registry ?? DEFAULT_REGISTRY;
+  const instance = randomBytes(4).toString('hex');
+  const store = new StateStore(options.stateDir);
+  const workDir = mkdtempSync(join(tmpdir(), 'runway-emu-'));
+  const docker = new Docker(instance);
+  const runner = new RevisionRunner(docker, {
+    registry,
+    secretsDir: options.secretsDir ?? (options.stateDir ? join(options.stateDir, 'secrets') : undefined),
+    startupTimeoutMs: options.startupTimeoutMs ?? 60_000,
+    workDir,
+  });
+  const faults = new Faults();
+  const operations = new Operations(store, encoders());
+  const router = new Router((revision) => runner.portOf(revision), undefined, store.state.ports);
+  const services = new ServiceControl(store, operations, runner, router, faults);
+  const jobs = new JobControl(store, operations, runner, registry);
+
+  const server = new grpc.Server();
+  for (const service of [
+    servicesService(store, services),
+    revisionsService(services),
+    jobsService(store, jobs),
+    executionsService(jobs),
+    operationsService(store, operations),
+    artifactRegistryService({ registry }),
+  ]) {
+    const wrapped = faults.wrap(service);
+    server.addService(wrapped.definition, wrapped.implementation);
+  }
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (e, p) =>
+      e ? reject(e) : resolve(p),
+    ),
+  );
+  const admin = await startAdmin({ faults, operations, state: () => store.state });
+  await services.restore();
+
+  const endpoint = `127.0.0.1:${port}`;
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    adminUrl: admin.url,
+    env: { CLOUD_RUN_EMULATOR_HOST: endpoint },
+    stop() {
+      stopped ??= (async () => {
+        server.forceShutdown();
+        await Promise.all([admin.close(), router.close(), docker.removeAll()]);
+        store.save();
+        rmSync(workDir, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+  };
+}
