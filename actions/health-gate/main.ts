@@ -1,7 +1,5 @@
 import { runAction } from '../../src/runtime/github';
 import { healthGate } from '../../src/health/inputs';
+import { runHealthGate } from '../../src/health/action';
 
-// Placeholder until the action's own issue lands: inputs are validated, nothing else runs.
-void runAction(healthGate, async () => {
-  throw new Error('health-gate is not built yet');
-});
+void runAction(healthGate, runHealthGate);

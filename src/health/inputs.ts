@@ -1,4 +1,129 @@
-import { defineAction, input, kinds } from '../inputs';
+import { defineAction, input, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
+import { assertion } from './assertion';
+import type { GateConfig } from './model';
+import { statusRange } from './status';
+
+/** `5%` or `0.05`: a share from 0 to 1. */
+const fraction: Kind<number> = {
+  allowed: 'a percentage (5%) or a fraction from 0 to 1 (0.05)',
+  parse(raw) {
+    const m = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(raw);
+    const value = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
+    if (!(value >= 0 && value <= 1)) throw new InvalidValue('expected a percentage (5%) or a fraction from 0 to 1 (0.05)');
+    return value;
+  },
+};
+
+const regex: Kind<RegExp> = {
+  allowed: 'a JavaScript regular expression',
+  parse(raw) {
+    try {
+      return new RegExp(raw);
+    } catch (e) {
+      throw new InvalidValue(`invalid regular expression: ${(e as Error).message}`);
+    }
+  },
+};
+
+const header: Kind<[string, string]> = {
+  allowed: 'a header as Name: value',
+  parse(raw) {
+    const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/.exec(raw);
+    if (!m) throw new InvalidValue('expected a header as Name: value');
+    if (m[1].toLowerCase() === 'authorization')
+      throw new InvalidValue('pass the token as id-token (it is masked), not as an Authorization header');
+    return [m[1], m[2]];
+  },
+};
+
+const url = kinds.pattern(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, 'an http:// or https:// URL');
+
+/**
+ * Every input of the gate except the URLs, so promote can spread them into its own definition and
+ * gate each traffic step the same way (names chosen not to clash with service, region, revision).
+ */
+export const gateInputs = {
+  paths: input('Paths to probe, each starting with /', kinds.list(kinds.pattern(/^\//, 'a path starting with /'))).default('/'),
+  'expected-status': input('HTTP statuses that count as success', kinds.list(statusRange)).default('200-299'),
+  assert: input(
+    'Assertions on the JSON body, one per line: a JSON path, an operator and a value, e.g. $.database == "connected"',
+    kinds.lines(assertion),
+  ),
+  'body-regex': input('Regular expression the response body must match', regex),
+  headers: input('Request headers, one per line as Name: value', kinds.lines(header)),
+  samples: input(
+    'Measured requests per path (and per target with a baseline), after the first success',
+    kinds.integer(1, 10_000),
+  ).default('60'),
+  interval: input('Pause of each worker between two requests', kinds.duration(0, 60)).default('500ms'),
+  concurrency: input('Requests in flight at once', kinds.integer(1, 64)).default('4'),
+  'request-timeout': input('Time allowed for one request, body included', kinds.duration(0.1, 300)).default('10s'),
+  'startup-timeout': input(
+    'Time allowed for the first success of a cold revision; connection errors, timeouts and 429/502/503/504 before it are not counted',
+    kinds.duration(0, 3600),
+  ).default('30s'),
+  'max-error-rate': input('Share of measured requests allowed to fail', fraction).default('10%'),
+  'max-p95-ms': input('Largest allowed 95th percentile latency in milliseconds (nearest rank)', kinds.integer(1)),
+  'max-p99-ms': input('Largest allowed 99th percentile latency in milliseconds (nearest rank)', kinds.integer(1)),
+  'id-token': input(
+    'ID token for a private service, sent as Authorization: Bearer (google-github-actions/auth with token_format: id_token); masked, never printed',
+    kinds.text,
+  ).secret(),
+  audience: input(
+    "Audience the id-token was minted for (auth's id_token_audience, usually the service URL); checked against the token's aud claim",
+    kinds.text,
+  ),
+  'fail-on-inconclusive': input('Fail the step when the verdict is inconclusive', kinds.bool).default('false'),
+};
+
+export type GateValues = InputValues<typeof gateInputs>;
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+
+/** Cross-input checks promote can reuse: no bearer token over plain HTTP to another machine. */
+export function checkGateInputs(values: GateValues, urls: { url?: string; baselineUrl?: string }): InputProblem[] {
+  const problems: InputProblem[] = [];
+  if (values['id-token'] === undefined) return problems;
+  for (const [name, value] of [
+    ['url', urls.url],
+    ['baseline-url', urls.baselineUrl],
+  ] as const) {
+    if (value === undefined) continue;
+    const parsed = new URL(value);
+    if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname))
+      problems.push({
+        input: name,
+        message: `is plain http:// to ${parsed.hostname}: the id-token would travel unencrypted; use https://`,
+      });
+  }
+  return problems;
+}
+
+/** Parsed input values plus the URLs to probe, as the gate's configuration. */
+export function gateConfig(values: GateValues, urls: { url: string; baselineUrl?: string }): GateConfig {
+  return {
+    url: urls.url,
+    ...(urls.baselineUrl !== undefined ? { baselineUrl: urls.baselineUrl } : {}),
+    paths: values.paths,
+    expectedStatus: values['expected-status'],
+    assertions: values.assert ?? [],
+    ...(values['body-regex'] ? { bodyRegex: values['body-regex'] } : {}),
+    headers: Object.fromEntries(values.headers ?? []),
+    samples: values.samples,
+    intervalMs: values.interval * 1000,
+    concurrency: values.concurrency,
+    requestTimeoutMs: values['request-timeout'] * 1000,
+    startupTimeoutMs: values['startup-timeout'] * 1000,
+    maxErrorRate: values['max-error-rate'],
+    ...(values['max-p95-ms'] !== undefined ? { maxP95Ms: values['max-p95-ms'] } : {}),
+    ...(values['max-p99-ms'] !== undefined ? { maxP99Ms: values['max-p99-ms'] } : {}),
+    ...(values['id-token'] !== undefined ? { idToken: values['id-token'] } : {}),
+    ...(values.audience !== undefined ? { audience: values.audience } : {}),
+    failOnInconclusive: values['fail-on-inconclusive'],
+  };
+}
 
 export const healthGate = defineAction({
   id: 'health-gate',
@@ -6,14 +131,16 @@ export const healthGate = defineAction({
   description:
     'Probes a revision from the runner and decides pass, fail or inconclusive, optionally side by side with the stable revision.',
   inputs: {
-    url: input(
-      "Base URL to probe, usually deploy-cloudrun's tag-url",
-      kinds.pattern(/^https?:\/\/\S+$/, 'an http:// or https:// URL'),
-    ).required(),
-    paths: input('Paths to probe', kinds.list(kinds.pattern(/^\//, 'a path starting with /'))).default('/'),
+    url: input("Base URL to probe, usually deploy-cloudrun's tag-url", url).required(),
+    'baseline-url': input(
+      'URL of the current stable revision to compare with, probed interleaved with the candidate (e.g. the service URL)',
+      url,
+    ),
+    ...gateInputs,
   },
   outputs: {
     verdict: 'pass, fail or inconclusive',
     report: 'JSON report: per path the samples, error rate, latency percentiles and failed assertions',
   },
+  check: (v) => checkGateInputs(v, { url: v.url, baselineUrl: v['baseline-url'] }),
 });

@@ -1,0 +1,26 @@
+/** The health-gate action's core: runs the gate, writes the summary and outputs, fails the step on a failing verdict. */
+import type { InputValues } from '../inputs';
+import type { Reporter } from '../report';
+import { runGate } from './gate';
+import { gateConfig, type healthGate } from './inputs';
+import { renderGateSummary } from './summary';
+
+type Values = InputValues<(typeof healthGate)['inputs']>;
+
+export async function runHealthGate(
+  values: Values,
+  { reporter }: { reporter: Reporter },
+): Promise<{ verdict: string; report: string }> {
+  const config = gateConfig(values, { url: values.url, baselineUrl: values['baseline-url'] });
+  const result = await runGate(config, reporter);
+  reporter.summary(renderGateSummary(result));
+  const failing = result.verdict === 'fail' || (result.verdict === 'inconclusive' && config.failOnInconclusive);
+  const line = `Health gate: ${result.verdict}. ${result.reasons.join(' ')}`;
+  if (failing) {
+    for (const reason of result.reasons) reporter.error(reason);
+    // Fail the step but still return the outputs, so later steps can read the verdict and report.
+    process.exitCode = 1;
+  } else if (result.verdict === 'inconclusive') reporter.warning(line);
+  else reporter.info(line);
+  return { verdict: result.verdict, report: JSON.stringify(result.report) };
+}

@@ -1,0 +1,141 @@
+/**
+ * Runs the gate: waits for the candidate's first success (a cold revision), then probes every path
+ * of the candidate, interleaved with the baseline when there is one, with a few requests in flight,
+ * and stops as soon as the outcome is certain.
+ */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { Reporter } from '../report';
+import { isColdStartFailure } from './check';
+import type { GateConfig, GateResult, Sample, Target } from './model';
+import { probe, probeUrl } from './probe';
+import { earlyOutcome, judge, type Run } from './verdict';
+
+export interface GateOptions {
+  /** Stops probing early (e.g. the job is being cancelled); the samples so far are judged, usually inconclusive. */
+  readonly signal?: AbortSignal;
+}
+
+const PROGRESS_EVERY_MS = 2000;
+
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return;
+  await sleepFor(ms, undefined, { signal }).catch(() => undefined);
+}
+
+/** The `aud` claim of a JWT, without verifying it (the service does that); undefined when it is no JWT. */
+export function tokenAudience(token: string): string[] | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { aud?: unknown };
+    if (typeof payload.aud === 'string') return [payload.aud];
+    if (Array.isArray(payload.aud)) return payload.aud.filter((a): a is string => typeof a === 'string');
+  } catch {
+    // Not a JWT: the service will say so with a 401.
+  }
+  return undefined;
+}
+
+function checkToken(config: GateConfig, reporter: Reporter): void {
+  if (config.idToken === undefined) return;
+  reporter.mask(config.idToken);
+  if (config.audience === undefined) return;
+  const audience = tokenAudience(config.idToken);
+  if (!audience) reporter.warning('id-token is not a JWT with an aud claim; the service will probably answer 401.');
+  else if (!audience.includes(config.audience))
+    reporter.warning(
+      `id-token was minted for audience ${audience.join(', ')}, not ${config.audience}; the service will probably answer 401.`,
+    );
+}
+
+type Startup = Run['startup'];
+
+/** Probes the first path until it succeeds or answers with a failure that is not a cold start. */
+async function waitForStartup(config: GateConfig, reporter: Reporter, signal: AbortSignal): Promise<Startup> {
+  if (config.startupTimeoutMs === 0) return { ready: true, ms: 0, attempts: 0 };
+  const started = performance.now();
+  const deadline = started + config.startupTimeoutMs;
+  const url = probeUrl(config.url, config.paths[0]);
+  for (let attempts = 1; ; attempts++) {
+    // A cold revision may hold the first request until it has started, so it gets the whole startup time.
+    const observed = await probe(url, config, Math.max(config.requestTimeoutMs, deadline - performance.now()), signal);
+    const ms = performance.now() - started;
+    if (!observed) return { ready: false, ms, attempts, failure: 'cancelled while waiting for the first success' };
+    if (observed.failures.length === 0 || !isColdStartFailure(observed.failures, observed.status))
+      return { ready: true, ms, attempts };
+    const last = observed.failures[0].message;
+    if (performance.now() >= deadline)
+      return {
+        ready: false,
+        ms,
+        attempts,
+        failure: `${config.paths[0]}: no successful response within startup-timeout ${config.startupTimeoutMs / 1000} s (${attempts} attempts; last: ${last})`,
+      };
+    reporter.progress(`Waiting for the first success of ${url}: attempt ${attempts}, ${(ms / 1000).toFixed(1)} s, last: ${last}`);
+    await sleep(Math.min(Math.max(config.intervalMs, 100), deadline - performance.now()), signal);
+  }
+}
+
+function errorCount(samples: readonly Sample[], target: Target): number {
+  return samples.filter((s) => s.target === target && s.failures.length > 0).length;
+}
+
+/** The measured phase: `samples` requests per path and target, `concurrency` workers, early stop. */
+async function measure(
+  config: GateConfig,
+  reporter: Reporter,
+  signal: AbortSignal,
+): Promise<{ samples: Sample[]; stoppedEarly: boolean }> {
+  const jobs: { target: Target; path: string; url: string }[] = [];
+  for (let i = 0; i < config.samples; i++)
+    for (const path of config.paths) {
+      jobs.push({ target: 'candidate', path, url: probeUrl(config.url, path) });
+      if (config.baselineUrl !== undefined) jobs.push({ target: 'baseline', path, url: probeUrl(config.baselineUrl, path) });
+    }
+  const stop = new AbortController();
+  const cancel = AbortSignal.any([signal, stop.signal]);
+  const samples: Sample[] = [];
+  let next = 0;
+  let stoppedEarly = false;
+  let lastProgress = performance.now();
+  const progress = () => {
+    const stable = config.baselineUrl !== undefined ? `, stable ${errorCount(samples, 'baseline')}` : '';
+    reporter.progress(
+      `Probed ${samples.length}/${jobs.length} requests; errors: candidate ${errorCount(samples, 'candidate')}${stable}`,
+    );
+  };
+  const worker = async () => {
+    while (next < jobs.length && !cancel.aborted) {
+      const job = jobs[next++];
+      const observed = await probe(job.url, config, config.requestTimeoutMs, cancel);
+      if (!observed) return;
+      samples.push({ target: job.target, path: job.path, ...observed });
+      if (samples.length < jobs.length && earlyOutcome(config, config.paths, samples, config.samples) !== 'open') {
+        stoppedEarly = true;
+        stop.abort();
+        return;
+      }
+      if (performance.now() - lastProgress >= PROGRESS_EVERY_MS) {
+        lastProgress = performance.now();
+        progress();
+      }
+      await sleep(config.intervalMs, cancel);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(config.concurrency, jobs.length) }, worker));
+  progress();
+  return { samples, stoppedEarly };
+}
+
+/** Probes and judges a revision; never throws for an unhealthy target (that is a 'fail' verdict). */
+export async function runGate(config: GateConfig, reporter: Reporter, options: GateOptions = {}): Promise<GateResult> {
+  const started = performance.now();
+  const signal = options.signal ?? new AbortController().signal;
+  checkToken(config, reporter);
+  const startup = await waitForStartup(config, reporter, signal);
+  if (startup.ready && startup.attempts > 0)
+    reporter.info(
+      `${probeUrl(config.url, config.paths[0])} answered after ${(startup.ms / 1000).toFixed(1)} s (${startup.attempts} attempt(s)).`,
+    );
+  const measured = startup.ready ? await measure(config, reporter, signal) : { samples: [], stoppedEarly: false };
+  return judge(config, { ...measured, planned: config.samples, startup, ms: performance.now() - started });
+}
