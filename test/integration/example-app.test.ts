@@ -1,0 +1,218 @@
+/**
+ * The example monorepo app (examples/monorepo) as Runway deploys it: its reference Dockerfile builds
+ * with the classic builder, the migration runner in the image migrates a fresh PostgreSQL database,
+ * and the running container's /healthz really checks PostgreSQL and Redis.
+ * Needs the local stack (`bash scripts/stack.sh up`): dockerd, PostgreSQL, Redis, node:24-bookworm-slim.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '..', '..');
+const APP_DIR = 'examples/monorepo';
+const ADMIN_URL = 'postgresql://runway:runway@127.0.0.1:5432/runway';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const APP_NAME = 'Runway example (test build)';
+const MIGRATE = ['node', 'packages/db/scripts/migrate.mjs'];
+
+const suffix = randomBytes(4).toString('hex');
+const database = `runway_test_${suffix}`;
+const databaseUrl = `postgresql://runway:runway@127.0.0.1:5432/${database}`;
+const containers: string[] = [];
+let image = '';
+
+/** The image tag is a hash of every file git would commit under examples/monorepo, so an unchanged app reuses its image. */
+async function contentTag(): Promise<string> {
+  const { stdout } = await run('git', ['ls-files', '-co', '--exclude-standard', '-z', APP_DIR], { cwd: ROOT });
+  const hash = createHash('sha256').update(APP_NAME);
+  for (const file of stdout.split('\0').filter(Boolean).sort()) {
+    hash.update(`${file}\0`).update(readFileSync(path.join(ROOT, file)));
+  }
+  return `runway-example-monorepo:src-${hash.digest('hex').slice(0, 16)}`;
+}
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `docker ...` and returns its exit code and output, whatever the code. */
+async function docker(args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run('docker', args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+async function dockerOk(args: string[]): Promise<Result> {
+  const r = await docker(args);
+  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`.slice(-4000));
+  return r;
+}
+
+async function psql(sql: string, url = ADMIN_URL): Promise<string> {
+  const { stdout } = await run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-Atc', sql]);
+  return stdout.trim();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the web container on a free loopback port and waits until it serves `/`. */
+async function startWeb(env: Record<string, string>): Promise<string> {
+  const port = await freePort();
+  const name = `runway-test-example-${suffix}-${containers.length}`;
+  containers.push(name);
+  const vars = { HOST: '127.0.0.1', PORT: String(port), K_REVISION: 'web-00001-test', HEALTH_TIMEOUT_MS: '1000', ...env };
+  const flags = Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  await dockerOk(['run', '-d', '--network', 'host', '--name', name, ...flags, image]);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const up = await fetch(`${base}/`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return base;
+    if (Date.now() > deadline) {
+      const logs = await docker(['logs', name]);
+      throw new Error(`web container ${name} did not answer on ${base}:\n${logs.stdout}${logs.stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function migrate(env: Record<string, string>) {
+  const flags = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  return docker(['run', '--rm', '--network', 'host', ...flags, image, ...MIGRATE]);
+}
+
+beforeAll(async () => {
+  image = await contentTag();
+  if ((await docker(['image', 'inspect', image])).code !== 0) {
+    await dockerOk(['build', '--network', 'host', '--build-arg', `NEXT_PUBLIC_APP_NAME=${APP_NAME}`, '-t', image, APP_DIR]);
+  }
+  await psql(`CREATE DATABASE ${database}`);
+}, 900_000);
+
+afterAll(async () => {
+  if (containers.length > 0) await docker(['rm', '-f', ...containers]);
+  await psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+});
+
+describe('example monorepo image', () => {
+  it('runs as a non-root user in production mode from the standalone output only', async () => {
+    const { stdout } = await dockerOk(['image', 'inspect', '--format', '{{json .Config}}', image]);
+    const config = JSON.parse(stdout) as { User: string; Env: string[]; Cmd: string[] };
+    expect(config.User).toBe('node');
+    expect(config.Env).toContain('NODE_ENV=production');
+    expect(config.Cmd).toEqual(['node', 'apps/web/server.js']);
+    const listing = await dockerOk(['run', '--rm', '--network', 'host', image, 'sh', '-c', 'find /app | sort']);
+    expect(listing.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        '/app/apps/web/server.js',
+        '/app/packages/db/scripts/migrate.mjs',
+        '/app/packages/db/prisma/migrations/20261125180000_init/migration.sql',
+      ]),
+    );
+    expect(listing.stdout).not.toMatch(/node_modules|\.mts|schema\.prisma/);
+  });
+
+  it('migration runner refuses to start without DATABASE_URL', async () => {
+    const r = await migrate({});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('DATABASE_URL is not set');
+  });
+
+  it('migration runner applies the SQL migrations once and records them', async () => {
+    const first = await migrate({ DATABASE_URL: databaseUrl });
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('applied 20261125180000_init');
+    expect(first.stdout).toContain('migrations: 1 applied, 0 already applied');
+    const second = await migrate({ DATABASE_URL: databaseUrl });
+    expect(second.stdout).toContain('migrations: 0 applied, 1 already applied');
+    expect(await psql('SELECT name FROM _runway_migrations', databaseUrl)).toBe('20261125180000_init');
+    expect(await psql("SELECT to_regclass('public.items') IS NOT NULL", databaseUrl)).toBe('t');
+  });
+
+  describe('running against PostgreSQL and Redis', () => {
+    let base = '';
+    beforeAll(async () => {
+      // The migration test above may run later under --testNamePattern; migrating twice is a no-op.
+      await migrate({ DATABASE_URL: databaseUrl });
+      base = await startWeb({ DATABASE_URL: databaseUrl, REDIS_URL, NEXT_PUBLIC_APP_NAME: 'set at run time, ignored' });
+    }, 60_000);
+
+    it('GET / shows the app name baked in at build time and the revision', async () => {
+      const body = await (await fetch(`${base}/`)).text();
+      expect(body).toContain(`<h1>${APP_NAME}</h1>`);
+      expect(body).not.toContain('ignored');
+      expect(body).toContain('web-00001-test');
+    });
+
+    it('GET /healthz is 200 when both PostgreSQL and Redis answer', async () => {
+      const res = await fetch(`${base}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok', database: 'connected', redis: 'connected', revision: 'web-00001-test' });
+    });
+
+    it('POST /items then GET /items round-trips through PostgreSQL, with the count cached in Redis', async () => {
+      const created = await fetch(`${base}/items`, { method: 'POST', body: JSON.stringify({ name: `item-${suffix}` }) });
+      expect(created.status).toBe(201);
+      const item = (await created.json()) as { id: number; name: string };
+      expect(item.name).toBe(`item-${suffix}`);
+      expect(await psql(`SELECT name FROM items WHERE id = ${item.id}`, databaseUrl)).toBe(`item-${suffix}`);
+
+      const first = (await (await fetch(`${base}/items`)).json()) as {
+        items: { id: number }[];
+        count: number;
+        countSource: string;
+      };
+      expect(first.items.map((i) => i.id)).toEqual([item.id]);
+      expect(first).toMatchObject({ count: 1, countSource: 'database' });
+      const second = (await (await fetch(`${base}/items`)).json()) as { count: number; countSource: string };
+      expect(second).toMatchObject({ count: 1, countSource: 'cache' });
+    });
+
+    it('POST /items rejects a body without a name', async () => {
+      const res = await fetch(`${base}/items`, { method: 'POST', body: JSON.stringify({ title: 'x' }) });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: '"name" must be a non-empty string of at most 200 characters' });
+    });
+  });
+
+  it.each([
+    ['PostgreSQL', 'DATABASE_URL', { database: 'error', redis: 'connected' }],
+    ['Redis', 'REDIS_URL', { database: 'connected', redis: 'error' }],
+  ])(
+    'GET /healthz is 503 when %s does not answer',
+    async (_what, variable, checks) => {
+      const closed = await freePort();
+      const env = { DATABASE_URL: databaseUrl, REDIS_URL };
+      const url = new URL(env[variable as keyof typeof env]);
+      url.port = String(closed);
+      const base = await startWeb({ ...env, [variable]: url.toString() });
+      const res = await fetch(`${base}/healthz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: 'degraded', ...checks, revision: 'web-00001-test' });
+    },
+    60_000,
+  );
+});
