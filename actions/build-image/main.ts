@@ -1,7 +1,5 @@
 import { runAction } from '../../src/runtime/github';
 import { buildImage } from '../../src/image/inputs';
+import { runBuildImage } from '../../src/image/build';
 
-// Placeholder until the action's own issue lands: inputs are validated, nothing else runs.
-void runAction(buildImage, async () => {
-  throw new Error('build-image is not built yet');
-});
+void runAction(buildImage, runBuildImage);

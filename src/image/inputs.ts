@@ -1,4 +1,11 @@
-import { defineAction, input, kinds } from '../inputs';
+import { defineAction, input, kinds, type InputProblem } from '../inputs';
+
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=[\s\S]*$/;
+const SECRET = /^[A-Za-z0-9_.-]+=(env:[A-Za-z_][A-Za-z0-9_]*|[^\s].*)$/;
+
+/** Cloud Run runs linux/amd64 only: anything else would be refused at deploy time, so refuse it now. */
+export const PLATFORM = 'linux/amd64';
 
 export const buildImage = defineAction({
   id: 'build-image',
@@ -10,7 +17,39 @@ export const buildImage = defineAction({
       kinds.pattern(/^[a-z0-9.:\-_/]+$/, 'an image path without tag or digest'),
     ).required(),
     context: input('Build context directory', kinds.text).default('.'),
-    dockerfile: input('Dockerfile path, relative to the repository root', kinds.text).default('Dockerfile'),
+    dockerfile: input('Dockerfile path, relative to the working directory', kinds.text).default('Dockerfile'),
+    tags: input(
+      'Tags to push besides the commit SHA (GITHUB_SHA), which is always pushed when set',
+      kinds.list(kinds.pattern(TAG, 'a tag: letters, digits, _ . - (up to 128, not starting with . or -)')),
+    ),
+    'build-args': input('Build arguments, one KEY=VALUE per line', kinds.lines(kinds.pattern(BUILD_ARG, 'KEY=VALUE'))),
+    'build-secrets': input(
+      'Build secrets, one ID=FILE or ID=env:VARIABLE per line (e.g. ca=/etc/ssl/certs/ca-certificates.crt for a TLS-intercepting proxy). ' +
+        'With buildx they are `--secret id=ID,src=FILE` (RUN --mount=type=secret,id=ID); the classic builder has no secrets, so the file is ' +
+        'copied to .runway/secrets/ID in the build context for the build and removed after it: COPY it only in a build stage',
+      kinds.lines(kinds.pattern(SECRET, 'ID=FILE or ID=env:VARIABLE')),
+    ),
+    target: input('Dockerfile stage to build (default: the last one)', kinds.pattern(/^[A-Za-z0-9_.-]+$/, 'a stage name')),
+    platform: input(
+      'Target platform',
+      kinds.pattern(/^linux\/amd64$/, 'linux/amd64, the only platform Cloud Run runs (multi-platform images are refused)'),
+    ).default(PLATFORM),
+    cache: input(
+      'Layer cache: a registry reference (e.g. REGION-docker.pkg.dev/PROJECT/REPO/APP:buildcache) or `gha` (buildx only). ' +
+        'Default: gha when buildx runs inside GitHub Actions, else the local layer cache',
+      kinds.pattern(/^(gha|[a-z0-9.:\-_/]+:[A-Za-z0-9_][A-Za-z0-9_.-]*)$/, 'gha or an image reference with a tag'),
+    ),
+    push: input('Push the image; false builds and checks only', kinds.bool).default('true'),
+    'prisma-check': input(
+      'Prisma readiness check: strict fails the build on an error, warn reports only, off skips it',
+      kinds.oneOf('strict', 'warn', 'off'),
+    ).default('strict'),
+    'prisma-schema': input('Path of the Prisma schema (file or folder); found in the monorepo when not given', kinds.text),
+    workspace: input(
+      'The monorepo app this image runs (folder such as apps/web, or its package name): picks its schema and scans it for NEXT_PUBLIC_*',
+      kinds.text,
+    ),
+    'check-only': input('Run the static checks and stop before building (for pull requests)', kinds.bool).default('false'),
   },
   outputs: {
     digest: "Image digest, equal to the registry's manifest digest",
@@ -18,5 +57,13 @@ export const buildImage = defineAction({
     tags: 'Tags pushed, one per line',
     metadata: 'JSON build metadata',
     'prisma-report': 'JSON report of the Prisma readiness checks',
+  },
+  check: (v, env) => {
+    const problems: InputProblem[] = [];
+    if (!env.GITHUB_SHA && (v.tags ?? []).length === 0 && !v['check-only'])
+      problems.push({ input: 'tags', message: 'is required when GITHUB_SHA is not set (nothing to tag the image with)' });
+    if (v.image.includes('@') || /:[^/]*$/.test(v.image.replace(/^[^/]+\//, '')))
+      problems.push({ input: 'image', message: `"${v.image}" must not carry a tag or digest; put tags in "tags"` });
+    return problems;
   },
 });

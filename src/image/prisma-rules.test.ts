@@ -112,7 +112,7 @@ describe('checkProject', () => {
       expected: { 'client-in-runtime': 'pass@Dockerfile:6', 'non-root': 'pass@Dockerfile:7' },
     },
   ])('$name', ({ dockerfile, schema: text, version, scripts, expected, contextDir }) => {
-    const p = project(dockerfile, { schema: text, version, scripts });
+    const p = project(dockerfile, { schema: text, version, scripts: scripts as Record<string, string[]> | undefined });
     const withDir = contextDir ? { ...p, schema: { ...p.schema!, contextDir } } : p;
     expect(levels(checkProject(withDir))).toMatchObject(expected);
   });

@@ -319,7 +319,7 @@ function clientInRuntime(ctx: Context): Finding[] {
         rule: 'client-in-runtime',
         check,
         level: 'pass',
-        message: `The client (and its engines) are ${how}.`,
+        message: `${ctx.engines === 'none' ? 'The client is' : 'The client and its engines are'} ${how}.`,
         ...at(ctx, source.ins),
       },
     ];

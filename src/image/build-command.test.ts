@@ -1,0 +1,211 @@
+import {
+  buildxArgs,
+  cacheSpec,
+  classicBuildArgs,
+  classicCacheHits,
+  imageTags,
+  ociLabels,
+  pushedDigest,
+  type BuildPlan,
+} from './build-command';
+
+const base: BuildPlan = {
+  context: '.',
+  dockerfile: 'Dockerfile',
+  tags: ['127.0.0.1:5000/app:abc'],
+  buildArgs: [],
+  secrets: [],
+  platform: 'linux/amd64',
+  labels: {},
+  iidFile: '/tmp/iid',
+  metadataFile: '/tmp/meta.json',
+};
+
+describe('buildxArgs', () => {
+  it.each<[string, Partial<BuildPlan>, string[]]>([
+    [
+      'minimal',
+      {},
+      [
+        'buildx',
+        'build',
+        '--network',
+        'host',
+        '--file',
+        'Dockerfile',
+        '--tag',
+        '127.0.0.1:5000/app:abc',
+        '--iidfile',
+        '/tmp/iid',
+        '--platform',
+        'linux/amd64',
+        '--metadata-file',
+        '/tmp/meta.json',
+        '--provenance=false',
+        '--sbom=false',
+        '--load',
+        '.',
+      ],
+    ],
+    [
+      'everything',
+      {
+        context: 'apps',
+        dockerfile: 'apps/Dockerfile',
+        tags: ['r/a:1', 'r/a:latest'],
+        buildArgs: [
+          ['NEXT_PUBLIC_URL', 'https://x'],
+          ['EMPTY', ''],
+        ],
+        secrets: [{ id: 'ca', src: '/etc/ssl/ca.crt' }],
+        target: 'runner',
+        labels: { 'org.opencontainers.image.revision': 'abc' },
+        cache: { type: 'gha', scope: 'r/a' },
+      },
+      [
+        'buildx',
+        'build',
+        '--network',
+        'host',
+        '--file',
+        'apps/Dockerfile',
+        '--tag',
+        'r/a:1',
+        '--tag',
+        'r/a:latest',
+        '--build-arg',
+        'NEXT_PUBLIC_URL=https://x',
+        '--build-arg',
+        'EMPTY=',
+        '--label',
+        'org.opencontainers.image.revision=abc',
+        '--target',
+        'runner',
+        '--iidfile',
+        '/tmp/iid',
+        '--platform',
+        'linux/amd64',
+        '--metadata-file',
+        '/tmp/meta.json',
+        '--secret',
+        'id=ca,src=/etc/ssl/ca.crt',
+        '--cache-from',
+        'type=gha,scope=r/a',
+        '--cache-to',
+        'type=gha,mode=max,scope=r/a',
+        '--provenance=false',
+        '--sbom=false',
+        '--load',
+        'apps',
+      ],
+    ],
+    [
+      'registry cache',
+      { cache: { type: 'registry', ref: 'r/a:cache' } },
+      [
+        'buildx',
+        'build',
+        '--network',
+        'host',
+        '--file',
+        'Dockerfile',
+        '--tag',
+        '127.0.0.1:5000/app:abc',
+        '--iidfile',
+        '/tmp/iid',
+        '--platform',
+        'linux/amd64',
+        '--metadata-file',
+        '/tmp/meta.json',
+        '--cache-from',
+        'type=registry,ref=r/a:cache',
+        '--cache-to',
+        'type=registry,ref=r/a:cache,mode=max,image-manifest=true,oci-mediatypes=true',
+        '--provenance=false',
+        '--sbom=false',
+        '--load',
+        '.',
+      ],
+    ],
+  ])('%s', (_name, plan, expected) => {
+    expect(buildxArgs({ ...base, ...plan })).toEqual(expected);
+  });
+});
+
+describe('classicBuildArgs', () => {
+  it.each<[string, Partial<BuildPlan>, string[]]>([
+    [
+      'minimal',
+      {},
+      ['build', '--network', 'host', '--file', 'Dockerfile', '--tag', '127.0.0.1:5000/app:abc', '--iidfile', '/tmp/iid', '.'],
+    ],
+    [
+      'registry cache and target; secrets and platform are not flags',
+      { cache: { type: 'registry', ref: 'r/a:cache' }, target: 'runner', secrets: [{ id: 'ca', src: '/x' }] },
+      [
+        'build',
+        '--network',
+        'host',
+        '--file',
+        'Dockerfile',
+        '--tag',
+        '127.0.0.1:5000/app:abc',
+        '--target',
+        'runner',
+        '--iidfile',
+        '/tmp/iid',
+        '--cache-from',
+        'r/a:cache',
+        '.',
+      ],
+    ],
+  ])('%s', (_name, plan, expected) => {
+    expect(classicBuildArgs({ ...base, ...plan })).toEqual(expected);
+  });
+});
+
+describe('helpers', () => {
+  it.each([
+    [['latest'], 'abc123', ['r/a:abc123', 'r/a:latest']],
+    [['abc123', 'v1'], 'abc123', ['r/a:abc123', 'r/a:v1']],
+    [undefined, 'abc123', ['r/a:abc123']],
+    [['v1'], undefined, ['r/a:v1']],
+  ])('imageTags(%j, %s)', (tags, sha, expected) => {
+    expect(imageTags('r/a', tags, sha)).toEqual(expected);
+  });
+
+  const gha = { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'u' };
+  it.each([
+    ['gha', true, {}, { type: 'gha', scope: 's' }],
+    ['r/a:cache', false, {}, { type: 'registry', ref: 'r/a:cache' }],
+    [undefined, true, gha, { type: 'gha', scope: 's' }],
+    [undefined, false, gha, undefined],
+    [undefined, true, {}, undefined],
+  ])('cacheSpec(%s, buildx=%s)', (input, buildx, env, expected) => {
+    expect(cacheSpec(input, buildx, env, 's')).toEqual(expected);
+  });
+
+  it('refuses gha without buildx', () => {
+    expect(() => cacheSpec('gha', false, {}, 's')).toThrow('Input "cache": gha needs docker buildx');
+  });
+
+  it('labels the commit and the repository', () => {
+    expect(ociLabels({ GITHUB_SHA: 'abc', GITHUB_REPOSITORY: 'o/r' })).toEqual({
+      'org.opencontainers.image.revision': 'abc',
+      'org.opencontainers.image.source': 'https://github.com/o/r',
+    });
+  });
+
+  it('reads the digest docker push printed last', () => {
+    const d1 = 'sha256:' + '1'.repeat(64);
+    const d2 = 'sha256:' + '2'.repeat(64);
+    expect(pushedDigest(`abc: Pushed\nv1: digest: ${d1} size: 1\nlatest: digest: ${d2} size: 1570\n`)).toBe(d2);
+    expect(pushedDigest('nothing')).toBeUndefined();
+  });
+
+  it('counts classic cache hits', () => {
+    const out =
+      'Step 1/3 : FROM node\n ---> 07820fba6c75\nStep 2/3 : COPY a b\n ---> Using cache\n ---> 1a\nStep 3/3 : RUN x\n ---> Running in 9\n';
+    expect(classicCacheHits(out)).toEqual({ steps: 3, cached: 1 });
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Inputs → `docker` arguments, for buildx and for the classic builder (machines without BuildKit). Pure,
+ * like docker/build-push-action's context.ts: the tests pin every argument.
+ */
+
+export type CacheSpec = { readonly type: 'gha'; readonly scope: string } | { readonly type: 'registry'; readonly ref: string };
+
+export interface BuildPlan {
+  readonly context: string;
+  readonly dockerfile: string;
+  /** Full references, `registry/path:tag`. */
+  readonly tags: readonly string[];
+  readonly buildArgs: readonly (readonly [string, string])[];
+  /** Secret files (an env secret is written to a file by the caller first). */
+  readonly secrets: readonly { readonly id: string; readonly src: string }[];
+  readonly target?: string;
+  readonly platform: string;
+  readonly cache?: CacheSpec;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly iidFile: string;
+  readonly metadataFile: string;
+}
+
+/** Where the classic builder finds secrets: inside the context, since it has no --secret. */
+export const CLASSIC_SECRETS_DIR = '.runway/secrets';
+
+function common(plan: BuildPlan): string[] {
+  const args = ['--network', 'host', '--file', plan.dockerfile];
+  for (const t of plan.tags) args.push('--tag', t);
+  for (const [k, v] of plan.buildArgs) args.push('--build-arg', `${k}=${v}`);
+  for (const [k, v] of Object.entries(plan.labels)) args.push('--label', `${k}=${v}`);
+  if (plan.target) args.push('--target', plan.target);
+  args.push('--iidfile', plan.iidFile);
+  return args;
+}
+
+/**
+ * `docker buildx build`: loads the image into the daemon (it is checked before anything is pushed) with
+ * no provenance or SBOM attestations, which would turn the single-platform image into an index.
+ */
+export function buildxArgs(plan: BuildPlan): string[] {
+  const args = ['buildx', 'build', ...common(plan), '--platform', plan.platform, '--metadata-file', plan.metadataFile];
+  for (const s of plan.secrets) args.push('--secret', `id=${s.id},src=${s.src}`);
+  if (plan.cache?.type === 'gha') {
+    args.push('--cache-from', `type=gha,scope=${plan.cache.scope}`, '--cache-to', `type=gha,mode=max,scope=${plan.cache.scope}`);
+  } else if (plan.cache?.type === 'registry') {
+    args.push(
+      '--cache-from',
+      `type=registry,ref=${plan.cache.ref}`,
+      '--cache-to',
+      `type=registry,ref=${plan.cache.ref},mode=max,image-manifest=true,oci-mediatypes=true`,
+    );
+  }
+  args.push('--provenance=false', '--sbom=false', '--load', plan.context);
+  return args;
+}
+
+/**
+ * Classic `docker build`: no --platform (it builds for the daemon's own platform, checked after the
+ * build), no --secret (secret files are copied into the context), and a registry cache is an image
+ * pulled before the build and named in --cache-from.
+ */
+export function classicBuildArgs(plan: BuildPlan): string[] {
+  const args = ['build', ...common(plan)];
+  if (plan.cache?.type === 'registry') args.push('--cache-from', plan.cache.ref);
+  args.push(plan.context);
+  return args;
+}
+
+/** The tags to push: the commit SHA first (what deploys pin), then the extra ones, without repeats. */
+export function imageTags(repository: string, tags: readonly string[] | undefined, sha: string | undefined): string[] {
+  return [...new Set([...(sha ? [sha] : []), ...(tags ?? [])])].map((t) => `${repository}:${t}`);
+}
+
+/**
+ * The cache to use: the input's registry reference, `gha` only with buildx, and gha by default when
+ * buildx runs inside GitHub Actions (its cache service is only reachable there).
+ */
+export function cacheSpec(
+  input: string | undefined,
+  buildx: boolean,
+  env: NodeJS.ProcessEnv,
+  scope: string,
+): CacheSpec | undefined {
+  if (input === 'gha') {
+    if (!buildx)
+      throw new Error(
+        'Input "cache": gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty',
+      );
+    return { type: 'gha', scope };
+  }
+  if (input) return { type: 'registry', ref: input };
+  if (buildx && env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)) return { type: 'gha', scope };
+  return undefined;
+}
+
+/** OCI labels that tie the image to its commit, like docker/metadata-action's defaults. */
+export function ociLabels(env: NodeJS.ProcessEnv): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (env.GITHUB_SHA) labels['org.opencontainers.image.revision'] = env.GITHUB_SHA;
+  if (env.GITHUB_REPOSITORY)
+    labels['org.opencontainers.image.source'] = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`;
+  return labels;
+}
+
+/** `digest: sha256:… size: 1234` from `docker push` output (the last one is the manifest just pushed). */
+export function pushedDigest(output: string): string | undefined {
+  return [...output.matchAll(/digest: (sha256:[a-f0-9]{64}) size: \d+/g)].at(-1)?.[1];
+}
+
+/** Lines `Step N/M : …` followed by ` ---> Using cache`, from the classic builder's output. */
+export function classicCacheHits(output: string): { steps: number; cached: number } {
+  const steps = [...output.matchAll(/^Step \d+\/\d+ : /gm)].length;
+  const cached = [...output.matchAll(/^ ---> Using cache$/gm)].length;
+  return { steps, cached };
+}

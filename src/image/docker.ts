@@ -1,0 +1,161 @@
+/**
+ * The docker CLI edge: run a command (streaming its lines), look at images and at what a registry holds.
+ * Every container runs with `--network host` (no bridge networks on these machines).
+ */
+import { spawn } from 'node:child_process';
+import { parseInspection, LOAD_SCRIPT, INSPECT_SCRIPT, type ImageFacts, type LoadResult } from './image-facts';
+
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export class DockerError extends Error {}
+
+/** Runs `docker ...`; `onLine` sees stdout and stderr lines as they come (build logs). */
+export function docker(
+  args: readonly string[],
+  options: { onLine?: (line: string) => void; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let pending = '';
+    const feed = (chunk: string) => {
+      if (!options.onLine) return;
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) options.onLine(l);
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      feed(d.toString());
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      feed(d.toString());
+    });
+    child.on('error', (e) => reject(new DockerError(`cannot run docker: ${e.message}`)));
+    child.on('close', (code) => {
+      if (pending && options.onLine) options.onLine(pending);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+/** Like `docker` but fails with the command and its last output lines. */
+export async function dockerOk(args: readonly string[], options: Parameters<typeof docker>[1] = {}): Promise<CommandResult> {
+  const r = await docker(args, options);
+  if (r.code !== 0) {
+    const tail = `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-8).join('\n');
+    throw new DockerError(`docker ${args.slice(0, 2).join(' ')} failed (exit ${r.code}):\n${tail}`);
+  }
+  return r;
+}
+
+export const hasBuildx = async (): Promise<boolean> =>
+  (await docker(['buildx', 'version']).catch(() => ({ code: 1 }))).code === 0;
+
+export interface ImageConfig {
+  readonly id: string;
+  readonly os: string;
+  readonly architecture: string;
+  readonly size: number;
+  readonly user: string;
+  readonly workingDir: string;
+}
+
+export async function imageConfig(image: string): Promise<ImageConfig> {
+  const r = await dockerOk(['image', 'inspect', image]);
+  const [i] = JSON.parse(r.stdout) as {
+    Id: string;
+    Os: string;
+    Architecture: string;
+    Size: number;
+    Config: { User?: string; WorkingDir?: string };
+  }[];
+  return {
+    id: i.Id,
+    os: i.Os,
+    architecture: i.Architecture,
+    size: i.Size,
+    user: i.Config.User ?? '',
+    workingDir: i.Config.WorkingDir ?? '',
+  };
+}
+
+/** Runs the inspection script as root inside the image (busybox sh is enough). */
+export async function inspectImage(image: string): Promise<ImageFacts> {
+  const r = await dockerOk([
+    'run',
+    '--rm',
+    '--network',
+    'host',
+    '--user',
+    '0',
+    '--entrypoint',
+    'sh',
+    image,
+    '-c',
+    INSPECT_SCRIPT,
+  ]);
+  return parseInspection(r.stdout);
+}
+
+/** Loads the client and dlopens the engines as the image's own user, in its own workdir. */
+export async function loadTest(image: string, engines: readonly string[]): Promise<LoadResult> {
+  const r = await docker([
+    'run',
+    '--rm',
+    '--network',
+    'host',
+    '--entrypoint',
+    'node',
+    image,
+    '-e',
+    LOAD_SCRIPT,
+    JSON.stringify(engines),
+  ]);
+  const line = r.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(line) as LoadResult;
+  } catch {
+    return { ok: false, error: `node exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`, engines: {} };
+  }
+}
+
+export interface RemoteManifest {
+  readonly digest: string;
+  readonly mediaType: string;
+  /** A manifest list / OCI index (several platforms or attestations), which Runway refuses. */
+  readonly isIndex: boolean;
+  readonly platforms: string[];
+}
+
+/** What the registry serves for a reference, through the docker CLI (it has the registry credentials). */
+export async function remoteManifest(ref: string): Promise<RemoteManifest> {
+  const host = ref.split('/')[0];
+  const insecure = /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host) ? ['--insecure'] : [];
+  const r = await dockerOk(['manifest', 'inspect', '--verbose', ...insecure, ref]);
+  type Entry = { Descriptor: { mediaType: string; digest: string; platform?: { os: string; architecture: string } } };
+  const parsed = JSON.parse(r.stdout) as Entry | Entry[];
+  if (Array.isArray(parsed)) {
+    // The CLI shows an index as its entries; the index digest itself is what the tag points at.
+    return {
+      digest: '',
+      mediaType: 'index',
+      isIndex: true,
+      platforms: parsed.map((e) => `${e.Descriptor.platform?.os}/${e.Descriptor.platform?.architecture}`),
+    };
+  }
+  const p = parsed.Descriptor.platform;
+  return {
+    digest: parsed.Descriptor.digest,
+    mediaType: parsed.Descriptor.mediaType,
+    isIndex: false,
+    platforms: p ? [`${p.os}/${p.architecture}`] : [],
+  };
+}

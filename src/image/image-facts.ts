@@ -1,0 +1,239 @@
+/**
+ * What a built image holds (OS, libc, libssl, Prisma engine files, generated clients) and the
+ * readiness verdicts on it. The shell script runs inside the image; parsing and judging are pure.
+ */
+import { engineTarget, platformOfFacts, type Libc, type Platform } from './platforms';
+import type { EngineMode, Finding } from './prisma-rules';
+
+/** Printed by a POSIX sh inside the image (busybox too): one `@@runway <section>` header per part. */
+export const INSPECT_SCRIPT = [
+  's() { echo "@@runway $1"; }',
+  's os; cat /etc/os-release 2>/dev/null',
+  's libs; for d in /lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do [ -d "$d" ] && ls -1 "$d" 2>/dev/null | sed "s|^|$d/|"; done',
+  "s files; find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o \\( -name 'libquery_engine-*' -o -name 'query-engine-*' -o -name 'schema-engine-*' -o -path '*/.prisma/client/index.js' -o -path '*/node_modules/@prisma/client/package.json' -o -path '*/generated/*client.ts' -o -path '*/generated/*client.js' \\) -print 2>/dev/null",
+  's node; command -v node',
+].join('\n');
+
+export interface EngineFile {
+  readonly path: string;
+  readonly kind: 'library' | 'binary' | 'schema';
+  readonly target: string;
+}
+
+export interface ImageFacts {
+  readonly osId?: string;
+  readonly osVersion?: string;
+  readonly osName?: string;
+  readonly libc?: Libc;
+  readonly libssl: string[];
+  readonly engines: EngineFile[];
+  /** Folders holding a generated client. */
+  readonly clients: string[];
+  readonly hasPrismaClientPackage: boolean;
+  readonly node?: string;
+}
+
+export function engineFile(path: string): EngineFile | undefined {
+  const name = path.split('/').at(-1) ?? '';
+  let m = /^libquery_engine-(.+)\.so\.node$/.exec(name);
+  if (m) return { path, kind: 'library', target: m[1] };
+  m = /^query-engine-(.+?)(\.exe)?$/.exec(name);
+  if (m) return { path, kind: 'binary', target: m[1] };
+  m = /^schema-engine-(.+?)(\.exe)?$/.exec(name);
+  if (m) return { path, kind: 'schema', target: m[1] };
+  return undefined;
+}
+
+export function parseInspection(output: string): ImageFacts {
+  const sections: Record<string, string[]> = {};
+  let current = '';
+  for (const line of output.split('\n')) {
+    const h = /^@@runway (\w+)$/.exec(line);
+    if (h) current = h[1];
+    else if (line.trim() !== '') (sections[current] ??= []).push(line.trim());
+  }
+  const os = Object.fromEntries(
+    (sections.os ?? [])
+      .map((l) => /^([A-Z_]+)=(.*)$/.exec(l))
+      .filter((m) => m !== null)
+      .map((m) => [m[1], m[2].replace(/^"|"$/g, '')]),
+  );
+  const libs = sections.libs ?? [];
+  const base = (p: string) => p.split('/').at(-1) ?? '';
+  const libc: Libc | undefined = libs.some((l) => base(l).startsWith('ld-musl-'))
+    ? 'musl'
+    : libs.some((l) => /^libc\.so\.6$/.test(base(l)))
+      ? 'glibc'
+      : undefined;
+  const files = sections.files ?? [];
+  return {
+    osId: os.ID,
+    osVersion: os.VERSION_ID,
+    osName: os.PRETTY_NAME,
+    libc,
+    libssl: [...new Set(libs.filter((l) => /^libssl\.so\.\d/.test(base(l))))],
+    engines: files.map(engineFile).filter((e) => e !== undefined),
+    clients: files
+      .filter((f) => f.endsWith('/.prisma/client/index.js') || /\/generated\/.*client\.[jt]s$/.test(f))
+      .map((f) => f.slice(0, f.lastIndexOf('/'))),
+    hasPrismaClientPackage: files.some((f) => f.endsWith('/node_modules/@prisma/client/package.json')),
+    node: sections.node?.[0],
+  };
+}
+
+/** Run with `node -e` inside the image as its own user and workdir: requires the client, dlopens engines. */
+export const LOAD_SCRIPT = `
+const out = { engines: {} };
+try {
+  const p = require.resolve('@prisma/client', { paths: [process.cwd()] });
+  out.client = p;
+  require(p);
+  out.ok = true;
+} catch (e) { out.ok = false; out.error = String(e && e.message).split('\\n')[0]; }
+for (const f of JSON.parse(process.argv[1] || '[]')) {
+  try { process.dlopen({ exports: {} }, f); out.engines[f] = 'loaded'; }
+  catch (e) { out.engines[f] = String(e && e.message).split('\\n')[0]; }
+}
+console.log(JSON.stringify(out));
+`;
+
+export interface LoadResult {
+  readonly ok: boolean;
+  readonly client?: string;
+  readonly error?: string;
+  /** Engine path → 'loaded' or the loader's error. */
+  readonly engines: Readonly<Record<string, string>>;
+}
+
+/** The engine a running client would load: the one for the image's own platform. */
+export function neededEngines(facts: ImageFacts, mode: EngineMode): EngineFile[] {
+  const platform = platformOfFacts(facts);
+  if (!platform || mode === 'none') return [];
+  const target = engineTarget(platform);
+  return facts.engines.filter((e) => e.target === target && e.kind === mode);
+}
+
+interface Expectations {
+  readonly engines: EngineMode;
+  /** The generator is prisma-client, whose TypeScript output is compiled into the app. */
+  readonly compiledClient: boolean;
+  readonly migrateAtStart: boolean;
+}
+
+/** Readiness verdicts on the built image; `where` names the image in messages. */
+export function checkImage(facts: ImageFacts, expect: Expectations, load: LoadResult | undefined): Finding[] {
+  const findings: Finding[] = [];
+  const add = (rule: string, check: string, level: Finding['level'], message: string, fix?: string) =>
+    findings.push({ rule, check, level, message, fix });
+  const platform: Platform | undefined = platformOfFacts(facts);
+  const os = facts.osName ?? facts.osId ?? 'unknown OS';
+  if (!platform) {
+    add(
+      'image-platform',
+      'Image platform',
+      expect.engines === 'none' ? 'notice' : 'warning',
+      `${os}: found no C library (neither libc.so.6 nor ld-musl) in the library folders.`,
+    );
+  } else {
+    add(
+      'image-platform',
+      'Image platform',
+      'pass',
+      `${os}, ${platform.libc}, ${facts.libssl.length ? facts.libssl.map((l) => l.split('/').at(-1)).join(' ') : 'no libssl'} → ${engineTarget(platform)}`,
+    );
+  }
+  if (expect.engines !== 'none') {
+    if (platform && !platform.opensslInstalled) {
+      add(
+        'image-openssl',
+        'libssl in the image',
+        'error',
+        `${os} has no libssl: the Prisma engine cannot load ("libssl.so.3: cannot open shared object file").`,
+        platform.libc === 'musl' ? 'RUN apk add --no-cache openssl' : 'RUN apt-get install -y openssl',
+      );
+    } else if (platform) {
+      add('image-openssl', 'libssl in the image', 'pass', facts.libssl.join(', '));
+    }
+    const kindName = expect.engines === 'library' ? 'libquery_engine-*.so.node' : 'query-engine-*';
+    const ofKind = facts.engines.filter((e) => e.kind === expect.engines);
+    const needed = platform ? engineTarget(platform) : undefined;
+    const match = ofKind.filter((e) => e.target === needed);
+    if (ofKind.length === 0) {
+      add(
+        'image-engines',
+        'Engine for the image platform',
+        'error',
+        `No ${kindName} file in the image: the client cannot start.`,
+        'Copy node_modules/.prisma/client (with its engine files) from the stage that ran prisma generate',
+      );
+    } else if (needed && match.length === 0) {
+      add(
+        'image-engines',
+        'Engine for the image platform',
+        'error',
+        `The image has ${ofKind.map((e) => e.path).join(', ')} but its platform needs ${needed}: PrismaClientInitializationError at the first query.`,
+        `binaryTargets = ["native", "${needed}"] and generate again`,
+      );
+    } else if (match.length > 0) {
+      add('image-engines', 'Engine for the image platform', 'pass', match.map((e) => e.path).join(', '));
+    }
+    if (expect.migrateAtStart && !facts.engines.some((e) => e.kind === 'schema' && e.target === needed)) {
+      add(
+        'image-schema-engine',
+        'Schema engine for migrate deploy',
+        'warning',
+        `The container runs prisma migrate deploy at start but has no schema-engine-${needed ?? '*'}.`,
+      );
+    }
+  }
+  if (facts.clients.length > 0) add('image-client', 'Generated client in the image', 'pass', facts.clients.join(', '));
+  else if (expect.compiledClient)
+    add(
+      'image-client',
+      'Generated client in the image',
+      'notice',
+      'The prisma-client generator output is compiled into the app; no separate client folder to find.',
+    );
+  else
+    add(
+      'image-client',
+      'Generated client in the image',
+      'error',
+      'No generated Prisma client (.prisma/client) in the image: "@prisma/client did not initialize yet".',
+      'Run prisma generate in the build and copy its output into the runtime stage',
+    );
+
+  if (!load) {
+    add(
+      'image-load',
+      'Client loads in the image',
+      'notice',
+      facts.node ? 'Not run.' : 'No node in the image: load test skipped.',
+    );
+    return findings;
+  }
+  if (load.ok) add('image-load', 'Client loads in the image', 'pass', `require('@prisma/client') → ${load.client}`);
+  else if (facts.hasPrismaClientPackage || !expect.compiledClient)
+    add('image-load', 'Client loads in the image', 'error', `require('@prisma/client') failed: ${load.error}`);
+  for (const [path, result] of Object.entries(load.engines)) {
+    if (result === 'loaded') add('image-engine-load', 'Engine loads (dlopen)', 'pass', path);
+    else if (/invalid ELF header|file too short|not an ELF/i.test(result))
+      add(
+        'image-engine-load',
+        'Engine loads (dlopen)',
+        'notice',
+        `${path} is not a real library (a placeholder): the loader test was skipped.`,
+      );
+    else
+      add(
+        'image-engine-load',
+        'Engine loads (dlopen)',
+        'error',
+        `${path}: ${result}`,
+        /libssl|libcrypto/.test(result)
+          ? 'Install the OpenSSL the engine was built for, or generate for this platform'
+          : undefined,
+      );
+  }
+  return findings;
+}

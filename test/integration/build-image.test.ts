@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readInputs } from '../../src/inputs';
+import { RecordingReporter } from '../../src/report';
+import { runBuildImage, ReadinessError } from '../../src/image/build';
+import { buildImage } from '../../src/image/inputs';
+import type { PrismaReport } from '../../src/image/readiness-report';
+import { repoRoot } from '../helpers/run-action';
+
+// Real builds with the classic builder (no buildx here) of fixture projects, pushed to the local
+// registry; the digest output is compared with what the registry itself serves.
+jest.setTimeout(180_000);
+
+const REGISTRY = '127.0.0.1:5000';
+const fixtures = join(repoRoot, 'test', 'fixtures', 'prisma');
+const run = randomBytes(4).toString('hex');
+const workdirs: string[] = [];
+const images: string[] = [];
+
+/** A private copy of a fixture as a build context, with the fake Prisma CLI beside it. */
+function context(fixture: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `runway-test-build-${fixture}-`));
+  workdirs.push(dir);
+  cpSync(join(fixtures, fixture), dir, { recursive: true });
+  cpSync(join(fixtures, '_fake-prisma'), join(dir, 'fake-prisma'), { recursive: true });
+  return dir;
+}
+
+async function build(dir: string, raw: Record<string, string>, sha = randomBytes(20).toString('hex')) {
+  const env = { GITHUB_WORKSPACE: dir, GITHUB_SHA: sha, RUNNER_TEMP: tmpdir() };
+  const inputs = readInputs(buildImage, (name) => raw[name], env);
+  const reporter = new RecordingReporter();
+  const started = Date.now();
+  const outputs = await runBuildImage(inputs, { reporter, env });
+  images.push(...(outputs.tags ?? '').split('\n').filter(Boolean));
+  return { outputs, reporter, ms: Date.now() - started, report: JSON.parse(outputs['prisma-report'] ?? '{}') as PrismaReport };
+}
+
+/** The digest the registry serves for a tag (Registry API v2, docker v2 and OCI manifests accepted). */
+async function registryDigest(ref: string): Promise<{ digest: string | null; type: string | null }> {
+  const [, path, tag] = /^[^/]+\/(.+):([^:]+)$/.exec(ref)!;
+  const r = await fetch(`http://${REGISTRY}/v2/${path}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' },
+  });
+  expect(r.status).toBe(200);
+  return { digest: r.headers.get('docker-content-digest'), type: r.headers.get('content-type') };
+}
+
+const levelOf = (report: PrismaReport, rule: string) => report.findings.filter((f) => f.rule === rule).map((f) => f.level);
+
+afterAll(() => {
+  for (const i of images) {
+    try {
+      execFileSync('docker', ['image', 'rm', '--no-prune', i], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
+  }
+  for (const d of workdirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('build-image with the classic builder', () => {
+  it('builds, checks and pushes a Prisma 6 app; digest = registry digest; a code change reuses the dependency layers', async () => {
+    const dir = context('good-debian');
+    // A unique package.json makes the first build cold from the dependency step on, also when this suite ran before.
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, description: `run ${run}` }));
+    const image = `${REGISTRY}/runway-test/good-debian-${run}`;
+    const cold = await build(dir, { image, tags: 'latest' });
+
+    const tags = cold.outputs.tags!.split('\n');
+    expect(tags).toHaveLength(2);
+    expect(tags[1]).toBe(`${image}:latest`);
+    const served = await registryDigest(tags[0]);
+    expect(served.type).toMatch(/manifest\.v2\+json|oci\.image\.manifest/);
+    expect(cold.outputs.digest).toBe(served.digest);
+    expect((await registryDigest(tags[1])).digest).toBe(served.digest);
+    expect(cold.outputs['image-ref']).toBe(`${image}@${served.digest}`);
+
+    expect(cold.report.verdict).toBe('pass');
+    const engine = cold.report.findings.find((f) => f.rule === 'image-engines')!;
+    expect(engine).toMatchObject({ level: 'pass', phase: 'image' });
+    expect(engine.message).toContain('libquery_engine-debian-openssl-3.0.x.so.node');
+    expect(levelOf(cold.report, 'image-load')).toEqual(['pass']);
+    // The placeholder engine is recognised as such by the real dlopen, not reported as a crash.
+    expect(levelOf(cold.report, 'image-engine-load')).toEqual(['notice']);
+    expect(cold.report.image?.target).toBe('debian-openssl-3.0.x');
+    expect(cold.reporter.markdown).toContain('Prisma readiness: ✅ ready');
+
+    writeFileSync(join(dir, 'server.js'), `console.log('changed ${run}');\n`);
+    const warm = await build(dir, { image, tags: 'latest' });
+    const coldMeta = JSON.parse(cold.outputs.metadata!) as { cache: { steps: number; cached: number }; buildMs: number };
+    const warmMeta = JSON.parse(warm.outputs.metadata!) as { cache: { steps: number; cached: number }; buildMs: number };
+    // FROM is not a cache step; steps 2-7 (workdir, manifests, CLI, schema, generate) come from the cache.
+    expect(coldMeta.cache.cached).toBeLessThan(warmMeta.cache.cached);
+    expect(warmMeta.cache.cached).toBeGreaterThanOrEqual(6);
+    expect(warm.outputs.digest).not.toBe(cold.outputs.digest);
+    expect(warm.outputs.digest).toBe((await registryDigest(warm.outputs.tags!.split('\n')[0])).digest);
+    console.log(
+      `good-debian: cold build ${coldMeta.buildMs} ms (${coldMeta.cache.cached}/${coldMeta.cache.steps} cached), code-only rebuild ${warmMeta.buildMs} ms (${warmMeta.cache.cached}/${warmMeta.cache.steps} cached)`,
+    );
+  });
+
+  it('builds and pushes a Prisma 7 monorepo app and warns about a NEXT_PUBLIC_* variable never passed', async () => {
+    const dir = context('prisma7-monorepo');
+    const image = `${REGISTRY}/runway-test/prisma7-${run}`;
+    const { outputs, reporter, report } = await build(dir, {
+      image,
+      workspace: 'apps/web',
+      'build-args': 'NEXT_PUBLIC_API_URL=https://api.example.test',
+    });
+    expect(outputs.digest).toBe((await registryDigest(outputs.tags!)).digest);
+    expect(report.prisma).toMatchObject({ version: '7.0.1', engines: 'none' });
+    expect(report.verdict).toBe('pass');
+    expect(report.findings.some((f) => f.rule === 'image-engines')).toBe(false);
+    expect(levelOf(report, 'image-client')).toEqual(['pass']);
+    const warnings = reporter.lines.filter((l) => l.level === 'warning');
+    expect(warnings.map((w) => `${w.at?.file}:${w.at?.line}`)).toEqual(['apps/web/server.js:2']);
+    expect(warnings[0].message).toContain('NEXT_PUBLIC_SITE_NAME');
+    const baked = execFileSync('docker', [
+      'run',
+      '--rm',
+      '--network',
+      'host',
+      '--entrypoint',
+      'cat',
+      outputs['image-ref']!,
+      'apps/web/build.txt',
+    ]).toString();
+    expect(baked.trim()).toBe('built for https://api.example.test');
+  });
+
+  it.each([
+    { fixture: 'engine-openssl-1.1', rule: 'image-engines', says: 'needs debian-openssl-3.0.x' },
+    { fixture: 'runtime-without-libssl', rule: 'image-openssl', says: 'has no libssl' },
+    { fixture: 'runtime-alpine-simulated', rule: 'image-engines', says: 'needs linux-musl-openssl-3.0.x' },
+  ])('the image check catches $fixture ($rule)', async ({ fixture, rule, says }) => {
+    const dir = context(fixture);
+    const { outputs, report, reporter } = await build(dir, {
+      image: `${REGISTRY}/runway-test/${fixture}-${run}`,
+      push: 'false',
+      'prisma-check': 'warn',
+    });
+    const found = report.findings.find((f) => f.rule === rule && f.level === 'error');
+    expect(found?.message).toContain(says);
+    expect(report.verdict).toBe('fail');
+    expect(outputs.digest).toBeUndefined();
+    // Image findings are annotated on the runtime stage's FROM line.
+    expect(reporter.lines.find((l) => l.level === 'error' && l.message.includes(says))?.at).toMatchObject({
+      file: 'Dockerfile',
+      line: 10,
+    });
+    execFileSync('docker', ['image', 'rm', (JSON.parse(outputs.metadata!) as { imageId: string }).imageId], { stdio: 'ignore' });
+  });
+
+  it('strict: refuses before building when the static check fails, and pushes nothing', async () => {
+    const dir = context('engine-openssl-1.1');
+    const image = `${REGISTRY}/runway-test/refused-${run}`;
+    const reporter = new RecordingReporter();
+    const env = { GITHUB_WORKSPACE: dir, GITHUB_SHA: 'a'.repeat(40), RUNNER_TEMP: tmpdir() };
+    const inputs = readInputs(buildImage, (n) => ({ image })[n as 'image'], env);
+    await expect(runBuildImage(inputs, { reporter, env })).rejects.toThrow(ReadinessError);
+    expect(reporter.lines.find((l) => l.level === 'error')?.at).toMatchObject({ file: 'prisma/schema.prisma', line: 7 });
+    const r = await fetch(`http://${REGISTRY}/v2/runway-test/refused-${run}/manifests/${'a'.repeat(40)}`, { method: 'HEAD' });
+    expect(r.status).toBe(404);
+    expect(() => execFileSync('docker', ['image', 'inspect', `${image}:${'a'.repeat(40)}`], { stdio: 'ignore' })).toThrow();
+  });
+
+  it('check-only: reports without building', async () => {
+    const dir = context('good-debian');
+    const { outputs, report } = await build(dir, { image: `${REGISTRY}/runway-test/check-only-${run}`, 'check-only': 'true' });
+    expect(Object.keys(outputs)).toEqual(['prisma-report']);
+    expect(report.verdict).toBe('pass');
+    expect(report.findings.every((f) => f.phase === 'static')).toBe(true);
+  });
+});
