@@ -1,6 +1,1761 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
+/***/ 5149:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runHealthGate = runHealthGate;
+const gate_1 = __nccwpck_require__(8004);
+const inputs_1 = __nccwpck_require__(8902);
+const summary_1 = __nccwpck_require__(7519);
+async function runHealthGate(values, { reporter }) {
+    const config = (0, inputs_1.gateConfig)(values, { url: values.url, baselineUrl: values['baseline-url'] });
+    const result = await (0, gate_1.runGate)(config, reporter);
+    reporter.summary((0, summary_1.renderGateSummary)(result));
+    const failing = result.verdict === 'fail' || (result.verdict === 'inconclusive' && config.failOnInconclusive);
+    const line = `Health gate: ${result.verdict}. ${result.reasons.join(' ')}`;
+    if (failing) {
+        for (const reason of result.reasons)
+            reporter.error(reason);
+        // Fail the step but still return the outputs, so later steps can read the verdict and report.
+        process.exitCode = 1;
+    }
+    else if (result.verdict === 'inconclusive')
+        reporter.warning(line);
+    else
+        reporter.info(line);
+    return { verdict: result.verdict, report: JSON.stringify(result.report) };
+}
+
+
+/***/ }),
+
+/***/ 7331:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.assertion = void 0;
+exports.parsePath = parsePath;
+exports.parseAssertion = parseAssertion;
+exports.select = select;
+exports.evaluateAssertion = evaluateAssertion;
+/**
+ * Body assertions: `$.database == "connected"`, `$.checks[0].ok == true`, `$['x-y'] exists`,
+ * `$.version =~ "^2\."`, `$.latency_ms < 200`. A small JSON-path subset ($, .name, [0], ['name'])
+ * followed by an operator and a JSON value (bare words are taken as strings).
+ */
+const inputs_1 = __nccwpck_require__(1400);
+/** Parses `$`, `.name`, `[0]`, `['name']`, `["name"]`; returns the segments and where the path ends. */
+function parsePath(text) {
+    if (text[0] !== '$')
+        throw new inputs_1.InvalidValue('a JSON path starts with $ (e.g. $.database or $.checks[0].status)');
+    const segments = [];
+    let i = 1;
+    for (;;) {
+        const rest = text.slice(i);
+        const m = /^\.([A-Za-z_$][\w$-]*)/.exec(rest) ??
+            /^\[(\d+)\]/.exec(rest) ??
+            /^\['((?:[^'\\]|\\.)*)'\]/.exec(rest) ??
+            /^\["((?:[^"\\]|\\.)*)"\]/.exec(rest);
+        if (!m)
+            break;
+        segments.push(m[0].startsWith('[') && /^\d+$/.test(m[1]) ? Number(m[1]) : m[1].replace(/\\(.)/g, '$1'));
+        i += m[0].length;
+    }
+    const next = text[i];
+    if (next !== undefined && !/[\s=!<>]/.test(next))
+        throw new inputs_1.InvalidValue(`unsupported JSON path syntax at "${text.slice(i)}" (use .name, [0] or ['name'])`);
+    return { segments, end: i };
+}
+function parseValue(raw) {
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return raw;
+    }
+}
+function parseRegex(raw) {
+    const literal = /^\/(.*)\/([dgimsuy]*)$/.exec(raw);
+    const value = parseValue(raw);
+    const [source, flags] = literal ? [literal[1], literal[2]] : [typeof value === 'string' ? value : raw, ''];
+    try {
+        return new RegExp(source, flags);
+    }
+    catch (e) {
+        throw new inputs_1.InvalidValue(`invalid regular expression: ${e.message}`);
+    }
+}
+function parseAssertion(text) {
+    const { segments, end } = parsePath(text);
+    const path = text.slice(0, end);
+    const rest = text.slice(end).trim();
+    if (rest === 'exists')
+        return { text, path, segments, operator: 'exists' };
+    const m = /^(==|!=|=~|<=|>=|<|>)\s*(.*)$/.exec(rest);
+    if (!m)
+        throw new inputs_1.InvalidValue('expected an operator after the path: ==, !=, =~, <, <=, >, >= or exists');
+    const operator = m[1];
+    const raw = m[2].trim();
+    if (raw === '')
+        throw new inputs_1.InvalidValue(`expected a value after ${operator}`);
+    if (raw.startsWith('='))
+        throw new inputs_1.InvalidValue(`unknown operator ${operator}=; use ==, !=, =~, <, <=, >, >= or exists`);
+    if (operator === '=~')
+        return { text, path, segments, operator, regex: parseRegex(raw) };
+    const value = parseValue(raw);
+    if (['<', '<=', '>', '>='].includes(operator) && typeof value !== 'number')
+        throw new inputs_1.InvalidValue(`${operator} compares numbers; ${raw} is not a number`);
+    return { text, path, segments, operator, value };
+}
+exports.assertion = {
+    allowed: "a JSON path ($.a.b, $.a[0], $['x']), an operator (==, !=, =~, <, <=, >, >=, exists) and a JSON value",
+    parse: parseAssertion,
+};
+/** Follows the path; undefined when any step is missing. */
+function select(document, segments) {
+    let current = document;
+    for (const segment of segments) {
+        if (typeof segment === 'number') {
+            if (!Array.isArray(current))
+                return undefined;
+            current = current[segment];
+        }
+        else {
+            if (current === null || typeof current !== 'object' || Array.isArray(current))
+                return undefined;
+            if (!Object.prototype.hasOwnProperty.call(current, segment))
+                return undefined;
+            current = current[segment];
+        }
+    }
+    return current;
+}
+function deepEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a) !== Array.isArray(b))
+        return false;
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return (ka.length === kb.length &&
+        ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) &&
+            deepEqual(a[k], b[k])));
+}
+function show(value) {
+    if (value === undefined)
+        return 'missing';
+    const text = JSON.stringify(value);
+    return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+function holds(a, actual) {
+    switch (a.operator) {
+        case 'exists':
+            return actual !== undefined;
+        case '==':
+            return deepEqual(actual, a.value);
+        case '!=':
+            return actual !== undefined && !deepEqual(actual, a.value);
+        case '=~':
+            return (typeof actual === 'string' || typeof actual === 'number') && a.regex.test(String(actual));
+        case '<':
+            return typeof actual === 'number' && actual < a.value;
+        case '<=':
+            return typeof actual === 'number' && actual <= a.value;
+        case '>':
+            return typeof actual === 'number' && actual > a.value;
+        case '>=':
+            return typeof actual === 'number' && actual >= a.value;
+    }
+}
+function expectedText(a) {
+    if (a.operator === 'exists')
+        return 'exists';
+    if (a.operator === '=~')
+        return `=~ ${String(a.regex)}`;
+    return `${a.operator} ${show(a.value)}`;
+}
+/** Null when the assertion holds for the parsed body; otherwise the path, the expectation and the actual value. */
+function evaluateAssertion(a, document) {
+    const actual = select(document, a.segments);
+    if (holds(a, actual))
+        return null;
+    return { assertion: a.text, path: a.path, expected: expectedText(a), actual: show(actual) };
+}
+
+
+/***/ }),
+
+/***/ 2922:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * The early-stop rule. Every absolute criterion of the gate is a budget: "at most `allowed` of the
+ * `total` planned requests may be bad" (failed, or slower than a latency limit). After `done`
+ * requests with `bad` of them bad, the outcome is already certain when the budget is spent (fail)
+ * or when even every remaining request going bad could not spend it (pass).
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.budgetOutcome = budgetOutcome;
+exports.allowedErrors = allowedErrors;
+exports.allowedAbove = allowedAbove;
+exports.combine = combine;
+function budgetOutcome({ bad, done, total, allowed }) {
+    if (bad > allowed)
+        return 'fail';
+    if (bad + (total - done) <= allowed)
+        return 'pass';
+    return 'open';
+}
+/** Failed requests allowed out of `total` by a maximum error rate (0..1). */
+function allowedErrors(total, maxErrorRate) {
+    // The epsilon keeps 0.1 * 60 at 6, not 5.999….
+    return Math.floor(maxErrorRate * total + 1e-9);
+}
+/**
+ * Requests allowed above a latency limit so that the nearest-rank p-th percentile stays within it:
+ * the percentile is the ceil(p·n/100)-th smallest value, so at most n - ceil(p·n/100) may exceed.
+ */
+function allowedAbove(total, p) {
+    return total - Math.ceil((p / 100) * total - 1e-9);
+}
+/** The outcome of several budgets together: any certain failure decides; all must be certain to pass. */
+function combine(outcomes) {
+    if (outcomes.includes('fail'))
+        return 'fail';
+    return outcomes.every((o) => o === 'pass') ? 'pass' : 'open';
+}
+
+
+/***/ }),
+
+/***/ 2223:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.checkResponse = checkResponse;
+exports.isColdStartFailure = isColdStartFailure;
+/** Judges one HTTP response against the gate's checks: status, body pattern and JSON assertions. */
+const assertion_1 = __nccwpck_require__(7331);
+const status_1 = __nccwpck_require__(6677);
+/** Every reason the response fails the checks; empty when it passes. */
+function checkResponse(checks, status, body) {
+    const failures = [];
+    if (!(0, status_1.statusMatches)(checks.expectedStatus, status))
+        failures.push({ kind: 'status', message: `status ${status} (expected ${(0, status_1.formatStatusRanges)(checks.expectedStatus)})` });
+    if (checks.bodyRegex && !checks.bodyRegex.test(body))
+        failures.push({ kind: 'body', message: `body does not match ${String(checks.bodyRegex)}` });
+    if (checks.assertions.length === 0)
+        return failures;
+    let document;
+    try {
+        document = JSON.parse(body);
+    }
+    catch {
+        const start = body.slice(0, 60).replace(/\s+/g, ' ');
+        failures.push({ kind: 'body', message: `body is not JSON, so no assertion can hold (starts with ${JSON.stringify(start)})` });
+        return failures;
+    }
+    for (const a of checks.assertions) {
+        const failed = (0, assertion_1.evaluateAssertion)(a, document);
+        if (failed)
+            failures.push({
+                kind: 'assertion',
+                message: `${failed.path}: expected ${failed.expected}, got ${failed.actual}`,
+                ...failed,
+            });
+    }
+    return failures;
+}
+/**
+ * Failures that mean "not started yet" rather than "started and wrong": no connection, no answer in
+ * time, or the platform's own unavailable answers. Before the first success these are not counted.
+ */
+function isColdStartFailure(failures, status) {
+    if (failures.some((f) => f.kind === 'network' || f.kind === 'timeout'))
+        return true;
+    return status !== undefined && [429, 502, 503, 504].includes(status);
+}
+
+
+/***/ }),
+
+/***/ 8004:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.tokenAudience = tokenAudience;
+exports.runGate = runGate;
+/**
+ * Runs the gate: waits for the candidate's first success (a cold revision), then probes every path
+ * of the candidate, interleaved with the baseline when there is one, with a few requests in flight,
+ * and stops as soon as the outcome is certain.
+ */
+const node_perf_hooks_1 = __nccwpck_require__(643);
+const promises_1 = __nccwpck_require__(8500);
+const check_1 = __nccwpck_require__(2223);
+const probe_1 = __nccwpck_require__(2589);
+const verdict_1 = __nccwpck_require__(8866);
+const PROGRESS_EVERY_MS = 2000;
+async function sleep(ms, signal) {
+    if (ms <= 0)
+        return;
+    await (0, promises_1.setTimeout)(ms, undefined, { signal }).catch(() => undefined);
+}
+/** The `aud` claim of a JWT, without verifying it (the service does that); undefined when it is no JWT. */
+function tokenAudience(token) {
+    try {
+        const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+        if (typeof payload.aud === 'string')
+            return [payload.aud];
+        if (Array.isArray(payload.aud))
+            return payload.aud.filter((a) => typeof a === 'string');
+    }
+    catch {
+        // Not a JWT: the service will say so with a 401.
+    }
+    return undefined;
+}
+function checkToken(config, reporter) {
+    if (config.idToken === undefined)
+        return;
+    reporter.mask(config.idToken);
+    if (config.audience === undefined)
+        return;
+    const audience = tokenAudience(config.idToken);
+    if (!audience)
+        reporter.warning('id-token is not a JWT with an aud claim; the service will probably answer 401.');
+    else if (!audience.includes(config.audience))
+        reporter.warning(`id-token was minted for audience ${audience.join(', ')}, not ${config.audience}; the service will probably answer 401.`);
+}
+/** Probes the first path until it succeeds or answers with a failure that is not a cold start. */
+async function waitForStartup(config, reporter, signal) {
+    if (config.startupTimeoutMs === 0)
+        return { ready: true, ms: 0, attempts: 0 };
+    const started = node_perf_hooks_1.performance.now();
+    const deadline = started + config.startupTimeoutMs;
+    const url = (0, probe_1.probeUrl)(config.url, config.paths[0]);
+    for (let attempts = 1;; attempts++) {
+        // A cold revision may hold the first request until it has started, so it gets the whole startup time.
+        const observed = await (0, probe_1.probe)(url, config, Math.max(config.requestTimeoutMs, deadline - node_perf_hooks_1.performance.now()), signal);
+        const ms = node_perf_hooks_1.performance.now() - started;
+        if (!observed)
+            return { ready: false, ms, attempts, failure: 'cancelled while waiting for the first success' };
+        if (observed.failures.length === 0 || !(0, check_1.isColdStartFailure)(observed.failures, observed.status))
+            return { ready: true, ms, attempts };
+        const last = observed.failures[0].message;
+        if (node_perf_hooks_1.performance.now() >= deadline)
+            return {
+                ready: false,
+                ms,
+                attempts,
+                failure: `${config.paths[0]}: no successful response within startup-timeout ${config.startupTimeoutMs / 1000} s (${attempts} attempts; last: ${last})`,
+            };
+        reporter.progress(`Waiting for the first success of ${url}: attempt ${attempts}, ${(ms / 1000).toFixed(1)} s, last: ${last}`);
+        await sleep(Math.min(Math.max(config.intervalMs, 100), deadline - node_perf_hooks_1.performance.now()), signal);
+    }
+}
+function errorCount(samples, target) {
+    return samples.filter((s) => s.target === target && s.failures.length > 0).length;
+}
+/** The measured phase: `samples` requests per path and target, `concurrency` workers, early stop. */
+async function measure(config, reporter, signal) {
+    const jobs = [];
+    for (let i = 0; i < config.samples; i++)
+        for (const path of config.paths) {
+            jobs.push({ target: 'candidate', path, url: (0, probe_1.probeUrl)(config.url, path) });
+            if (config.baselineUrl !== undefined)
+                jobs.push({ target: 'baseline', path, url: (0, probe_1.probeUrl)(config.baselineUrl, path) });
+        }
+    const stop = new AbortController();
+    const cancel = AbortSignal.any([signal, stop.signal]);
+    const samples = [];
+    let next = 0;
+    let stoppedEarly = false;
+    let lastProgress = node_perf_hooks_1.performance.now();
+    const progress = () => {
+        const stable = config.baselineUrl !== undefined ? `, stable ${errorCount(samples, 'baseline')}` : '';
+        reporter.progress(`Probed ${samples.length}/${jobs.length} requests; errors: candidate ${errorCount(samples, 'candidate')}${stable}`);
+    };
+    const worker = async () => {
+        while (next < jobs.length && !cancel.aborted) {
+            const job = jobs[next++];
+            const observed = await (0, probe_1.probe)(job.url, config, config.requestTimeoutMs, cancel);
+            if (!observed)
+                return;
+            samples.push({ target: job.target, path: job.path, ...observed });
+            if (samples.length < jobs.length && (0, verdict_1.earlyOutcome)(config, config.paths, samples, config.samples) !== 'open') {
+                stoppedEarly = true;
+                stop.abort();
+                return;
+            }
+            if (node_perf_hooks_1.performance.now() - lastProgress >= PROGRESS_EVERY_MS) {
+                lastProgress = node_perf_hooks_1.performance.now();
+                progress();
+            }
+            await sleep(config.intervalMs, cancel);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.concurrency, jobs.length) }, worker));
+    progress();
+    return { samples, stoppedEarly };
+}
+/** Probes and judges a revision; never throws for an unhealthy target (that is a 'fail' verdict). */
+async function runGate(config, reporter, options = {}) {
+    const started = node_perf_hooks_1.performance.now();
+    const signal = options.signal ?? new AbortController().signal;
+    checkToken(config, reporter);
+    const startup = await waitForStartup(config, reporter, signal);
+    if (startup.ready && startup.attempts > 0)
+        reporter.info(`${(0, probe_1.probeUrl)(config.url, config.paths[0])} answered after ${(startup.ms / 1000).toFixed(1)} s (${startup.attempts} attempt(s)).`);
+    const measured = startup.ready ? await measure(config, reporter, signal) : { samples: [], stoppedEarly: false };
+    return (0, verdict_1.judge)(config, { ...measured, planned: config.samples, startup, ms: node_perf_hooks_1.performance.now() - started });
+}
+
+
+/***/ }),
+
+/***/ 8902:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.healthGate = exports.gateInputs = void 0;
+exports.checkGateInputs = checkGateInputs;
+exports.gateConfig = gateConfig;
+const inputs_1 = __nccwpck_require__(1400);
+const assertion_1 = __nccwpck_require__(7331);
+const status_1 = __nccwpck_require__(6677);
+/** `5%` or `0.05`: a share from 0 to 1. */
+const fraction = {
+    allowed: 'a percentage (5%) or a fraction from 0 to 1 (0.05)',
+    parse(raw) {
+        const m = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(raw);
+        const value = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
+        if (!(value >= 0 && value <= 1))
+            throw new inputs_1.InvalidValue('expected a percentage (5%) or a fraction from 0 to 1 (0.05)');
+        return value;
+    },
+};
+const regex = {
+    allowed: 'a JavaScript regular expression',
+    parse(raw) {
+        try {
+            return new RegExp(raw);
+        }
+        catch (e) {
+            throw new inputs_1.InvalidValue(`invalid regular expression: ${e.message}`);
+        }
+    },
+};
+const header = {
+    allowed: 'a header as Name: value',
+    parse(raw) {
+        const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/.exec(raw);
+        if (!m)
+            throw new inputs_1.InvalidValue('expected a header as Name: value');
+        if (m[1].toLowerCase() === 'authorization')
+            throw new inputs_1.InvalidValue('pass the token as id-token (it is masked), not as an Authorization header');
+        return [m[1], m[2]];
+    },
+};
+const url = inputs_1.kinds.pattern(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, 'an http:// or https:// URL');
+/**
+ * Every input of the gate except the URLs, so promote can spread them into its own definition and
+ * gate each traffic step the same way (names chosen not to clash with service, region, revision).
+ */
+exports.gateInputs = {
+    paths: (0, inputs_1.input)('Paths to probe, each starting with /', inputs_1.kinds.list(inputs_1.kinds.pattern(/^\//, 'a path starting with /'))).default('/'),
+    'expected-status': (0, inputs_1.input)('HTTP statuses that count as success', inputs_1.kinds.list(status_1.statusRange)).default('200-299'),
+    assert: (0, inputs_1.input)('Assertions on the JSON body, one per line: a JSON path, an operator and a value, e.g. $.database == "connected"', inputs_1.kinds.lines(assertion_1.assertion)),
+    'body-regex': (0, inputs_1.input)('Regular expression the response body must match', regex),
+    headers: (0, inputs_1.input)('Request headers, one per line as Name: value', inputs_1.kinds.lines(header)),
+    samples: (0, inputs_1.input)('Measured requests per path (and per target with a baseline), after the first success', inputs_1.kinds.integer(1, 10_000)).default('60'),
+    interval: (0, inputs_1.input)('Pause of each worker between two requests', inputs_1.kinds.duration(0, 60)).default('500ms'),
+    concurrency: (0, inputs_1.input)('Requests in flight at once', inputs_1.kinds.integer(1, 64)).default('4'),
+    'request-timeout': (0, inputs_1.input)('Time allowed for one request, body included', inputs_1.kinds.duration(0.1, 300)).default('10s'),
+    'startup-timeout': (0, inputs_1.input)('Time allowed for the first success of a cold revision; connection errors, timeouts and 429/502/503/504 before it are not counted', inputs_1.kinds.duration(0, 3600)).default('30s'),
+    'max-error-rate': (0, inputs_1.input)('Share of measured requests allowed to fail', fraction).default('10%'),
+    'max-p95-ms': (0, inputs_1.input)('Largest allowed 95th percentile latency in milliseconds (nearest rank)', inputs_1.kinds.integer(1)),
+    'max-p99-ms': (0, inputs_1.input)('Largest allowed 99th percentile latency in milliseconds (nearest rank)', inputs_1.kinds.integer(1)),
+    'id-token': (0, inputs_1.input)('ID token for a private service, sent as Authorization: Bearer (google-github-actions/auth with token_format: id_token); masked, never printed', inputs_1.kinds.text).secret(),
+    audience: (0, inputs_1.input)("Audience the id-token was minted for (auth's id_token_audience, usually the service URL); checked against the token's aud claim", inputs_1.kinds.text),
+    'fail-on-inconclusive': (0, inputs_1.input)('Fail the step when the verdict is inconclusive', inputs_1.kinds.bool).default('false'),
+};
+function isLoopback(hostname) {
+    return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+/** Cross-input checks promote can reuse: no bearer token over plain HTTP to another machine. */
+function checkGateInputs(values, urls) {
+    const problems = [];
+    if (values['id-token'] === undefined)
+        return problems;
+    for (const [name, value] of [
+        ['url', urls.url],
+        ['baseline-url', urls.baselineUrl],
+    ]) {
+        if (value === undefined)
+            continue;
+        const parsed = new URL(value);
+        if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname))
+            problems.push({
+                input: name,
+                message: `is plain http:// to ${parsed.hostname}: the id-token would travel unencrypted; use https://`,
+            });
+    }
+    return problems;
+}
+/** Parsed input values plus the URLs to probe, as the gate's configuration. */
+function gateConfig(values, urls) {
+    return {
+        url: urls.url,
+        ...(urls.baselineUrl !== undefined ? { baselineUrl: urls.baselineUrl } : {}),
+        paths: values.paths,
+        expectedStatus: values['expected-status'],
+        assertions: values.assert ?? [],
+        ...(values['body-regex'] ? { bodyRegex: values['body-regex'] } : {}),
+        headers: Object.fromEntries(values.headers ?? []),
+        samples: values.samples,
+        intervalMs: values.interval * 1000,
+        concurrency: values.concurrency,
+        requestTimeoutMs: values['request-timeout'] * 1000,
+        startupTimeoutMs: values['startup-timeout'] * 1000,
+        maxErrorRate: values['max-error-rate'],
+        ...(values['max-p95-ms'] !== undefined ? { maxP95Ms: values['max-p95-ms'] } : {}),
+        ...(values['max-p99-ms'] !== undefined ? { maxP99Ms: values['max-p99-ms'] } : {}),
+        ...(values['id-token'] !== undefined ? { idToken: values['id-token'] } : {}),
+        ...(values.audience !== undefined ? { audience: values.audience } : {}),
+        failOnInconclusive: values['fail-on-inconclusive'],
+    };
+}
+exports.healthGate = (0, inputs_1.defineAction)({
+    id: 'health-gate',
+    name: 'Runway: health gate',
+    description: 'Probes a revision from the runner and decides pass, fail or inconclusive, optionally side by side with the stable revision.',
+    inputs: {
+        url: (0, inputs_1.input)("Base URL to probe, usually deploy-cloudrun's tag-url", url).required(),
+        'baseline-url': (0, inputs_1.input)('URL of the current stable revision to compare with, probed interleaved with the candidate (e.g. the service URL)', url),
+        ...exports.gateInputs,
+    },
+    outputs: {
+        verdict: 'pass, fail or inconclusive',
+        report: 'JSON report: per path the samples, error rate, latency percentiles and failed assertions',
+    },
+    check: (v) => checkGateInputs(v, { url: v.url, baselineUrl: v['baseline-url'] }),
+});
+
+
+/***/ }),
+
+/***/ 2589:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.probeUrl = probeUrl;
+exports.probe = probe;
+/** The I/O edge of the gate: one timed HTTP request, judged by checkResponse. */
+const node_perf_hooks_1 = __nccwpck_require__(643);
+const check_1 = __nccwpck_require__(2223);
+/** Joins a base URL (which may carry a path prefix) and a probe path. */
+function probeUrl(base, path) {
+    return base.replace(/\/+$/, '') + path;
+}
+function networkMessage(e) {
+    const cause = e.cause;
+    if (cause?.code === 'ECONNREFUSED')
+        return 'connection refused';
+    if (cause?.code)
+        return `network error ${cause.code}`;
+    return `network error: ${cause?.message ?? e.message}`;
+}
+/**
+ * Requests `url` once. Redirects are not followed (a 302 to a login page is not healthy). Returns
+ * null when `cancel` fired, so a stopped gate drops the request instead of counting it.
+ */
+async function probe(url, request, timeoutMs, cancel) {
+    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
+    const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
+    const headers = { 'user-agent': 'runway-health-gate', ...request.headers };
+    if (request.idToken)
+        headers.authorization = `Bearer ${request.idToken}`;
+    const started = node_perf_hooks_1.performance.now();
+    try {
+        const response = await fetch(url, { headers, redirect: 'manual', signal });
+        const body = await response.text();
+        const ms = node_perf_hooks_1.performance.now() - started;
+        return { ms, status: response.status, failures: (0, check_1.checkResponse)(request, response.status, body) };
+    }
+    catch (e) {
+        const ms = node_perf_hooks_1.performance.now() - started;
+        if (cancel?.aborted)
+            return null;
+        if (timeout.aborted)
+            return { ms, failures: [{ kind: 'timeout', message: `no complete response within ${timeoutMs / 1000} s` }] };
+        return { ms, failures: [{ kind: 'network', message: networkMessage(e) }] };
+    }
+}
+
+
+/***/ }),
+
+/***/ 9448:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * The statistics of the gate, on request-level samples: nearest-rank percentiles, the one-sided
+ * Mann-Whitney U test (exact for small samples without ties, normal approximation with tie and
+ * continuity correction otherwise), the Hodges-Lehmann shift as effect size, and the one-sided
+ * Fisher exact test on two error proportions.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.percentile = percentile;
+exports.median = median;
+exports.normalCdf = normalCdf;
+exports.mannWhitneyGreater = mannWhitneyGreater;
+exports.hodgesLehmannShift = hodgesLehmannShift;
+exports.fisherExactGreater = fisherExactGreater;
+/** Nearest-rank percentile (the smallest value with at least p % of the values at or below it). */
+function percentile(values, p) {
+    if (values.length === 0)
+        return null;
+    const sorted = [...values].sort((a, b) => a - b);
+    const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+    return sorted[rank - 1];
+}
+function median(values) {
+    if (values.length === 0)
+        return null;
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+/** Complementary error function (Numerical Recipes' erfcc: fractional error below 1.2e-7, enough for p-values). */
+function erfc(x) {
+    const z = Math.abs(x);
+    const t = 1 / (1 + 0.5 * z);
+    const r = t *
+        Math.exp(-z * z -
+            1.26551223 +
+            t *
+                (1.00002368 +
+                    t *
+                        (0.37409196 +
+                            t *
+                                (0.09678418 +
+                                    t *
+                                        (-0.18628806 +
+                                            t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+    return x >= 0 ? r : 2 - r;
+}
+/** Standard normal cumulative distribution. */
+function normalCdf(z) {
+    return 0.5 * erfc(-z / Math.SQRT2);
+}
+/** Midranks (1-based) of the pooled values, and the tie groups' sizes. */
+function rank(pooled) {
+    const order = pooled.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
+    const ranks = new Array(pooled.length);
+    const ties = [];
+    for (let i = 0; i < order.length;) {
+        let j = i;
+        while (j + 1 < order.length && order[j + 1][0] === order[i][0])
+            j++;
+        const mid = (i + j) / 2 + 1;
+        for (let k = i; k <= j; k++)
+            ranks[order[k][1]] = mid;
+        if (j > i)
+            ties.push(j - i + 1);
+        i = j + 1;
+    }
+    return { ranks, ties };
+}
+/** Largest n1·n2 for which the exact null distribution of U is computed (a few MB, milliseconds). */
+const EXACT_MAX_PAIRS = 2500;
+/** P(U >= u) under H0 for sample sizes m and n without ties: the count of arrangements by dynamic programming. */
+function exactUpperTail(u, m, n) {
+    // counts[j][k]: arrangements of i x-values and j y-values with U = k, built up over i.
+    let previous = Array.from({ length: n + 1 }, () => [1]);
+    for (let i = 1; i <= m; i++) {
+        const current = [[1]];
+        for (let j = 1; j <= n; j++) {
+            // The largest value is an x (adds j to U) or a y (adds nothing).
+            const size = i * j + 1;
+            const row = new Array(size).fill(0);
+            const withX = previous[j];
+            for (let k = 0; k < withX.length; k++)
+                row[k + j] += withX[k];
+            const withY = current[j - 1];
+            for (let k = 0; k < withY.length; k++)
+                row[k] += withY[k];
+            current.push(row);
+        }
+        previous = current;
+    }
+    const counts = previous[n];
+    let total = 0;
+    let tail = 0;
+    for (let k = 0; k < counts.length; k++) {
+        total += counts[k];
+        if (k >= u)
+            tail += counts[k];
+    }
+    return tail / total;
+}
+/**
+ * One-sided Mann-Whitney U test that `x` is stochastically larger than `y` (as scipy's
+ * `mannwhitneyu(x, y, alternative='greater')`): exact without ties for small samples, otherwise the
+ * normal approximation with tie correction and continuity correction.
+ */
+function mannWhitneyGreater(x, y) {
+    const m = x.length;
+    const n = y.length;
+    if (m === 0 || n === 0)
+        throw new Error('Mann-Whitney U needs values in both samples');
+    const { ranks, ties } = rank([...x, ...y]);
+    let rankSum = 0;
+    for (let i = 0; i < m; i++)
+        rankSum += ranks[i];
+    const u = rankSum - (m * (m + 1)) / 2;
+    if (ties.length === 0 && m * n <= EXACT_MAX_PAIRS)
+        return { u, pValue: exactUpperTail(u, m, n), exact: true };
+    const total = m + n;
+    const tieTerm = ties.reduce((s, t) => s + t * t * t - t, 0);
+    const variance = ((m * n) / 12) * (total + 1 - tieTerm / (total * (total - 1)));
+    if (variance <= 0)
+        return { u, pValue: 1, exact: false };
+    const z = (u - (m * n) / 2 - 0.5) / Math.sqrt(variance);
+    // The upper tail as Φ(-z) keeps its precision where 1 - Φ(z) would round to 0.
+    return { u, pValue: Math.min(1, normalCdf(-z)), exact: false };
+}
+/** Hodges-Lehmann estimate of the shift of x against y: the median of all pairwise differences x - y. */
+function hodgesLehmannShift(x, y) {
+    const differences = [];
+    for (const a of x)
+        for (const b of y)
+            differences.push(a - b);
+    const shift = median(differences);
+    if (shift === null)
+        throw new Error('the Hodges-Lehmann shift needs values in both samples');
+    return shift;
+}
+const logFactorials = [0];
+function logFactorial(n) {
+    for (let i = logFactorials.length; i <= n; i++)
+        logFactorials.push(logFactorials[i - 1] + Math.log(i));
+    return logFactorials[n];
+}
+function logChoose(n, k) {
+    return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+}
+/**
+ * One-sided Fisher exact test that the first group's proportion of events is higher: for the 2x2 table
+ * [[a, n1 - a], [c, n2 - c]], P(X >= a) where X is hypergeometric with the margins fixed (as R's
+ * `fisher.test(..., alternative = "greater")`).
+ */
+function fisherExactGreater(a, n1, c, n2) {
+    if (a < 0 || c < 0 || a > n1 || c > n2)
+        throw new Error(`invalid 2x2 table: ${a}/${n1} vs ${c}/${n2}`);
+    const events = a + c;
+    const total = n1 + n2;
+    const denominator = logChoose(total, n1);
+    let p = 0;
+    for (let x = a; x <= Math.min(n1, events); x++)
+        p += Math.exp(logChoose(events, x) + logChoose(total - events, n1 - x) - denominator);
+    return Math.min(1, p);
+}
+
+
+/***/ }),
+
+/***/ 6677:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.statusRange = void 0;
+exports.parseStatusRange = parseStatusRange;
+exports.statusMatches = statusMatches;
+exports.formatStatusRanges = formatStatusRanges;
+/** Expected HTTP statuses: `200`, `200-299`, `2xx`, in a list. */
+const inputs_1 = __nccwpck_require__(1400);
+function code(text) {
+    const n = Number(text);
+    if (n < 100 || n > 599)
+        throw new inputs_1.InvalidValue(`${text} is not an HTTP status (100-599)`);
+    return n;
+}
+function parseStatusRange(raw) {
+    const single = /^(\d{3})$/.exec(raw);
+    if (single)
+        return { from: code(single[1]), to: code(single[1]) };
+    const span = /^(\d{3})\s*-\s*(\d{3})$/.exec(raw);
+    if (span) {
+        const range = { from: code(span[1]), to: code(span[2]) };
+        if (range.from > range.to)
+            throw new inputs_1.InvalidValue(`range ${raw} ends before it starts`);
+        return range;
+    }
+    const klass = /^([1-5])xx$/i.exec(raw);
+    if (klass)
+        return { from: Number(klass[1]) * 100, to: Number(klass[1]) * 100 + 99 };
+    throw new inputs_1.InvalidValue('expected a status (200), a range (200-299) or a class (2xx)');
+}
+exports.statusRange = {
+    allowed: 'an HTTP status (200), a range (200-299) or a class (2xx)',
+    parse: parseStatusRange,
+};
+function statusMatches(ranges, status) {
+    return ranges.some((r) => status >= r.from && status <= r.to);
+}
+function formatStatusRanges(ranges) {
+    return ranges.map((r) => (r.from === r.to ? String(r.from) : `${r.from}-${r.to}`)).join(', ');
+}
+
+
+/***/ }),
+
+/***/ 7519:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.latencyChart = latencyChart;
+exports.renderGateSummary = renderGateSummary;
+/** The job summary of a gate run: verdict, reasons, a table per path and a latency chart (Mermaid). */
+const report_1 = __nccwpck_require__(3567);
+const verdict_1 = __nccwpck_require__(8866);
+const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
+function row(path, target, s) {
+    return [
+        report_1.md.code(path),
+        target,
+        s.samples,
+        s.errors,
+        (0, verdict_1.formatPercent)(s.errorRate),
+        (0, verdict_1.formatMs)(s.p50),
+        (0, verdict_1.formatMs)(s.p95),
+        (0, verdict_1.formatMs)(s.p99),
+        (0, verdict_1.formatMs)(s.max),
+    ];
+}
+function failureRows(p) {
+    const targets = [['candidate', p.candidate], ...(p.baseline ? [['stable', p.baseline]] : [])];
+    return targets.flatMap(([target, stats]) => stats.failures.map((f) => [
+        report_1.md.code(p.path),
+        target,
+        f.count,
+        f.kind === 'assertion' ? report_1.md.code(f.path ?? '') : f.kind,
+        f.kind === 'assertion' ? `${f.expected}` : f.message,
+        f.kind === 'assertion' ? `${f.actual}` : '',
+    ]));
+}
+function chartValue(ms) {
+    return ms === null ? '0' : String(Math.round(ms * 10) / 10);
+}
+/** Mermaid xychart-beta: latency percentiles per path, candidate as bars and stable as a line. */
+function latencyChart(paths) {
+    const labels = paths.flatMap((p) => ['p50', 'p95', 'p99'].map((q) => `"${p.path.replace(/"/g, "'")} ${q}"`));
+    const values = (pick) => paths.flatMap((p) => [pick(p)?.p50 ?? null, pick(p)?.p95 ?? null, pick(p)?.p99 ?? null].map(chartValue)).join(', ');
+    const withBaseline = paths.some((p) => p.baseline);
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "Latency (ms): ${withBaseline ? 'bars candidate, line stable' : 'candidate'}"`,
+        `  x-axis [${labels.join(', ')}]`,
+        '  y-axis "ms"',
+        `  bar [${values((p) => p.candidate)}]`,
+        ...(withBaseline ? [`  line [${values((p) => p.baseline)}]`] : []),
+        '```',
+        '',
+        '',
+    ].join('\n');
+}
+function formatP(p) {
+    return p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
+}
+function renderGateSummary(result) {
+    const r = result.report;
+    let out = report_1.md.heading(`${ICON[result.verdict]} Health gate: ${result.verdict}`);
+    out += result.reasons.map((reason) => `- ${reason}`).join('\n') + '\n\n';
+    const startup = r.startup.attempts > 0
+        ? `, first success after ${(r.startup.ms / 1000).toFixed(1)} s (${r.startup.attempts} attempt(s))`
+        : '';
+    out += `Probed ${report_1.md.code(r.url)}${r.baselineUrl ? ` against stable ${report_1.md.code(r.baselineUrl)}` : ''} in ${(r.ms / 1000).toFixed(1)} s${startup}.`;
+    out += r.stoppedEarly ? ' Stopped early: the outcome was already certain.\n\n' : '\n\n';
+    if (r.paths.length === 0)
+        return out;
+    out += report_1.md.table(['path', 'target', 'requests', 'errors', 'error rate', 'p50', 'p95', 'p99', 'max'], r.paths.flatMap((p) => [row(p.path, 'candidate', p.candidate), ...(p.baseline ? [row(p.path, 'stable', p.baseline)] : [])]));
+    const failures = r.paths.flatMap(failureRows);
+    if (failures.length > 0)
+        out += report_1.md.heading('Failed checks', 4) + report_1.md.table(['path', 'target', 'count', 'check', 'expected', 'actual'], failures);
+    const compared = r.paths.filter((p) => p.comparison);
+    if (compared.length > 0)
+        out +=
+            report_1.md.heading('Candidate against stable', 4) +
+                report_1.md.table(['path', 'errors', 'Fisher p', 'latency shift', 'P(slower)', 'Mann-Whitney p'], compared.map((p) => {
+                    const c = p.comparison;
+                    const l = c.latency;
+                    return [
+                        report_1.md.code(p.path),
+                        `${c.errors.candidate} vs ${c.errors.baseline}`,
+                        formatP(c.errors.pValue),
+                        l ? `${l.shiftMs >= 0 ? '+' : ''}${(0, verdict_1.formatMs)(l.shiftMs)} (${(0, verdict_1.formatPercent)(l.relativeShift)})` : '–',
+                        l ? (0, verdict_1.formatPercent)(l.probabilitySlower) : '–',
+                        l ? `${formatP(l.pValue)}${l.exact ? ' (exact)' : ''}` : '–',
+                    ];
+                }));
+    return out + latencyChart(r.paths);
+}
+
+
+/***/ }),
+
+/***/ 8866:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MIN_COMPARE = exports.LATENCY_MIN_MS = exports.LATENCY_MIN_RELATIVE = exports.SUGGESTIVE = exports.ALPHA = void 0;
+exports.formatMs = formatMs;
+exports.formatPercent = formatPercent;
+exports.pathCriteria = pathCriteria;
+exports.earlyOutcome = earlyOutcome;
+exports.targetStats = targetStats;
+exports.compare = compare;
+exports.comparisonFindings = comparisonFindings;
+exports.judge = judge;
+/**
+ * From samples to a verdict. Absolute limits are budgets (see budget.ts); with a baseline the
+ * candidate is also compared with the stable revision, Kayenta-style, on request-level samples:
+ * errors by a one-sided Fisher exact test, latency by a one-sided Mann-Whitney U test that only
+ * fails when the shift is also large enough to matter.
+ */
+const budget_1 = __nccwpck_require__(2922);
+const stats_1 = __nccwpck_require__(9448);
+/** Significance level of the comparisons with the baseline (one-sided). */
+exports.ALPHA = 0.05;
+/** Below this p-value (but not below ALPHA) a worse-looking candidate is inconclusive rather than a pass. */
+exports.SUGGESTIVE = 0.2;
+/** Latency shifts smaller than this share of the baseline median, or than LATENCY_MIN_MS, never fail. */
+exports.LATENCY_MIN_RELATIVE = 0.2;
+exports.LATENCY_MIN_MS = 10;
+/** Fewer samples per side than this cannot be compared. */
+exports.MIN_COMPARE = 5;
+function formatMs(ms) {
+    if (ms === null)
+        return '–';
+    return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+function formatPercent(fraction) {
+    const p = fraction * 100;
+    return `${Number.isInteger(p) ? p : p.toFixed(1)} %`;
+}
+function isError(s) {
+    return s.failures.length > 0;
+}
+function of(samples, target, path) {
+    return samples.filter((s) => s.target === target && s.path === path);
+}
+/** The candidate's absolute budgets for one path after the samples so far, out of `planned` per path. */
+function pathCriteria(limits, path, candidate, planned) {
+    const done = candidate.length;
+    const errors = candidate.filter(isError).length;
+    const allowed = (0, budget_1.allowedErrors)(planned, limits.maxErrorRate);
+    const budget = { bad: errors, done, total: planned, allowed };
+    const result = [
+        {
+            path,
+            budget,
+            outcome: (0, budget_1.budgetOutcome)(budget),
+            failure: () => `${errors} of ${done} requests failed; max-error-rate ${formatPercent(limits.maxErrorRate)} allows ${allowed} of ${planned}. ` +
+                failureCounts(candidate)
+                    .slice(0, 3)
+                    .map((f) => `${f.count}× ${f.message}`)
+                    .join('; '),
+        },
+    ];
+    for (const [p, limit] of [
+        [95, limits.maxP95Ms],
+        [99, limits.maxP99Ms],
+    ]) {
+        if (limit === undefined)
+            continue;
+        const slow = candidate.filter((s) => s.ms > limit).length;
+        const slowBudget = { bad: slow, done, total: planned, allowed: (0, budget_1.allowedAbove)(planned, p) };
+        result.push({
+            path,
+            budget: slowBudget,
+            outcome: (0, budget_1.budgetOutcome)(slowBudget),
+            failure: () => `p${p} latency ${formatMs((0, stats_1.percentile)(candidate.map((s) => s.ms), p))} exceeds max-p${p}-ms ${limit}: ${slow} of ${done} requests took longer, at most ${slowBudget.allowed} of ${planned} may`,
+        });
+    }
+    return result;
+}
+/**
+ * Whether probing can stop: 'fail' as soon as any budget is spent, 'pass' once no budget can be
+ * (never before the end with a baseline, whose comparison needs every sample), 'open' otherwise.
+ */
+function earlyOutcome(limits, paths, samples, planned) {
+    const outcome = (0, budget_1.combine)(paths.flatMap((path) => pathCriteria(limits, path, of(samples, 'candidate', path), planned).map((c) => c.outcome)));
+    return outcome === 'pass' && limits.baselineUrl !== undefined ? 'open' : outcome;
+}
+function failureCounts(samples) {
+    const counts = new Map();
+    for (const s of samples)
+        for (const f of s.failures) {
+            const key = `${f.kind}\n${f.message}`;
+            const seen = counts.get(key);
+            counts.set(key, seen ? { ...seen, count: seen.count + 1 } : { ...f, count: 1 });
+        }
+    return [...counts.values()].sort((a, b) => b.count - a.count).slice(0, 20);
+}
+/** Report precision: a tenth of a millisecond. */
+function round(ms) {
+    return ms === null ? null : Math.round(ms * 10) / 10;
+}
+function targetStats(samples) {
+    const ms = samples.map((s) => s.ms);
+    const errors = samples.filter(isError).length;
+    const statuses = {};
+    for (const s of samples) {
+        const key = s.status === undefined ? 'none' : String(s.status);
+        statuses[key] = (statuses[key] ?? 0) + 1;
+    }
+    return {
+        samples: samples.length,
+        errors,
+        errorRate: samples.length === 0 ? 0 : errors / samples.length,
+        p50: round((0, stats_1.percentile)(ms, 50)),
+        p95: round((0, stats_1.percentile)(ms, 95)),
+        p99: round((0, stats_1.percentile)(ms, 99)),
+        max: round((0, stats_1.percentile)(ms, 100)),
+        statuses,
+        failures: failureCounts(samples),
+    };
+}
+/** Compares candidate with baseline; latency only over successful requests (errors are the other test's job). */
+function compare(candidate, baseline) {
+    const candidateErrors = candidate.filter(isError).length;
+    const baselineErrors = baseline.filter(isError).length;
+    const errors = {
+        candidate: candidateErrors,
+        baseline: baselineErrors,
+        pValue: (0, stats_1.fisherExactGreater)(candidateErrors, candidate.length, baselineErrors, baseline.length),
+    };
+    const x = candidate.filter((s) => !isError(s)).map((s) => s.ms);
+    const y = baseline.filter((s) => !isError(s)).map((s) => s.ms);
+    if (x.length < exports.MIN_COMPARE || y.length < exports.MIN_COMPARE)
+        return { errors, latency: null };
+    const test = (0, stats_1.mannWhitneyGreater)(x, y);
+    const shiftMs = (0, stats_1.hodgesLehmannShift)(x, y);
+    const baselineMedian = (0, stats_1.median)(y);
+    return {
+        errors,
+        latency: {
+            u: test.u,
+            pValue: test.pValue,
+            exact: test.exact,
+            shiftMs: round(shiftMs),
+            relativeShift: baselineMedian > 0 ? shiftMs / baselineMedian : 0,
+            probabilitySlower: test.u / (x.length * y.length),
+        },
+    };
+}
+function formatP(p) {
+    return p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
+}
+/** The comparison's findings: failures ("clearly worse") and inconclusive findings ("worse-looking, not significant"). */
+function comparisonFindings(path, c, candidate, baseline) {
+    const fail = [];
+    const inconclusive = [];
+    const rates = `${c.errors.candidate}/${candidate.samples} vs ${c.errors.baseline}/${baseline.samples}`;
+    if (candidate.samples < exports.MIN_COMPARE || baseline.samples < exports.MIN_COMPARE)
+        inconclusive.push(`${path}: too few samples to compare with stable (${candidate.samples} and ${baseline.samples}; need ${exports.MIN_COMPARE} each)`);
+    else if (c.errors.pValue < exports.ALPHA)
+        fail.push(`${path}: candidate fails more often than stable: ${rates} (one-sided Fisher exact p = ${formatP(c.errors.pValue)})`);
+    else if (c.errors.pValue < exports.SUGGESTIVE && c.errors.candidate > 0)
+        inconclusive.push(`${path}: candidate had more errors than stable (${rates}), not significant (Fisher p = ${formatP(c.errors.pValue)})`);
+    if (!c.latency) {
+        if (candidate.samples >= exports.MIN_COMPARE && baseline.samples >= exports.MIN_COMPARE)
+            inconclusive.push(`${path}: too few successful requests to compare latency with stable (need ${exports.MIN_COMPARE} on each side)`);
+        return { fail, inconclusive };
+    }
+    const l = c.latency;
+    const large = l.shiftMs >= exports.LATENCY_MIN_MS && l.relativeShift >= exports.LATENCY_MIN_RELATIVE;
+    const shift = `+${formatMs(l.shiftMs)} (${l.relativeShift >= 0 ? '+' : ''}${formatPercent(l.relativeShift)} of stable's median)`;
+    if (large && l.pValue < exports.ALPHA)
+        fail.push(`${path}: candidate is slower than stable by ${shift} (one-sided Mann-Whitney U p = ${formatP(l.pValue)})`);
+    else if (large)
+        inconclusive.push(`${path}: candidate looks slower than stable by ${shift}, not significant (Mann-Whitney U p = ${formatP(l.pValue)})`);
+    return { fail, inconclusive };
+}
+/** The verdict of a gate run, with its reasons and the full report. */
+function judge(config, run) {
+    const fail = [];
+    const inconclusive = [];
+    const passed = [];
+    const paths = [];
+    if (!run.startup.ready)
+        fail.push(run.startup.failure ?? `no successful response within startup-timeout`);
+    else
+        for (const path of config.paths) {
+            const candidateSamples = of(run.samples, 'candidate', path);
+            const candidate = targetStats(candidateSamples);
+            const criteria = pathCriteria(config, path, candidateSamples, run.planned);
+            for (const c of criteria)
+                if (c.outcome === 'fail')
+                    fail.push(`${path}: ${c.failure()}`);
+            // Open after the run means it ended early without a certain outcome (cancelled): too few samples.
+            if (criteria.some((c) => c.outcome === 'open'))
+                inconclusive.push(`${path}: too few samples to judge (${candidate.samples} of ${run.planned} requests made)`);
+            const report = { path, candidate };
+            if (config.baselineUrl !== undefined && !run.stoppedEarly) {
+                const baselineSamples = of(run.samples, 'baseline', path);
+                const baseline = targetStats(baselineSamples);
+                const comparison = compare(candidateSamples, baselineSamples);
+                const findings = comparisonFindings(path, comparison, candidate, baseline);
+                fail.push(...findings.fail);
+                inconclusive.push(...findings.inconclusive);
+                paths.push({ ...report, baseline, comparison });
+            }
+            else
+                paths.push(report);
+            passed.push(`${path}: ${candidate.samples - candidate.errors} of ${candidate.samples} requests passed, p95 ${formatMs(candidate.p95)}`);
+        }
+    const verdict = fail.length > 0 ? 'fail' : inconclusive.length > 0 ? 'inconclusive' : 'pass';
+    const reasons = verdict === 'fail' ? fail : verdict === 'inconclusive' ? inconclusive : passed;
+    const report = {
+        verdict,
+        reasons,
+        url: config.url,
+        ...(config.baselineUrl !== undefined ? { baselineUrl: config.baselineUrl } : {}),
+        startup: { ms: Math.round(run.startup.ms), attempts: run.startup.attempts, ready: run.startup.ready },
+        stoppedEarly: run.stoppedEarly,
+        ms: Math.round(run.ms),
+        paths,
+    };
+    return { verdict, reasons, report };
+}
+
+
+/***/ }),
+
+/***/ 1400:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.kinds = void 0;
+__exportStar(__nccwpck_require__(5193), exports);
+exports.kinds = __importStar(__nccwpck_require__(5215));
+__exportStar(__nccwpck_require__(1790), exports);
+
+
+/***/ }),
+
+/***/ 5215:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.bool = exports.text = void 0;
+exports.pattern = pattern;
+exports.integer = integer;
+exports.decimal = decimal;
+exports.oneOf = oneOf;
+exports.duration = duration;
+exports.list = list;
+exports.lines = lines;
+exports.json = json;
+const spec_1 = __nccwpck_require__(5193);
+/** Any non-empty text. */
+exports.text = { allowed: 'any text', parse: (raw) => raw };
+function pattern(re, allowed) {
+    return {
+        allowed,
+        parse(raw) {
+            if (!re.test(raw))
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            return raw;
+        },
+    };
+}
+const TRUE = new Set(['true', 'True', 'TRUE', 'yes', '1']);
+const FALSE = new Set(['false', 'False', 'FALSE', 'no', '0']);
+exports.bool = {
+    allowed: 'true or false',
+    parse(raw) {
+        if (TRUE.has(raw))
+            return true;
+        if (FALSE.has(raw))
+            return false;
+        throw new spec_1.InvalidValue('expected true or false');
+    },
+};
+function integer(min, max = Number.MAX_SAFE_INTEGER) {
+    const allowed = max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
+    return {
+        allowed,
+        parse(raw) {
+            if (!/^-?\d+$/.test(raw))
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            const n = Number(raw);
+            if (n < min || n > max)
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            return n;
+        },
+    };
+}
+function decimal(min, max) {
+    const allowed = `a number from ${min} to ${max}`;
+    return {
+        allowed,
+        parse(raw) {
+            if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(raw))
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            const n = Number(raw);
+            if (n < min || n > max)
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            return n;
+        },
+    };
+}
+function oneOf(...values) {
+    const allowed = `one of ${values.join(', ')}`;
+    return {
+        allowed,
+        parse(raw) {
+            if (!values.includes(raw))
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            return raw;
+        },
+    };
+}
+const UNIT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600 };
+/** A duration in seconds: `90`, `90s`, `1.5m`, `500ms`, `1h`. */
+function duration(minSeconds, maxSeconds) {
+    const allowed = `a duration from ${minSeconds}s to ${maxSeconds}s (seconds, or with a unit: 500ms, 30s, 5m, 1h)`;
+    return {
+        allowed,
+        parse(raw) {
+            const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw);
+            if (!m)
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            const seconds = Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
+            if (seconds < minSeconds || seconds > maxSeconds)
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            return seconds;
+        },
+    };
+}
+/** Items separated by commas or newlines, trimmed, empty items dropped. */
+function list(item, { min = 1 } = {}) {
+    const allowed = `a list separated by commas or newlines, each ${item.allowed}`;
+    return {
+        allowed,
+        parse(raw) {
+            const parts = raw
+                .split(/[,\n]/)
+                .map((p) => p.trim())
+                .filter((p) => p !== '');
+            if (parts.length < min)
+                throw new spec_1.InvalidValue(`expected at least ${min} item(s): ${allowed}`);
+            return parts.map((p) => {
+                try {
+                    return item.parse(p);
+                }
+                catch (e) {
+                    if (e instanceof spec_1.InvalidValue)
+                        throw new spec_1.InvalidValue(`item "${p}": ${e.message}`);
+                    throw e;
+                }
+            });
+        },
+    };
+}
+/** One item per non-empty line (for values that may contain commas, such as assertions). */
+function lines(item) {
+    return {
+        allowed: `one per line, each ${item.allowed}`,
+        parse(raw) {
+            return raw
+                .split('\n')
+                .map((l) => l.trim())
+                .filter((l) => l !== '')
+                .map((l) => {
+                try {
+                    return item.parse(l);
+                }
+                catch (e) {
+                    if (e instanceof spec_1.InvalidValue)
+                        throw new spec_1.InvalidValue(`line "${l}": ${e.message}`);
+                    throw e;
+                }
+            });
+        },
+    };
+}
+function json(allowed, validate) {
+    return {
+        allowed,
+        parse(raw) {
+            let value;
+            try {
+                value = JSON.parse(raw);
+            }
+            catch (e) {
+                throw new spec_1.InvalidValue(`not valid JSON (${e.message}); expected ${allowed}`);
+            }
+            return validate ? validate(value) : value;
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 1790:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.InputError = void 0;
+exports.formatProblem = formatProblem;
+exports.readInputs = readInputs;
+exports.runnerInputs = runnerInputs;
+const spec_1 = __nccwpck_require__(5193);
+/** Every problem found in an action's inputs, so a user fixes them all in one go. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.map(formatProblem).join('\n'));
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+exports.InputError = InputError;
+function formatProblem(p) {
+    return `Input "${p.input}": ${p.message}`;
+}
+/**
+ * Reads, defaults and validates all inputs of an action. Pure: it only calls `raw` and reads `env`. Throws an
+ * InputError naming each bad input and what it allows; returns typed values otherwise.
+ */
+function readInputs(definition, raw, env = {}) {
+    const problems = [];
+    const values = {};
+    for (const [name, spec] of Object.entries(definition.inputs)) {
+        const given = (raw(name) ?? '').trim();
+        const text = given !== '' ? given : (spec.options.default ?? '');
+        if (text === '') {
+            if (spec.options.required)
+                problems.push({ input: name, message: `is required: ${spec.options.description} (${spec.kind.allowed})` });
+            values[name] = undefined;
+            continue;
+        }
+        try {
+            values[name] = spec.kind.parse(text);
+        }
+        catch (e) {
+            if (!(e instanceof spec_1.InvalidValue))
+                throw e;
+            const shown = spec.options.secret ? '***' : JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+            problems.push({ input: name, message: `${shown} is not valid: ${e.message}` });
+        }
+    }
+    if (problems.length === 0 && definition.check)
+        problems.push(...definition.check(values, env));
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return values;
+}
+/** Reads inputs the way the Actions runner passes them: INPUT_<NAME> with spaces as underscores, upper-cased. */
+function runnerInputs(env) {
+    return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+}
+
+
+/***/ }),
+
+/***/ 5193:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Input definitions: one typed description of an action's inputs that drives validation, the
+ * generated action.yml, the action README tables and (later) the `runway` command line.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PresentInput = exports.OptionalInput = exports.InvalidValue = void 0;
+exports.input = input;
+exports.defineAction = defineAction;
+/** Thrown by a kind's parser: the message says what is wrong with the value. */
+class InvalidValue extends Error {
+}
+exports.InvalidValue = InvalidValue;
+/** An input with no value unless the user gives one. */
+class OptionalInput {
+    kind;
+    options;
+    present = false;
+    constructor(kind, options) {
+        this.kind = kind;
+        this.options = options;
+    }
+    required() {
+        return new PresentInput(this.kind, { ...this.options, required: true });
+    }
+    default(raw) {
+        return new PresentInput(this.kind, { ...this.options, default: raw });
+    }
+    secret() {
+        return new OptionalInput(this.kind, { ...this.options, secret: true });
+    }
+}
+exports.OptionalInput = OptionalInput;
+/** An input that always has a value: it is required or it has a default. */
+class PresentInput {
+    kind;
+    options;
+    present = true;
+    constructor(kind, options) {
+        this.kind = kind;
+        this.options = options;
+    }
+}
+exports.PresentInput = PresentInput;
+function input(description, kind) {
+    return new OptionalInput(kind, { description, required: false, secret: false });
+}
+function defineAction(definition) {
+    return definition;
+}
+
+
+/***/ }),
+
+/***/ 3567:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.md = void 0;
+__exportStar(__nccwpck_require__(2458), exports);
+exports.md = __importStar(__nccwpck_require__(1734));
+
+
+/***/ }),
+
+/***/ 1734:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/** Small pure builders for job-summary Markdown. */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.table = table;
+exports.heading = heading;
+exports.code = code;
+exports.details = details;
+function cell(value) {
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\n/g, '<br>');
+}
+function table(header, rows) {
+    const head = `| ${header.map(cell).join(' | ')} |`;
+    const rule = `| ${header.map(() => '---').join(' | ')} |`;
+    const body = rows.map((r) => `| ${r.map(cell).join(' | ')} |`);
+    return [head, rule, ...body].join('\n') + '\n\n';
+}
+function heading(text, level = 3) {
+    return `${'#'.repeat(level)} ${text}\n\n`;
+}
+function code(text) {
+    return '`' + text.replace(/`/g, "'") + '`';
+}
+function details(summaryText, body) {
+    return `<details><summary>${summaryText}</summary>\n\n${body}\n</details>\n\n`;
+}
+
+
+/***/ }),
+
+/***/ 2458:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * How the core tells people what happened. The core only sees this interface; the GitHub Actions
+ * adapter (src/runtime/github.ts) and the command line implement it, and tests record it.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RecordingReporter = void 0;
+/** A Reporter that keeps everything in memory: for tests and for the command line's --json mode. */
+class RecordingReporter {
+    lines = [];
+    masked = [];
+    markdown = '';
+    info(message) {
+        this.lines.push({ level: 'info', message });
+    }
+    progress(message) {
+        this.lines.push({ level: 'progress', message });
+    }
+    notice(message, at) {
+        this.lines.push({ level: 'notice', message, at });
+    }
+    warning(message, at) {
+        this.lines.push({ level: 'warning', message, at });
+    }
+    error(message, at) {
+        this.lines.push({ level: 'error', message, at });
+    }
+    mask(secret) {
+        this.masked.push(secret);
+    }
+    summary(markdown) {
+        this.markdown += markdown;
+    }
+    async group(_title, fn) {
+        return fn();
+    }
+    messages(level) {
+        return this.lines.filter((l) => !level || l.level === level).map((l) => l.message);
+    }
+}
+exports.RecordingReporter = RecordingReporter;
+
+
+/***/ }),
+
+/***/ 6144:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.githubState = exports.GitHubReporter = void 0;
+exports.runAction = runAction;
+/**
+ * The GitHub Actions edge: the only place that imports @actions/*. It reads inputs the way the
+ * runner passes them, runs an action's core function, and writes outputs, summary and annotations.
+ */
+const core = __importStar(__nccwpck_require__(7484));
+const inputs_1 = __nccwpck_require__(1400);
+function properties(at) {
+    if (!at)
+        return {};
+    return { file: at.file, startLine: at.line, endLine: at.endLine ?? at.line, title: at.title };
+}
+class GitHubReporter {
+    summaryText = '';
+    info(message) {
+        core.info(message);
+    }
+    progress(message) {
+        core.info(message);
+    }
+    notice(message, at) {
+        core.notice(message, properties(at));
+    }
+    warning(message, at) {
+        core.warning(message, properties(at));
+    }
+    error(message, at) {
+        core.error(message, properties(at));
+    }
+    mask(secret) {
+        core.setSecret(secret);
+    }
+    summary(markdown) {
+        this.summaryText += markdown;
+    }
+    group(title, fn) {
+        return core.group(title, fn);
+    }
+    /** Writes the collected summary once, at the end (the file may not exist outside a runner). */
+    async flushSummary() {
+        if (this.summaryText === '' || !process.env.GITHUB_STEP_SUMMARY)
+            return;
+        await core.summary.addRaw(this.summaryText).write();
+        this.summaryText = '';
+    }
+}
+exports.GitHubReporter = GitHubReporter;
+exports.githubState = {
+    save: (name, value) => core.saveState(name, value),
+    get: (name) => core.getState(name),
+};
+/**
+ * Runs one step of an action. Every input is validated before `main` runs, so bad input fails
+ * with an ::error:: line per input and no call to any API.
+ */
+async function runAction(definition, main) {
+    const reporter = new GitHubReporter();
+    try {
+        const inputs = (0, inputs_1.readInputs)(definition, (0, inputs_1.runnerInputs)(process.env), process.env);
+        for (const [name, spec] of Object.entries(definition.inputs)) {
+            const value = inputs[name];
+            if (spec.options.secret && typeof value === 'string')
+                reporter.mask(value);
+        }
+        const outputs = await main(inputs, { reporter, state: exports.githubState, env: process.env });
+        for (const [name, value] of Object.entries(outputs)) {
+            if (value !== undefined)
+                core.setOutput(name, value);
+        }
+    }
+    catch (e) {
+        if (e instanceof inputs_1.InputError) {
+            for (const p of e.problems)
+                core.error(`Input "${p.input}": ${p.message}`, { title: `Invalid input: ${p.input}` });
+            core.setFailed(`${e.problems.length} invalid input(s); nothing was changed.`);
+        }
+        else {
+            core.setFailed(e instanceof Error ? e.message : String(e));
+        }
+    }
+    finally {
+        await reporter.flushSummary().catch((e) => core.warning(`Could not write the job summary: ${e.message}`));
+    }
+}
+
+
+/***/ }),
+
 /***/ 4914:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -31907,493 +33662,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8233:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.healthGate = void 0;
-const inputs_1 = __nccwpck_require__(9901);
-exports.healthGate = (0, inputs_1.defineAction)({
-    id: 'health-gate',
-    name: 'Runway: health gate',
-    description: 'Probes a revision from the runner and decides pass, fail or inconclusive, optionally side by side with the stable revision.',
-    inputs: {
-        url: (0, inputs_1.input)("Base URL to probe, usually deploy-cloudrun's tag-url", inputs_1.kinds.pattern(/^https?:\/\/\S+$/, 'an http:// or https:// URL')).required(),
-        paths: (0, inputs_1.input)('Paths to probe', inputs_1.kinds.list(inputs_1.kinds.pattern(/^\//, 'a path starting with /'))).default('/'),
-    },
-    outputs: {
-        verdict: 'pass, fail or inconclusive',
-        report: 'JSON report: per path the samples, error rate, latency percentiles and failed assertions',
-    },
-});
-
-
-/***/ }),
-
-/***/ 9901:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __exportStar = (this && this.__exportStar) || function(m, exports) {
-    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
-};
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.kinds = void 0;
-__exportStar(__nccwpck_require__(7026), exports);
-exports.kinds = __importStar(__nccwpck_require__(6106));
-__exportStar(__nccwpck_require__(4245), exports);
-
-
-/***/ }),
-
-/***/ 6106:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.bool = exports.text = void 0;
-exports.pattern = pattern;
-exports.integer = integer;
-exports.decimal = decimal;
-exports.oneOf = oneOf;
-exports.duration = duration;
-exports.list = list;
-exports.lines = lines;
-exports.json = json;
-const spec_1 = __nccwpck_require__(7026);
-/** Any non-empty text. */
-exports.text = { allowed: 'any text', parse: (raw) => raw };
-function pattern(re, allowed) {
-    return {
-        allowed,
-        parse(raw) {
-            if (!re.test(raw))
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            return raw;
-        },
-    };
-}
-const TRUE = new Set(['true', 'True', 'TRUE', 'yes', '1']);
-const FALSE = new Set(['false', 'False', 'FALSE', 'no', '0']);
-exports.bool = {
-    allowed: 'true or false',
-    parse(raw) {
-        if (TRUE.has(raw))
-            return true;
-        if (FALSE.has(raw))
-            return false;
-        throw new spec_1.InvalidValue('expected true or false');
-    },
-};
-function integer(min, max = Number.MAX_SAFE_INTEGER) {
-    const allowed = max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
-    return {
-        allowed,
-        parse(raw) {
-            if (!/^-?\d+$/.test(raw))
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            const n = Number(raw);
-            if (n < min || n > max)
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            return n;
-        },
-    };
-}
-function decimal(min, max) {
-    const allowed = `a number from ${min} to ${max}`;
-    return {
-        allowed,
-        parse(raw) {
-            if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(raw))
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            const n = Number(raw);
-            if (n < min || n > max)
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            return n;
-        },
-    };
-}
-function oneOf(...values) {
-    const allowed = `one of ${values.join(', ')}`;
-    return {
-        allowed,
-        parse(raw) {
-            if (!values.includes(raw))
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            return raw;
-        },
-    };
-}
-const UNIT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600 };
-/** A duration in seconds: `90`, `90s`, `1.5m`, `500ms`, `1h`. */
-function duration(minSeconds, maxSeconds) {
-    const allowed = `a duration from ${minSeconds}s to ${maxSeconds}s (seconds, or with a unit: 500ms, 30s, 5m, 1h)`;
-    return {
-        allowed,
-        parse(raw) {
-            const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw);
-            if (!m)
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            const seconds = Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
-            if (seconds < minSeconds || seconds > maxSeconds)
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            return seconds;
-        },
-    };
-}
-/** Items separated by commas or newlines, trimmed, empty items dropped. */
-function list(item, { min = 1 } = {}) {
-    const allowed = `a list separated by commas or newlines, each ${item.allowed}`;
-    return {
-        allowed,
-        parse(raw) {
-            const parts = raw
-                .split(/[,\n]/)
-                .map((p) => p.trim())
-                .filter((p) => p !== '');
-            if (parts.length < min)
-                throw new spec_1.InvalidValue(`expected at least ${min} item(s): ${allowed}`);
-            return parts.map((p) => {
-                try {
-                    return item.parse(p);
-                }
-                catch (e) {
-                    if (e instanceof spec_1.InvalidValue)
-                        throw new spec_1.InvalidValue(`item "${p}": ${e.message}`);
-                    throw e;
-                }
-            });
-        },
-    };
-}
-/** One item per non-empty line (for values that may contain commas, such as assertions). */
-function lines(item) {
-    return {
-        allowed: `one per line, each ${item.allowed}`,
-        parse(raw) {
-            return raw
-                .split('\n')
-                .map((l) => l.trim())
-                .filter((l) => l !== '')
-                .map((l) => {
-                try {
-                    return item.parse(l);
-                }
-                catch (e) {
-                    if (e instanceof spec_1.InvalidValue)
-                        throw new spec_1.InvalidValue(`line "${l}": ${e.message}`);
-                    throw e;
-                }
-            });
-        },
-    };
-}
-function json(allowed, validate) {
-    return {
-        allowed,
-        parse(raw) {
-            let value;
-            try {
-                value = JSON.parse(raw);
-            }
-            catch (e) {
-                throw new spec_1.InvalidValue(`not valid JSON (${e.message}); expected ${allowed}`);
-            }
-            return validate ? validate(value) : value;
-        },
-    };
-}
-
-
-/***/ }),
-
-/***/ 4245:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.InputError = void 0;
-exports.formatProblem = formatProblem;
-exports.readInputs = readInputs;
-exports.runnerInputs = runnerInputs;
-const spec_1 = __nccwpck_require__(7026);
-/** Every problem found in an action's inputs, so a user fixes them all in one go. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.map(formatProblem).join('\n'));
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-exports.InputError = InputError;
-function formatProblem(p) {
-    return `Input "${p.input}": ${p.message}`;
-}
-/**
- * Reads, defaults and validates all inputs of an action. Pure: it only calls `raw` and reads `env`. Throws an
- * InputError naming each bad input and what it allows; returns typed values otherwise.
- */
-function readInputs(definition, raw, env = {}) {
-    const problems = [];
-    const values = {};
-    for (const [name, spec] of Object.entries(definition.inputs)) {
-        const given = (raw(name) ?? '').trim();
-        const text = given !== '' ? given : (spec.options.default ?? '');
-        if (text === '') {
-            if (spec.options.required)
-                problems.push({ input: name, message: `is required: ${spec.options.description} (${spec.kind.allowed})` });
-            values[name] = undefined;
-            continue;
-        }
-        try {
-            values[name] = spec.kind.parse(text);
-        }
-        catch (e) {
-            if (!(e instanceof spec_1.InvalidValue))
-                throw e;
-            const shown = spec.options.secret ? '***' : JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
-            problems.push({ input: name, message: `${shown} is not valid: ${e.message}` });
-        }
-    }
-    if (problems.length === 0 && definition.check)
-        problems.push(...definition.check(values, env));
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return values;
-}
-/** Reads inputs the way the Actions runner passes them: INPUT_<NAME> with spaces as underscores, upper-cased. */
-function runnerInputs(env) {
-    return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
-}
-
-
-/***/ }),
-
-/***/ 7026:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/**
- * Input definitions: one typed description of an action's inputs that drives validation, the
- * generated action.yml, the action README tables and (later) the `runway` command line.
- */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PresentInput = exports.OptionalInput = exports.InvalidValue = void 0;
-exports.input = input;
-exports.defineAction = defineAction;
-/** Thrown by a kind's parser: the message says what is wrong with the value. */
-class InvalidValue extends Error {
-}
-exports.InvalidValue = InvalidValue;
-/** An input with no value unless the user gives one. */
-class OptionalInput {
-    kind;
-    options;
-    present = false;
-    constructor(kind, options) {
-        this.kind = kind;
-        this.options = options;
-    }
-    required() {
-        return new PresentInput(this.kind, { ...this.options, required: true });
-    }
-    default(raw) {
-        return new PresentInput(this.kind, { ...this.options, default: raw });
-    }
-    secret() {
-        return new OptionalInput(this.kind, { ...this.options, secret: true });
-    }
-}
-exports.OptionalInput = OptionalInput;
-/** An input that always has a value: it is required or it has a default. */
-class PresentInput {
-    kind;
-    options;
-    present = true;
-    constructor(kind, options) {
-        this.kind = kind;
-        this.options = options;
-    }
-}
-exports.PresentInput = PresentInput;
-function input(description, kind) {
-    return new OptionalInput(kind, { description, required: false, secret: false });
-}
-function defineAction(definition) {
-    return definition;
-}
-
-
-/***/ }),
-
-/***/ 1293:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.githubState = exports.GitHubReporter = void 0;
-exports.runAction = runAction;
-/**
- * The GitHub Actions edge: the only place that imports @actions/*. It reads inputs the way the
- * runner passes them, runs an action's core function, and writes outputs, summary and annotations.
- */
-const core = __importStar(__nccwpck_require__(7484));
-const inputs_1 = __nccwpck_require__(9901);
-function properties(at) {
-    if (!at)
-        return {};
-    return { file: at.file, startLine: at.line, endLine: at.endLine ?? at.line, title: at.title };
-}
-class GitHubReporter {
-    summaryText = '';
-    info(message) {
-        core.info(message);
-    }
-    progress(message) {
-        core.info(message);
-    }
-    notice(message, at) {
-        core.notice(message, properties(at));
-    }
-    warning(message, at) {
-        core.warning(message, properties(at));
-    }
-    error(message, at) {
-        core.error(message, properties(at));
-    }
-    mask(secret) {
-        core.setSecret(secret);
-    }
-    summary(markdown) {
-        this.summaryText += markdown;
-    }
-    group(title, fn) {
-        return core.group(title, fn);
-    }
-    /** Writes the collected summary once, at the end (the file may not exist outside a runner). */
-    async flushSummary() {
-        if (this.summaryText === '' || !process.env.GITHUB_STEP_SUMMARY)
-            return;
-        await core.summary.addRaw(this.summaryText).write();
-        this.summaryText = '';
-    }
-}
-exports.GitHubReporter = GitHubReporter;
-exports.githubState = {
-    save: (name, value) => core.saveState(name, value),
-    get: (name) => core.getState(name),
-};
-/**
- * Runs one step of an action. Every input is validated before `main` runs, so bad input fails
- * with an ::error:: line per input and no call to any API.
- */
-async function runAction(definition, main) {
-    const reporter = new GitHubReporter();
-    try {
-        const inputs = (0, inputs_1.readInputs)(definition, (0, inputs_1.runnerInputs)(process.env), process.env);
-        for (const [name, spec] of Object.entries(definition.inputs)) {
-            const value = inputs[name];
-            if (spec.options.secret && typeof value === 'string')
-                reporter.mask(value);
-        }
-        const outputs = await main(inputs, { reporter, state: exports.githubState, env: process.env });
-        for (const [name, value] of Object.entries(outputs)) {
-            if (value !== undefined)
-                core.setOutput(name, value);
-        }
-    }
-    catch (e) {
-        if (e instanceof inputs_1.InputError) {
-            for (const p of e.problems)
-                core.error(`Input "${p.input}": ${p.message}`, { title: `Invalid input: ${p.input}` });
-            core.setFailed(`${e.problems.length} invalid input(s); nothing was changed.`);
-        }
-        else {
-            core.setFailed(e instanceof Error ? e.message : String(e));
-        }
-    }
-    finally {
-        await reporter.flushSummary().catch((e) => core.warning(`Could not write the job summary: ${e.message}`));
-    }
-}
-
-
-/***/ }),
-
 /***/ 2613:
 /***/ ((module) => {
 
@@ -32570,6 +33838,14 @@ module.exports = require("node:stream");
 
 /***/ }),
 
+/***/ 8500:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:timers/promises");
+
+/***/ }),
+
 /***/ 1692:
 /***/ ((module) => {
 
@@ -32711,12 +33987,10 @@ var __webpack_exports__ = {};
 var exports = __webpack_exports__;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const github_1 = __nccwpck_require__(1293);
-const inputs_1 = __nccwpck_require__(8233);
-// Placeholder until the action's own issue lands: inputs are validated, nothing else runs.
-void (0, github_1.runAction)(inputs_1.healthGate, async () => {
-    throw new Error('health-gate is not built yet');
-});
+const github_1 = __nccwpck_require__(6144);
+const inputs_1 = __nccwpck_require__(8902);
+const action_1 = __nccwpck_require__(5149);
+void (0, github_1.runAction)(inputs_1.healthGate, action_1.runHealthGate);
 
 })();
 

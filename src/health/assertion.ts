@@ -43,7 +43,7 @@ export function parsePath(text: string): { segments: PathSegment[]; end: number 
     i += m[0].length;
   }
   const next = text[i];
-  if (next !== undefined && !/\s/.test(next))
+  if (next !== undefined && !/[\s=!<>]/.test(next))
     throw new InvalidValue(`unsupported JSON path syntax at "${text.slice(i)}" (use .name, [0] or ['name'])`);
   return { segments, end: i };
 }
@@ -77,6 +77,7 @@ export function parseAssertion(text: string): Assertion {
   const operator = m[1] as Operator;
   const raw = m[2].trim();
   if (raw === '') throw new InvalidValue(`expected a value after ${operator}`);
+  if (raw.startsWith('=')) throw new InvalidValue(`unknown operator ${operator}=; use ==, !=, =~, <, <=, >, >= or exists`);
   if (operator === '=~') return { text, path, segments, operator, regex: parseRegex(raw) };
   const value = parseValue(raw);
   if (['<', '<=', '>', '>='].includes(operator) && typeof value !== 'number')

@@ -121,7 +121,8 @@ export function mannWhitneyGreater(x: readonly number[], y: readonly number[]): 
   const variance = ((m * n) / 12) * (total + 1 - tieTerm / (total * (total - 1)));
   if (variance <= 0) return { u, pValue: 1, exact: false };
   const z = (u - (m * n) / 2 - 0.5) / Math.sqrt(variance);
-  return { u, pValue: Math.min(1, 1 - normalCdf(z)), exact: false };
+  // The upper tail as Φ(-z) keeps its precision where 1 - Φ(z) would round to 0.
+  return { u, pValue: Math.min(1, normalCdf(-z)), exact: false };
 }
 
 /** Hodges-Lehmann estimate of the shift of x against y: the median of all pairwise differences x - y. */

@@ -120,6 +120,11 @@ function failureCounts(samples: readonly Sample[]): FailureCount[] {
   return [...counts.values()].sort((a, b) => b.count - a.count).slice(0, 20);
 }
 
+/** Report precision: a tenth of a millisecond. */
+function round(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms * 10) / 10;
+}
+
 export function targetStats(samples: readonly Sample[]): TargetStats {
   const ms = samples.map((s) => s.ms);
   const errors = samples.filter(isError).length;
@@ -132,10 +137,10 @@ export function targetStats(samples: readonly Sample[]): TargetStats {
     samples: samples.length,
     errors,
     errorRate: samples.length === 0 ? 0 : errors / samples.length,
-    p50: percentile(ms, 50),
-    p95: percentile(ms, 95),
-    p99: percentile(ms, 99),
-    max: percentile(ms, 100),
+    p50: round(percentile(ms, 50)),
+    p95: round(percentile(ms, 95)),
+    p99: round(percentile(ms, 99)),
+    max: round(percentile(ms, 100)),
     statuses,
     failures: failureCounts(samples),
   };
@@ -162,7 +167,7 @@ export function compare(candidate: readonly Sample[], baseline: readonly Sample[
       u: test.u,
       pValue: test.pValue,
       exact: test.exact,
-      shiftMs,
+      shiftMs: round(shiftMs)!,
       relativeShift: baselineMedian > 0 ? shiftMs / baselineMedian : 0,
       probabilitySlower: test.u / (x.length * y.length),
     },
@@ -259,9 +264,9 @@ export function judge(config: GateConfig, run: Run): GateResult {
     reasons,
     url: config.url,
     ...(config.baselineUrl !== undefined ? { baselineUrl: config.baselineUrl } : {}),
-    startup: { ms: run.startup.ms, attempts: run.startup.attempts, ready: run.startup.ready },
+    startup: { ms: Math.round(run.startup.ms), attempts: run.startup.attempts, ready: run.startup.ready },
     stoppedEarly: run.stoppedEarly,
-    ms: run.ms,
+    ms: Math.round(run.ms),
     paths,
   };
   return { verdict, reasons, report };
