@@ -134,6 +134,30 @@ describe('build-image with the classic builder', () => {
     expect(baked.trim()).toBe('built for https://api.example.test');
   });
 
+  it('passes the reference Dockerfile of examples/monorepo, built and pushed', async () => {
+    const env = { GITHUB_WORKSPACE: repoRoot, GITHUB_SHA: randomBytes(20).toString('hex'), RUNNER_TEMP: tmpdir() };
+    const raw: Record<string, string> = {
+      image: `${REGISTRY}/runway-test/example-${run}`,
+      context: 'examples/monorepo',
+      dockerfile: 'examples/monorepo/Dockerfile',
+      workspace: 'examples/monorepo/apps/web',
+      'build-args': 'NEXT_PUBLIC_APP_NAME=Runway example',
+    };
+    const reporter = new RecordingReporter();
+    const outputs = await runBuildImage(
+      readInputs(buildImage, (n) => raw[n], env),
+      { reporter, env },
+    );
+    images.push(outputs.tags!);
+    const report = JSON.parse(outputs['prisma-report']!) as PrismaReport;
+    expect(report.verdict).toBe('pass');
+    expect(report.schema?.file).toBe('examples/monorepo/packages/db/prisma/schema.prisma');
+    expect(report.prisma).toMatchObject({ engines: 'none' });
+    expect(report.image?.target).toBe('debian-openssl-3.0.x');
+    expect(report.findings.filter((f) => f.level === 'error' || f.level === 'warning')).toEqual([]);
+    expect(outputs.digest).toBe((await registryDigest(outputs.tags!)).digest);
+  }, 600_000);
+
   it.each([
     { fixture: 'engine-openssl-1.1', rule: 'image-engines', says: 'needs debian-openssl-3.0.x' },
     { fixture: 'runtime-without-libssl', rule: 'image-openssl', says: 'has no libssl' },
