@@ -56,6 +56,18 @@ export class ArtifactStore {
     return (await this.registry.catalog()).filter((path) => path.startsWith(prefix)).sort();
   }
 
+  /** The repositories of a project and location that hold at least one image, sorted. */
+  async repositories(project: string, location: string): Promise<Repository[]> {
+    const prefix = `${location}-docker.pkg.dev/${project}/`;
+    const ids = new Set<string>();
+    for (const path of await this.registry.catalog()) {
+      if (path.startsWith(prefix) && path.length > prefix.length) ids.add(path.slice(prefix.length).split('/')[0]);
+    }
+    const candidates = [...ids].sort().map((repository) => ({ project, location, repository }));
+    const exists = await Promise.all(candidates.map((r) => this.repositoryExists(r)));
+    return candidates.filter((_, i) => exists[i]);
+  }
+
   /** A repository exists while at least one image is stored under it. */
   async repositoryExists(repository: Repository): Promise<boolean> {
     for (const path of await this.imagePaths(repository)) {
@@ -66,13 +78,17 @@ export class ArtifactStore {
 
   /** Every image (digest) of a repository with its visible tags, sorted by image then digest. */
   async images(repository: Repository): Promise<StoredImage[]> {
-    const perPath = await Promise.all(
-      (await this.imagePaths(repository)).map(async (path) => {
-        const image: Image = { ...repository, image: path.slice(registryUri(repository).length + 1) };
-        return [...(await this.digestTags(image)).entries()].map(([digest, tags]) => ({ ...image, digest, tags }));
-      }),
-    );
-    return perPath.flat().sort((a, b) => a.image.localeCompare(b.image) || a.digest.localeCompare(b.digest));
+    const paths = await this.imagePaths(repository);
+    const images = paths.map((path) => ({ ...repository, image: path.slice(registryUri(repository).length + 1) }));
+    return (await Promise.all(images.map((image) => this.versions(image)))).flat();
+  }
+
+  /** The digests of one image path with their visible tags, sorted by digest. */
+  async versions(image: Image): Promise<StoredImage[]> {
+    const byDigest = await this.digestTags(image);
+    return [...byDigest.entries()]
+      .map(([digest, tags]) => ({ ...image, digest, tags }))
+      .sort((a, b) => a.digest.localeCompare(b.digest));
   }
 
   /** One image by digest, or ImageNotFound. */

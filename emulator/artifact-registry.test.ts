@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { orderImages, tagFilter } from './artifact-registry';
+import { IMAGE_ORDER, RESOURCE_ORDER, ordered, tagFilter } from './artifact-registry';
 
 const T = 'projects/p/locations/l/repositories/r/packages/web/tags/';
 const V = 'projects/p/locations/l/repositories/r/packages/web/versions/sha256:';
@@ -43,12 +43,31 @@ describe('ListDockerImages order_by', () => {
     ['update_time desc', ['b', 'c', 'a']],
     ['build_time', ['b', 'a', 'c']],
   ])('%j sorts as %j', (orderBy, want) => {
-    expect(orderImages(images, orderBy).map((i) => i.name)).toEqual(want);
+    expect(ordered(images, orderBy, IMAGE_ORDER).map((i) => i.name)).toEqual(want);
   });
 
   it('rejects unknown fields', () => {
-    expect(() => orderImages(images, 'size')).toThrow(
+    expect(() => ordered(images, 'size', IMAGE_ORDER)).toThrow(
       /Invalid order_by 'size': use one of name, upload_time, update_time, build_time/,
     );
+  });
+});
+
+describe('ListVersions / ListPackages order_by', () => {
+  const at = (seconds: number) => ({ seconds: String(seconds), nanos: 0 });
+  const versions = [
+    { name: 'v-b', createTime: at(1), updateTime: at(9) },
+    { name: 'v-a', createTime: at(2), updateTime: at(2) },
+  ];
+  it.each([
+    ['create_time desc', ['v-a', 'v-b']],
+    ['update_time', ['v-a', 'v-b']],
+    ['create_time', ['v-b', 'v-a']],
+  ])('%j sorts as %j', (orderBy, want) => {
+    expect(ordered(versions, orderBy, RESOURCE_ORDER).map((v) => v.name)).toEqual(want);
+  });
+
+  it('names the fields it accepts', () => {
+    expect(() => ordered(versions, 'upload_time', RESOURCE_ORDER)).toThrow(/use one of name, create_time, update_time/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The emulated Artifact Registry API (google.devtools.artifactregistry.v1.ArtifactRegistry), a
- * Docker-only subset backed by the local registry: GetRepository, ListDockerImages, GetDockerImage,
- * ListTags, GetTag, CreateTag, UpdateTag, DeleteTag. Every other method answers UNIMPLEMENTED
+ * Docker-only subset backed by the local registry: ListRepositories, GetRepository, ListDockerImages, GetDockerImage,
+ * ListPackages, GetPackage, ListVersions, GetVersion, ListTags, GetTag, CreateTag, UpdateTag,
+ * DeleteTag. Every other method answers UNIMPLEMENTED
  * (grpc-js's default handler). See emulator/ARTIFACT-REGISTRY.md.
  */
 import * as grpc from '@grpc/grpc-js';
@@ -10,11 +11,13 @@ import { page } from './paging';
 import {
   Image,
   ImageDigest,
+  Repository,
   checkTag,
   imageName,
   imageUri,
   localPath,
   parseDockerImageName,
+  packageName,
   parsePackageName,
   parseRepository,
   parseTagName,
@@ -25,6 +28,7 @@ import {
 } from './artifact-registry-names';
 import { ArtifactStore, ImageNotFound, StoredImage } from './artifact-registry-store';
 import { GrpcService, loadProtos, serviceDefinition } from './protos';
+import { parseParent } from './resource-names';
 import { RegistryHttp, RegistryUnavailable } from './registry-http';
 
 export interface ArtifactRegistryOptions {
@@ -53,6 +57,7 @@ interface Request {
   readonly tagId?: string;
   readonly tag?: { name?: string; version?: string } | null;
   readonly updateMask?: { paths?: string[] } | null;
+  readonly view?: string;
 }
 
 export function artifactRegistryService(options: ArtifactRegistryOptions): GrpcService {
@@ -75,7 +80,44 @@ export function artifactRegistryService(options: ArtifactRegistryOptions): GrpcS
     };
   };
 
+  const repositoryOf = (r: Repository) => ({
+    name: `projects/${r.project}/locations/${r.location}/repositories/${r.repository}`,
+    format: 'DOCKER',
+    mode: 'STANDARD_REPOSITORY',
+    description: '',
+    registryUri: registryUri(r),
+  });
+
   const tag = (image: ImageDigest, id: string) => ({ name: tagName({ ...image, tag: id }), version: versionName(image) });
+
+  /** A Docker version: the digest, with the DockerImage fields as `metadata` like the real API. */
+  const version = async (image: StoredImage, view: string | undefined) => {
+    const details = await store.describe(image);
+    const times = store.timesOf(image);
+    const metadata: Record<string, string> = { imageSizeBytes: String(details.sizeBytes), mediaType: details.mediaType };
+    if (details.buildTime) metadata.buildTime = details.buildTime.toISOString();
+    return {
+      name: versionName(image),
+      createTime: timestamp(times.uploadTime),
+      updateTime: timestamp(times.updateTime),
+      relatedTags: view === 'FULL' ? image.tags.map((t) => tag(image, t)) : [],
+      metadata: { fields: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, { stringValue: v }])) },
+      fingerprints: [{ type: 'SHA256', value: Buffer.from(image.digest.replace(/^sha256:/, ''), 'hex') }],
+    };
+  };
+
+  /** A package is an image path; its times span its versions'. */
+  const packageOf = (images: StoredImage[]) => {
+    const times = images.map((i) => store.timesOf(i));
+    const min = (dates: Date[]) => new Date(Math.min(...dates.map((d) => d.getTime())));
+    const max = (dates: Date[]) => new Date(Math.max(...dates.map((d) => d.getTime())));
+    return {
+      name: packageName(images[0]),
+      displayName: images[0].image,
+      createTime: timestamp(min(times.map((t) => t.uploadTime))),
+      updateTime: timestamp(max(times.map((t) => t.updateTime))),
+    };
+  };
 
   /** The version a Tag names, which must be in the tag's own package. */
   const versionOf = (version: string | undefined, pkg: Image): ImageDigest => {
@@ -89,16 +131,20 @@ export function artifactRegistryService(options: ArtifactRegistryOptions): GrpcS
   };
 
   const implementation: grpc.UntypedServiceImplementation = {
+    ListRepositories: handler(async (req: Request) => {
+      const { project, location } = parseParent(req.parent ?? '');
+      unfiltered(req.filter, 'ListRepositories');
+      const repositories = ordered((await store.repositories(project, location)).map(repositoryOf), req.orderBy ?? '', {
+        name: (r) => r.name,
+      });
+      const { items, nextPageToken } = page(repositories, pageSize(req.pageSize), req.pageToken ?? '');
+      return { repositories: items, nextPageToken };
+    }),
+
     GetRepository: handler(async (req: Request) => {
       const repository = parseRepository(req.name ?? '');
       if (!(await store.repositoryExists(repository))) throw notFound(NOT_FOUND_MESSAGE);
-      return {
-        name: req.name,
-        format: 'DOCKER',
-        mode: 'STANDARD_REPOSITORY',
-        description: '',
-        registryUri: registryUri(repository),
-      };
+      return repositoryOf(repository);
     }),
 
     ListDockerImages: handler(async (req: Request) => {
@@ -106,7 +152,7 @@ export function artifactRegistryService(options: ArtifactRegistryOptions): GrpcS
       const images = await store.images(repository);
       if (images.length === 0) throw notFound(NOT_FOUND_MESSAGE);
       const described = await Promise.all(images.map(dockerImage));
-      const sorted = orderImages(described, req.orderBy ?? '');
+      const sorted = ordered(described, req.orderBy ?? '', IMAGE_ORDER);
       const { items, nextPageToken } = page(sorted, pageSize(req.pageSize), req.pageToken ?? '');
       return { dockerImages: items, nextPageToken };
     }),
@@ -159,9 +205,44 @@ export function artifactRegistryService(options: ArtifactRegistryOptions): GrpcS
       await store.deleteTag(wanted, wanted.tag);
       return {};
     }),
+
+    ListPackages: handler(async (req: Request) => {
+      const repository = parseRepository(req.parent ?? '');
+      unfiltered(req.filter, 'ListPackages');
+      const byImage = new Map<string, StoredImage[]>();
+      for (const image of await store.images(repository)) byImage.set(image.image, [...(byImage.get(image.image) ?? []), image]);
+      const packages = ordered([...byImage.values()].map(packageOf), req.orderBy ?? '', RESOURCE_ORDER);
+      const { items, nextPageToken } = page(packages, pageSize(req.pageSize), req.pageToken ?? '');
+      return { packages: items, nextPageToken };
+    }),
+
+    GetPackage: handler(async (req: Request) => {
+      const versions = await store.versions(parsePackageName(req.name ?? ''));
+      if (versions.length === 0) throw notFound(NOT_FOUND_MESSAGE);
+      return packageOf(versions);
+    }),
+
+    ListVersions: handler(async (req: Request) => {
+      const pkg = parsePackageName(req.parent ?? '');
+      unfiltered(req.filter, 'ListVersions');
+      const versions = await Promise.all((await store.versions(pkg)).map((v) => version(v, req.view)));
+      const { items, nextPageToken } = page(
+        ordered(versions, req.orderBy ?? '', RESOURCE_ORDER),
+        pageSize(req.pageSize),
+        req.pageToken ?? '',
+      );
+      return { versions: items, nextPageToken };
+    }),
+
+    GetVersion: handler(async (req: Request) => version(await store.image(parseVersionName(req.name ?? '')), req.view)),
   };
 
   return { definition: serviceDefinition(root, 'google.devtools.artifactregistry.v1.ArtifactRegistry'), implementation };
+}
+
+/** List filters beyond ListTags' are not emulated: say so rather than return unfiltered results. */
+function unfiltered(filter: string | undefined, method: string): void {
+  if (filter) throw new ApiError(grpc.status.UNIMPLEMENTED, `The emulator does not support filter on ${method}`);
 }
 
 /** unary() plus the store's errors: a missing image is NOT_FOUND, a stopped registry UNAVAILABLE. */
@@ -177,24 +258,37 @@ function handler<Res>(fn: (req: Request) => Promise<Res>): grpc.handleUnaryCall<
   });
 }
 
-type Described = { name: string; uploadTime: Timestamp; updateTime: Timestamp; buildTime: Timestamp | null };
-const ORDER_FIELDS = ['name', 'upload_time', 'update_time', 'build_time'] as const;
+/** A sortable key of a Timestamp field (empty when unset, so unset sorts first). */
+const timeKey = (t: Timestamp | null | undefined): string =>
+  t ? `${t.seconds.padStart(15, '0')}.${String(t.nanos).padStart(9, '0')}` : '';
 
-/** `order_by`: one of name, upload_time, update_time, build_time, optionally followed by `desc`. */
-export function orderImages<T extends Described>(images: T[], orderBy: string): T[] {
+type Named = { name: string };
+export type OrderKeys<T> = Readonly<Record<string, (item: T) => string>>;
+
+export const IMAGE_ORDER: OrderKeys<Named & { uploadTime: Timestamp; updateTime: Timestamp; buildTime: Timestamp | null }> = {
+  name: (i) => i.name,
+  upload_time: (i) => timeKey(i.uploadTime),
+  update_time: (i) => timeKey(i.updateTime),
+  build_time: (i) => timeKey(i.buildTime),
+};
+
+export const RESOURCE_ORDER: OrderKeys<Named & { createTime: Timestamp; updateTime: Timestamp }> = {
+  name: (v) => v.name,
+  create_time: (v) => timeKey(v.createTime),
+  update_time: (v) => timeKey(v.updateTime),
+};
+
+/** `order_by`: one field of `keys`, optionally followed by `desc`; by name when empty. Names break ties. */
+export function ordered<T extends Named>(items: readonly T[], orderBy: string, keys: OrderKeys<T>): T[] {
   const m = /^\s*(\w*)\s*(asc|desc)?\s*$/i.exec(orderBy);
-  const field = (m?.[1] || 'name') as (typeof ORDER_FIELDS)[number];
-  if (!m || !ORDER_FIELDS.includes(field)) {
-    throw invalidArgument(`Invalid order_by '${orderBy}': use one of ${ORDER_FIELDS.join(', ')}, optionally followed by desc`);
+  const key = keys[m?.[1] || 'name'];
+  if (!m || !key) {
+    throw invalidArgument(
+      `Invalid order_by '${orderBy}': use one of ${Object.keys(keys).join(', ')}, optionally followed by desc`,
+    );
   }
-  const time = { upload_time: 'uploadTime', update_time: 'updateTime', build_time: 'buildTime' } as const;
-  const key = (image: T): string => {
-    if (field === 'name') return image.name;
-    const t = image[time[field]];
-    return t ? `${t.seconds.padStart(15, '0')}.${String(t.nanos).padStart(9, '0')}` : '';
-  };
   const sign = m[2]?.toLowerCase() === 'desc' ? -1 : 1;
-  return [...images].sort((a, b) => sign * key(a).localeCompare(key(b)) || a.name.localeCompare(b.name));
+  return [...items].sort((a, b) => sign * key(a).localeCompare(key(b)) || a.name.localeCompare(b.name));
 }
 
 /**

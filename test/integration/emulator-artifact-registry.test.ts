@@ -86,6 +86,15 @@ describe('repositories', () => {
     expect(repository).toMatchObject({ name: REPO, format: 'DOCKER', mode: 'STANDARD_REPOSITORY', registryUri: AR_PATH });
   });
 
+  it('ListRepositories lists the repositories of a project and location that hold images', async () => {
+    const [repositories] = await clients.artifactRegistry.listRepositories({
+      parent: `projects/${PROJECT}/locations/${LOCATION}`,
+    });
+    expect(repositories.map((r) => [r.name, r.registryUri])).toEqual([[REPO, AR_PATH]]);
+    const [elsewhere] = await clients.artifactRegistry.listRepositories({ parent: `projects/${PROJECT}/locations/europe-west1` });
+    expect(elsewhere).toEqual([]);
+  });
+
   it('GetRepository of a repository without images is NOT_FOUND like the real API', async () => {
     await expect(clients.artifactRegistry.getRepository({ name: `${REPO}-missing` })).rejects.toEqual(NOT_FOUND);
   });
@@ -198,6 +207,49 @@ describe('docker images', () => {
   it('methods outside the subset answer UNIMPLEMENTED naming the method', async () => {
     await expect(clients.artifactRegistry.listMavenArtifacts({ parent: REPO })).rejects.toEqual(
       expect.objectContaining({ code: grpc.status.UNIMPLEMENTED, details: expect.stringContaining('ListMavenArtifacts') }),
+    );
+  });
+});
+
+describe('packages and versions', () => {
+  const PKG = `${REPO}/packages/web`;
+
+  it('ListPackages lists each image path (slashes escaped); GetPackage finds one, NOT_FOUND otherwise', async () => {
+    const [packages] = await clients.artifactRegistry.listPackages({ parent: REPO });
+    expect(packages.map((p) => [p.name, p.displayName])).toEqual([
+      [`${REPO}/packages/team%2Fapi`, 'team/api'],
+      [PKG, 'web'],
+    ]);
+    const [web] = await clients.artifactRegistry.getPackage({ name: PKG });
+    expect(web.name).toBe(PKG);
+    await expect(clients.artifactRegistry.getPackage({ name: `${REPO}/packages/nope` })).rejects.toEqual(NOT_FOUND);
+  });
+
+  it('GetVersion (how deploy checks a pinned digest) carries the image metadata; FULL view adds its tags', async () => {
+    const [basic] = await clients.artifactRegistry.getVersion({ name: `${PKG}/versions/${web1}` });
+    expect(basic.name).toBe(`${PKG}/versions/${web1}`);
+    expect(basic.relatedTags).toEqual([]);
+    expect(basic.metadata?.fields?.mediaType?.stringValue).toBe('application/vnd.docker.distribution.manifest.v2+json');
+    const [image] = await clients.artifactRegistry.getDockerImage({ name: `${REPO}/dockerImages/web@${web1}` });
+    expect(basic.metadata?.fields?.imageSizeBytes?.stringValue).toBe(String(image.imageSizeBytes));
+    expect(Buffer.from(basic.fingerprints![0].value as Uint8Array).toString('hex')).toBe(web1.slice('sha256:'.length));
+    const [full] = await clients.artifactRegistry.getVersion({ name: `${PKG}/versions/${web1}`, view: 'FULL' });
+    expect(full.relatedTags?.map((t) => t.name)).toEqual([`${PKG}/tags/v1`]);
+    await expect(clients.artifactRegistry.getVersion({ name: `${PKG}/versions/sha256:${'2'.repeat(64)}` })).rejects.toEqual(
+      NOT_FOUND,
+    );
+  });
+
+  it('ListVersions lists every digest of the package', async () => {
+    const [versions] = await clients.artifactRegistry.listVersions({ parent: PKG, view: 'FULL' });
+    const names = versions.map((v) => v.name);
+    expect(names).toEqual(expect.arrayContaining([`${PKG}/versions/${web1}`, `${PKG}/versions/${web2}`]));
+    expect(versions.find((v) => v.name?.endsWith(web2))?.relatedTags?.map((t) => t.name)).toEqual([`${PKG}/tags/v2`]);
+    await expect(clients.artifactRegistry.listVersions({ parent: PKG, filter: 'name="x"' })).rejects.toEqual(
+      expect.objectContaining({
+        code: grpc.status.UNIMPLEMENTED,
+        details: 'The emulator does not support filter on ListVersions',
+      }),
     );
   });
 });
