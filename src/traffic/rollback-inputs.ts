@@ -1,5 +1,17 @@
-import { defineAction, input, kinds } from '../inputs';
+import { defineAction, input, InvalidValue, kinds, type Kind } from '../inputs';
 import { checkProject, targetInputs } from '../cloudrun/target';
+import { parseRollbackRequest, type RollbackRequest } from './rollback-target';
+
+const rollbackRequest: Kind<RollbackRequest> = {
+  allowed: 'previous, a revision name, or a previous-traffic JSON array',
+  parse(raw) {
+    try {
+      return parseRollbackRequest(raw);
+    } catch (e) {
+      throw new InvalidValue((e as Error).message);
+    }
+  },
+};
 
 export const rollback = defineAction({
   id: 'rollback',
@@ -8,15 +20,19 @@ export const rollback = defineAction({
   inputs: {
     ...targetInputs,
     to: input(
-      'previous (the last good revision before the current one), a revision name, or previous-traffic JSON',
-      kinds.text,
+      'previous (the last good revision before the current one, from the release history; without history the newest Ready revision that served), a revision name, or previous-traffic JSON to restore exactly',
+      rollbackRequest,
     ).default('previous'),
     reason: input('Why, recorded in the release history', kinds.text),
+    'remove-tag': input(
+      "Traffic tags to remove in the same update (e.g. the bad revision's tag, so its URL stops serving)",
+      kinds.list(kinds.pattern(/^[a-z](?:[a-z0-9-]*[a-z0-9])?$/, 'a traffic tag')),
+    ),
   },
   outputs: {
-    revision: 'Revision that now serves 100 % of traffic',
+    revision: 'Revision that now serves the most traffic (all of it unless `to` was a split)',
     traffic: 'JSON of the traffic after the rollback',
-    seconds: 'How long the rollback took',
+    seconds: 'How long the rollback took, from the first read to the finished update',
   },
   check: (v, env) => checkProject(v['project-id'], env),
 });

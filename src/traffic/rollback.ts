@@ -1,0 +1,121 @@
+/**
+ * Rollback: every check first (the target exists and is Ready), then one traffic update that also
+ * records the rollback in the release history, timed from the first read to the finished update.
+ */
+import { createClients, type GoogleClients } from '../cloudrun/clients';
+import { describeApiError } from '../cloudrun/errors';
+import { resolveTarget, type ServiceTarget } from '../cloudrun/target';
+import type { InputValues } from '../inputs';
+import { md, type Reporter } from '../report';
+import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
+import { sharesByRevision } from './plan';
+import type { rollback as rollbackAction } from './rollback-inputs';
+import {
+  allTrafficTo,
+  checkReady,
+  choosePrevious,
+  missingTags,
+  RollbackRefused,
+  withoutTags,
+  type RollbackRequest,
+} from './rollback-target';
+import { listRevisionFacts, readService, setTraffic } from './service-traffic';
+import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
+import { beforeAfter } from './summary';
+
+export interface RollbackOptions {
+  readonly target: ServiceTarget;
+  readonly to: RollbackRequest;
+  readonly reason?: string;
+  readonly removeTags: readonly string[];
+  readonly actor?: string;
+  readonly commit?: string;
+  readonly now?: () => Date;
+}
+
+export interface RollbackResult {
+  readonly revision: string;
+  readonly traffic: TrafficEntry[];
+  readonly seconds: number;
+  readonly changed: boolean;
+}
+
+const same = (a: readonly TrafficEntry[], b: readonly TrafficEntry[]): boolean => formatSnapshot(a) === formatSnapshot(b);
+
+export async function rollback(clients: GoogleClients, options: RollbackOptions, reporter: Reporter): Promise<RollbackResult> {
+  const started = performance.now();
+  const { target, to, removeTags } = options;
+  const [current, revisions] = await Promise.all([readService(clients, target), listRevisionFacts(clients, target)]);
+  const from = mainRevision(current.served, current.latestReady);
+
+  let traffic: TrafficEntry[];
+  let why: string;
+  if (to.kind === 'traffic') {
+    traffic = withoutTags(to.traffic, removeTags);
+    why = 'the traffic given in `to`';
+  } else {
+    const serving = new Set([...sharesByRevision(current.served)].filter(([, p]) => p > 0).map(([r]) => r));
+    const choice =
+      to.kind === 'revision'
+        ? { revision: to.revision, why: 'named in `to`' }
+        : choosePrevious(decodeHistory(current.annotations[HISTORY_ANNOTATION]), from, revisions, serving);
+    traffic = allTrafficTo(current.traffic, choice.revision, removeTags);
+    why = choice.why;
+  }
+  checkReady(traffic, revisions);
+  for (const tag of missingTags(current.traffic, removeTags)) reporter.warning(`remove-tag: the service has no tag "${tag}"`);
+  const revision = mainRevision(traffic, current.latestReady) ?? '';
+  reporter.info(`Rolling ${target.service} back from ${from ?? 'nothing'} to ${revision}: ${why}`);
+
+  let after = current;
+  const changed = !same(traffic, current.traffic);
+  if (changed) {
+    const release: Release = {
+      action: 'rollback',
+      revision,
+      time: (options.now?.() ?? new Date()).toISOString(),
+      ...(from && from !== revision ? { from } : {}),
+      ...(options.reason ? { reason: options.reason } : {}),
+      ...(options.actor ? { actor: options.actor } : {}),
+      ...(options.commit ? { commit: options.commit } : {}),
+    };
+    after = await setTraffic(clients, target, current, traffic, recordRelease(current.annotations, release));
+  } else {
+    reporter.notice(`${target.service} already has this traffic; nothing was changed`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  reporter.info(`Rolled back in ${seconds.toFixed(2)} s`);
+  reporter.summary(
+    md.heading(`Rollback of ${md.code(target.service)} to ${md.code(revision)}`) +
+      `${why}${options.reason ? `. Reason: ${options.reason}` : ''}. ${changed ? `Done in **${seconds.toFixed(2)} s**, one traffic update.` : 'Nothing to change.'}\n\n` +
+      beforeAfter(current.traffic, after.traffic),
+  );
+  return { revision, traffic: after.traffic, seconds, changed };
+}
+
+/** The rollback action's step: inputs in, outputs out. */
+export async function rollbackStep(
+  inputs: InputValues<typeof rollbackAction.inputs>,
+  { reporter, env }: { reporter: Reporter; env: NodeJS.ProcessEnv },
+): Promise<Record<'revision' | 'traffic' | 'seconds', string>> {
+  const clients = createClients(env);
+  try {
+    const result = await rollback(
+      clients,
+      {
+        target: resolveTarget(inputs, env),
+        to: inputs.to,
+        reason: inputs.reason,
+        removeTags: inputs['remove-tag'] ?? [],
+        actor: env.GITHUB_ACTOR,
+        commit: env.GITHUB_SHA,
+      },
+      reporter,
+    );
+    return { revision: result.revision, traffic: formatSnapshot(result.traffic), seconds: result.seconds.toFixed(2) };
+  } catch (e) {
+    throw new Error(e instanceof RollbackRefused ? e.message : describeApiError(e));
+  } finally {
+    await clients.close();
+  }
+}

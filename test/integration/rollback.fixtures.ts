@@ -1,0 +1,90 @@
+/**
+ * What the promote and rollback integration tests share: an emulator with real containers, the
+ * real Google client, and deploys the way deploy-cloudrun makes them (named revision, traffic tag,
+ * no traffic unless it is the first).
+ */
+import { randomBytes } from 'node:crypto';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import { createClients, type GoogleClients } from '../../src/cloudrun/clients';
+import { createService, getService, updateService } from '../../src/cloudrun/services';
+import type { ServiceTarget } from '../../src/cloudrun/target';
+import { describeService, setTraffic, type ServiceTraffic } from '../../src/traffic/service-traffic';
+import { toTargets, type TrafficEntry } from '../../src/traffic/snapshot';
+
+export interface Stack {
+  readonly emulator: Emulator;
+  readonly clients: GoogleClients;
+  readonly target: ServiceTarget;
+  /** Environment for a bundle run against this emulator. */
+  readonly env: Record<string, string>;
+  /** Inputs naming the service, for a bundle run. */
+  readonly where: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const emulator = await startEmulator({ port: 0 });
+  const clients = createClients(emulator.env);
+  const target = { project: 'runway-test', region: 'us-central1', service: `svc-${randomBytes(3).toString('hex')}` };
+  return {
+    emulator,
+    clients,
+    target,
+    env: { ...emulator.env },
+    where: { service: target.service, region: target.region, 'project-id': target.project },
+    async stop() {
+      await clients.close();
+      await emulator.stop();
+    },
+  };
+}
+
+export const revisionOf = (stack: Stack, suffix: string): string => `${stack.target.service}-${suffix}`;
+
+/**
+ * Deploys `image` as revision SERVICE-suffix with traffic tag `tag`. The first deploy takes 100 %;
+ * later ones take none (the served traffic is pinned first, as deploy-cloudrun does).
+ */
+export async function deploy(stack: Stack, image: string, suffix: string, tag?: string): Promise<ServiceTraffic> {
+  const { clients, target } = stack;
+  const revision = revisionOf(stack, suffix);
+  const template = { revision, containers: [{ image }] };
+  const existing = await getService(clients, target);
+  const tagEntry: TrafficEntry[] = tag ? [{ type: 'REVISION', revision, percent: 0, tag }] : [];
+  if (!existing) {
+    const op = await createService(clients, target, {
+      template,
+      traffic: toTargets([{ type: 'REVISION', revision, percent: 100 }, ...tagEntry]),
+    });
+    return describeService(await op.done());
+  }
+  const current = describeService(existing);
+  const traffic = [...current.served, ...tagEntry];
+  const op = await updateService(clients, target, { ...existing, template, traffic: toTargets(traffic) });
+  return describeService(await op.done());
+}
+
+export async function setSplit(stack: Stack, traffic: TrafficEntry[]): Promise<ServiceTraffic> {
+  const existing = await getService(stack.clients, stack.target);
+  return setTraffic(stack.clients, stack.target, describeService(existing!), traffic);
+}
+
+export async function admin(stack: Stack, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${stack.emulator.adminUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+/** Which revision answers at `url`, per request (the hello image reports its K_REVISION). */
+export async function revisionsAt(url: string, requests: number): Promise<Record<string, number>> {
+  const seen: Record<string, number> = {};
+  for (let i = 0; i < requests; i++) {
+    const body = (await (await fetch(url)).json()) as { revision: string };
+    seen[body.revision] = (seen[body.revision] ?? 0) + 1;
+  }
+  return seen;
+}
