@@ -1,16 +1,160 @@
-import { defineAction, input, kinds } from '../inputs';
+import { defineAction, input, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
 import { checkProject, targetInputs } from '../cloudrun/target';
+import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags';
+import { InvalidImageReference, parseImageReference, type ImageReference } from '../image/reference';
+import { parseKeyValues, type KeyValues } from './key-values';
+import { ENV_NAME, parseSecretRefs, type SecretRefs } from './secrets';
+
+const SYNTAX = 'KEY=VALUE pairs separated by commas or newlines (\\ escapes the next character, {} means none)';
+
+function keyValues(allowed: string, checkPair: (key: string, value: string) => string | undefined): Kind<KeyValues> {
+  return {
+    allowed,
+    parse(raw) {
+      const pairs = parseKeyValues(raw);
+      for (const [key, value] of Object.entries(pairs)) {
+        const problem = checkPair(key, value);
+        if (problem) throw new InvalidValue(problem);
+      }
+      return pairs;
+    },
+  };
+}
+
+/** Variables Cloud Run sets itself and refuses in a revision. */
+const RESERVED_ENV = new Set(['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION']);
+const envVars = keyValues(SYNTAX, (key) => {
+  if (!ENV_NAME.test(key))
+    return `"${key}" is not an environment variable name (letters, digits and _, not starting with a digit)`;
+  if (RESERVED_ENV.has(key))
+    return `${key} is set by Cloud Run itself and cannot be given (reserved: ${[...RESERVED_ENV].join(', ')})`;
+  return undefined;
+});
+
+const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+const labels = keyValues(`${SYNTAX}; keys and values of lowercase letters, digits, _ and -`, (key, value) => {
+  if (!LABEL.test(key))
+    return `label key "${key}" must start with a lowercase letter and hold at most 63 lowercase letters, digits, _ or -`;
+  if (!LABEL_VALUE.test(value)) return `label ${key}: value "${value}" may hold at most 63 lowercase letters, digits, _ or -`;
+  return undefined;
+});
+
+const secrets: Kind<SecretRefs> = {
+  allowed: `${SYNTAX}: ENV=SECRET:VERSION or /mount/path=SECRET:VERSION (SECRET may be projects/P/secrets/S; VERSION is latest or a number)`,
+  parse: (raw) => parseSecretRefs(parseKeyValues(raw)),
+};
+
+/** A command or its arguments: a JSON array of strings, or words separated by spaces. */
+const argv: Kind<string[]> = {
+  allowed: 'a JSON array of strings (["node","server.js"]) or words separated by spaces; [] clears it',
+  parse(raw) {
+    if (!raw.startsWith('[')) return raw.split(/\s+/);
+    const value = kinds.json<unknown>('a JSON array of strings').parse(raw);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+      throw new InvalidValue('expected a JSON array of strings');
+    return value;
+  },
+};
+
+const RESOURCE = (kind: string) =>
+  new RegExp(
+    String.raw`^(?:[a-z][a-z0-9-]{0,62}|projects/[^/\s]+/(?:locations|regions|global)[^\s]*/${kind}/[a-z][a-z0-9-]{0,62})$`,
+  );
+
+const image: Kind<ImageReference> = {
+  allowed: 'REGISTRY/PATH[:TAG][@sha256:DIGEST], e.g. us-central1-docker.pkg.dev/PROJECT/REPO/IMAGE:TAG',
+  parse(raw) {
+    try {
+      return parseImageReference(raw);
+    } catch (e) {
+      if (e instanceof InvalidImageReference) throw new InvalidValue(e.message);
+      throw e;
+    }
+  },
+};
+
+const inputs = {
+  ...targetInputs,
+  image: input(
+    'Image to deploy (Artifact Registry path or another registry), by tag or digest; the revision is pinned to its digest',
+    image,
+  ).required(),
+  tag: input(
+    `Traffic tag of the new revision; defaults to sha- plus up to 12 hex digits of GITHUB_SHA, shortened so that tag + service ≤ ${MAX_TAG_AND_SERVICE} characters`,
+    kinds.text,
+  ),
+  'no-traffic': input('Leave traffic where it is (the first deploy of a new service takes 100 %)', kinds.bool).default('true'),
+  'env-vars': input('Environment variables of the revision', envVars),
+  'env-vars-update-strategy': input(
+    'merge: keep other existing variables; overwrite: only the given ones',
+    kinds.oneOf('merge', 'overwrite'),
+  ).default('merge'),
+  secrets: input('Secret Manager secrets, as environment variables or as files', secrets),
+  'secrets-update-strategy': input(
+    'merge: keep other existing secrets; overwrite: only the given ones',
+    kinds.oneOf('merge', 'overwrite'),
+  ).default('merge'),
+  labels: input('Labels of the service and the revision', labels),
+  cpu: input(
+    'CPU limit, e.g. 1, 2, 0.5 or 1000m',
+    kinds.pattern(/^(?:\d+(?:\.\d+)?|\d+m)$/, 'a CPU count such as 1, 2, 0.5 or 1000m'),
+  ),
+  memory: input('Memory limit, e.g. 512Mi or 2Gi', kinds.pattern(/^\d+(?:Mi|Gi|M|G)$/, 'a size such as 512Mi or 2Gi')),
+  concurrency: input('Maximum concurrent requests per instance', kinds.integer(1, 1000)),
+  'min-instances': input('Minimum number of instances of the revision', kinds.integer(0, 1000)),
+  'max-instances': input('Maximum number of instances of the revision', kinds.integer(1, 1000)),
+  timeout: input('Request timeout', kinds.duration(1, 3600)),
+  port: input('Port the container listens on (Cloud Run sets PORT to it)', kinds.integer(1, 65535)),
+  command: input('Container entrypoint, replacing the image ENTRYPOINT', argv),
+  args: input('Container arguments, replacing the image CMD', argv),
+  'service-account': input(
+    'Service account the revision runs as',
+    kinds.pattern(
+      /^[a-z0-9][a-z0-9-]{0,62}@[a-z0-9.-]+\.gserviceaccount\.com$/,
+      'a service account email (NAME@PROJECT.iam.gserviceaccount.com)',
+    ),
+  ),
+  'cloudsql-instances': input(
+    'Cloud SQL instances to connect (mounted under /cloudsql); given, they replace the current ones',
+    kinds.list(kinds.pattern(/^[a-z0-9.:-]+:[a-z]+-[a-z]+\d+:[a-z][a-z0-9-]*$/, 'PROJECT:REGION:INSTANCE')),
+  ),
+  'vpc-connector': input(
+    'Serverless VPC Access connector (name or full resource name)',
+    kinds.pattern(RESOURCE('connectors'), 'a connector name or projects/P/locations/R/connectors/C'),
+  ),
+  'vpc-egress': input('Which outbound traffic goes through the VPC', kinds.oneOf('private-ranges-only', 'all-traffic')),
+  network: input(
+    'VPC network for Direct VPC egress',
+    kinds.pattern(RESOURCE('networks'), 'a network name or projects/P/global/networks/N'),
+  ),
+  subnet: input(
+    'Subnet for Direct VPC egress',
+    kinds.pattern(RESOURCE('subnetworks'), 'a subnet name or projects/P/regions/R/subnetworks/S'),
+  ),
+  ingress: input('Which requests may reach the service', kinds.oneOf('all', 'internal', 'internal-and-cloud-load-balancing')),
+  'allow-unauthenticated': input(
+    'true: anyone may invoke the service (the invoker IAM check is disabled); false: callers need roles/run.invoker',
+    kinds.bool,
+  ),
+  'startup-probe': input(
+    'Startup probe: an HTTP path such as /healthz, or tcp',
+    kinds.pattern(/^(?:tcp|\/[^\s]*)$/, 'an HTTP path starting with /, or tcp'),
+  ),
+  'migration-command': input(
+    'Command run first as a Cloud Run job with the same image, env, secrets and Cloud SQL instances (through /bin/sh -c); the deploy stops if it fails',
+    kinds.text,
+  ),
+  'wait-timeout': input('How long to wait for the new revision to become Ready', kinds.duration(10, 3600)).default('300s'),
+};
+
+export type DeployInputs = InputValues<typeof inputs>;
 
 export const deployCloudRun = defineAction({
   id: 'deploy-cloudrun',
   name: 'Runway: deploy to Cloud Run',
   description: 'Deploys an image as a new tagged Cloud Run revision that takes no traffic, through the Cloud Run Admin API.',
-  inputs: {
-    ...targetInputs,
-    image: input('Image to deploy (Artifact Registry path or local registry ref), by tag or digest', kinds.text).required(),
-    'no-traffic': input('Leave traffic where it is (the first deploy of a new service takes 100 %)', kinds.bool).default('true'),
-    'wait-timeout': input('How long to wait for the new revision to become Ready', kinds.duration(10, 3600)).default('300s'),
-  },
+  inputs,
   outputs: {
     revision: 'Name of the new revision',
     url: 'Service URL',
@@ -19,5 +163,46 @@ export const deployCloudRun = defineAction({
     'previous-traffic': 'JSON of the traffic before the deploy, enough to restore it exactly',
     'previous-revision': 'Revision that served the most traffic before the deploy',
   },
-  check: (v, env) => checkProject(v['project-id'], env),
+  check: (v, env) => [...checkProject(v['project-id'], env), ...checkDeploy(v, env)],
 });
+
+/** The tag of the new revision: the input, else derived from the commit. Throws a message on failure. */
+export function deployTag(values: Pick<DeployInputs, 'tag' | 'service'>, env: NodeJS.ProcessEnv): string {
+  if (values.tag) {
+    const problem = tagProblem(values.tag, values.service);
+    if (problem) throw new Error(problem);
+    return values.tag;
+  }
+  if (!env.GITHUB_SHA) throw new Error('is required when GITHUB_SHA is not set (outside a workflow run)');
+  return tagFromCommit(env.GITHUB_SHA, values.service);
+}
+
+function checkDeploy(v: DeployInputs, env: NodeJS.ProcessEnv): InputProblem[] {
+  const problems: InputProblem[] = [];
+  try {
+    deployTag(v, env);
+  } catch (e) {
+    problems.push({ input: 'tag', message: (e as Error).message });
+  }
+  if (v['min-instances'] !== undefined && v['max-instances'] !== undefined && v['min-instances'] > v['max-instances']) {
+    problems.push({
+      input: 'min-instances',
+      message: `${v['min-instances']} is more than max-instances (${v['max-instances']})`,
+    });
+  }
+  if (v['vpc-connector'] && (v.network || v.subnet)) {
+    problems.push({ input: 'vpc-connector', message: 'cannot be combined with network/subnet (Direct VPC egress): choose one' });
+  }
+  if (v['vpc-egress'] && !v['vpc-connector'] && !v.network && !v.subnet) {
+    problems.push({ input: 'vpc-egress', message: 'needs vpc-connector, or network/subnet for Direct VPC egress' });
+  }
+  for (const s of v.secrets?.env ?? []) {
+    if (v['env-vars'] && s.env in v['env-vars']) {
+      problems.push({
+        input: 'secrets',
+        message: `${s.env} is also given in env-vars; an environment variable comes from one of them`,
+      });
+    }
+  }
+  return problems;
+}
