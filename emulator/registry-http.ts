@@ -47,15 +47,17 @@ export class RegistryUnavailable extends Error {}
 
 export class RegistryHttp {
   private readonly base: string;
+  private readonly catalogPageSize: number;
 
-  constructor(address: string) {
+  constructor(address: string, options: { catalogPageSize?: number } = {}) {
     this.base = `http://${address}/v2`;
+    this.catalogPageSize = options.catalogPageSize ?? 1000;
   }
 
   /** All repository paths, following the registry's Link pagination. */
   async catalog(): Promise<string[]> {
     const names: string[] = [];
-    let path: string | undefined = '/_catalog?n=1000';
+    let path: string | undefined = `/_catalog?n=${this.catalogPageSize}`;
     while (path) {
       const response = await this.request('GET', path);
       await this.expect(response, [200], 'list the catalog');

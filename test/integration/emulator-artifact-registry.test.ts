@@ -8,7 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { RegistryHttp } from '../../emulator/registry-http';
 import { Emulator, startEmulator } from '../../emulator/server';
 import { GoogleClients, createClients } from '../../src/cloudrun/clients';
 
@@ -314,5 +316,39 @@ describe('tags', () => {
     expect(w1.tags).toEqual([]);
     expect((await registryManifest(`${AR_PATH}/web`, web1)).digest).toBe(web1);
     await expect(clients.artifactRegistry.deleteTag({ name: `${PKG}/tags/canary` })).rejects.toEqual(NOT_FOUND);
+  });
+});
+
+describe('the local registry behind it', () => {
+  it('the catalog follows the registry Link pagination to the end', async () => {
+    const whole = await new RegistryHttp(REGISTRY).catalog();
+    expect(whole).toEqual(expect.arrayContaining([`${AR_PATH}/web`, `${AR_PATH}/team/api`]));
+    // Pages of 2 take many Link hops (the catalog holds at least this run's two paths plus others').
+    // Other workers may push meanwhile; the registry never drops a path, so `whole` must all be there, once.
+    const paged = await new RegistryHttp(REGISTRY, { catalogPageSize: 2 }).catalog();
+    expect(paged).toEqual(expect.arrayContaining(whole));
+    expect(new Set(paged).size).toBe(paged.length);
+  });
+
+  it('a stopped registry is UNAVAILABLE naming its address and how to start it', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const down = await startEmulator({ registry: `127.0.0.1:${closed}` });
+    const downClients = createClients(down.env);
+    try {
+      await expect(downClients.artifactRegistry.getDockerImage({ name: `${REPO}/dockerImages/web@${web1}` })).rejects.toEqual(
+        expect.objectContaining({
+          code: grpc.status.UNAVAILABLE,
+          details: expect.stringMatching(new RegExp(`registry at http://127.0.0.1:${closed}/v2 is not reachable.*stack.sh up`)),
+        }),
+      );
+    } finally {
+      await downClients.close();
+      await down.stop();
+    }
   });
 });
