@@ -108,6 +108,10 @@ beforeAll(async () => {
   image = await contentTag();
   if ((await docker(['image', 'inspect', image])).code !== 0) {
     await dockerOk(['build', '--network', 'host', '--build-arg', `NEXT_PUBLIC_APP_NAME=${APP_NAME}`, '-t', image, APP_DIR]);
+    // Images of older versions of the app only take disk space; one still in use stays (rmi without -f).
+    const { stdout } = await docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', 'runway-example-monorepo']);
+    const stale = stdout.split('\n').filter((tag) => tag.includes(':src-') && tag !== image);
+    if (stale.length > 0) await docker(['rmi', ...stale]);
   }
   await psql(`CREATE DATABASE ${database}`);
 }, 900_000);
@@ -134,6 +138,13 @@ describe('example monorepo image', () => {
     );
     expect(listing.stdout).not.toMatch(/node_modules|\.mts|schema\.prisma/);
   });
+
+  it('build fails with a clear message when NEXT_PUBLIC_APP_NAME is not passed at build time', async () => {
+    // Same stages as the image above, so every step before the app build comes from the layer cache.
+    const r = await docker(['build', '--network', 'host', '--force-rm', APP_DIR]);
+    expect(r.code).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain('NEXT_PUBLIC_APP_NAME is not set; it is baked in at build time');
+  }, 300_000);
 
   it('migration runner refuses to start without DATABASE_URL', async () => {
     const r = await migrate({});
