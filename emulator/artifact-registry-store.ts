@@ -11,7 +11,8 @@ import { Image, ImageDigest, Repository, localPath, registryUri } from './artifa
 
 const HIDDEN_TAG = 'runway-untagged-';
 const hiddenTag = (digest: string): string => `${HIDDEN_TAG}${digest.replace(/^sha256:/, '')}`;
-const isHidden = (tag: string): boolean => tag.startsWith(HIDDEN_TAG);
+/** Tags the emulator keeps for untagged digests; never shown, and not for users to create. */
+export const isHidden = (tag: string): boolean => tag.startsWith(HIDDEN_TAG);
 
 export interface StoredImage extends ImageDigest {
   /** Visible tags, sorted. */

@@ -26,7 +26,7 @@ import {
   tagName,
   versionName,
 } from './artifact-registry-names';
-import { ArtifactStore, ImageNotFound, StoredImage } from './artifact-registry-store';
+import { ArtifactStore, ImageNotFound, StoredImage, isHidden } from './artifact-registry-store';
 import { GrpcService, loadProtos, serviceDefinition } from './protos';
 import { parseParent } from './resource-names';
 import { RegistryHttp, RegistryUnavailable } from './registry-http';
@@ -179,6 +179,8 @@ export function artifactRegistryService(options: ArtifactRegistryOptions): GrpcS
       const id = req.tagId || (req.tag?.name ? parseTagName(req.tag.name).tag : '');
       if (!id) throw invalidArgument('tag_id is required');
       checkTag(id, pkg);
+      if (isHidden(id))
+        throw invalidArgument(`Invalid tag '${id}': tags starting with runway-untagged- are reserved by the emulator`);
       const target = versionOf(req.tag?.version, pkg);
       if (await store.tagDigest(pkg, id))
         throw new ApiError(grpc.status.ALREADY_EXISTS, `Tag ${tagName({ ...pkg, tag: id })} already exists.`);

@@ -285,6 +285,11 @@ describe('tags', () => {
       clients.artifactRegistry.createTag({ parent: PKG, tagId: 'ghost', tag: { version: version(`sha256:${'1'.repeat(64)}`) } }),
     ).rejects.toEqual(NOT_FOUND);
     expect(await registryTags(`${AR_PATH}/web`)).not.toContain('ghost');
+    await expect(
+      clients.artifactRegistry.createTag({ parent: PKG, tagId: 'runway-untagged-x', tag: { version: version(web1) } }),
+    ).rejects.toEqual(
+      expect.objectContaining({ code: grpc.status.INVALID_ARGUMENT, details: expect.stringContaining('reserved') }),
+    );
   });
 
   it('UpdateTag moves a tag to another digest; the old digest stays listed untagged', async () => {
