@@ -163,6 +163,18 @@ describe('example monorepo image', () => {
     expect(await psql("SELECT to_regclass('public.items') IS NOT NULL", databaseUrl)).toBe('t');
   });
 
+  it('migration runner stops when an applied migration no longer matches its file', async () => {
+    const recorded = await psql("SELECT checksum FROM _runway_migrations WHERE name = '20261125180000_init'", databaseUrl);
+    await psql(`UPDATE _runway_migrations SET checksum = 'edited' WHERE name = '20261125180000_init'`, databaseUrl);
+    try {
+      const r = await migrate({ DATABASE_URL: databaseUrl });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('migration 20261125180000_init was changed after it was applied; add a new migration instead');
+    } finally {
+      await psql(`UPDATE _runway_migrations SET checksum = '${recorded}' WHERE name = '20261125180000_init'`, databaseUrl);
+    }
+  });
+
   describe('running against PostgreSQL and Redis', () => {
     let base = '';
     beforeAll(async () => {
