@@ -1,0 +1,130 @@
+import { checkImage, engineFile, neededEngines, parseInspection, type ImageFacts, type LoadResult } from './image-facts';
+import type { EngineMode } from './prisma-rules';
+
+const debianOutput = `@@runway os
+PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+ID=debian
+VERSION_ID="12"
+@@runway libs
+/lib/x86_64-linux-gnu/libc.so.6
+/usr/lib/x86_64-linux-gnu/libssl.so.3
+/usr/lib/x86_64-linux-gnu/libcrypto.so.3
+@@runway files
+/app/node_modules/.prisma/client/index.js
+/app/node_modules/.prisma/client/libquery_engine-debian-openssl-3.0.x.so.node
+/app/node_modules/prisma/schema-engine-debian-openssl-3.0.x
+/app/node_modules/@prisma/client/package.json
+@@runway node
+/usr/local/bin/node
+`;
+
+describe('parseInspection', () => {
+  it('reads OS, libc, libssl, engines and clients', () => {
+    expect(parseInspection(debianOutput)).toEqual({
+      osId: 'debian',
+      osVersion: '12',
+      osName: 'Debian GNU/Linux 12 (bookworm)',
+      libc: 'glibc',
+      libssl: ['/usr/lib/x86_64-linux-gnu/libssl.so.3'],
+      engines: [
+        {
+          path: '/app/node_modules/.prisma/client/libquery_engine-debian-openssl-3.0.x.so.node',
+          kind: 'library',
+          target: 'debian-openssl-3.0.x',
+        },
+        { path: '/app/node_modules/prisma/schema-engine-debian-openssl-3.0.x', kind: 'schema', target: 'debian-openssl-3.0.x' },
+      ],
+      clients: ['/app/node_modules/.prisma/client'],
+      hasPrismaClientPackage: true,
+      node: '/usr/local/bin/node',
+    });
+  });
+
+  it('sees musl by its loader and no libssl', () => {
+    const facts = parseInspection(
+      '@@runway os\nID=alpine\nVERSION_ID=3.20.3\n@@runway libs\n/lib/ld-musl-x86_64.so.1\n/lib/libc.musl-x86_64.so.1\n@@runway files\n',
+    );
+    expect([facts.osId, facts.libc, facts.libssl, facts.node]).toEqual(['alpine', 'musl', [], undefined]);
+  });
+
+  it.each([
+    ['libquery_engine-linux-musl-openssl-3.0.x.so.node', { kind: 'library', target: 'linux-musl-openssl-3.0.x' }],
+    ['query-engine-rhel-openssl-1.0.x', { kind: 'binary', target: 'rhel-openssl-1.0.x' }],
+    ['schema-engine-linux-musl', { kind: 'schema', target: 'linux-musl' }],
+    ['index.js', undefined],
+  ])('engineFile(%s)', (name, expected) => {
+    const e = engineFile(`/x/${name}`);
+    expect(e && { kind: e.kind, target: e.target }).toEqual(expected);
+  });
+});
+
+describe('checkImage', () => {
+  const debian = parseInspection(debianOutput);
+  const lib: { engines: EngineMode; compiledClient: boolean; migrateAtStart: boolean } = {
+    engines: 'library',
+    compiledClient: false,
+    migrateAtStart: false,
+  };
+  const loaded: LoadResult = { ok: true, client: '/app/node_modules/@prisma/client/index.js', engines: {} };
+  const levels = (facts: ImageFacts, expect2 = lib, load: LoadResult | undefined = loaded) =>
+    Object.fromEntries(checkImage(facts, expect2, load).map((f) => [f.rule, f.level]));
+
+  it('passes a Debian image with the right engine', () => {
+    expect(levels(debian)).toEqual({
+      'image-platform': 'pass',
+      'image-openssl': 'pass',
+      'image-engines': 'pass',
+      'image-client': 'pass',
+      'image-load': 'pass',
+    });
+  });
+
+  it.each<[string, Partial<ImageFacts>, Record<string, string>]>([
+    ['no libssl', { libssl: [] }, { 'image-openssl': 'error', 'image-engines': 'pass' }],
+    ['musl image with a Debian engine', { osId: 'alpine', libc: 'musl' }, { 'image-engines': 'error' }],
+    ['OpenSSL 1.1 only', { libssl: ['/usr/lib/libssl.so.1.1'] }, { 'image-engines': 'error', 'image-openssl': 'pass' }],
+    ['no engine files', { engines: [] }, { 'image-engines': 'error' }],
+    ['no client', { clients: [] }, { 'image-client': 'error' }],
+  ])('%s', (_name, change, expected) => {
+    expect(levels({ ...debian, ...change })).toMatchObject(expected);
+  });
+
+  it('names the engine the platform needs', () => {
+    const [f] = checkImage({ ...debian, libssl: ['/usr/lib/libssl.so.1.1'] }, lib, loaded).filter(
+      (x) => x.rule === 'image-engines',
+    );
+    expect(f.message).toContain('needs debian-openssl-1.1.x');
+    expect(f.fix).toBe('binaryTargets = ["native", "debian-openssl-1.1.x"] and generate again');
+  });
+
+  it('has no engine rules for Prisma 7 and accepts a compiled client', () => {
+    const facts = { ...debian, engines: [], clients: [], hasPrismaClientPackage: false };
+    const result = levels(
+      facts,
+      { engines: 'none', compiledClient: true, migrateAtStart: false },
+      { ok: false, error: 'Cannot find module', engines: {} },
+    );
+    expect(result).toEqual({ 'image-platform': 'pass', 'image-client': 'notice' });
+  });
+
+  it.each([
+    ['loaded', 'pass'],
+    ['/app/x.so.node: invalid ELF header', 'notice'],
+    ['libssl.so.1.1: cannot open shared object file: No such file or directory', 'error'],
+  ])('dlopen result %s → %s', (result, level) => {
+    const f = checkImage(debian, lib, { ...loaded, engines: { '/app/x.so.node': result } }).find(
+      (x) => x.rule === 'image-engine-load',
+    );
+    expect(f?.level).toBe(level);
+  });
+
+  it('picks the engine for the image platform to load', () => {
+    expect(neededEngines(debian, 'library').map((e) => e.target)).toEqual(['debian-openssl-3.0.x']);
+    expect(neededEngines(debian, 'none')).toEqual([]);
+  });
+
+  it('reports a migrate at start without a schema engine', () => {
+    const facts = { ...debian, engines: debian.engines.filter((e) => e.kind !== 'schema') };
+    expect(levels(facts, { ...lib, migrateAtStart: true })).toMatchObject({ 'image-schema-engine': 'warning' });
+  });
+});
