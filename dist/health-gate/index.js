@@ -626,12 +626,14 @@ async function probe(url, request, timeoutMs, cancel) {
  * Fisher exact test on two error proportions.
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BOSCHLOO_MAX_TABLES = void 0;
 exports.percentile = percentile;
 exports.median = median;
 exports.normalCdf = normalCdf;
 exports.mannWhitneyGreater = mannWhitneyGreater;
 exports.hodgesLehmannShift = hodgesLehmannShift;
 exports.fisherExactGreater = fisherExactGreater;
+exports.boschlooGreater = boschlooGreater;
 /** Nearest-rank percentile (the smallest value with at least p % of the values at or below it). */
 function percentile(values, p) {
     if (values.length === 0)
@@ -781,6 +783,76 @@ function fisherExactGreater(a, n1, c, n2) {
         p += Math.exp(logChoose(events, x) + logChoose(total - events, n1 - x) - denominator);
     return Math.min(1, p);
 }
+/** Largest table count (n1 + 1)·(n2 + 1) for Boschloo's test; above it Fisher's test is used (the difference is then small). */
+exports.BOSCHLOO_MAX_TABLES = 250_000;
+/** Fisher's one-sided p-value of every table with group sizes n1 and n2, indexed [x1][x2]. */
+function fisherPValues(n1, n2) {
+    const p = Array.from({ length: n1 + 1 }, () => new Float64Array(n2 + 1));
+    const total = n1 + n2;
+    const denominator = logChoose(total, n1);
+    for (let events = 0; events <= total; events++) {
+        let tail = 0;
+        for (let x1 = Math.min(n1, events); x1 >= Math.max(0, events - n2); x1--) {
+            tail += Math.exp(logChoose(events, x1) + logChoose(total - events, n1 - x1) - denominator);
+            p[x1][events - x1] = Math.min(1, tail);
+        }
+    }
+    return p;
+}
+function binomialPmf(n, pi) {
+    const pmf = new Float64Array(n + 1);
+    for (let x = 0; x <= n; x++)
+        pmf[x] = Math.exp(logChoose(n, x) + x * Math.log(pi) + (n - x) * Math.log1p(-pi));
+    return pmf;
+}
+/**
+ * Boschloo's exact unconditional test, one-sided "the first proportion is greater" (as scipy's
+ * `boschloo_exact([[a, c], [n1 - a, n2 - c]], alternative='greater')`): Fisher's p-value as the test
+ * statistic, its size maximised over the common success probability. Uniformly more powerful than
+ * Fisher's test: 4/60 against 0/60 gives 0.041 where Fisher gives 0.059.
+ */
+function boschlooGreater(a, n1, c, n2) {
+    const fisher = fisherExactGreater(a, n1, c, n2);
+    if ((n1 + 1) * (n2 + 1) > exports.BOSCHLOO_MAX_TABLES)
+        return { pValue: fisher, test: 'fisher' };
+    if (fisher >= 1)
+        return { pValue: 1, test: 'boschloo' };
+    const p = fisherPValues(n1, n2);
+    const bound = p[a][c] * (1 + 1e-9);
+    const region = [];
+    for (let x1 = 0; x1 <= n1; x1++)
+        for (let x2 = 0; x2 <= n2; x2++)
+            if (p[x1][x2] <= bound)
+                region.push([x1, x2]);
+    const size = (pi) => {
+        const f1 = binomialPmf(n1, pi);
+        const f2 = binomialPmf(n2, pi);
+        let sum = 0;
+        for (const [x1, x2] of region)
+            sum += f1[x1] * f2[x2];
+        return sum;
+    };
+    // The size is a smooth polynomial in pi: a fine grid finds the peak, golden-section search refines it.
+    const steps = 200;
+    let best = 1 / (2 * steps);
+    for (let i = 0; i < steps; i++) {
+        const pi = (i + 0.5) / steps;
+        if (size(pi) > size(best))
+            best = pi;
+    }
+    let lo = Math.max(1e-9, best - 1 / steps);
+    let hi = Math.min(1 - 1e-9, best + 1 / steps);
+    const ratio = (Math.sqrt(5) - 1) / 2;
+    for (let i = 0; i < 40; i++) {
+        const m1 = hi - ratio * (hi - lo);
+        const m2 = lo + ratio * (hi - lo);
+        if (size(m1) < size(m2))
+            lo = m1;
+        else
+            hi = m2;
+    }
+    return { pValue: Math.min(fisher, Math.max(size(best), size((lo + hi) / 2))), test: 'boschloo' };
+}
 
 
 /***/ }),
@@ -890,9 +962,6 @@ function latencyChart(paths) {
         '',
     ].join('\n');
 }
-function formatP(p) {
-    return p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
-}
 function renderGateSummary(result) {
     const r = result.report;
     let out = report_1.md.heading(`${ICON[result.verdict]} Health gate: ${result.verdict}`);
@@ -912,16 +981,16 @@ function renderGateSummary(result) {
     if (compared.length > 0)
         out +=
             report_1.md.heading('Candidate against stable', 4) +
-                report_1.md.table(['path', 'errors', 'Fisher p', 'latency shift', 'P(slower)', 'Mann-Whitney p'], compared.map((p) => {
+                report_1.md.table(['path', 'errors', 'errors p', 'latency shift', 'P(slower)', 'Mann-Whitney p'], compared.map((p) => {
                     const c = p.comparison;
                     const l = c.latency;
                     return [
                         report_1.md.code(p.path),
                         `${c.errors.candidate} vs ${c.errors.baseline}`,
-                        formatP(c.errors.pValue),
+                        `${(0, verdict_1.formatP)(c.errors.pValue)} (${c.errors.test === 'boschloo' ? 'Boschloo' : 'Fisher'})`,
                         l ? `${l.shiftMs >= 0 ? '+' : ''}${(0, verdict_1.formatMs)(l.shiftMs)} (${(0, verdict_1.formatPercent)(l.relativeShift)})` : '–',
                         l ? (0, verdict_1.formatPercent)(l.probabilitySlower) : '–',
-                        l ? `${formatP(l.pValue)}${l.exact ? ' (exact)' : ''}` : '–',
+                        l ? `${(0, verdict_1.formatP)(l.pValue)}${l.exact ? ' (exact)' : ''}` : '–',
                     ];
                 }));
     return out + latencyChart(r.paths);
@@ -943,12 +1012,13 @@ exports.pathCriteria = pathCriteria;
 exports.earlyOutcome = earlyOutcome;
 exports.targetStats = targetStats;
 exports.compare = compare;
+exports.formatP = formatP;
 exports.comparisonFindings = comparisonFindings;
 exports.judge = judge;
 /**
  * From samples to a verdict. Absolute limits are budgets (see budget.ts); with a baseline the
  * candidate is also compared with the stable revision, Kayenta-style, on request-level samples:
- * errors by a one-sided Fisher exact test, latency by a one-sided Mann-Whitney U test that only
+ * errors by a one-sided exact test (Boschloo's), latency by a one-sided Mann-Whitney U test that only
  * fails when the shift is also large enough to matter.
  */
 const budget_1 = __nccwpck_require__(2922);
@@ -1061,7 +1131,7 @@ function compare(candidate, baseline) {
     const errors = {
         candidate: candidateErrors,
         baseline: baselineErrors,
-        pValue: (0, stats_1.fisherExactGreater)(candidateErrors, candidate.length, baselineErrors, baseline.length),
+        ...(0, stats_1.boschlooGreater)(candidateErrors, candidate.length, baselineErrors, baseline.length),
     };
     const x = candidate.filter((s) => !isError(s)).map((s) => s.ms);
     const y = baseline.filter((s) => !isError(s)).map((s) => s.ms);
@@ -1090,12 +1160,13 @@ function comparisonFindings(path, c, candidate, baseline) {
     const fail = [];
     const inconclusive = [];
     const rates = `${c.errors.candidate}/${candidate.samples} vs ${c.errors.baseline}/${baseline.samples}`;
+    const testName = c.errors.test === 'boschloo' ? 'Boschloo' : 'Fisher';
     if (candidate.samples < exports.MIN_COMPARE || baseline.samples < exports.MIN_COMPARE)
         inconclusive.push(`${path}: too few samples to compare with stable (${candidate.samples} and ${baseline.samples}; need ${exports.MIN_COMPARE} each)`);
     else if (c.errors.pValue < exports.ALPHA)
-        fail.push(`${path}: candidate fails more often than stable: ${rates} (one-sided Fisher exact p = ${formatP(c.errors.pValue)})`);
+        fail.push(`${path}: candidate fails more often than stable: ${rates} (one-sided ${testName} exact p = ${formatP(c.errors.pValue)})`);
     else if (c.errors.pValue < exports.SUGGESTIVE && c.errors.candidate > 0)
-        inconclusive.push(`${path}: candidate had more errors than stable (${rates}), not significant (Fisher p = ${formatP(c.errors.pValue)})`);
+        inconclusive.push(`${path}: candidate had more errors than stable (${rates}), not significant (${testName} p = ${formatP(c.errors.pValue)})`);
     if (!c.latency) {
         if (candidate.samples >= exports.MIN_COMPARE && baseline.samples >= exports.MIN_COMPARE)
             inconclusive.push(`${path}: too few successful requests to compare latency with stable (need ${exports.MIN_COMPARE} on each side)`);

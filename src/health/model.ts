@@ -84,8 +84,16 @@ export interface TargetStats {
 }
 
 export interface Comparison {
-  /** One-sided Fisher exact test: is the candidate's error proportion higher than the baseline's? */
-  readonly errors: { readonly candidate: number; readonly baseline: number; readonly pValue: number };
+  /**
+   * One-sided exact test: is the candidate's error proportion higher than the baseline's? Boschloo's
+   * test (Fisher's for very large samples).
+   */
+  readonly errors: {
+    readonly candidate: number;
+    readonly baseline: number;
+    readonly pValue: number;
+    readonly test: 'boschloo' | 'fisher';
+  };
   /** One-sided Mann-Whitney U on request latencies, with the Hodges-Lehmann shift as effect size. */
   readonly latency: {
     readonly u: number;

@@ -1,4 +1,12 @@
-import { fisherExactGreater, hodgesLehmannShift, mannWhitneyGreater, median, normalCdf, percentile } from './stats';
+import {
+  boschlooGreater,
+  fisherExactGreater,
+  hodgesLehmannShift,
+  mannWhitneyGreater,
+  median,
+  normalCdf,
+  percentile,
+} from './stats';
 
 describe('percentile (nearest rank)', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted on purpose
@@ -117,5 +125,38 @@ describe('Fisher exact, one-sided "first proportion greater"', () => {
 
   it('refuses an impossible table', () => {
     expect(() => fisherExactGreater(5, 4, 0, 4)).toThrow(/invalid 2x2 table/);
+  });
+});
+
+describe('Boschloo exact, one-sided "first proportion greater"', () => {
+  it.each([
+    // [a, n1, c, n2, p] — scipy.stats.boschloo_exact([[a, c], [n1 - a, n2 - c]], alternative='greater')
+    [6, 60, 0, 60, 0.009196867687136293],
+    [4, 60, 0, 60, 0.0414827466662954],
+    [5, 60, 2, 60, 0.17540641376255953],
+    [3, 4, 1, 4, 0.14453125],
+    [2, 60, 0, 60, 0.2057116101340751],
+    [7, 30, 1, 30, 0.013704203860911288],
+    [1, 5, 0, 5, 0.376953125],
+    [20, 400, 5, 400, 0.0014716389969025461],
+    [0, 60, 0, 60, 1],
+  ])('%d/%d vs %d/%d: p = %d', (a, n1, c, n2, p) => {
+    const result = boschlooGreater(a, n1, c, n2);
+    expect(result.test).toBe('boschloo');
+    expect(Math.abs(result.pValue - p) / p).toBeLessThan(1e-6);
+  });
+
+  it('is never less powerful than Fisher', () => {
+    for (const [a, c] of [
+      [1, 0],
+      [3, 1],
+      [8, 2],
+      [15, 5],
+    ])
+      expect(boschlooGreater(a, 40, c, 40).pValue).toBeLessThanOrEqual(fisherExactGreater(a, 40, c, 40));
+  });
+
+  it('falls back to Fisher for very large samples', () => {
+    expect(boschlooGreater(30, 1000, 10, 1000)).toEqual({ pValue: fisherExactGreater(30, 1000, 10, 1000), test: 'fisher' });
   });
 });

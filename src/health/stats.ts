@@ -159,3 +159,67 @@ export function fisherExactGreater(a: number, n1: number, c: number, n2: number)
     p += Math.exp(logChoose(events, x) + logChoose(total - events, n1 - x) - denominator);
   return Math.min(1, p);
 }
+
+/** Largest table count (n1 + 1)·(n2 + 1) for Boschloo's test; above it Fisher's test is used (the difference is then small). */
+export const BOSCHLOO_MAX_TABLES = 250_000;
+
+/** Fisher's one-sided p-value of every table with group sizes n1 and n2, indexed [x1][x2]. */
+function fisherPValues(n1: number, n2: number): Float64Array[] {
+  const p = Array.from({ length: n1 + 1 }, () => new Float64Array(n2 + 1));
+  const total = n1 + n2;
+  const denominator = logChoose(total, n1);
+  for (let events = 0; events <= total; events++) {
+    let tail = 0;
+    for (let x1 = Math.min(n1, events); x1 >= Math.max(0, events - n2); x1--) {
+      tail += Math.exp(logChoose(events, x1) + logChoose(total - events, n1 - x1) - denominator);
+      p[x1][events - x1] = Math.min(1, tail);
+    }
+  }
+  return p;
+}
+
+function binomialPmf(n: number, pi: number): Float64Array {
+  const pmf = new Float64Array(n + 1);
+  for (let x = 0; x <= n; x++) pmf[x] = Math.exp(logChoose(n, x) + x * Math.log(pi) + (n - x) * Math.log1p(-pi));
+  return pmf;
+}
+
+/**
+ * Boschloo's exact unconditional test, one-sided "the first proportion is greater" (as scipy's
+ * `boschloo_exact([[a, c], [n1 - a, n2 - c]], alternative='greater')`): Fisher's p-value as the test
+ * statistic, its size maximised over the common success probability. Uniformly more powerful than
+ * Fisher's test: 4/60 against 0/60 gives 0.041 where Fisher gives 0.059.
+ */
+export function boschlooGreater(a: number, n1: number, c: number, n2: number): { pValue: number; test: 'boschloo' | 'fisher' } {
+  const fisher = fisherExactGreater(a, n1, c, n2);
+  if ((n1 + 1) * (n2 + 1) > BOSCHLOO_MAX_TABLES) return { pValue: fisher, test: 'fisher' };
+  if (fisher >= 1) return { pValue: 1, test: 'boschloo' };
+  const p = fisherPValues(n1, n2);
+  const bound = p[a][c] * (1 + 1e-9);
+  const region: [number, number][] = [];
+  for (let x1 = 0; x1 <= n1; x1++) for (let x2 = 0; x2 <= n2; x2++) if (p[x1][x2] <= bound) region.push([x1, x2]);
+  const size = (pi: number) => {
+    const f1 = binomialPmf(n1, pi);
+    const f2 = binomialPmf(n2, pi);
+    let sum = 0;
+    for (const [x1, x2] of region) sum += f1[x1] * f2[x2];
+    return sum;
+  };
+  // The size is a smooth polynomial in pi: a fine grid finds the peak, golden-section search refines it.
+  const steps = 200;
+  let best = 1 / (2 * steps);
+  for (let i = 0; i < steps; i++) {
+    const pi = (i + 0.5) / steps;
+    if (size(pi) > size(best)) best = pi;
+  }
+  let lo = Math.max(1e-9, best - 1 / steps);
+  let hi = Math.min(1 - 1e-9, best + 1 / steps);
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < 40; i++) {
+    const m1 = hi - ratio * (hi - lo);
+    const m2 = lo + ratio * (hi - lo);
+    if (size(m1) < size(m2)) lo = m1;
+    else hi = m2;
+  }
+  return { pValue: Math.min(fisher, Math.max(size(best), size((lo + hi) / 2))), test: 'boschloo' };
+}

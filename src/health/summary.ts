@@ -1,7 +1,7 @@
 /** The job summary of a gate run: verdict, reasons, a table per path and a latency chart (Mermaid). */
 import { md } from '../report';
 import type { GateResult, PathReport, TargetStats } from './model';
-import { formatMs, formatPercent } from './verdict';
+import { formatMs, formatP, formatPercent } from './verdict';
 
 const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' } as const;
 
@@ -57,10 +57,6 @@ export function latencyChart(paths: readonly PathReport[]): string {
   ].join('\n');
 }
 
-function formatP(p: number): string {
-  return p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
-}
-
 export function renderGateSummary(result: GateResult): string {
   const r = result.report;
   let out = md.heading(`${ICON[result.verdict]} Health gate: ${result.verdict}`);
@@ -84,14 +80,14 @@ export function renderGateSummary(result: GateResult): string {
     out +=
       md.heading('Candidate against stable', 4) +
       md.table(
-        ['path', 'errors', 'Fisher p', 'latency shift', 'P(slower)', 'Mann-Whitney p'],
+        ['path', 'errors', 'errors p', 'latency shift', 'P(slower)', 'Mann-Whitney p'],
         compared.map((p) => {
           const c = p.comparison!;
           const l = c.latency;
           return [
             md.code(p.path),
             `${c.errors.candidate} vs ${c.errors.baseline}`,
-            formatP(c.errors.pValue),
+            `${formatP(c.errors.pValue)} (${c.errors.test === 'boschloo' ? 'Boschloo' : 'Fisher'})`,
             l ? `${l.shiftMs >= 0 ? '+' : ''}${formatMs(l.shiftMs)} (${formatPercent(l.relativeShift)})` : '–',
             l ? formatPercent(l.probabilitySlower) : '–',
             l ? `${formatP(l.pValue)}${l.exact ? ' (exact)' : ''}` : '–',

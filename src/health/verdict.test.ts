@@ -184,13 +184,13 @@ describe('judge against a baseline', () => {
       'more errors than stable, inside max-error-rate',
       samples('candidate', 60, fast, (i) => (i % 10 === 0 ? status503 : undefined)),
       'fail',
-      /candidate fails more often than stable: 6\/60 vs 0\/60 \(one-sided Fisher exact p = 0\.0137\)/,
+      /candidate fails more often than stable: 6\/60 vs 0\/60 \(one-sided Boschloo exact p = 0\.0092\)/,
     ],
     [
-      'a few more errors, not significant',
+      '4 errors against none: Boschloo calls it (p = 0.0415) where Fisher would not (0.0594)',
       samples('candidate', 60, fast, (i) => (i % 15 === 0 ? status503 : undefined)),
-      'inconclusive',
-      /more errors than stable \(4\/60 vs 0\/60\), not significant \(Fisher p = 0\.0594\)/,
+      'fail',
+      /candidate fails more often than stable: 4\/60 vs 0\/60 \(one-sided Boschloo exact p = 0\.0415\)/,
     ],
     [
       'clearly slower',
@@ -204,6 +204,17 @@ describe('judge against a baseline', () => {
     expect(result.verdict).toBe(verdict);
     expect(result.reasons.join('\n')).toMatch(reason);
     expect(result.report.paths[0].baseline?.samples).toBe(60);
+  });
+
+  it('a few more errors than stable, not significant, is inconclusive', () => {
+    const candidate = samples('candidate', 60, fast, (i) => (i % 12 === 0 ? status503 : undefined));
+    const stableErrors = samples('baseline', 60, fast, (i) => (i % 30 === 0 ? status503 : undefined));
+    const result = judge(withBaseline, run([...candidate, ...stableErrors]));
+    expect(result.verdict).toBe('inconclusive');
+    // scipy.stats.boschloo_exact([[5, 2], [55, 58]], alternative='greater'): 0.17541
+    expect(result.reasons).toEqual([
+      '/health: candidate had more errors than stable (5/60 vs 2/60), not significant (Boschloo p = 0.1754)',
+    ]);
   });
 
   it('a large but noisy shift is inconclusive', () => {
@@ -232,7 +243,7 @@ describe('judge against a baseline', () => {
       samples('candidate', 60, (i) => 60 + (i % 7)),
       stable,
     );
-    expect(c.errors).toEqual({ candidate: 0, baseline: 0, pValue: 1 });
+    expect(c.errors).toEqual({ candidate: 0, baseline: 0, pValue: 1, test: 'boschloo' });
     expect(c.latency).toMatchObject({ u: 3600, shiftMs: 40, probabilitySlower: 1, exact: false });
     expect(c.latency!.pValue).toBeLessThan(1e-15);
   });

@@ -1,7 +1,7 @@
 /**
  * From samples to a verdict. Absolute limits are budgets (see budget.ts); with a baseline the
  * candidate is also compared with the stable revision, Kayenta-style, on request-level samples:
- * errors by a one-sided Fisher exact test, latency by a one-sided Mann-Whitney U test that only
+ * errors by a one-sided exact test (Boschloo's), latency by a one-sided Mann-Whitney U test that only
  * fails when the shift is also large enough to matter.
  */
 import { allowedAbove, allowedErrors, budgetOutcome, combine, type Budget, type Outcome } from './budget';
@@ -16,7 +16,7 @@ import type {
   TargetStats,
   Verdict,
 } from './model';
-import { fisherExactGreater, hodgesLehmannShift, mannWhitneyGreater, median, percentile } from './stats';
+import { boschlooGreater, hodgesLehmannShift, mannWhitneyGreater, median, percentile } from './stats';
 
 /** Significance level of the comparisons with the baseline (one-sided). */
 export const ALPHA = 0.05;
@@ -153,7 +153,7 @@ export function compare(candidate: readonly Sample[], baseline: readonly Sample[
   const errors = {
     candidate: candidateErrors,
     baseline: baselineErrors,
-    pValue: fisherExactGreater(candidateErrors, candidate.length, baselineErrors, baseline.length),
+    ...boschlooGreater(candidateErrors, candidate.length, baselineErrors, baseline.length),
   };
   const x = candidate.filter((s) => !isError(s)).map((s) => s.ms);
   const y = baseline.filter((s) => !isError(s)).map((s) => s.ms);
@@ -174,7 +174,7 @@ export function compare(candidate: readonly Sample[], baseline: readonly Sample[
   };
 }
 
-function formatP(p: number): string {
+export function formatP(p: number): string {
   return p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
 }
 
@@ -188,17 +188,18 @@ export function comparisonFindings(
   const fail: string[] = [];
   const inconclusive: string[] = [];
   const rates = `${c.errors.candidate}/${candidate.samples} vs ${c.errors.baseline}/${baseline.samples}`;
+  const testName = c.errors.test === 'boschloo' ? 'Boschloo' : 'Fisher';
   if (candidate.samples < MIN_COMPARE || baseline.samples < MIN_COMPARE)
     inconclusive.push(
       `${path}: too few samples to compare with stable (${candidate.samples} and ${baseline.samples}; need ${MIN_COMPARE} each)`,
     );
   else if (c.errors.pValue < ALPHA)
     fail.push(
-      `${path}: candidate fails more often than stable: ${rates} (one-sided Fisher exact p = ${formatP(c.errors.pValue)})`,
+      `${path}: candidate fails more often than stable: ${rates} (one-sided ${testName} exact p = ${formatP(c.errors.pValue)})`,
     );
   else if (c.errors.pValue < SUGGESTIVE && c.errors.candidate > 0)
     inconclusive.push(
-      `${path}: candidate had more errors than stable (${rates}), not significant (Fisher p = ${formatP(c.errors.pValue)})`,
+      `${path}: candidate had more errors than stable (${rates}), not significant (${testName} p = ${formatP(c.errors.pValue)})`,
     );
 
   if (!c.latency) {

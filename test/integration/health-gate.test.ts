@@ -202,7 +202,7 @@ it('passes a candidate that is as good as the stable revision', async () => {
   const candidate = await serve((_n, _req, res) => json(res, 200, healthy));
   const run = await gate({ url: candidate.url, 'baseline-url': stable.url, samples: '30' });
   expect(run.outputs.verdict).toBe('pass');
-  expect(run.report!.paths[0].comparison!.errors).toEqual({ candidate: 0, baseline: 0, pValue: 1 });
+  expect(run.report!.paths[0].comparison!.errors).toEqual({ candidate: 0, baseline: 0, pValue: 1, test: 'boschloo' });
 }, 30_000);
 
 it('rejects bad inputs, naming each, before sending any request', async () => {
