@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -23,6 +23,7 @@ const suffix = randomBytes(4).toString('hex');
 const database = `runway_test_${suffix}`;
 const databaseUrl = `postgresql://runway:runway@127.0.0.1:5432/${database}`;
 const containers: string[] = [];
+const silentServers: (() => Promise<void>)[] = [];
 let image = '';
 
 /** The image tag is a hash of every file git would commit under examples/monorepo, so an unchanged app reuses its image. */
@@ -75,6 +76,23 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A loopback TCP server that accepts connections and never answers; closed after the tests. */
+function silentServer(): Promise<number> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  silentServers.push(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise((resolve) => server.close(() => resolve()));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+  });
+}
+
 /** Starts the web container on a free loopback port and waits until it serves `/`. */
 async function startWeb(env: Record<string, string>): Promise<string> {
   const port = await freePort();
@@ -118,6 +136,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (containers.length > 0) await docker(['rm', '-f', ...containers]);
+  await Promise.all(silentServers.map((close) => close()));
   await psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 });
 
@@ -221,18 +240,22 @@ describe('example monorepo image', () => {
     });
   });
 
+  // "closed": connections are refused at once. "silent": a server accepts and never answers, like a
+  // dependency behind a dead network path; only the per-check timeouts keep /healthz from hanging.
   it.each([
-    ['PostgreSQL', 'DATABASE_URL', { database: 'error', redis: 'connected' }],
-    ['Redis', 'REDIS_URL', { database: 'connected', redis: 'error' }],
+    ['PostgreSQL', 'closed', 'DATABASE_URL', { database: 'error', redis: 'connected' }],
+    ['Redis', 'closed', 'REDIS_URL', { database: 'connected', redis: 'error' }],
+    ['PostgreSQL', 'silent', 'DATABASE_URL', { database: 'error', redis: 'connected' }],
+    ['Redis', 'silent', 'REDIS_URL', { database: 'connected', redis: 'error' }],
   ])(
-    'GET /healthz is 503 when %s does not answer',
-    async (_what, variable, checks) => {
-      const closed = await freePort();
+    'GET /healthz is 503 when %s is %s',
+    async (_what, kind, variable, checks) => {
       const env = { DATABASE_URL: databaseUrl, REDIS_URL };
       const url = new URL(env[variable as keyof typeof env]);
-      url.port = String(closed);
+      url.port = String(kind === 'closed' ? await freePort() : await silentServer());
       const base = await startWeb({ ...env, [variable]: url.toString() });
-      const res = await fetch(`${base}/healthz`);
+      // A bound far above HEALTH_TIMEOUT_MS (1 s): the point is that the probe answers at all.
+      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(15_000) });
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ status: 'degraded', ...checks, revision: 'web-00001-test' });
     },
