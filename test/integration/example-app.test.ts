@@ -94,7 +94,7 @@ function silentServer(): Promise<number> {
 }
 
 /** Starts the web container on a free loopback port and waits until it serves `/`. */
-async function startWeb(env: Record<string, string>): Promise<string> {
+async function startWeb(env: Record<string, string>): Promise<{ base: string; name: string }> {
   const port = await freePort();
   const name = `runway-test-example-${suffix}-${containers.length}`;
   containers.push(name);
@@ -108,7 +108,7 @@ async function startWeb(env: Record<string, string>): Promise<string> {
       (r) => r.ok,
       () => false,
     );
-    if (up) return base;
+    if (up) return { base, name };
     if (Date.now() > deadline) {
       const logs = await docker(['logs', name]);
       throw new Error(`web container ${name} did not answer on ${base}:\n${logs.stdout}${logs.stderr}`);
@@ -196,10 +196,15 @@ describe('example monorepo image', () => {
 
   describe('running against PostgreSQL and Redis', () => {
     let base = '';
+    let name = '';
     beforeAll(async () => {
       // The migration test above may run later under --testNamePattern; migrating twice is a no-op.
       await migrate({ DATABASE_URL: databaseUrl });
-      base = await startWeb({ DATABASE_URL: databaseUrl, REDIS_URL, NEXT_PUBLIC_APP_NAME: 'set at run time, ignored' });
+      ({ base, name } = await startWeb({
+        DATABASE_URL: databaseUrl,
+        REDIS_URL,
+        NEXT_PUBLIC_APP_NAME: 'set at run time, ignored',
+      }));
     }, 60_000);
 
     it('GET / shows the app name baked in at build time and the revision', async () => {
@@ -238,6 +243,13 @@ describe('example monorepo image', () => {
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({ error: '"name" must be a non-empty string of at most 200 characters' });
     });
+
+    it('stops cleanly on SIGTERM, as Cloud Run sends before stopping an instance', async () => {
+      // node runs as PID 1: without its SIGTERM handler docker would kill it after the grace period (exit 137).
+      await dockerOk(['stop', '--time', '20', name]);
+      const { stdout } = await dockerOk(['inspect', '--format', '{{.State.ExitCode}}', name]);
+      expect(stdout.trim()).toBe('0');
+    }, 60_000);
   });
 
   // "closed": connections are refused at once. "silent": a server accepts and never answers, like a
@@ -253,7 +265,7 @@ describe('example monorepo image', () => {
       const env = { DATABASE_URL: databaseUrl, REDIS_URL };
       const url = new URL(env[variable as keyof typeof env]);
       url.port = String(kind === 'closed' ? await freePort() : await silentServer());
-      const base = await startWeb({ ...env, [variable]: url.toString() });
+      const { base } = await startWeb({ ...env, [variable]: url.toString() });
       // A bound far above HEALTH_TIMEOUT_MS (1 s): the point is that the probe answers at all.
       const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(15_000) });
       expect(res.status).toBe(503);

@@ -117,7 +117,8 @@ function main(): void {
   const server = createServer((req, res) => {
     route(deps, req, res).catch((error: unknown) => {
       if (error instanceof RequestError) return send(res, 400, { error: error.message });
-      console.error(`web: ${req.method} ${req.url}: ${(error as Error).message}`);
+      // One log line per failure (Prisma's messages span several lines).
+      console.error(`web: ${req.method} ${req.url}: ${(error as Error).message.replace(/\s+/g, ' ').trim()}`);
       send(res, 500, { error: 'internal error' });
     });
   });
