@@ -109,7 +109,7 @@ function report(
     schema: project.schema ? { file: project.schema.file, note: loaded.schemaNote } : undefined,
     dockerfile: {
       file: project.dockerfile.file,
-      runtimeStage: runtime.name ?? String(runtime.index),
+      runtimeStage: runtime.name ?? `stage ${runtime.index}`,
       runtimeBase: baseImage(project.dockerfile.parsed, runtime),
     },
     image,

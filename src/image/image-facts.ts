@@ -110,7 +110,10 @@ export function neededEngines(facts: ImageFacts, mode: EngineMode): EngineFile[]
   const platform = platformOfFacts(facts);
   if (!platform || mode === 'none') return [];
   const target = engineTarget(platform);
-  return facts.engines.filter((e) => e.target === target && e.kind === mode);
+  const matching = facts.engines.filter((e) => e.target === target && e.kind === mode);
+  // The client loads the engine next to itself; copies elsewhere (the CLI's own) are not what runs.
+  const byClient = matching.filter((e) => facts.clients.some((c) => e.path.startsWith(`${c}/`)));
+  return byClient.length > 0 ? byClient : matching;
 }
 
 interface Expectations {
@@ -148,7 +151,7 @@ export function checkImage(facts: ImageFacts, expect: Expectations, load: LoadRe
         'image-openssl',
         'libssl in the image',
         'error',
-        `${os} has no libssl: the Prisma engine cannot load ("libssl.so.3: cannot open shared object file").`,
+        `${os} has no libssl: Prisma assumes OpenSSL 1.1 and its engine fails with "libssl.so.1.1: cannot open shared object file".`,
         platform.libc === 'musl' ? 'RUN apk add --no-cache openssl' : 'RUN apt-get install -y openssl',
       );
     } else if (platform) {
@@ -216,7 +219,9 @@ export function checkImage(facts: ImageFacts, expect: Expectations, load: LoadRe
   else if (facts.hasPrismaClientPackage || !expect.compiledClient)
     add('image-load', 'Client loads in the image', 'error', `require('@prisma/client') failed: ${load.error}`);
   for (const [path, result] of Object.entries(load.engines)) {
-    if (result === 'loaded') add('image-engine-load', 'Engine loads (dlopen)', 'pass', path);
+    // "did not self-register" comes after a successful dlopen: every shared library it needs resolved.
+    if (result === 'loaded' || /did not self-register/.test(result))
+      add('image-engine-load', 'Engine loads (dlopen)', 'pass', path);
     else if (/invalid ELF header|file too short|not an ELF/i.test(result))
       add(
         'image-engine-load',

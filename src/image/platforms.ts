@@ -144,7 +144,8 @@ export function platformOfFacts(facts: {
     family,
     release: facts.osVersion,
     libc: facts.libc,
-    openssl: ssl ?? '3.0.x',
+    // Without libssl, Prisma 5/6 cannot detect a version and assume 1.1.x: that is the engine they load.
+    openssl: ssl ?? '1.1.x',
     opensslInstalled: ssl !== undefined,
     description:
       `${facts.osId ?? 'unknown OS'} ${facts.osVersion ?? ''} (${facts.libc}), ${ssl ? sslText(ssl) : 'no libssl'}`.replace(

@@ -163,8 +163,8 @@ function opensslAtGenerate(ctx: Context): Finding[] {
         `Prisma cannot detect the OpenSSL version, falls back to 1.1.x and picks the ${native.target} engine` +
         (harmless
           ? `; binaryTargets lists ${runtimeTarget} explicitly, so the runtime still gets its engine.`
-          : ', which fails at run time with "libssl.so.1.1: cannot open shared object file".'),
-      fix: `${install} before this line`,
+          : ', which fails at run time with "libssl.so.1.1: cannot open shared object file". Install OpenSSL before this line.'),
+      fix: install,
       ...at(ctx, site.ins),
     };
   });
@@ -244,8 +244,8 @@ function runtimeOpenSsl(ctx: Context): Finding[] {
       rule: 'runtime-openssl',
       check,
       level: 'error',
-      message: `The runtime stage (${baseImage(ctx.file, ctx.runtime)}) has no libssl: the query engine fails with "libssl.so.${p.openssl === '3.0.x' ? '3' : '1.1'}: cannot open shared object file".`,
-      fix: `${install} in the runtime stage`,
+      message: `The runtime stage (${baseImage(ctx.file, ctx.runtime)}) has no libssl: Prisma cannot detect OpenSSL, assumes 1.1 and the engine fails with "libssl.so.1.1: cannot open shared object file". Install OpenSSL in the runtime stage.`,
+      fix: install,
       ...at(ctx, ctx.runtime.from),
     },
   ];
@@ -332,7 +332,7 @@ function clientInRuntime(ctx: Context): Finding[] {
       check,
       level: 'error',
       message: `The runtime stage copies nothing that holds ${where} from the stage that ran \`prisma generate\` (line ${ctx.sites[0].ins.line}).`,
-      fix: `COPY --from=${ctx.sites[0].stage.name ?? ctx.sites[0].stage.index} <workdir>/node_modules ./node_modules (or the generator's output folder)`,
+      fix: `COPY --from=${ctx.sites[0].stage.name ?? ctx.sites[0].stage.index} ${workdirAfter(effectiveInstructions(ctx.file, ctx.sites[0].stage), ctx.sites[0].ins.line).replace(/\/$/, '')}/node_modules ./node_modules`,
       ...at(ctx, ctx.runtime.from),
     },
   ];
@@ -400,7 +400,7 @@ function nonRoot(ctx: Context): Finding[] {
       message: user
         ? `The runtime stage switches to USER ${user.args}.`
         : 'The runtime stage never sets USER: the app runs as root.',
-      fix: 'USER node (official node images have it) before CMD',
+      fix: 'USER node',
       ...at(ctx, user ?? ctx.runtime.from),
     },
   ];

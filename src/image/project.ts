@@ -85,16 +85,16 @@ function chooseSchema(
   appDir: string | undefined,
 ): { file?: string; note: string } {
   const rel = (f: string) => relative(root, f);
-  if (candidates.length === 1) return { file: candidates[0], note: `found ${rel(candidates[0])}` };
+  if (candidates.length === 1) return { file: candidates[0], note: 'the only schema in the repository' };
   if (candidates.length === 0) return { note: 'no Prisma schema with a client generator found: Prisma checks skipped' };
   if (appDir) {
     const inside = candidates.filter((c) => c.startsWith(`${appDir}/`));
-    if (inside.length === 1) return { file: inside[0], note: `found ${rel(inside[0])} in the workspace` };
+    if (inside.length === 1) return { file: inside[0], note: 'in the workspace' };
     const pkg = packages.get(join(appDir, 'package.json'));
     const deps = new Set(Object.keys({ ...pkg?.dependencies, ...pkg?.devDependencies }));
     const depDirs = [...packages].filter(([, p]) => p.name && deps.has(p.name)).map(([f]) => dirname(f));
     const viaDeps = candidates.filter((c) => depDirs.some((d) => c.startsWith(`${d}/`)));
-    if (viaDeps.length === 1) return { file: viaDeps[0], note: `found ${rel(viaDeps[0])} in a package the workspace depends on` };
+    if (viaDeps.length === 1) return { file: viaDeps[0], note: 'in a package the workspace depends on' };
   }
   throw new ProjectError(
     `Input "prisma-schema": several Prisma schemas found (${candidates.map(rel).join(', ')}); name one, or set "workspace" to the app being built`,
@@ -148,7 +148,7 @@ export function loadProject(o: LoadOptions): LoadedProject {
     const inFolder = statSync(given).isDirectory() ? walk(given, 2).filter((f) => f.endsWith('.prisma')) : [given];
     schemaFile = inFolder.find((f) => clientGenerator(parseSchema(readFileSync(f, 'utf8')))) ?? inFolder[0];
     if (!schemaFile) throw new ProjectError(`Input "prisma-schema": no .prisma file in ${o.prismaSchema}`);
-    schemaNote = `given: ${relative(root, schemaFile)}`;
+    schemaNote = 'given by prisma-schema';
   } else {
     const candidates = files.filter((f) => f.endsWith('.prisma') && clientGenerator(parseSchema(readFileSync(f, 'utf8'))));
     const chosen = chooseSchema(root, candidates, packages, appDir);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readInputs } from '../../src/inputs';
@@ -35,7 +35,7 @@ async function build(dir: string, raw: Record<string, string>, sha = randomBytes
   const reporter = new RecordingReporter();
   const started = Date.now();
   const outputs = await runBuildImage(inputs, { reporter, env });
-  images.push(...(outputs.tags ?? '').split('\n').filter(Boolean));
+  if (outputs.metadata) images.push(...(JSON.parse(outputs.metadata) as { tags: string[] }).tags);
   return { outputs, reporter, ms: Date.now() - started, report: JSON.parse(outputs['prisma-report'] ?? '{}') as PrismaReport };
 }
 
@@ -48,6 +48,32 @@ async function registryDigest(ref: string): Promise<{ digest: string | null; typ
   });
   expect(r.status).toBe(200);
   return { digest: r.headers.get('docker-content-digest'), type: r.headers.get('content-type') };
+}
+
+/**
+ * A real shared library named like a Prisma engine (gcc on the host, Debian bookworm like the image),
+ * linked against libssl.so.3 or against a stub whose soname is libssl.so.1.1, put where the fake CLI
+ * picks it up instead of a placeholder.
+ */
+function realEngine(dir: string, name: string, libssl: 'libssl.so.3' | 'libssl.so.1.1'): void {
+  const work = mkdtempSync(join(tmpdir(), 'runway-test-engine-'));
+  workdirs.push(work);
+  const engines = join(dir, 'fake-prisma', 'engines');
+  mkdirSync(engines, { recursive: true });
+  writeFileSync(
+    join(work, 'engine.c'),
+    'extern int OPENSSL_init_ssl(unsigned long long, const void *);\nint runway_probe(void) { return OPENSSL_init_ssl(0, 0); }\n',
+  );
+  let ssl = '/usr/lib/x86_64-linux-gnu/libssl.so.3';
+  if (libssl === 'libssl.so.1.1') {
+    writeFileSync(
+      join(work, 'ssl.c'),
+      'int OPENSSL_init_ssl(unsigned long long o, const void *s) { (void)o; (void)s; return 1; }\n',
+    );
+    ssl = join(work, 'libssl.so.1.1');
+    execFileSync('gcc', ['-shared', '-fPIC', '-Wl,-soname,libssl.so.1.1', '-o', ssl, join(work, 'ssl.c')]);
+  }
+  execFileSync('gcc', ['-shared', '-fPIC', '-o', join(engines, name), join(work, 'engine.c'), ssl]);
 }
 
 const levelOf = (report: PrismaReport, rule: string) => report.findings.filter((f) => f.rule === rule).map((f) => f.level);
@@ -179,6 +205,38 @@ describe('build-image with the classic builder', () => {
       line: 10,
     });
     execFileSync('docker', ['image', 'rm', (JSON.parse(outputs.metadata!) as { imageId: string }).imageId], { stdio: 'ignore' });
+  });
+
+  it('dlopens a real engine library in the image, and reproduces the libssl.so.1.1 crash where libssl is missing', async () => {
+    const good = context('good-debian');
+    realEngine(good, 'libquery_engine-debian-openssl-3.0.x.so.node', 'libssl.so.3');
+    const ok = await build(good, { image: `${REGISTRY}/runway-test/real-engine-${run}`, push: 'false' });
+    expect(ok.report.findings.find((f) => f.rule === 'image-engine-load')).toMatchObject({
+      level: 'pass',
+      message: '/app/node_modules/.prisma/client/libquery_engine-debian-openssl-3.0.x.so.node',
+    });
+
+    // No libssl in the runtime: Prisma assumes OpenSSL 1.1 and loads that engine, as in the production incident.
+    const broken = context('runtime-without-libssl');
+    const schemaFile = join(broken, 'prisma', 'schema.prisma');
+    writeFileSync(
+      schemaFile,
+      readFileSync(schemaFile, 'utf8').replace(
+        '"prisma-client-js"\n',
+        '"prisma-client-js"\n  binaryTargets = ["native", "debian-openssl-1.1.x"]\n',
+      ),
+    );
+    realEngine(broken, 'libquery_engine-debian-openssl-3.0.x.so.node', 'libssl.so.3');
+    realEngine(broken, 'libquery_engine-debian-openssl-1.1.x.so.node', 'libssl.so.1.1');
+    const r = await build(broken, {
+      image: `${REGISTRY}/runway-test/real-engine-broken-${run}`,
+      push: 'false',
+      'prisma-check': 'warn',
+    });
+    expect(levelOf(r.report, 'image-openssl')).toEqual(['error']);
+    const load = r.report.findings.find((f) => f.rule === 'image-engine-load');
+    expect(load?.level).toBe('error');
+    expect(load?.message).toContain('libssl.so.1.1: cannot open shared object file');
   });
 
   it('strict: refuses before building when the static check fails, and pushes nothing', async () => {
