@@ -1,7 +1,5 @@
 import { runAction } from '../../src/runtime/github';
 import { promote } from '../../src/traffic/promote-inputs';
+import { promoteStep } from '../../src/traffic/promote-step';
 
-// Placeholder until the action's own issue lands: inputs are validated, nothing else runs.
-void runAction(promote, async () => {
-  throw new Error('promote is not built yet');
-});
+void runAction(promote, promoteStep);

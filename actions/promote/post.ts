@@ -1,5 +1,5 @@
 import { runAction } from '../../src/runtime/github';
 import { promote } from '../../src/traffic/promote-inputs';
+import { restoreStep } from '../../src/traffic/promote-step';
 
-// Placeholder until the promote issue lands: restores nothing yet.
-void runAction(promote, async () => ({}));
+void runAction(promote, restoreStep);

@@ -1,5 +1,19 @@
-import { defineAction, input, kinds } from '../inputs';
+import { defineAction, input, InvalidValue, kinds, type Kind } from '../inputs';
 import { checkProject, targetInputs } from '../cloudrun/target';
+import { gateInputs } from '../health';
+import { checkSteps } from './plan';
+import { parseSnapshot, type TrafficEntry } from './snapshot';
+
+const trafficSnapshot: Kind<TrafficEntry[]> = {
+  allowed: 'a JSON array of traffic entries as deploy-cloudrun outputs it in previous-traffic',
+  parse(raw) {
+    try {
+      return parseSnapshot(raw);
+    } catch (e) {
+      throw new InvalidValue((e as Error).message);
+    }
+  },
+};
 
 export const promote = defineAction({
   id: 'promote',
@@ -11,11 +25,37 @@ export const promote = defineAction({
       "Revision to promote, usually deploy-cloudrun's revision output",
       kinds.pattern(/^[a-z][a-z0-9-]{0,62}$/, 'a Cloud Run revision name'),
     ).required(),
+    steps: input(
+      'Percent of traffic on the revision at each step, increasing and ending at 100',
+      kinds.list(kinds.integer(1, 100)),
+    ).default('100'),
+    bake: input('How long each step lasts at least before it is judged', kinds.duration(0, 3600)).default('60s'),
+    'previous-traffic': input(
+      "The traffic to restore on failure, deploy-cloudrun's previous-traffic output; default: the traffic when the promotion starts",
+      trafficSnapshot,
+    ),
+    ...gateInputs,
+    'rollback-on-failure': input('Restore the previous traffic when a step fails', kinds.bool).default('true'),
+    'metrics-check': input(
+      "Also judge each step by the revision's Cloud Monitoring request counts (run.googleapis.com/request_count)",
+      kinds.bool,
+    ).default('false'),
+    'metrics-max-error-rate': input(
+      'Highest share of 5xx responses allowed by the metrics check, in percent',
+      kinds.decimal(0, 100),
+    ).default('1'),
+    'metrics-min-requests': input(
+      'Fewest requests during a step for the metrics check to judge it (fewer: not judged, not failed)',
+      kinds.integer(1),
+    ).default('20'),
   },
   outputs: {
     verdict: 'pass or fail',
-    traffic: 'JSON of the traffic after the step',
+    traffic: 'JSON of the traffic after the promotion (the restored traffic when it failed)',
   },
-  check: (v, env) => checkProject(v['project-id'], env),
+  check: (v, env) => {
+    const steps = checkSteps(v.steps);
+    return [...(steps ? [{ input: 'steps', message: steps }] : []), ...checkProject(v['project-id'], env)];
+  },
   post: true,
 });

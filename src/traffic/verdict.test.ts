@@ -25,12 +25,22 @@ describe('stepVerdict', () => {
   it.each([
     [[pass, pass], undefined, 'pass', []],
     [[pass, fail], undefined, 'fail', ['side by side: fail (p95 worse)']],
-    [[unsure], undefined, 'fail', ['gate: inconclusive (too few samples)']],
+    [[unsure], undefined, 'pass', []],
     [[pass], metricsFail, 'fail', ['metrics: 8 %']],
     [[pass], metricsUnsure, 'pass', []],
   ] as [Check[], Check | undefined, string, string[]][])('%j + %j → %s', (gates, metrics, verdict, reasons) => {
     expect(stepVerdict(gates, metrics)).toEqual({ verdict, reasons });
   });
+
+  it.each([
+    [[unsure], undefined, 'fail', ['gate: inconclusive (too few samples)']],
+    [[pass], metricsUnsure, 'pass', []],
+  ] as [Check[], Check | undefined, string, string[]][])(
+    'with fail-on-inconclusive: %j + %j → %s',
+    (gates, metrics, verdict, reasons) => {
+      expect(stepVerdict(gates, metrics, { failOnInconclusive: true })).toEqual({ verdict, reasons });
+    },
+  );
 });
 
 describe('countRequests', () => {

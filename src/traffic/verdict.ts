@@ -10,6 +10,8 @@ export interface Check {
   readonly name: string;
   readonly verdict: Verdict;
   readonly reasons: readonly string[];
+  /** Markdown with the check's full report, for the job summary. */
+  readonly details?: string;
 }
 
 export interface RequestCounts {
@@ -45,14 +47,19 @@ export function judgeMetrics(revision: string, counts: RequestCounts, limits: Me
 const formatRate = (rate: number): string => (Math.round(rate * 100) / 100).toString();
 
 /**
- * A step passes when no check fails and every health gate passed. An inconclusive gate fails the
- * step (the candidate was not shown healthy); inconclusive metrics do not, because little traffic
- * during a short step is normal and must not abort a healthy release.
+ * A step passes when no check fails. An inconclusive health gate fails it only with
+ * `failOnInconclusive` (the gate's own fail-on-inconclusive input); inconclusive metrics never do,
+ * because little traffic during a short step is normal and must not abort a healthy release.
  */
-export function stepVerdict(gates: readonly Check[], metrics?: Check): { verdict: 'pass' | 'fail'; reasons: string[] } {
+export function stepVerdict(
+  gates: readonly Check[],
+  metrics?: Check,
+  { failOnInconclusive = false }: { failOnInconclusive?: boolean } = {},
+): { verdict: 'pass' | 'fail'; reasons: string[] } {
   const reasons: string[] = [];
   for (const g of gates) {
-    if (g.verdict !== 'pass') reasons.push(`${g.name}: ${g.verdict}${g.reasons.length ? ` (${g.reasons.join('; ')})` : ''}`);
+    if (g.verdict === 'fail' || (g.verdict === 'inconclusive' && failOnInconclusive))
+      reasons.push(`${g.name}: ${g.verdict}${g.reasons.length ? ` (${g.reasons.join('; ')})` : ''}`);
   }
   if (metrics?.verdict === 'fail') reasons.push(`${metrics.name}: ${metrics.reasons.join('; ')}`);
   return { verdict: reasons.length === 0 ? 'pass' : 'fail', reasons };

@@ -1,0 +1,237 @@
+/**
+ * The promote bundle against the emulator with real containers: steps behind health gates, the
+ * exact restore on failure, and the post step that restores a promotion killed between steps.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ensureTestImage } from '../helpers/test-images';
+import { runBundle, type ActionRun } from '../helpers/run-action';
+import { getService } from '../../src/cloudrun/services';
+import { decodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
+import { describeService } from '../../src/traffic/service-traffic';
+import { formatSnapshot, parseSnapshot, type TrafficEntry } from '../../src/traffic/snapshot';
+import { admin, deploy, revisionOf, revisionsAt, setSplit, startStack, type Stack } from './rollback.fixtures';
+
+jest.setTimeout(240_000);
+const exec = promisify(execFile);
+
+let stack: Stack;
+let hello: string;
+
+beforeAll(async () => {
+  hello = await ensureTestImage('hello');
+});
+beforeEach(async () => {
+  stack = await startStack();
+});
+afterEach(async () => stack?.stop());
+
+/** Small, fast gates: a few samples per URL, a short startup wait. */
+const GATE = { paths: '/', samples: '8', interval: '0', concurrency: '2', 'startup-timeout': '3s', 'request-timeout': '2s' };
+
+const current = async () => describeService((await getService(stack.clients, stack.target))!);
+
+/** A split with several tags (v1 70 % + tag, v2 30 %, tags on both), then v3 deployed beside it without traffic. */
+async function splitThenCandidate(): Promise<TrafficEntry[]> {
+  await deploy(stack, hello, 'v1', 'one');
+  await deploy(stack, hello, 'v2', 'two');
+  const previous: TrafficEntry[] = [
+    { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 70, tag: 'stable' },
+    { type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 30 },
+    { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 0, tag: 'one' },
+    { type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 0, tag: 'two' },
+  ];
+  await setSplit(stack, previous);
+  await deploy(stack, hello, 'v3', 'three');
+  return previous;
+}
+
+/** The candidate's share on the service as the emulator holds it, sampled while `run` goes on. */
+async function watchShares(revision: string, run: Promise<ActionRun>, onShare?: (percent: number) => void): Promise<number[]> {
+  const seen: number[] = [];
+  let done = false;
+  void run.finally(() => (done = true));
+  while (!done) {
+    const s = describeService((await getService(stack.clients, stack.target))!);
+    const share = s.traffic.filter((e) => e.revision === revision).reduce((sum, e) => sum + e.percent, 0);
+    if (seen[seen.length - 1] !== share) {
+      seen.push(share);
+      onShare?.(share);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return seen;
+}
+
+const killContainer = async (revision: string) => {
+  const { stdout } = await exec('docker', ['ps', '-q', '--filter', `name=-${revision}$`]);
+  expect(stdout.trim()).not.toBe('');
+  await exec('docker', ['kill', ...stdout.trim().split('\n')]);
+};
+
+const promote = (inputs: Record<string, string>, options: { onStart?: (pid: number) => void } = {}) =>
+  runBundle('dist/promote/index.js', {
+    inputs: { ...stack.where, ...GATE, ...inputs },
+    env: { ...stack.env, GITHUB_SHA: 'c0ffee'.repeat(6) + 'abcd', GITHUB_ACTOR: 'release-bot' },
+    timeoutMs: 180_000,
+    ...options,
+  });
+
+it('promotes in steps with every gate passing, keeps every tag and records the release', async () => {
+  const v1 = await deploy(stack, hello, 'v1', 'one');
+  await deploy(stack, hello, 'v2', 'two');
+  const candidate = revisionOf(stack, 'v2');
+
+  const run = promote({ revision: candidate, steps: '10,50,100', bake: '1s', 'previous-traffic': formatSnapshot(v1.traffic) });
+  const shares = await watchShares(candidate, run);
+  const result = await run;
+
+  expect(result.errors).toEqual([]);
+  expect(result.code).toBe(0);
+  expect(result.outputs.verdict).toBe('pass');
+  expect(shares).toEqual([0, 10, 50, 100]);
+  const after = await current();
+  expect(parseSnapshot(result.outputs.traffic)).toEqual(after.traffic);
+  expect(after.traffic).toEqual([
+    { type: 'REVISION', revision: candidate, percent: 100 },
+    { type: 'REVISION', revision: candidate, percent: 0, tag: 'two' },
+    { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 0, tag: 'one' },
+  ]);
+  expect(await revisionsAt(after.url!, 4)).toEqual({ [candidate]: 4 });
+  expect(after.annotations[LAST_GOOD_ANNOTATION]).toBe(candidate);
+  expect(decodeHistory(after.annotations[HISTORY_ANNOTATION])).toEqual([
+    {
+      action: 'promote',
+      revision: candidate,
+      digest: hello.split('@')[1],
+      commit: 'c0ffee'.repeat(6) + 'abcd',
+      actor: 'release-bot',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    },
+  ]);
+  // Annotations change without a new revision.
+  expect(after.latestReady).toBe(candidate);
+  expect(result.summary).toMatch(/\| 10 % to `svc-[a-f0-9]+-v2` \| pass \|[\s\S]*\| 50 % [\s\S]*\| 100 % /);
+  expect(result.summary).toMatch(/gate on svc-[a-f0-9]+-v2 beside svc-[a-f0-9]+-v1: pass/);
+  expect(result.summary).toMatch(/Traffic before[\s\S]*Traffic after/);
+  expect(result.summary).toMatch(/not in Artifact Registry; tag live-svc-[a-f0-9]+ not set/);
+});
+
+it('restores the exact previous traffic (a split with several tags) when the 50 % step fails', async () => {
+  const previous = await splitThenCandidate();
+  const candidate = revisionOf(stack, 'v3');
+
+  const run = promote({ revision: candidate, steps: '10,50,100', bake: '8s', 'previous-traffic': formatSnapshot(previous) });
+  // The candidate dies during its 10 % step's bake, well after that step's gates (under a second
+  // here) passed: the 50 % step's gates must catch it.
+  const shares = await watchShares(candidate, run, (share) => {
+    if (share === 10) setTimeout(() => void killContainer(candidate), 3000);
+  });
+  const result = await run;
+
+  expect(result.code).not.toBe(0);
+  expect(result.outputs.verdict).toBe('fail');
+  expect(shares).toEqual([0, 10, 50, 0]);
+  expect((await current()).traffic).toEqual(previous);
+  expect(parseSnapshot(result.outputs.traffic)).toEqual(previous);
+  expect(result.errors.join('\n')).toMatch(/Promotion of svc-[a-f0-9]+-v3 failed: step 50 % failed: gate on/);
+  expect(result.summary).toMatch(/failed; previous traffic restored/);
+  expect(result.summary).toMatch(
+    /\| 10 % to `svc-[a-f0-9]+-v3` \| pass \|[\s\S]*\| 50 % to `svc-[a-f0-9]+-v3` \| \*\*fail\*\* \|/,
+  );
+  const s = await current();
+  expect(s.annotations[LAST_GOOD_ANNOTATION]).toBeUndefined();
+  // The post step finds nothing left to do.
+  const post = await runBundle('dist/promote/post/index.js', {
+    inputs: { ...stack.where, revision: candidate },
+    env: stack.env,
+    state: result.state,
+  });
+  expect(post.code).toBe(0);
+  expect(post.stdout).toMatch(/nothing to restore/);
+});
+
+it('leaves no half-shifted traffic when killed between steps: the post step restores it', async () => {
+  const previous = await splitThenCandidate();
+  const candidate = revisionOf(stack, 'v3');
+  let pid = 0;
+
+  const run = promote(
+    { revision: candidate, steps: '10,50,100', bake: '60s', 'previous-traffic': formatSnapshot(previous) },
+    { onStart: (p) => (pid = p) },
+  );
+  const shares = await watchShares(candidate, run, (share) => {
+    if (share === 10) process.kill(pid, 'SIGKILL');
+  });
+  const main = await run;
+  expect(main.signal).toBe('SIGKILL');
+  expect(shares).toEqual([0, 10]);
+  expect((await current()).traffic.find((e) => e.revision === candidate && e.percent > 0)?.percent).toBe(10);
+
+  const post = await runBundle('dist/promote/post/index.js', {
+    inputs: { ...stack.where, ...GATE, revision: candidate },
+    env: stack.env,
+    state: main.state,
+  });
+
+  expect(post.errors).toEqual([]);
+  expect(post.code).toBe(0);
+  expect((await current()).traffic).toEqual(previous);
+  expect(post.summary).toMatch(/restored by the post step[\s\S]*Traffic before[\s\S]*10 %[\s\S]*Traffic after/);
+});
+
+it('restores the traffic itself on SIGTERM (a cancelled job) and leaves nothing for post', async () => {
+  const previous = await splitThenCandidate();
+  const candidate = revisionOf(stack, 'v3');
+  let pid = 0;
+
+  const run = promote({ revision: candidate, steps: '10,50,100', bake: '60s' }, { onStart: (p) => (pid = p) });
+  await watchShares(candidate, run, (share) => {
+    if (share === 10) process.kill(pid, 'SIGTERM');
+  });
+  const main = await run;
+
+  expect(main.code).not.toBe(0);
+  expect(main.outputs.verdict).toBe('fail');
+  expect(main.stdout).toMatch(/Received SIGTERM/);
+  // Without previous-traffic, the traffic when the promotion started is restored (v3's tag included).
+  const after = (await current()).traffic;
+  expect(after.filter((e) => e.percent > 0)).toEqual(previous.filter((e) => e.percent > 0));
+  expect(after.map((e) => e.tag).filter(Boolean)).toEqual(['stable', 'one', 'two', 'three']);
+  expect(main.state.phase).toBe('restored');
+});
+
+it('retries transient API errors while shifting traffic', async () => {
+  const v1 = await deploy(stack, hello, 'v1', 'one');
+  await deploy(stack, hello, 'v2', 'two');
+  await admin(stack, 'POST', '/faults', { method: 'UpdateService', code: 'UNAVAILABLE', times: 2 });
+  await admin(stack, 'POST', '/faults', { method: 'GetService', code: 'UNAVAILABLE', times: 2 });
+
+  const result = await promote({
+    revision: revisionOf(stack, 'v2'),
+    steps: '50,100',
+    bake: '0',
+    'previous-traffic': formatSnapshot(v1.traffic),
+  });
+
+  expect(result.errors).toEqual([]);
+  expect(result.outputs.verdict).toBe('pass');
+  expect(((await admin(stack, 'GET', '/faults')) as { faults: unknown[] }).faults).toEqual([]);
+});
+
+it('refuses a candidate that is not Ready, and bad steps, before changing anything', async () => {
+  await deploy(stack, hello, 'v1', 'one');
+  await admin(stack, 'POST', '/next-revision-fails', {});
+  await deploy(stack, hello, 'v2', 'two').catch(() => undefined);
+  const before = await admin(stack, 'GET', '/state');
+  const services = (s: unknown) => (s as { services: unknown }).services;
+
+  const notReady = await promote({ revision: revisionOf(stack, 'v2'), bake: '0' });
+  expect(notReady.code).not.toBe(0);
+  expect(notReady.errors.join('\n')).toMatch(/is not Ready/);
+
+  const badSteps = await promote({ revision: revisionOf(stack, 'v2'), steps: '50,10' });
+  expect(badSteps.errors.join('\n')).toMatch(/Input "steps": must increase/);
+
+  expect(services(await admin(stack, 'GET', '/state'))).toEqual(services(before));
+});
