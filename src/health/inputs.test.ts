@@ -23,11 +23,11 @@ it('turns defaults into a config that judges a healthy revision in seconds', () 
     expectedStatus: [{ from: 200, to: 299 }],
     assertions: [],
     headers: {},
-    samples: 60,
+    samples: 100,
     intervalMs: 500,
     concurrency: 4,
     requestTimeoutMs: 10_000,
-    startupTimeoutMs: 30_000,
+    startupTimeoutMs: 20_000,
     maxErrorRate: 0.1,
     failOnInconclusive: false,
   });

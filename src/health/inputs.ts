@@ -54,14 +54,14 @@ export const gateInputs = {
   samples: input(
     'Measured requests per path (and per target with a baseline), after the first success',
     kinds.integer(1, 10_000),
-  ).default('60'),
+  ).default('100'),
   interval: input('Pause of each worker between two requests', kinds.duration(0, 60)).default('500ms'),
   concurrency: input('Requests in flight at once', kinds.integer(1, 64)).default('4'),
   'request-timeout': input('Time allowed for one request, body included', kinds.duration(0.1, 300)).default('10s'),
   'startup-timeout': input(
     'Time allowed for the first success of a cold revision; connection errors, timeouts and 429/502/503/504 before it are not counted',
     kinds.duration(0, 3600),
-  ).default('30s'),
+  ).default('20s'),
   'max-error-rate': input('Share of measured requests allowed to fail', fraction).default('10%'),
   'max-p95-ms': input('Largest allowed 95th percentile latency in milliseconds (nearest rank)', kinds.integer(1)),
   'max-p99-ms': input('Largest allowed 99th percentile latency in milliseconds (nearest rank)', kinds.integer(1)),
