@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'build/', 'coverage/', 'examples/**/node_modules/', 'examples/**/generated/'] },
+  { ignores: ['dist/', 'node_modules/', 'build/', 'coverage/', 'examples/**/node_modules/', 'examples/**/generated/', 'examples/**/build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
