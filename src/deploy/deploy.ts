@@ -18,7 +18,7 @@ import { readiness, revisionLogsUrl, waitForRevision, type Readiness } from '../
 import { resolveTarget, revisionName, type ServiceTarget } from '../cloudrun/target';
 import { pinned } from '../image/reference';
 import type { Reporter } from '../report';
-import { formatSnapshot, mainRevision } from '../traffic/snapshot';
+import { formatSnapshot, mainRevision, toTargets, type TrafficEntry } from '../traffic/snapshot';
 import { describeService } from '../traffic/service-traffic';
 import { resolveDigest } from './image-digest';
 import { deployTag, type DeployInputs } from './inputs';
@@ -26,7 +26,7 @@ import { migrationJob, runMigration } from './migration';
 import { findPrivateAddresses, privateAddressWarning } from './private-address';
 import { buildService, hasVpcAccess, servingContainerIndex } from './service-template';
 import { deploySummary } from './summary';
-import { planTraffic } from './traffic-plan';
+import { pinLatest, planTraffic } from './traffic-plan';
 
 export type DeployOutputs = Record<
   'revision' | 'url' | 'tag-url' | 'image-digest' | 'previous-traffic' | 'previous-revision',
@@ -67,7 +67,10 @@ function failureMessage(
     : `Revision ${revision} failed to become Ready: ${r.reason ?? 'no reason given'}.`;
   const conditions = r.conditions
     .filter((c) => c.state !== 'succeeded')
-    .map((c) => `  ${c.type}: ${c.state}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`);
+    .map(
+      (c) =>
+        `  ${c.type}: ${c.state}${c.reason ? ` (${c.reason})` : ''}${c.message && c.message !== r.message ? `: ${c.message}` : ''}`,
+    );
   return [
     head,
     ...(r.message && !timedOut ? [r.message] : []),
@@ -118,6 +121,29 @@ async function waitForRollout(
   throw new Error(early && r.state === 'pending' ? `${failure}\nThe update failed: ${describeApiError(early)}` : failure);
 }
 
+/** Puts the traffic back exactly as it was before a failed deploy. */
+async function restoreTraffic(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  before: TrafficEntry[],
+  reporter: Reporter,
+): Promise<void> {
+  try {
+    const service = await getService(clients, target);
+    if (!service) return;
+    const operation = await updateService(
+      clients,
+      target,
+      { ...service, traffic: toTargets(before) },
+      { updateMask: ['traffic'] },
+    );
+    await operation.done();
+    reporter.info(`Traffic of ${target.service} restored to what it was before the deploy`);
+  } catch (e) {
+    reporter.error(`Could not restore the traffic of ${target.service}: ${describeApiError(e)}`);
+  }
+}
+
 export async function deploy(inputs: DeployInputs, { reporter, env }: DeployContext): Promise<DeployOutputs> {
   const started = Date.now();
   const target = resolveTarget(inputs, env);
@@ -135,7 +161,8 @@ export async function deploy(inputs: DeployInputs, { reporter, env }: DeployCont
     reporter.info(`Image ${inputs.image.path} resolved to ${digest}`);
     const existing = await getService(clients, target);
     const current = existing ? describeService(existing) : undefined;
-    const before = current?.traffic ?? [];
+    // An existing service without traffic targets sends everything to LATEST (the API's default).
+    const before: TrafficEntry[] = !current ? [] : current.traffic.length ? current.traffic : [{ type: 'LATEST', percent: 100 }];
     const revision = newRevisionName(target.service, tag);
     const traffic = planTraffic({
       current: before,
@@ -174,14 +201,19 @@ export async function deploy(inputs: DeployInputs, { reporter, env }: DeployCont
       `${existing ? 'Updating' : 'Creating'} ${target.service} with revision ${revision} (tag ${tag}, ${inputs['no-traffic'] && existing ? 'no traffic' : '100 % of traffic'})`,
     );
     const operation = await save(false);
-    const service = await waitForRollout(clients, target, revision, operation, inputs, reporter);
+    const service = await waitForRollout(clients, target, revision, operation, inputs, reporter).catch(async (e: unknown) => {
+      // The failed revision keeps no tag and no share: the service is left with the traffic it had.
+      if (existing && !(e instanceof ConcurrentChangeError)) await restoreTraffic(clients, target, before, reporter);
+      throw e;
+    });
     const after = describeService(service);
     const outputs: DeployOutputs = {
       revision,
       url: after.url ?? '',
       'tag-url': after.tagUrls.get(tag) ?? '',
       'image-digest': digest,
-      'previous-traffic': formatSnapshot(before),
+      // LATEST pinned: restoring this must not send traffic to the revision just deployed.
+      'previous-traffic': formatSnapshot(pinLatest(before, current?.latestReady)),
       'previous-revision': mainRevision(before, current?.latestReady) ?? '',
     };
     reporter.summary(

@@ -1,5 +1,5 @@
 import type { TrafficEntry } from '../traffic/snapshot';
-import { planTraffic } from './traffic-plan';
+import { pinLatest, planTraffic } from './traffic-plan';
 
 const rev = (revision: string, percent: number, tag?: string): TrafficEntry => ({
   type: 'REVISION',
@@ -64,5 +64,19 @@ describe('planTraffic', () => {
     expect(plan).toEqual(expected);
     expect(plan.reduce((sum, e) => sum + e.percent, 0)).toBe(100);
     expect(plan.filter((e) => e.tag === 'sha-b')).toEqual([rev('web-new', noTraffic && current.length > 0 ? 0 : 100, 'sha-b')]);
+  });
+});
+
+describe('pinLatest', () => {
+  it.each([
+    { entries: [latest(100)], latestReady: 'web-a', expected: [rev('web-a', 100)] },
+    {
+      entries: [rev('web-a', 90), latest(10, 'head')],
+      latestReady: 'web-b',
+      expected: [rev('web-a', 90), rev('web-b', 10, 'head')],
+    },
+    { entries: [latest(100)], latestReady: undefined, expected: [latest(100)] },
+  ])('$entries with latest ready $latestReady', ({ entries, latestReady, expected }) => {
+    expect(pinLatest(entries, latestReady)).toEqual(expected);
   });
 });

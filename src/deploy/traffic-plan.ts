@@ -15,6 +15,11 @@ export interface TrafficPlanInput {
   readonly noTraffic: boolean;
 }
 
+/** LATEST entries pinned to the revision they serve now: the traffic exactly as it is served. */
+export function pinLatest(entries: readonly TrafficEntry[], latestReady: string | undefined): TrafficEntry[] {
+  return entries.map((e) => (e.type === 'LATEST' && latestReady ? { ...e, type: 'REVISION', revision: latestReady } : e));
+}
+
 export function planTraffic({ current, latestReady, revision, tag, noTraffic }: TrafficPlanInput): TrafficEntry[] {
   // A new service has no traffic to keep: its first revision takes all of it.
   if (current.length === 0) return [{ type: 'REVISION', revision, percent: 100, tag }];

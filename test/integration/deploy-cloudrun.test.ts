@@ -140,6 +140,26 @@ describe('deploy-cloudrun', () => {
     expect((await hello(third.outputs.url)).revision).toBe(first.outputs.revision);
   });
 
+  it('pins a LATEST split to the revision it serves, so a no-traffic deploy moves nothing', async () => {
+    const service = newService('latest');
+    const created = await emu.deploy(
+      service,
+      { image: helloRef },
+      { traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }] },
+    );
+    const original = (created.latestReadyRevision ?? '').split('/').pop()!;
+    expect(await traffic(service)).toEqual([{ revision: 'LATEST', percent: 100, tag: undefined }]);
+    const run = await deploy({ service, image: helloRef });
+    expect(run.errors).toEqual([]);
+    expect(JSON.parse(run.outputs['previous-traffic'])).toEqual([{ type: 'REVISION', revision: original, percent: 100 }]);
+    expect(run.outputs['previous-revision']).toBe(original);
+    expect(await traffic(service)).toEqual([
+      { revision: original, percent: 100, tag: undefined },
+      { revision: run.outputs.revision, percent: 0, tag: 'sha-111111111111' },
+    ]);
+    expect((await hello(run.outputs.url)).revision).toBe(original);
+  });
+
   it('passes env-vars, secrets and labels written in the deploy-cloudrun syntax exactly', async () => {
     const service = newService('syntax');
     const run = await deploy({
@@ -214,8 +234,15 @@ describe('deploy-cloudrun', () => {
     expect(error).toContain('cannot connect to the database at 127.0.0.1:1');
     expect(error).toMatch(/Logs: https:\/\//);
     expect(error).toContain(`Traffic of ${service} was not moved`);
-    const after = await traffic(service);
-    expect(after.filter((t) => t.percent > 0)).toEqual(before.filter((t) => t.percent > 0));
+    expect(run.stdout).toContain(`Traffic of ${service} restored to what it was before the deploy`);
+    expect(await traffic(service)).toEqual(before);
+    expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
+
+    // A deploy meant to take all traffic puts the exact previous traffic back when its revision fails.
+    const moving = await deploy({ service, image: crashRef, 'no-traffic': 'false' }, { GITHUB_SHA: sha(6) });
+    expect(moving.code).toBe(1);
+    expect(moving.stdout).toContain(`Traffic of ${service} restored to what it was before the deploy`);
+    expect(await traffic(service)).toEqual(before);
     expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
   });
 
