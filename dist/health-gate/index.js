@@ -348,6 +348,7 @@ async function waitForStartup(config, reporter, signal) {
     const started = node_perf_hooks_1.performance.now();
     const deadline = started + config.startupTimeoutMs;
     const url = (0, probe_1.probeUrl)(config.url, config.paths[0]);
+    let lastProgress = 0;
     for (let attempts = 1;; attempts++) {
         // A cold revision may hold the first request until it has started, so it gets the whole startup time.
         const observed = await (0, probe_1.probe)(url, config, Math.max(config.requestTimeoutMs, deadline - node_perf_hooks_1.performance.now()), signal);
@@ -364,7 +365,10 @@ async function waitForStartup(config, reporter, signal) {
                 attempts,
                 failure: `${config.paths[0]}: no successful response within startup-timeout ${config.startupTimeoutMs / 1000} s (${attempts} attempts; last: ${last})`,
             };
-        reporter.progress(`Waiting for the first success of ${url}: attempt ${attempts}, ${(ms / 1000).toFixed(1)} s, last: ${last}`);
+        if (attempts === 1 || ms - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = ms;
+            reporter.progress(`Waiting for the first success of ${url}: attempt ${attempts}, ${(ms / 1000).toFixed(1)} s, last: ${last}`);
+        }
         await sleep(Math.min(Math.max(config.intervalMs, 100), deadline - node_perf_hooks_1.performance.now()), signal);
     }
 }

@@ -55,6 +55,7 @@ async function waitForStartup(config: GateConfig, reporter: Reporter, signal: Ab
   const started = performance.now();
   const deadline = started + config.startupTimeoutMs;
   const url = probeUrl(config.url, config.paths[0]);
+  let lastProgress = 0;
   for (let attempts = 1; ; attempts++) {
     // A cold revision may hold the first request until it has started, so it gets the whole startup time.
     const observed = await probe(url, config, Math.max(config.requestTimeoutMs, deadline - performance.now()), signal);
@@ -70,7 +71,12 @@ async function waitForStartup(config: GateConfig, reporter: Reporter, signal: Ab
         attempts,
         failure: `${config.paths[0]}: no successful response within startup-timeout ${config.startupTimeoutMs / 1000} s (${attempts} attempts; last: ${last})`,
       };
-    reporter.progress(`Waiting for the first success of ${url}: attempt ${attempts}, ${(ms / 1000).toFixed(1)} s, last: ${last}`);
+    if (attempts === 1 || ms - lastProgress >= PROGRESS_EVERY_MS) {
+      lastProgress = ms;
+      reporter.progress(
+        `Waiting for the first success of ${url}: attempt ${attempts}, ${(ms / 1000).toFixed(1)} s, last: ${last}`,
+      );
+    }
     await sleep(Math.min(Math.max(config.intervalMs, 100), deadline - performance.now()), signal);
   }
 }

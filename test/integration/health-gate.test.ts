@@ -243,3 +243,28 @@ it('sends the id-token as a bearer token and never prints it', async () => {
   for (const text of [run.stdout.replaceAll(`::add-mask::${token}`, ''), run.stderr, run.summary, run.outputs.report])
     expect(text).not.toContain(token);
 }, 30_000);
+
+it('fails requests that time out, naming the timeout', async () => {
+  const server = await serve(() => undefined); // accepts and never answers
+  const run = await gate({ url: server.url, 'startup-timeout': '0', 'request-timeout': '200ms', samples: '5', concurrency: '5' });
+  expect(run.outputs.verdict).toBe('fail');
+  expect(run.errors[0]).toMatch(
+    /^\/: 1 of 1 requests failed; max-error-rate 10 % allows 0 of 5\. 1× no complete response within 0\.2 s$/,
+  );
+  expect(server.count()).toBeLessThanOrEqual(5);
+}, 30_000);
+
+it('an inconclusive verdict warns, and fails the step only with fail-on-inconclusive', async () => {
+  const stable = await serve((_n, _req, res) => json(res, 200, healthy));
+  const candidate = await serve((_n, _req, res) => json(res, 200, healthy));
+  const inputs = { url: candidate.url, 'baseline-url': stable.url, samples: '3' };
+  const lenient = await gate(inputs);
+  expect(lenient.outputs.verdict).toBe('inconclusive');
+  expect(lenient.code).toBe(0);
+  expect(lenient.warnings.join('\n')).toMatch(/too few samples to compare with stable \(3 and 3; need 5 each\)/);
+  const strict = await gate({ ...inputs, 'fail-on-inconclusive': 'true' });
+  expect(strict.outputs.verdict).toBe('inconclusive');
+  expect(strict.code).toBe(1);
+  expect(strict.errors).toEqual(['/: too few samples to compare with stable (3 and 3; need 5 each)']);
+  expect(strict.summary).toContain('### ⚠️ Health gate: inconclusive');
+}, 30_000);
