@@ -4,6 +4,7 @@ import {
   classicBuildArgs,
   classicCacheHits,
   imageTags,
+  manifestProblem,
   ociLabels,
   pushedDigest,
   type BuildPlan,
@@ -207,5 +208,26 @@ describe('helpers', () => {
     const out =
       'Step 1/3 : FROM node\n ---> 07820fba6c75\nStep 2/3 : COPY a b\n ---> Using cache\n ---> 1a\nStep 3/3 : RUN x\n ---> Running in 9\n';
     expect(classicCacheHits(out)).toEqual({ steps: 3, cached: 1 });
+  });
+});
+
+describe('manifestProblem', () => {
+  const d = 'sha256:' + 'a'.repeat(64);
+  it.each([
+    [{ isIndex: false, digest: d, platforms: ['linux/amd64'] }, d, undefined],
+    [{ isIndex: false, digest: d, platforms: [] }, undefined, undefined],
+    [
+      { isIndex: true, digest: '', platforms: ['linux/amd64', 'linux/arm64'] },
+      d,
+      'r/a:1 is a multi-platform index (linux/amd64, linux/arm64); Cloud Run needs a single linux/amd64 manifest.',
+    ],
+    [{ isIndex: false, digest: d, platforms: ['linux/arm64'] }, d, 'r/a:1 is for linux/arm64; Cloud Run runs only linux/amd64.'],
+    [
+      { isIndex: false, digest: d, platforms: ['linux/amd64'] },
+      'sha256:' + 'b'.repeat(64),
+      `docker push reported sha256:${'b'.repeat(64)} but the registry serves ${d} for r/a:1`,
+    ],
+  ])('%j pushed %s', (remote, pushed, expected) => {
+    expect(manifestProblem('r/a:1', remote, pushed)).toBe(expected);
   });
 });

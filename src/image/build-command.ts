@@ -114,3 +114,21 @@ export function classicCacheHits(output: string): { steps: number; cached: numbe
   const cached = [...output.matchAll(/^ ---> Using cache$/gm)].length;
   return { steps, cached };
 }
+
+/**
+ * What is wrong with the manifest a tag points at after the push, if anything: an index (several
+ * platforms, or attestations) is refused, and the registry must serve the digest docker pushed.
+ */
+export function manifestProblem(
+  ref: string,
+  remote: { readonly isIndex: boolean; readonly digest: string; readonly platforms: readonly string[] },
+  pushed: string | undefined,
+): string | undefined {
+  if (remote.isIndex)
+    return `${ref} is a multi-platform index (${remote.platforms.join(', ')}); Cloud Run needs a single linux/amd64 manifest.`;
+  if (remote.platforms.length > 0 && !remote.platforms.includes('linux/amd64'))
+    return `${ref} is for ${remote.platforms.join(', ')}; Cloud Run runs only linux/amd64.`;
+  if (pushed && pushed !== remote.digest)
+    return `docker push reported ${pushed} but the registry serves ${remote.digest} for ${ref}`;
+  return undefined;
+}

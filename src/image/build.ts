@@ -15,6 +15,7 @@ import {
   classicCacheHits,
   CLASSIC_SECRETS_DIR,
   imageTags,
+  manifestProblem,
   ociLabels,
   pushedDigest,
   type BuildPlan,
@@ -290,12 +291,8 @@ export async function runBuildImage(
         }
       });
       const remote = await remoteManifest(tags[0]);
-      if (remote.isIndex)
-        throw new Error(
-          `${tags[0]} is a multi-platform index (${remote.platforms.join(', ')}); Cloud Run needs a single linux/amd64 manifest.`,
-        );
-      if (digest && digest !== remote.digest)
-        throw new Error(`docker push reported ${digest} but the registry serves ${remote.digest} for ${tags[0]}`);
+      const problem = manifestProblem(tags[0], remote, digest);
+      if (problem) throw new Error(problem);
       digest = remote.digest;
     }
 

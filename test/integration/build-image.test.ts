@@ -7,6 +7,8 @@ import { readInputs } from '../../src/inputs';
 import { RecordingReporter } from '../../src/report';
 import { runBuildImage, ReadinessError } from '../../src/image/build';
 import { buildImage } from '../../src/image/inputs';
+import { manifestProblem } from '../../src/image/build-command';
+import { remoteManifest } from '../../src/image/docker';
 import type { PrismaReport } from '../../src/image/readiness-report';
 import { repoRoot } from '../helpers/run-action';
 
@@ -79,7 +81,9 @@ function realEngine(dir: string, name: string, libssl: 'libssl.so.3' | 'libssl.s
 const levelOf = (report: PrismaReport, rule: string) => report.findings.filter((f) => f.rule === rule).map((f) => f.level);
 
 afterAll(() => {
-  for (const i of images) {
+  // Also images of a build that failed before it returned its tags: every repository here ends with the run id.
+  const left = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}']).toString().split('\n');
+  for (const i of [...images, ...left.filter((l) => l.startsWith(`${REGISTRY}/runway-test/`) && l.includes(`-${run}:`))]) {
     try {
       execFileSync('docker', ['image', 'rm', '--no-prune', i], { stdio: 'ignore' });
     } catch {
@@ -250,6 +254,24 @@ describe('build-image with the classic builder', () => {
     const r = await fetch(`http://${REGISTRY}/v2/runway-test/refused-${run}/manifests/${'a'.repeat(40)}`, { method: 'HEAD' });
     expect(r.status).toBe(404);
     expect(() => execFileSync('docker', ['image', 'inspect', `${image}:${'a'.repeat(40)}`], { stdio: 'ignore' })).toThrow();
+  });
+
+  it('sees a multi-platform index in the registry for what it is', async () => {
+    const dir = context('good-debian');
+    const image = `${REGISTRY}/runway-test/index-${run}`;
+    const { outputs } = await build(dir, { image });
+    const list = `${image}:list`;
+    execFileSync('docker', ['manifest', 'create', '--insecure', list, outputs.tags!]);
+    execFileSync('docker', ['manifest', 'annotate', '--arch', 'arm64', list, outputs.tags!]);
+    execFileSync('docker', ['manifest', 'push', '--purge', '--insecure', list]);
+    const remote = await remoteManifest(list);
+    expect(remote).toMatchObject({ isIndex: true, platforms: ['linux/arm64'] });
+    expect(manifestProblem(list, remote, undefined)).toContain('is a multi-platform index');
+    expect(await remoteManifest(outputs.tags!)).toMatchObject({
+      isIndex: false,
+      digest: outputs.digest,
+      platforms: ['linux/amd64'],
+    });
   });
 
   it('check-only: reports without building', async () => {
