@@ -201,6 +201,31 @@ it('restores the traffic itself on SIGTERM (a cancelled job) and leaves nothing 
   expect(main.state.phase).toBe('restored');
 });
 
+it('tags the live image digest in Artifact Registry as live-SERVICE, creating then moving the tag', async () => {
+  const digest = hello.split('@')[1];
+  const arImage = `us-central1-docker.pkg.dev/${stack.target.project}/apps/promote-live`;
+  // The emulator keeps Artifact Registry images in the local registry under the same path.
+  await exec('docker', ['pull', '-q', hello]);
+  await exec('docker', ['tag', hello, `127.0.0.1:5000/${arImage}:base`]);
+  await exec('docker', ['push', '-q', `127.0.0.1:5000/${arImage}:base`]);
+  await exec('docker', ['rmi', `127.0.0.1:5000/${arImage}:base`]);
+  await deploy(stack, `${arImage}@${digest}`, 'v1', 'one');
+  await deploy(stack, `${arImage}@${digest}`, 'v2', 'two');
+  const tagName = `projects/${stack.target.project}/locations/us-central1/repositories/apps/packages/promote-live/tags/live-${stack.target.service}`;
+
+  const first = await promote({ revision: revisionOf(stack, 'v2'), bake: '0' });
+  expect(first.outputs.verdict).toBe('pass');
+  expect(first.summary).toContain(`Tagged ${digest} as live-${stack.target.service} in Artifact Registry.`);
+  const [tag] = await stack.clients.artifactRegistry.getTag({ name: tagName });
+  expect(tag.version).toMatch(new RegExp(`/versions/${digest}$`));
+
+  // The tag exists now: promoting again moves it (UpdateTag) instead of failing.
+  const second = await promote({ revision: revisionOf(stack, 'v1'), bake: '0' });
+  expect(second.outputs.verdict).toBe('pass');
+  expect(second.warnings).toEqual([]);
+  expect(second.summary).toContain(`Tagged ${digest} as live-${stack.target.service}`);
+});
+
 it('retries transient API errors while shifting traffic', async () => {
   const v1 = await deploy(stack, hello, 'v1', 'one');
   await deploy(stack, hello, 'v2', 'two');
