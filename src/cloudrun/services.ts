@@ -7,7 +7,7 @@ import { status } from '@grpc/grpc-js';
 import type { protos } from '@google-cloud/run';
 import type { GoogleClients } from './clients';
 import { errorCode, errorDetails } from './errors';
-import { withRetry, type RetryOptions } from './retry';
+import { isTransient, withRetry, type RetryOptions } from './retry';
 import { locationName, serviceName, type ServiceTarget } from './target';
 
 export type Service = protos.google.cloud.run.v2.IService;
@@ -58,15 +58,30 @@ const concurrent = (target: ServiceTarget, e: unknown): unknown =>
 
 type Operation = { name?: string | null; promise(): Promise<[Service, ...unknown[]]> };
 
-function operationOf(target: ServiceTarget, operation: Operation): ServiceOperation {
+const MAX_REPOLLS = 5;
+
+/**
+ * Waits for an operation. A transient error while polling does not lose the change in flight: the
+ * operation is looked up again by name and waited on.
+ */
+function operationOf(
+  target: ServiceTarget,
+  operation: Operation,
+  lookUp: (name: string) => Promise<Operation>,
+): ServiceOperation {
+  const name = operation.name ?? '';
   return {
-    name: operation.name ?? '',
+    name,
     async done() {
-      try {
-        const [service] = await operation.promise();
-        return service;
-      } catch (e) {
-        throw concurrent(target, e);
+      let current = operation;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const [service] = await current.promise();
+          return service;
+        } catch (e) {
+          if (!isTransient(e) || !name || attempt >= MAX_REPOLLS) throw concurrent(target, e);
+          current = await withRetry(() => lookUp(name));
+        }
       }
     },
   };
@@ -90,7 +105,11 @@ export async function updateService(
   };
   try {
     const [operation] = await withRetry(() => clients.services.updateService(request), options.retry);
-    return operationOf(target, operation as unknown as Operation);
+    return operationOf(
+      target,
+      operation as unknown as Operation,
+      (n) => clients.services.checkUpdateServiceProgress(n) as Promise<unknown> as Promise<Operation>,
+    );
   } catch (e) {
     throw concurrent(target, e);
   }
@@ -115,7 +134,11 @@ export async function createService(
         }),
       options.retry,
     );
-    return operationOf(target, operation as unknown as Operation);
+    return operationOf(
+      target,
+      operation as unknown as Operation,
+      (n) => clients.services.checkCreateServiceProgress(n) as Promise<unknown> as Promise<Operation>,
+    );
   } catch (e) {
     throw concurrent(target, e);
   }

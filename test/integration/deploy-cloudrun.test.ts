@@ -2,6 +2,7 @@
  * deploy-cloudrun as the runner runs it (the bundle, INPUT_* variables, output and summary files)
  * against the Cloud Run emulator, with real images in the local registry and real containers.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,29 @@ describe('deploy-cloudrun', () => {
     expect((await hello(third.outputs.url)).revision).toBe(first.outputs.revision);
   });
 
+  it('resolves an Artifact Registry tag through the Artifact Registry API and pins its digest', async () => {
+    const arTag = 'us-central1-docker.pkg.dev/runway-test/apps/hello:deploy-test';
+    const local = `${TEST_REGISTRY}/${arTag}`;
+    execFileSync('docker', ['tag', helloRef, local]);
+    execFileSync('docker', ['push', '-q', local]);
+    const service = newService('ar');
+    const run = await deploy({ service, image: arTag });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs['image-digest']).toBe(helloRef.split('@')[1]);
+    const revision = (
+      await emu.clients.revisions.getRevision({ name: `${serviceName(service)}/revisions/${run.outputs.revision}` })
+    )[0];
+    expect(revision.containers?.[0].image).toBe(`us-central1-docker.pkg.dev/runway-test/apps/hello@${helloRef.split('@')[1]}`);
+    expect((await hello(run.outputs['tag-url'])).revision).toBe(run.outputs.revision);
+
+    const missing = await deploy(
+      { service, image: 'us-central1-docker.pkg.dev/runway-test/apps/hello:no-such-tag' },
+      { GITHUB_SHA: sha(2) },
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.errors.join('\n')).toMatch(/hello:no-such-tag does not exist in the repository apps \(no such tag\)/);
+  });
+
   it('pins a LATEST split to the revision it serves, so a no-traffic deploy moves nothing', async () => {
     const service = newService('latest');
     const created = await emu.deploy(
@@ -271,12 +295,21 @@ describe('deploy-cloudrun', () => {
   it('retries transient API errors and still deploys', async () => {
     const service = newService('flaky');
     expect((await deploy({ service, image: helloRef })).code).toBe(0);
-    await emu.admin('POST', '/faults', { method: 'UpdateService', code: 'UNAVAILABLE', times: 2 });
+    for (const method of ['GetService', 'UpdateService', 'GetOperation', 'GetRevision']) {
+      const added = await emu.admin('POST', '/faults', {
+        method,
+        code: method === 'GetRevision' ? 'DEADLINE_EXCEEDED' : 'UNAVAILABLE',
+        times: 2,
+      });
+      expect(added.status).toBe(201);
+    }
     try {
       const run = await deploy({ service, image: helloRef }, { GITHUB_SHA: sha(8) });
       expect(run.errors).toEqual([]);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/UNAVAILABLE.*retrying/);
+      // Every injected fault was hit and retried.
+      expect((await emu.admin('GET', '/faults')).json).toMatchObject({ faults: [] });
     } finally {
       await emu.admin('DELETE', '/faults');
     }
