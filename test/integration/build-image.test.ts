@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readInputs } from '../../src/inputs';
@@ -272,6 +272,57 @@ describe('build-image with the classic builder', () => {
       digest: outputs.digest,
       platforms: ['linux/amd64'],
     });
+  });
+
+  it('classic builder: a build secret is a file in the context during the build only (CA bundle and env secret)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runway-test-build-secrets-'));
+    workdirs.push(dir);
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      [
+        'FROM node:24-bookworm-slim AS build',
+        'COPY .runway/secrets/ca /tmp/ca.pem',
+        'COPY .runway/secrets/token /tmp/token',
+        "RUN grep -c 'BEGIN CERTIFICATE' /tmp/ca.pem > /certs && wc -c < /tmp/token > /token-bytes",
+        'FROM node:24-bookworm-slim',
+        'COPY --from=build /certs /token-bytes /',
+        'USER node',
+        '',
+      ].join('\n'),
+    );
+    const env = {
+      GITHUB_WORKSPACE: dir,
+      GITHUB_SHA: randomBytes(20).toString('hex'),
+      RUNNER_TEMP: tmpdir(),
+      RUNWAY_TEST_TOKEN: 'not-in-the-image',
+    };
+    const raw: Record<string, string> = {
+      image: `${REGISTRY}/runway-test/secrets-${run}`,
+      push: 'false',
+      'build-secrets': 'ca=/etc/ssl/certs/ca-certificates.crt\ntoken=env:RUNWAY_TEST_TOKEN',
+    };
+    const reporter = new RecordingReporter();
+    const outputs = await runBuildImage(
+      readInputs(buildImage, (n) => raw[n], env),
+      { reporter, env },
+    );
+    const { imageId, tags } = JSON.parse(outputs.metadata!) as { imageId: string; tags: string[] };
+    images.push(...tags);
+    const read = (file: string) =>
+      execFileSync('docker', ['run', '--rm', '--network', 'host', '--entrypoint', 'cat', imageId, file]).toString().trim();
+    expect(Number(read('/certs'))).toBeGreaterThan(0);
+    expect(read('/token-bytes')).toBe(String('not-in-the-image'.length));
+    // Removed from the context after the build; the runtime stage never had them.
+    expect(existsSync(join(dir, '.runway', 'secrets', 'ca'))).toBe(false);
+    expect(reporter.lines.find((l) => l.level === 'notice')?.message).toContain('no Prisma schema');
+
+    const missing: Record<string, string> = { ...raw, 'build-secrets': 'token=env:RUNWAY_TEST_UNSET' };
+    await expect(
+      runBuildImage(
+        readInputs(buildImage, (n) => missing[n], env),
+        { reporter, env },
+      ),
+    ).rejects.toThrow('Input "build-secrets": token: the environment variable RUNWAY_TEST_UNSET is not set');
   });
 
   it('check-only: reports without building', async () => {
