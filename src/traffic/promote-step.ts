@@ -12,7 +12,7 @@ import { gateProbe } from './gate-probe';
 import { promote } from './promote';
 import { requestCounts } from './request-counts';
 import { pendingRestore, restoreTraffic } from './restore';
-import { RollbackRefused } from './rollback-target';
+import { Refused } from './ready-check';
 import { formatSnapshot } from './snapshot';
 import { beforeAfter } from './summary';
 
@@ -82,7 +82,7 @@ export async function promoteStep(
     }
     return { verdict: result.verdict, traffic: formatSnapshot(result.traffic) };
   } catch (e) {
-    throw new Error(e instanceof RollbackRefused ? e.message : describeApiError(e));
+    throw new Error(e instanceof Refused ? e.message : describeApiError(e));
   } finally {
     cancel.dispose();
     await clients.close();

@@ -10,7 +10,7 @@ import { recordRelease, type Release } from './history';
 import { tagLiveImage } from './live-tag';
 import { pinLatest, restorePlan, stepPlan } from './plan';
 import { markFinished, restoreTraffic, saveRestore } from './restore';
-import { checkReady } from './rollback-target';
+import { checkReady } from './ready-check';
 import { listRevisionFacts, readService, setAnnotations, setTraffic, type ServiceTraffic } from './service-traffic';
 import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
 import { beforeAfter, stepsTable, type StepRecord } from './summary';
@@ -103,8 +103,8 @@ export async function promote(clients: GoogleClients, options: PromoteOptions, r
   const stable = mainRevision(start.served.filter((e) => e.revision !== candidate));
   const restore = restorePlan(options.previous ?? start.traffic, start.latestReady, candidate, stable);
   // Everything is checked before the first change: the candidate and every revision the restore needs.
-  checkReady([{ type: 'REVISION', revision: candidate, percent: 100 }], revisions);
-  checkReady(restore, revisions);
+  checkReady([{ type: 'REVISION', revision: candidate, percent: 100 }], revisions, 'refusing to promote');
+  checkReady(restore, revisions, 'refusing to promote: the traffic to restore on failure cannot be served');
   const pinned = start.latestReady ? pinLatest(start.traffic, start.latestReady) : start.traffic;
   const steps = stable ? options.steps : [100];
   const plan = stepPlan(pinned, candidate, steps);
@@ -146,7 +146,8 @@ export async function promote(clients: GoogleClients, options: PromoteOptions, r
   }
 
   markFinished(options.state, 'promoted');
-  const notes = await recordSuccess(clients, options, current, reporter);
+  const image = revisions.find((r) => r.name === candidate)?.image;
+  const notes = await recordSuccess(clients, options, current, image, reporter);
   summarize(reporter, options, start.traffic, current.traffic, records, notes, 'promoted');
   return { verdict: 'pass', traffic: current.traffic, reasons: [] };
 }
@@ -197,11 +198,10 @@ async function recordSuccess(
   clients: GoogleClients,
   options: PromoteOptions,
   current: ServiceTraffic,
+  image: string | undefined,
   reporter: Reporter,
 ): Promise<string[]> {
   const notes: string[] = [];
-  const [revision] = await clients.revisions.getRevision({ name: `${current.service.name}/revisions/${options.candidate}` });
-  const image = revision.containers?.[0]?.image ?? undefined;
   const digest = /@(sha256:[a-f0-9]{64})$/.exec(image ?? '')?.[1];
   const release: Release = {
     action: 'promote',

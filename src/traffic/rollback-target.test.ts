@@ -1,14 +1,6 @@
 import type { Release } from './history';
-import {
-  allTrafficTo,
-  withoutTags,
-  checkReady,
-  choosePrevious,
-  missingTags,
-  parseRollbackRequest,
-  RollbackRefused,
-  type RevisionFacts,
-} from './rollback-target';
+import { Refused, type RevisionFacts } from './ready-check';
+import { allTrafficTo, choosePrevious, missingTags, parseRollbackRequest, withoutTags } from './rollback-target';
 import type { TrafficEntry } from './snapshot';
 
 const revs = (...specs: [string, boolean][]): RevisionFacts[] =>
@@ -64,35 +56,7 @@ describe('choosePrevious', () => {
   });
 
   it('refuses when nothing older is Ready', () => {
-    expect(() => choosePrevious([], 'a', revs(['a', true], ['b', false]), new Set(['a']))).toThrow(RollbackRefused);
-  });
-});
-
-describe('checkReady', () => {
-  const facts: RevisionFacts[] = [
-    { name: 'a', ready: true, created: 1 },
-    { name: 'b', ready: false, created: 2, notReadyReason: 'HealthCheckContainerError' },
-  ];
-  it.each([
-    [[{ type: 'REVISION', revision: 'a', percent: 100 }], undefined],
-    [
-      [
-        { type: 'REVISION', revision: 'a', percent: 100 },
-        { type: 'REVISION', revision: 'b', percent: 0, tag: 't' },
-      ],
-      undefined,
-    ],
-    [[{ type: 'REVISION', revision: 'b', percent: 100 }], /b is not Ready \(HealthCheckContainerError\)/],
-    [
-      [
-        { type: 'REVISION', revision: 'x', percent: 50 },
-        { type: 'REVISION', revision: 'b', percent: 50 },
-      ],
-      /x does not exist; b is not Ready/,
-    ],
-  ] as [TrafficEntry[], RegExp | undefined][])('%j', (traffic, problem) => {
-    if (problem) expect(() => checkReady(traffic, facts)).toThrow(problem);
-    else expect(() => checkReady(traffic, facts)).not.toThrow();
+    expect(() => choosePrevious([], 'a', revs(['a', true], ['b', false]), new Set(['a']))).toThrow(Refused);
   });
 });
 

@@ -3,17 +3,8 @@
  * the history annotation; this decides.
  */
 import type { Release } from './history';
+import { Refused, type RevisionFacts } from './ready-check';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
-
-export interface RevisionFacts {
-  /** Short revision name, e.g. web-00002-abc. */
-  readonly name: string;
-  readonly ready: boolean;
-  /** Creation time in ms since the epoch. */
-  readonly created: number;
-  /** Why it is not Ready, from its conditions. */
-  readonly notReadyReason?: string;
-}
 
 /** What the `to` input asks for. */
 export type RollbackRequest =
@@ -38,8 +29,6 @@ export interface RollbackChoice {
   /** How the target was chosen, for the log and summary. */
   readonly why: string;
 }
-
-export class RollbackRefused extends Error {}
 
 /** Revisions a rollback already moved away from: known bad, never chosen by `previous`. */
 function rolledBackFrom(history: readonly Release[]): Set<string> {
@@ -71,25 +60,9 @@ export function choosePrevious(
   const currentCreated = current ? byName.get(current)?.created : undefined;
   const older = newestFirst.find((r) => usable(r.name) && (currentCreated === undefined || r.created < currentCreated));
   if (older) return { revision: older.name, why: `no release history; newest Ready revision created before ${current ?? 'now'}` };
-  throw new RollbackRefused(
+  throw new Refused(
     `no revision to roll back to: the history names none that is Ready, and no Ready revision older than ${current ?? 'the current one'} exists`,
   );
-}
-
-/** Checks that every revision the traffic names exists and is Ready; the message names each that is not. */
-export function checkReady(traffic: readonly TrafficEntry[], revisions: readonly RevisionFacts[]): void {
-  const byName = new Map(revisions.map((r) => [r.name, r]));
-  const problems = traffic
-    .filter((e) => e.type === 'REVISION' && e.percent > 0)
-    .map((e) => e.revision!)
-    .filter((name, i, all) => all.indexOf(name) === i)
-    .flatMap((name) => {
-      const r = byName.get(name);
-      if (!r) return [`${name} does not exist`];
-      if (!r.ready) return [`${name} is not Ready${r.notReadyReason ? ` (${r.notReadyReason})` : ''}`];
-      return [];
-    });
-  if (problems.length > 0) throw new RollbackRefused(`refusing to roll back, nothing was changed: ${problems.join('; ')}`);
 }
 
 /** The traffic without the tags in `tags`: a tagged entry that carries traffic keeps it, untagged. */

@@ -10,15 +10,8 @@ import { md, type Reporter } from '../report';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
 import { sharesByRevision } from './plan';
 import type { rollback as rollbackAction } from './rollback-inputs';
-import {
-  allTrafficTo,
-  checkReady,
-  choosePrevious,
-  missingTags,
-  RollbackRefused,
-  withoutTags,
-  type RollbackRequest,
-} from './rollback-target';
+import { checkReady, Refused } from './ready-check';
+import { allTrafficTo, choosePrevious, missingTags, withoutTags, type RollbackRequest } from './rollback-target';
 import { listRevisionFacts, readService, setTraffic } from './service-traffic';
 import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
 import { beforeAfter } from './summary';
@@ -62,7 +55,7 @@ export async function rollback(clients: GoogleClients, options: RollbackOptions,
     traffic = allTrafficTo(current.traffic, choice.revision, removeTags);
     why = choice.why;
   }
-  checkReady(traffic, revisions);
+  checkReady(traffic, revisions, 'refusing to roll back');
   for (const tag of missingTags(current.traffic, removeTags)) reporter.warning(`remove-tag: the service has no tag "${tag}"`);
   const revision = mainRevision(traffic, current.latestReady) ?? '';
   reporter.info(`Rolling ${target.service} back from ${from ?? 'nothing'} to ${revision}: ${why}`);
@@ -114,7 +107,7 @@ export async function rollbackStep(
     );
     return { revision: result.revision, traffic: formatSnapshot(result.traffic), seconds: result.seconds.toFixed(2) };
   } catch (e) {
-    throw new Error(e instanceof RollbackRefused ? e.message : describeApiError(e));
+    throw new Error(e instanceof Refused ? e.message : describeApiError(e));
   } finally {
     await clients.close();
   }

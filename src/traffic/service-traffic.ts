@@ -7,7 +7,7 @@ import { readiness } from '../cloudrun/revisions';
 import { getService, updateService, type Service } from '../cloudrun/services';
 import { serviceName, type ServiceTarget } from '../cloudrun/target';
 import { withRetry } from '../cloudrun/retry';
-import type { RevisionFacts } from './rollback-target';
+import type { RevisionFacts } from './ready-check';
 import { fromTargets, toTargets, type TrafficEntry } from './snapshot';
 
 const short = (name: string | null | undefined): string | undefined => (name ? name.split('/').pop() : undefined);
@@ -91,6 +91,7 @@ export async function listRevisionFacts(clients: GoogleClients, target: ServiceT
       name: short(r.name) ?? '',
       ready: state.state === 'ready',
       created: seconds * 1000,
+      ...(r.containers?.[0]?.image ? { image: r.containers[0].image } : {}),
       ...(state.state !== 'ready' ? { notReadyReason: state.reason ?? state.message ?? state.state } : {}),
     };
   });
