@@ -270,6 +270,24 @@ describe('deploy-cloudrun', () => {
     expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
   });
 
+  it('gives up after wait-timeout with the pending conditions, and restores the traffic', async () => {
+    const service = newService('slow');
+    const first = await deploy({ service, image: helloRef });
+    expect(first.code).toBe(0);
+    const before = await traffic(service);
+    const slow = await ensureTestImage('slow-start');
+    const run = await deploy(
+      { service, image: slow, 'env-vars': 'START_DELAY_MS=40000', 'wait-timeout': '10s' },
+      { GITHUB_SHA: sha(7) },
+    );
+    expect(run.code).toBe(1);
+    expect(run.errors.join('\n')).toMatch(
+      new RegExp(`Revision ${service}-sha-777777777777-[a-z0-9]{4} was not Ready after 1\\ds \\(wait-timeout\\)`),
+    );
+    expect(run.stdout).toMatch(/Waiting for revision .* to be Ready \(\d+s of 10s\)/);
+    expect(await traffic(service)).toEqual(before);
+  });
+
   it('fails one of two concurrent deploys with a clear message instead of overwriting it', async () => {
     const service = newService('race');
     expect((await deploy({ service, image: helloRef })).code).toBe(0);
