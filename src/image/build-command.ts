@@ -1,3 +1,5 @@
+import { InputError } from '../inputs';
+
 /**
  * Inputs → `docker` arguments, for buildx and for the classic builder (machines without BuildKit). Pure,
  * like docker/build-push-action's context.ts: the tests pin every argument.
@@ -84,9 +86,12 @@ export function cacheSpec(
 ): CacheSpec | undefined {
   if (input === 'gha') {
     if (!buildx)
-      throw new Error(
-        'Input "cache": gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty',
-      );
+      throw new InputError([
+        {
+          input: 'cache',
+          message: 'gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty',
+        },
+      ]);
     return { type: 'gha', scope };
   }
   if (input) return { type: 'registry', ref: input };

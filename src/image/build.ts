@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError, type InputProblem, type InputValues } from '../inputs';
 import { md, type Reporter } from '../report';
-import { baseImage, commandText, effectiveInstructions, runtimeStage } from './dockerfile';
+import { baseImage, runtimeStage } from './dockerfile';
 import {
   buildxArgs,
   cacheSpec,
@@ -24,8 +24,8 @@ import { docker, dockerOk, hasBuildx, imageConfig, inspectImage, loadTest, remot
 import { checkImage, neededEngines } from './image-facts';
 import { PLATFORM, type buildImage } from './inputs';
 import { engineTarget, platformOfFacts } from './platforms';
-import { loadProject, ProjectError, type LoadedProject } from './project';
-import { checkProject, engineMode, runsCommand, type Finding } from './prisma-rules';
+import { loadProject, type LoadedProject } from './project';
+import { checkProject, engineMode, migratesAtStart, type Finding } from './prisma-rules';
 import { clientGenerator, settingText } from './prisma-schema';
 import { readinessMarkdown, verdictOf, type Phase, type PrismaReport } from './readiness-report';
 
@@ -172,27 +172,15 @@ export async function runBuildImage(
   try {
     const { secrets, buildArgs } = validate(inputs, env, root, tmp);
     const tags = imageTags(inputs.image, inputs.tags, env.GITHUB_SHA);
-    let loaded: LoadedProject;
-    try {
-      loaded = loadProject({
-        root,
-        context: inputs.context,
-        dockerfile: inputs.dockerfile,
-        target: inputs.target,
-        buildArgs: Object.fromEntries(buildArgs),
-        prismaSchema: inputs['prisma-schema'],
-        workspace: inputs.workspace,
-      });
-    } catch (e) {
-      if (e instanceof ProjectError)
-        throw new InputError([
-          {
-            input: /Input "([^"]+)"/.exec(e.message)?.[1] ?? 'prisma-schema',
-            message: e.message.replace(/^Input "[^"]+": /, ''),
-          },
-        ]);
-      throw e;
-    }
+    const loaded = loadProject({
+      root,
+      context: inputs.context,
+      dockerfile: inputs.dockerfile,
+      target: inputs.target,
+      buildArgs: Object.fromEntries(buildArgs),
+      prismaSchema: inputs['prisma-schema'],
+      workspace: inputs.workspace,
+    });
     const { project } = loaded;
     const runtime = runtimeStage(project.dockerfile.parsed, inputs.target);
     const runtimeAt = { file: project.dockerfile.file, line: runtime.from.line };
@@ -213,12 +201,7 @@ export async function runBuildImage(
 
     // 2. Build.
     const buildx = await hasBuildx();
-    let cache;
-    try {
-      cache = cacheSpec(inputs.cache, buildx, env, inputs.image);
-    } catch (e) {
-      throw new InputError([{ input: 'cache', message: (e as Error).message.replace(/^Input "cache": /, '') }]);
-    }
+    const cache = cacheSpec(inputs.cache, buildx, env, inputs.image);
     const plan: BuildPlan = {
       context: resolve(root, inputs.context),
       dockerfile: resolve(root, inputs.dockerfile),
@@ -254,17 +237,13 @@ export async function runBuildImage(
             neededEngines(facts, mode).map((e) => e.path),
           )
         : undefined;
-      const start = [...effectiveInstructions(project.dockerfile.parsed, runtime)]
-        .reverse()
-        .find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
       const generator = project.schema && clientGenerator(project.schema.parsed);
       const imageFindings = checkImage(
         facts,
         {
           engines: mode,
           compiledClient: settingText(generator?.provider) === 'prisma-client',
-          migrateAtStart:
-            start !== undefined && runsCommand(commandText(start), /\bprisma\s+migrate\s+deploy\b/, project.scripts),
+          migrateAtStart: migratesAtStart(project),
         },
         load,
       ).map((f) => ({ ...f, phase: 'image' as const }));

@@ -251,18 +251,18 @@ function runtimeOpenSsl(ctx: Context): Finding[] {
   ];
 }
 
-/** Where the generated client lands inside the stage that generates it. */
+/**
+ * Whether copying `source` (an absolute path in the generating stage) carries the generated client:
+ * the whole app folder, node_modules (default output), the custom output folder, a Next.js standalone
+ * folder (it traces the client), or for `prisma-client` a compiled build folder (the client is compiled in).
+ */
 function clientCovered(ctx: Context, source: string, site: Site): boolean {
   const workdir = workdirAfter(effectiveInstructions(ctx.file, site.stage), site.ins.line);
+  const within = (path: string) => path === source || path.startsWith(source === '/' ? '/' : `${source}/`);
+  if (/\.next\/standalone/.test(source) || within(workdir)) return true;
+  if (settingText(ctx.generator?.provider) === 'prisma-client' && /(^|\/)(dist|build|\.next)(\/|$)/.test(source)) return true;
   const output = settingText(ctx.generator?.output);
-  if (/\.next\/standalone|(^|\/)(dist|build|\.next)(\/|$)/.test(source) && ctx.generator?.provider?.value === 'prisma-client')
-    return true;
-  if (/\.next\/standalone/.test(source)) return true;
-  if (workdir.startsWith(source === '/' ? '/' : `${source}/`) || workdir === source) return true;
-  if (output && ctx.project.schema) {
-    const abs = normalize(`${workdir}/${ctx.project.schema.contextDir}/${output}`);
-    return abs === source || abs.startsWith(`${source}/`);
-  }
+  if (output && ctx.project.schema) return within(normalize(`${workdir}/${ctx.project.schema.contextDir}/${output}`));
   return /\/node_modules(\/\.prisma(\/client)?)?$/.test(source);
 }
 
@@ -340,12 +340,25 @@ function clientInRuntime(ctx: Context): Finding[] {
 
 const MIGRATE = /\bprisma(?:@\S+)?\s+migrate\s+deploy\b/;
 
+/** The CMD or ENTRYPOINT the container starts with, if it runs `prisma migrate deploy` (directly or by a script). */
+function migrateAtStart(project: PrismaProject, file: Dockerfile, runtime: Stage): Instruction | undefined {
+  const start = [...effectiveInstructions(file, runtime)]
+    .reverse()
+    .find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
+  return start && runsCommand(commandText(start), MIGRATE, project.scripts) ? start : undefined;
+}
+
+/** Whether the built image runs migrations when it starts (it then needs them, and the schema engine). */
+export const migratesAtStart = (project: PrismaProject): boolean =>
+  migrateAtStart(project, project.dockerfile.parsed, runtimeStage(project.dockerfile.parsed, project.dockerfile.target)) !==
+  undefined;
+
 function migrationsInRuntime(ctx: Context): Finding[] {
   const check = 'Migrations present when they run at start';
   const all = effectiveInstructions(ctx.file, ctx.runtime);
-  const start = [...all].reverse().find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
+  const start = migrateAtStart(ctx.project, ctx.file, ctx.runtime);
   const schema = ctx.project.schema;
-  if (!start || !schema || !runsCommand(commandText(start), MIGRATE, ctx.project.scripts)) return [];
+  if (!start || !schema) return [];
   const migrations = `${schema.contextDir}/migrations`;
   const workdir = workdirAfter(all);
   const copies = all.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD');

@@ -5,13 +5,12 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseDockerfile, type Dockerfile } from './dockerfile';
+import { InputError } from '../inputs';
+import { DockerfileError, parseDockerfile, runtimeStage, type Dockerfile } from './dockerfile';
 import { LOCKFILES, lockedPrismaVersion } from './lockfile';
 import { dotenvNames, missingAtBuild, nextPublicReads, type Read } from './next-public';
 import type { PrismaProject } from './prisma-rules';
 import { clientGenerator, parseSchema } from './prisma-schema';
-
-export class ProjectError extends Error {}
 
 const SKIP = new Set(['node_modules', '.git', '.next', 'dist', 'build', 'coverage', '.turbo', '.runway']);
 const SOURCE = /\.(m|c)?(j|t)sx?$/;
@@ -75,7 +74,9 @@ function workspaceDir(root: string, packages: Map<string, PackageJson>, workspac
   const asDir = resolve(root, workspace);
   if (existsSync(asDir) && statSync(asDir).isDirectory()) return asDir;
   for (const [file, pkg] of packages) if (pkg.name === workspace) return dirname(file);
-  throw new ProjectError(`Input "workspace": "${workspace}" is neither a folder nor the name of a package in this repository`);
+  throw new InputError([
+    { input: 'workspace', message: `"${workspace}" is neither a folder nor the name of a package in this repository` },
+  ]);
 }
 
 function chooseSchema(
@@ -96,9 +97,12 @@ function chooseSchema(
     const viaDeps = candidates.filter((c) => depDirs.some((d) => c.startsWith(`${d}/`)));
     if (viaDeps.length === 1) return { file: viaDeps[0], note: 'in a package the workspace depends on' };
   }
-  throw new ProjectError(
-    `Input "prisma-schema": several Prisma schemas found (${candidates.map(rel).join(', ')}); name one, or set "workspace" to the app being built`,
-  );
+  throw new InputError([
+    {
+      input: 'prisma-schema',
+      message: `several Prisma schemas found (${candidates.map(rel).join(', ')}); name one, or set "workspace" to the app being built`,
+    },
+  ]);
 }
 
 function lockfileFor(root: string, from: string): { version: string; lockfile: string } | undefined {
@@ -124,11 +128,25 @@ function declaredNames(file: Dockerfile, keyword: 'ARG' | 'ENV'): string[] {
   return keyword === 'ARG' ? [...declared, ...Object.keys(file.globalArgs)] : declared;
 }
 
+/** The parsed Dockerfile; a file that is not one, or a target it has no stage for, is an input error. */
+function readDockerfile(path: string, o: LoadOptions): Dockerfile {
+  try {
+    const parsed = parseDockerfile(readFileSync(path, 'utf8'), o.buildArgs);
+    runtimeStage(parsed, o.target);
+    return parsed;
+  } catch (e) {
+    if (!(e instanceof DockerfileError)) throw e;
+    throw new InputError([
+      { input: e.message.startsWith('target') ? 'target' : 'dockerfile', message: `${o.dockerfile}: ${e.message}` },
+    ]);
+  }
+}
+
 export function loadProject(o: LoadOptions): LoadedProject {
   const root = resolve(o.root);
   const context = resolve(root, o.context);
   const dockerfilePath = resolve(root, o.dockerfile);
-  const parsed = parseDockerfile(readFileSync(dockerfilePath, 'utf8'), o.buildArgs);
+  const parsed = readDockerfile(dockerfilePath, o);
   const files = walk(context, 6);
   const packages = new Map<string, PackageJson>();
   for (const f of files.filter((f) => f.endsWith('/package.json'))) {
@@ -144,10 +162,10 @@ export function loadProject(o: LoadOptions): LoadedProject {
   let schemaNote: string;
   if (o.prismaSchema) {
     const given = resolve(root, o.prismaSchema);
-    if (!existsSync(given)) throw new ProjectError(`Input "prisma-schema": ${o.prismaSchema} does not exist`);
+    if (!existsSync(given)) throw new InputError([{ input: 'prisma-schema', message: `${o.prismaSchema} does not exist` }]);
     const inFolder = statSync(given).isDirectory() ? walk(given, 2).filter((f) => f.endsWith('.prisma')) : [given];
     schemaFile = inFolder.find((f) => clientGenerator(parseSchema(readFileSync(f, 'utf8')))) ?? inFolder[0];
-    if (!schemaFile) throw new ProjectError(`Input "prisma-schema": no .prisma file in ${o.prismaSchema}`);
+    if (!schemaFile) throw new InputError([{ input: 'prisma-schema', message: `no .prisma file in ${o.prismaSchema}` }]);
     schemaNote = 'given by prisma-schema';
   } else {
     const candidates = files.filter((f) => f.endsWith('.prisma') && clientGenerator(parseSchema(readFileSync(f, 'utf8'))));
