@@ -4,9 +4,11 @@ import { gateInputs } from '../health';
 import { checkSteps } from './plan';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
 
+/** deploy-cloudrun's previous-traffic; `[]` (the deploy created the service) means there was none. */
 const trafficSnapshot: Kind<TrafficEntry[]> = {
   allowed: 'a JSON array of traffic entries as deploy-cloudrun outputs it in previous-traffic',
   parse(raw) {
+    if (/^\[\s*\]$/.test(raw)) return [];
     try {
       return parseSnapshot(raw);
     } catch (e) {
@@ -31,7 +33,7 @@ export const promote = defineAction({
     ).default('100'),
     bake: input('How long each step lasts at least before it is judged', kinds.duration(0, 3600)).default('60s'),
     'previous-traffic': input(
-      "The traffic to restore on failure, deploy-cloudrun's previous-traffic output; default: the traffic when the promotion starts",
+      "The traffic to restore on failure, deploy-cloudrun's previous-traffic output; default (and for [], a service the deploy created): the traffic when the promotion starts",
       trafficSnapshot,
     ),
     ...gateInputs,
