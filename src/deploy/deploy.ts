@@ -14,7 +14,7 @@ import {
   type ServiceOperation,
 } from '../cloudrun/services';
 import { credentialsPrincipal, describeApiError, errorCode, type ErrorContext } from '../cloudrun/errors';
-import { readiness, revisionLogsUrl, waitForRevision, type Readiness } from '../cloudrun/revisions';
+import { revisionLogsUrl, waitForRevision, type Readiness } from '../cloudrun/revisions';
 import { resolveTarget, revisionName, type ServiceTarget } from '../cloudrun/target';
 import { pinned } from '../image/reference';
 import type { Reporter } from '../report';
@@ -102,7 +102,8 @@ async function waitForRollout(
     // A line when the state changes, else every 10 s: enough to see progress, not a flood.
     progress: (line) => {
       const state = line.replace(/\(\d+s of/, '(');
-      if (state !== lastLine || Date.now() - lastAt >= 10_000) reporter.progress(line);
+      if (state === lastLine && Date.now() - lastAt < 10_000) return;
+      reporter.progress(line);
       lastLine = state;
       lastAt = Date.now();
     },
@@ -116,7 +117,7 @@ async function waitForRollout(
   const early = stop.signal.aborted ? (await outcome).error : undefined;
   if (early instanceof ConcurrentChangeError) throw early;
   const logs = revisionLogsUrl(waited.revision, target.project, target.service, revision);
-  const r = waited.revision ? readiness(waited.revision) : waited.readiness;
+  const r = waited.readiness;
   const failure = failureMessage(target, revision, r, logs, waited.timedOut, waited.seconds);
   throw new Error(early && r.state === 'pending' ? `${failure}\nThe update failed: ${describeApiError(early)}` : failure);
 }
@@ -149,7 +150,7 @@ export async function deploy(inputs: DeployInputs, { reporter, env }: DeployCont
   const target = resolveTarget(inputs, env);
   const tag = deployTag(inputs, env);
   const clients = createClients(env);
-  const context: ErrorContext = {
+  let context: ErrorContext = {
     project: target.project,
     principal: credentialsPrincipal(env),
     serviceAccount: inputs['service-account'],
@@ -172,8 +173,8 @@ export async function deploy(inputs: DeployInputs, { reporter, env }: DeployCont
       noTraffic: inputs['no-traffic'],
     });
     const change = buildService(existing, { inputs, image, revision, traffic });
-    const sa = change.service.template?.serviceAccount;
-    const errorContext: ErrorContext = { ...context, serviceAccount: sa || context.serviceAccount };
+    // The account the revision runs as, for an actAs error: the input's, else the service's.
+    context = { ...context, serviceAccount: change.service.template?.serviceAccount || undefined };
     if (!hasVpcAccess(change.service.template)) {
       for (const found of findPrivateAddresses(plainEnv(change.service))) reporter.warning(privateAddressWarning(found));
     }
@@ -188,7 +189,7 @@ export async function deploy(inputs: DeployInputs, { reporter, env }: DeployCont
     try {
       await (await save(true)).done();
     } catch (e) {
-      throw new Error(`Preflight: the API rejected the change, nothing was changed.\n${describeApiError(e, errorContext)}`);
+      throw new Error(`Preflight: the API rejected the change, nothing was changed.\n${describeApiError(e, context)}`);
     }
 
     if (inputs['migration-command']) {
