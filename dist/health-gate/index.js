@@ -488,7 +488,7 @@ exports.gateInputs = {
     assert: (0, inputs_1.input)('Assertions on the JSON body, one per line: a JSON path, an operator and a value, e.g. $.database == "connected"', inputs_1.kinds.lines(assertion_1.assertion)),
     'body-regex': (0, inputs_1.input)('Regular expression the response body must match', regex),
     headers: (0, inputs_1.input)('Request headers, one per line as Name: value', inputs_1.kinds.lines(header)),
-    samples: (0, inputs_1.input)('Measured requests per path (and per target with a baseline), after the first success', inputs_1.kinds.integer(1, 10_000)).default('100'),
+    samples: (0, inputs_1.input)('Measured requests per path (and per target with a baseline), after the first success', inputs_1.kinds.integer(1, 1000)).default('100'),
     interval: (0, inputs_1.input)('Pause of each worker between two requests', inputs_1.kinds.duration(0, 60)).default('500ms'),
     concurrency: (0, inputs_1.input)('Requests in flight at once', inputs_1.kinds.integer(1, 64)).default('4'),
     'request-timeout': (0, inputs_1.input)('Time allowed for one request, body included', inputs_1.kinds.duration(0.1, 300)).default('10s'),

@@ -88,7 +88,7 @@ it.each([
   [{ 'body-regex': '(' }, /^body-regex: .*invalid regular expression/],
   [{ headers: 'no colon' }, /^headers: .*expected a header as Name: value/],
   [{ headers: 'authorization: Bearer x' }, /^headers: .*pass the token as id-token/],
-  [{ samples: '0' }, /^samples: "0" is not valid: expected a whole number from 1 to 10000/],
+  [{ samples: '0' }, /^samples: "0" is not valid: expected a whole number from 1 to 1000/],
   [{ concurrency: '100' }, /^concurrency: .*from 1 to 64/],
   [{ 'request-timeout': '0s' }, /^request-timeout: .*a duration from 0.1s to 300s/],
   [{ 'max-error-rate': '150%' }, /^max-error-rate: "150%" is not valid: expected a percentage \(5%\) or a fraction from 0 to 1/],

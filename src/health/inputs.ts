@@ -53,7 +53,7 @@ export const gateInputs = {
   headers: input('Request headers, one per line as Name: value', kinds.lines(header)),
   samples: input(
     'Measured requests per path (and per target with a baseline), after the first success',
-    kinds.integer(1, 10_000),
+    kinds.integer(1, 1000),
   ).default('100'),
   interval: input('Pause of each worker between two requests', kinds.duration(0, 60)).default('500ms'),
   concurrency: input('Requests in flight at once', kinds.integer(1, 64)).default('4'),

@@ -221,7 +221,7 @@ it('rejects bad inputs, naming each, before sending any request', async () => {
     /Input "url": .* is not valid: expected an http:\/\/ or https:\/\/ URL/,
     /Input "expected-status": .*item "700": 700 is not an HTTP status/,
     /Input "assert": .*line "\$\.database = \\?"connected\\?"": expected an operator/,
-    /Input "samples": "0" is not valid: expected a whole number from 1 to 10000/,
+    /Input "samples": "0" is not valid: expected a whole number from 1 to 1000/,
     /Input "max-error-rate": "150%" is not valid/,
     /Input "headers": .*pass the token as id-token/,
   ])

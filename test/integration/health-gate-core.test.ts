@@ -1,0 +1,51 @@
+/** runGate in-process, as promote calls it: cancellation and masking through the Reporter. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gateConfig, healthGate, runGate } from '../../src/health';
+import { readInputs } from '../../src/inputs';
+import { RecordingReporter } from '../../src/report';
+
+let server: Server;
+let url: string;
+let requests = 0;
+
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    requests++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"database":"connected"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function config(inputs: Record<string, string>) {
+  const values = readInputs(healthGate, (name) => ({ url, ...inputs })[name]);
+  return gateConfig(values, { url: values.url, baselineUrl: values['baseline-url'] });
+}
+
+it('a gate stopped through its signal judges the samples so far: inconclusive, too few samples', async () => {
+  const stop = new AbortController();
+  setTimeout(() => stop.abort(), 400);
+  const before = requests;
+  const result = await runGate(config({ samples: '100', interval: '100ms', concurrency: '1' }), new RecordingReporter(), {
+    signal: stop.signal,
+  });
+  expect(result.verdict).toBe('inconclusive');
+  expect(result.reasons[0]).toMatch(/^\/: too few samples to judge \(\d of 100 requests made\)$/);
+  expect(requests - before).toBeLessThan(10);
+});
+
+it('masks the id-token through the reporter and keeps it out of the result', async () => {
+  const reporter = new RecordingReporter();
+  const result = await runGate(config({ samples: '5', interval: '0', 'id-token': 'token-value-123' }), reporter);
+  expect(result.verdict).toBe('pass');
+  expect(reporter.masked).toEqual(['token-value-123']);
+  expect(JSON.stringify(result)).not.toContain('token-value-123');
+  expect(reporter.lines.map((l) => l.message).join('\n')).not.toContain('token-value-123');
+});
