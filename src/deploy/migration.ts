@@ -16,7 +16,7 @@ type Job = protos.google.cloud.run.v2.IJob;
 type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 type Execution = protos.google.cloud.run.v2.IExecution;
 
-export const migrationJobId = (service: string): string => `${service}-migrate`.slice(0, 63);
+export const migrationJobId = (service: string): string => `${service}-migrate`;
 
 /** The job that runs `command` with the revision template's container, volumes and identity. */
 export function migrationJob(template: Template, command: string): Job {

@@ -1,0 +1,48 @@
+import { migrationJob, migrationJobId } from './migration';
+
+describe('migrationJob', () => {
+  it('runs the command with the serving container, its volumes, identity and VPC access', () => {
+    const job = migrationJob(
+      {
+        serviceAccount: 'app@acme.iam.gserviceaccount.com',
+        vpcAccess: { connector: 'redis-conn' },
+        volumes: [{ name: 'cloudsql', cloudSqlInstance: { instances: ['acme:us-central1:main'] } }],
+        containers: [
+          { name: 'proxy', image: 'proxy@sha256:1' },
+          {
+            image: 'web@sha256:2',
+            ports: [{ containerPort: 3000 }],
+            env: [{ name: 'DATABASE_URL', valueSource: { secretKeyRef: { secret: 'db', version: 'latest' } } }],
+            volumeMounts: [{ name: 'cloudsql', mountPath: '/cloudsql' }],
+            resources: { limits: { memory: '1Gi' }, cpuIdle: true },
+            startupProbe: { httpGet: { path: '/healthz' } },
+            args: ['serve'],
+          },
+        ],
+      },
+      'npx prisma migrate deploy && echo done',
+    );
+    expect(job.template?.template).toEqual({
+      maxRetries: 0,
+      serviceAccount: 'app@acme.iam.gserviceaccount.com',
+      vpcAccess: { connector: 'redis-conn' },
+      volumes: [{ name: 'cloudsql', cloudSqlInstance: { instances: ['acme:us-central1:main'] } }],
+      containers: [
+        {
+          image: 'web@sha256:2',
+          env: [{ name: 'DATABASE_URL', valueSource: { secretKeyRef: { secret: 'db', version: 'latest' } } }],
+          volumeMounts: [{ name: 'cloudsql', mountPath: '/cloudsql' }],
+          resources: { limits: { memory: '1Gi' } },
+          command: ['/bin/sh', '-c', 'npx prisma migrate deploy && echo done'],
+          args: [],
+        },
+      ],
+    });
+    expect(job.template?.taskCount).toBe(1);
+  });
+
+  it.each([
+    ['web', 'web-migrate'],
+    ['a'.repeat(49), `${'a'.repeat(49)}-migrate`],
+  ])('job id for %s', (service, id) => expect(migrationJobId(service)).toBe(id));
+});
