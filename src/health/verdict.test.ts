@@ -179,7 +179,12 @@ describe('earlyOutcome', () => {
 describe('judge against a baseline', () => {
   const stable = samples('baseline', 60, fast);
   it.each([
-    ['the same as stable', samples('candidate', 60, fast), 'pass', /60 of 60 requests passed/],
+    [
+      'the same as stable',
+      samples('candidate', 60, fast),
+      'pass',
+      /^\/health: 60 of 60 requests passed, p95 26 ms; no worse than stable \(errors 0 vs 0, latency shift \+0\.0 ms\)$/,
+    ],
     [
       'more errors than stable, inside max-error-rate',
       samples('candidate', 60, fast, (i) => (i % 10 === 0 ? status503 : undefined)),

@@ -245,6 +245,7 @@ export function judge(config: GateConfig, run: Run): GateResult {
       if (criteria.some((c) => c.outcome === 'open'))
         inconclusive.push(`${path}: too few samples to judge (${candidate.samples} of ${run.planned} requests made)`);
       const report: PathReport = { path, candidate };
+      let passing = `${path}: ${candidate.samples - candidate.errors} of ${candidate.samples} requests passed, p95 ${formatMs(candidate.p95)}`;
       if (config.baselineUrl !== undefined && !run.stoppedEarly) {
         const baselineSamples = of(run.samples, 'baseline', path);
         const baseline = targetStats(baselineSamples);
@@ -253,10 +254,12 @@ export function judge(config: GateConfig, run: Run): GateResult {
         fail.push(...findings.fail);
         inconclusive.push(...findings.inconclusive);
         paths.push({ ...report, baseline, comparison });
+        const shift = comparison.latency
+          ? `, latency shift ${comparison.latency.shiftMs >= 0 ? '+' : ''}${formatMs(comparison.latency.shiftMs)}`
+          : '';
+        passing += `; no worse than stable (errors ${comparison.errors.candidate} vs ${comparison.errors.baseline}${shift})`;
       } else paths.push(report);
-      passed.push(
-        `${path}: ${candidate.samples - candidate.errors} of ${candidate.samples} requests passed, p95 ${formatMs(candidate.p95)}`,
-      );
+      passed.push(passing);
     }
   const verdict: Verdict = fail.length > 0 ? 'fail' : inconclusive.length > 0 ? 'inconclusive' : 'pass';
   const reasons = verdict === 'fail' ? fail : verdict === 'inconclusive' ? inconclusive : passed;
