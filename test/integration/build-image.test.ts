@@ -10,7 +10,7 @@ import { buildImage } from '../../src/image/inputs';
 import { manifestProblem } from '../../src/image/build-command';
 import { remoteManifest } from '../../src/image/docker';
 import type { PrismaReport } from '../../src/image/readiness-report';
-import { repoRoot } from '../helpers/run-action';
+import { repoRoot, runBundle } from '../helpers/run-action';
 
 // Real builds with the classic builder (no buildx here) of fixture projects, pushed to the local
 // registry; the digest output is compared with what the registry itself serves.
@@ -323,6 +323,34 @@ describe('build-image with the classic builder', () => {
         { reporter, env },
       ),
     ).rejects.toThrow('Input "build-secrets": token: the environment variable RUNWAY_TEST_UNSET is not set');
+  });
+
+  it('dist/build-image runs like the runner runs it: outputs, summary and annotations on file and line', async () => {
+    const dir = context('good-debian');
+    const image = `${REGISTRY}/runway-test/bundle-${run}`;
+    const env = { GITHUB_WORKSPACE: dir, GITHUB_SHA: randomBytes(20).toString('hex') };
+    const ok = await runBundle('dist/build-image/index.js', { inputs: { image }, env, timeoutMs: 120_000 });
+    images.push(`${image}:${env.GITHUB_SHA}`);
+    expect(ok.errors).toEqual([]);
+    expect(ok.code).toBe(0);
+    expect(ok.outputs.digest).toBe((await registryDigest(`${image}:${env.GITHUB_SHA}`)).digest);
+    expect(ok.outputs['image-ref']).toBe(`${image}@${ok.outputs.digest}`);
+    expect(ok.summary).toContain('Prisma readiness: ✅ ready');
+    expect(ok.summary).toContain('| Check | Result | Where | Fix |');
+
+    const broken = context('alpine-generate');
+    const failed = await runBundle('dist/build-image/index.js', {
+      inputs: { image, 'check-only': 'true' },
+      env: { GITHUB_WORKSPACE: broken },
+    });
+    expect(failed.code).not.toBe(0);
+    expect(failed.stdout).toMatch(
+      /^::error title=Prisma%3A OpenSSL where `prisma generate` runs,file=Dockerfile,line=4,endLine=4::/m,
+    );
+    expect(failed.stdout).toMatch(
+      /^::error title=Prisma%3A binaryTargets cover the runtime stage,file=prisma\/schema.prisma,line=5,endLine=5::/m,
+    );
+    expect(failed.summary).toContain('Prisma readiness: ❌ not ready');
   });
 
   it('check-only: reports without building', async () => {
