@@ -46,6 +46,8 @@ async function digestFromRegistry(ref: ImageReference, fetchImpl: typeof fetch):
     );
   }
   if (response.status === 401 || response.status === 403) {
+    // A pinned digest needs no look-up; Cloud Run checks it when it pulls.
+    if (ref.digest) return ref.digest;
     throw new Error(
       `The registry ${ref.registry} refused an anonymous look-up of ${repositoryOf(ref)} (HTTP ${response.status}); pass the image by digest (IMAGE@sha256:...) or use Artifact Registry.`,
     );
