@@ -31917,6 +31917,7 @@ exports.CLASSIC_SECRETS_DIR = void 0;
 exports.buildxArgs = buildxArgs;
 exports.classicBuildArgs = classicBuildArgs;
 exports.imageTags = imageTags;
+exports.builderOf = builderOf;
 exports.cacheSpec = cacheSpec;
 exports.ociLabels = ociLabels;
 exports.pushedDigest = pushedDigest;
@@ -31971,24 +31972,35 @@ function classicBuildArgs(plan) {
 function imageTags(repository, tags, sha) {
     return [...new Set([...(sha ? [sha] : []), ...(tags ?? [])])].map((t) => `${repository}:${t}`);
 }
+/** `docker buildx inspect` output → the builder; undefined output means no buildx. */
+function builderOf(inspect) {
+    if (inspect === undefined)
+        return { kind: 'classic' };
+    return { kind: 'buildx', driver: /^Driver:\s+(\S+)/m.exec(inspect)?.[1] ?? 'docker' };
+}
 /**
- * The cache to use: the input's registry reference, `gha` only with buildx, and gha by default when
- * buildx runs inside GitHub Actions (its cache service is only reachable there).
+ * The cache to use: the input's registry reference or `gha`. Exporting a cache needs buildx with a
+ * driver other than `docker` (docker/setup-buildx-action makes a docker-container one); the classic
+ * builder uses a registry reference as --cache-from. Default: gha where that works inside Actions.
  */
-function cacheSpec(input, buildx, env, scope) {
+function cacheSpec(input, builder, env, scope) {
+    const exports = builder.kind === 'buildx' && builder.driver !== 'docker';
+    const refuse = (message) => {
+        throw new inputs_1.InputError([{ input: 'cache', message }]);
+    };
     if (input === 'gha') {
-        if (!buildx)
-            throw new inputs_1.InputError([
-                {
-                    input: 'cache',
-                    message: 'gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty',
-                },
-            ]);
+        if (builder.kind === 'classic')
+            refuse('gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty');
+        if (!exports)
+            refuse('gha needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first');
         return { type: 'gha', scope };
     }
-    if (input)
+    if (input) {
+        if (builder.kind === 'buildx' && !exports)
+            refuse('a registry cache needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first');
         return { type: 'registry', ref: input };
-    if (buildx && env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL))
+    }
+    if (exports && env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL))
         return { type: 'gha', scope };
     return undefined;
 }
@@ -32198,8 +32210,9 @@ async function runBuildImage(inputs, { reporter, env }) {
             return { 'prisma-report': JSON.stringify(prismaReport) };
         }
         // 2. Build.
-        const buildx = await (0, docker_1.hasBuildx)();
-        const cache = (0, build_command_1.cacheSpec)(inputs.cache, buildx, env, inputs.image);
+        const builder = await (0, docker_1.detectBuilder)();
+        const buildx = builder.kind === 'buildx';
+        const cache = (0, build_command_1.cacheSpec)(inputs.cache, builder, env, inputs.image);
         const plan = {
             context: (0, node_path_1.resolve)(root, inputs.context),
             dockerfile: (0, node_path_1.resolve)(root, inputs.dockerfile),
@@ -32305,9 +32318,10 @@ async function runBuildImage(inputs, { reporter, env }) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.hasBuildx = exports.DockerError = void 0;
+exports.DockerError = void 0;
 exports.docker = docker;
 exports.dockerOk = dockerOk;
+exports.detectBuilder = detectBuilder;
 exports.imageConfig = imageConfig;
 exports.inspectImage = inspectImage;
 exports.loadTest = loadTest;
@@ -32317,6 +32331,7 @@ exports.remoteManifest = remoteManifest;
  * Every container runs with `--network host` (no bridge networks on these machines).
  */
 const node_child_process_1 = __nccwpck_require__(1421);
+const build_command_1 = __nccwpck_require__(7853);
 const image_facts_1 = __nccwpck_require__(2838);
 class DockerError extends Error {
 }
@@ -32362,8 +32377,11 @@ async function dockerOk(args, options = {}) {
     }
     return r;
 }
-const hasBuildx = async () => (await docker(['buildx', 'version']).catch(() => ({ code: 1 }))).code === 0;
-exports.hasBuildx = hasBuildx;
+/** buildx and its current builder's driver, or the classic builder when there is no buildx. */
+async function detectBuilder() {
+    const r = await docker(['buildx', 'inspect']).catch(() => undefined);
+    return (0, build_command_1.builderOf)(r && r.code === 0 ? r.stdout : undefined);
+}
 async function imageConfig(image) {
     const r = await dockerOk(['image', 'inspect', image]);
     const [i] = JSON.parse(r.stdout);
@@ -32845,7 +32863,7 @@ exports.buildImage = (0, inputs_1.defineAction)({
         target: (0, inputs_1.input)('Dockerfile stage to build (default: the last one)', inputs_1.kinds.pattern(/^[A-Za-z0-9_.-]+$/, 'a stage name')),
         platform: (0, inputs_1.input)('Target platform', inputs_1.kinds.pattern(/^linux\/amd64$/, 'linux/amd64, the only platform Cloud Run runs (multi-platform images are refused)')).default(exports.PLATFORM),
         cache: (0, inputs_1.input)('Layer cache: a registry reference (e.g. REGION-docker.pkg.dev/PROJECT/REPO/APP:buildcache) or `gha` (buildx only). ' +
-            'Default: gha when buildx runs inside GitHub Actions, else the local layer cache', inputs_1.kinds.pattern(/^(gha|[a-z0-9.:\-_/]+:[A-Za-z0-9_][A-Za-z0-9_.-]*)$/, 'gha or an image reference with a tag')),
+            'Default: gha when a buildx builder that exports caches (docker/setup-buildx-action) runs inside GitHub Actions, else the local layer cache', inputs_1.kinds.pattern(/^(gha|[a-z0-9.:\-_/]+:[A-Za-z0-9_][A-Za-z0-9_.-]*)$/, 'gha or an image reference with a tag')),
         push: (0, inputs_1.input)('Push the image; false builds and checks only', inputs_1.kinds.bool).default('true'),
         'prisma-check': (0, inputs_1.input)('Prisma readiness check: strict fails the build on an error, warn reports only, off skips it', inputs_1.kinds.oneOf('strict', 'warn', 'off')).default('strict'),
         'prisma-schema': (0, inputs_1.input)('Path of the Prisma schema (file or folder); found in the monorepo when not given', inputs_1.kinds.text),

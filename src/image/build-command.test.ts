@@ -1,4 +1,5 @@
 import {
+  builderOf,
   buildxArgs,
   cacheSpec,
   classicBuildArgs,
@@ -176,18 +177,35 @@ describe('helpers', () => {
   });
 
   const gha = { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'u' };
+  const classic = builderOf(undefined);
+  const container = builderOf('Name:   builder\nDriver: docker-container\n');
+  const plain = builderOf('Name:   default\nDriver: docker\n');
   it.each([
-    ['gha', true, {}, { type: 'gha', scope: 's' }],
-    ['r/a:cache', false, {}, { type: 'registry', ref: 'r/a:cache' }],
-    [undefined, true, gha, { type: 'gha', scope: 's' }],
-    [undefined, false, gha, undefined],
-    [undefined, true, {}, undefined],
-  ])('cacheSpec(%s, buildx=%s)', (input, buildx, env, expected) => {
-    expect(cacheSpec(input, buildx, env, 's')).toEqual(expected);
+    ['gha', container, {}, { type: 'gha', scope: 's' }],
+    ['r/a:cache', classic, {}, { type: 'registry', ref: 'r/a:cache' }],
+    ['r/a:cache', container, {}, { type: 'registry', ref: 'r/a:cache' }],
+    [undefined, container, gha, { type: 'gha', scope: 's' }],
+    [undefined, plain, gha, undefined],
+    [undefined, classic, gha, undefined],
+    [undefined, container, {}, undefined],
+  ])('cacheSpec(%s, %j)', (input, builder, env, expected) => {
+    expect(cacheSpec(input, builder, env, 's')).toEqual(expected);
   });
 
-  it('refuses gha without buildx', () => {
-    expect(() => cacheSpec('gha', false, {}, 's')).toThrow('Input "cache": gha needs docker buildx');
+  it.each([
+    ['gha', classic, 'Input "cache": gha needs docker buildx'],
+    ['gha', plain, 'Input "cache": gha needs a buildx builder that can export a cache'],
+    ['r/a:cache', plain, 'Input "cache": a registry cache needs a buildx builder that can export a cache'],
+  ])('refuses cache %s with %j', (input, builder, message) => {
+    expect(() => cacheSpec(input, builder, {}, 's')).toThrow(message);
+  });
+
+  it('reads the buildx driver', () => {
+    expect([classic, container, plain]).toEqual([
+      { kind: 'classic' },
+      { kind: 'buildx', driver: 'docker-container' },
+      { kind: 'buildx', driver: 'docker' },
+    ]);
   });
 
   it('labels the commit and the repository', () => {

@@ -74,28 +74,47 @@ export function imageTags(repository: string, tags: readonly string[] | undefine
   return [...new Set([...(sha ? [sha] : []), ...(tags ?? [])])].map((t) => `${repository}:${t}`);
 }
 
+/** How images get built here: buildx with its driver, or the classic builder. */
+export type Builder = { readonly kind: 'classic' } | { readonly kind: 'buildx'; readonly driver: string };
+
+/** `docker buildx inspect` output → the builder; undefined output means no buildx. */
+export function builderOf(inspect: string | undefined): Builder {
+  if (inspect === undefined) return { kind: 'classic' };
+  return { kind: 'buildx', driver: /^Driver:\s+(\S+)/m.exec(inspect)?.[1] ?? 'docker' };
+}
+
 /**
- * The cache to use: the input's registry reference, `gha` only with buildx, and gha by default when
- * buildx runs inside GitHub Actions (its cache service is only reachable there).
+ * The cache to use: the input's registry reference or `gha`. Exporting a cache needs buildx with a
+ * driver other than `docker` (docker/setup-buildx-action makes a docker-container one); the classic
+ * builder uses a registry reference as --cache-from. Default: gha where that works inside Actions.
  */
 export function cacheSpec(
   input: string | undefined,
-  buildx: boolean,
+  builder: Builder,
   env: NodeJS.ProcessEnv,
   scope: string,
 ): CacheSpec | undefined {
+  const exports = builder.kind === 'buildx' && builder.driver !== 'docker';
+  const refuse = (message: string): never => {
+    throw new InputError([{ input: 'cache', message }]);
+  };
   if (input === 'gha') {
-    if (!buildx)
-      throw new InputError([
-        {
-          input: 'cache',
-          message: 'gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty',
-        },
-      ]);
+    if (builder.kind === 'classic')
+      refuse('gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty');
+    if (!exports)
+      refuse(
+        'gha needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first',
+      );
     return { type: 'gha', scope };
   }
-  if (input) return { type: 'registry', ref: input };
-  if (buildx && env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)) return { type: 'gha', scope };
+  if (input) {
+    if (builder.kind === 'buildx' && !exports)
+      refuse(
+        'a registry cache needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first',
+      );
+    return { type: 'registry', ref: input };
+  }
+  if (exports && env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)) return { type: 'gha', scope };
   return undefined;
 }
 

@@ -20,7 +20,7 @@ import {
   pushedDigest,
   type BuildPlan,
 } from './build-command';
-import { docker, dockerOk, hasBuildx, imageConfig, inspectImage, loadTest, remoteManifest } from './docker';
+import { detectBuilder, docker, dockerOk, imageConfig, inspectImage, loadTest, remoteManifest } from './docker';
 import { checkImage, neededEngines } from './image-facts';
 import { PLATFORM, type buildImage } from './inputs';
 import { engineTarget, platformOfFacts } from './platforms';
@@ -200,8 +200,9 @@ export async function runBuildImage(
     }
 
     // 2. Build.
-    const buildx = await hasBuildx();
-    const cache = cacheSpec(inputs.cache, buildx, env, inputs.image);
+    const builder = await detectBuilder();
+    const buildx = builder.kind === 'buildx';
+    const cache = cacheSpec(inputs.cache, builder, env, inputs.image);
     const plan: BuildPlan = {
       context: resolve(root, inputs.context),
       dockerfile: resolve(root, inputs.dockerfile),

@@ -3,6 +3,7 @@
  * Every container runs with `--network host` (no bridge networks on these machines).
  */
 import { spawn } from 'node:child_process';
+import { builderOf, type Builder } from './build-command';
 import { parseInspection, LOAD_SCRIPT, INSPECT_SCRIPT, type ImageFacts, type LoadResult } from './image-facts';
 
 export interface CommandResult {
@@ -56,8 +57,11 @@ export async function dockerOk(args: readonly string[], options: Parameters<type
   return r;
 }
 
-export const hasBuildx = async (): Promise<boolean> =>
-  (await docker(['buildx', 'version']).catch(() => ({ code: 1 }))).code === 0;
+/** buildx and its current builder's driver, or the classic builder when there is no buildx. */
+export async function detectBuilder(): Promise<Builder> {
+  const r = await docker(['buildx', 'inspect']).catch(() => undefined);
+  return builderOf(r && r.code === 0 ? r.stdout : undefined);
+}
 
 export interface ImageConfig {
   readonly id: string;

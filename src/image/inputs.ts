@@ -36,7 +36,7 @@ export const buildImage = defineAction({
     ).default(PLATFORM),
     cache: input(
       'Layer cache: a registry reference (e.g. REGION-docker.pkg.dev/PROJECT/REPO/APP:buildcache) or `gha` (buildx only). ' +
-        'Default: gha when buildx runs inside GitHub Actions, else the local layer cache',
+        'Default: gha when a buildx builder that exports caches (docker/setup-buildx-action) runs inside GitHub Actions, else the local layer cache',
       kinds.pattern(/^(gha|[a-z0-9.:\-_/]+:[A-Za-z0-9_][A-Za-z0-9_.-]*)$/, 'gha or an image reference with a tag'),
     ),
     push: input('Push the image; false builds and checks only', kinds.bool).default('true'),
