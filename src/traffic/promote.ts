@@ -4,6 +4,7 @@
  * request counts), and on a failure or cancellation put back the exact traffic it replaced.
  */
 import type { GoogleClients } from '../cloudrun/clients';
+import { describeApiError } from '../cloudrun/errors';
 import type { ServiceTarget } from '../cloudrun/target';
 import { md, type Reporter, type StepState } from '../report';
 import { recordRelease, type Release } from './history';
@@ -152,6 +153,32 @@ export async function promote(clients: GoogleClients, options: PromoteOptions, r
   return { verdict: 'pass', traffic: current.traffic, reasons: [] };
 }
 
+/**
+ * The metrics check of one step. A Monitoring API that cannot be read (e.g. no
+ * monitoring.timeSeries.list permission) leaves the step not judged by metrics, like too few
+ * requests: the gates already passed, and a missing role must not roll back a healthy release.
+ */
+async function judgeRequestCounts(
+  metrics: NonNullable<PromoteOptions['metrics']>,
+  candidate: string,
+  stepStart: Date,
+  signal: AbortSignal | undefined,
+  reporter: Reporter,
+): Promise<Check> {
+  let check: Check;
+  try {
+    const counts = await unlessCancelled(metrics.count(candidate, stepStart, new Date()), signal);
+    check = judgeMetrics(candidate, countRequests(counts), metrics.limits);
+  } catch (e) {
+    if (e instanceof Cancelled) throw e;
+    const reason = `could not be read, not judged: ${describeApiError(e)} (reading needs roles/monitoring.viewer)`;
+    reporter.warning(`Cloud Monitoring request counts of ${candidate} ${reason}`);
+    return { name: `Cloud Monitoring request counts of ${candidate}`, verdict: 'inconclusive', reasons: [reason] };
+  }
+  if (check.verdict === 'inconclusive') reporter.notice(`${check.name}: ${check.reasons.join('; ')}`);
+  return check;
+}
+
 /** One step: set its traffic, gate, bake, count requests, judge. */
 async function runStep(
   clients: GoogleClients,
@@ -177,9 +204,7 @@ async function runStep(
   if (stepVerdict(checks, undefined, judging).verdict === 'pass') {
     await unlessCancelled(sleep(options.bakeSeconds * 1000 - (Date.now() - stepStart.getTime())), signal);
     if (options.metrics) {
-      const counts = await unlessCancelled(options.metrics.count(candidate, stepStart, new Date()), signal);
-      metrics = judgeMetrics(candidate, countRequests(counts), options.metrics.limits);
-      if (metrics.verdict === 'inconclusive') reporter.notice(`${metrics.name}: ${metrics.reasons.join('; ')}`);
+      metrics = await judgeRequestCounts(options.metrics, candidate, stepStart, signal, reporter);
     }
   }
   const verdict = stepVerdict(checks, metrics, judging);
