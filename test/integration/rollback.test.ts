@@ -92,10 +92,11 @@ it('rolls back to the last good release from the history, given only service and
   expect(await services()).toEqual(before2);
 });
 
-it('without history rolls back to the newest Ready revision older than the current one', async () => {
+it('without history rolls back to the newest Ready revision older than the current one (traffic on LATEST)', async () => {
   await deploy(stack, hello, 'v1');
   await deploy(stack, hello, 'v2');
-  await setSplit(stack, [{ type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 100 }]);
+  // As gcloud leaves a service: all traffic follows LATEST, which is v2.
+  await setSplit(stack, [{ type: 'LATEST', percent: 100 }]);
 
   const run = await rollback({});
 
