@@ -19,6 +19,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Operations {
   delayMs = 0;
   private readonly waiters = new Map<string, (() => void)[]>();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly store: StateStore,
@@ -32,7 +33,7 @@ export class Operations {
     this.store.state.operations[name] = record;
     this.store.save();
     const started = Date.now();
-    void work()
+    const running: Promise<void> = work()
       .then(
         (response) => {
           record.response = response;
@@ -50,13 +51,23 @@ export class Operations {
         this.store.save();
         for (const wake of this.waiters.get(name) ?? []) wake();
         this.waiters.delete(name);
+        this.inFlight.delete(running);
       });
+    this.inFlight.add(running);
     return this.message(record);
+  }
+
+  /** Resolves when every operation started so far has finished (so stopping leaves no work behind). */
+  async drain(): Promise<void> {
+    this.delayMs = 0;
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   /** The google.longrunning.Operation message of a record. */
   message(record: OperationRecord) {
-    const any = (value: unknown) => ({ typeUrl: `type.googleapis.com/${record.type}`, value: this.encode(record.type, value) });
+    // protobufjs takes google.protobuf.Any from its bundled descriptor, whose field keeps its proto
+    // name (type_url) whatever the loader's keepCase says.
+    const any = (value: unknown) => ({ type_url: `type.googleapis.com/${record.type}`, value: this.encode(record.type, value) });
     return {
       name: record.name,
       metadata: any(record.metadata),

@@ -108,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stop() {
       stopped ??= (async () => {
         server.forceShutdown();
+        await operations.drain();
         await Promise.all([admin.close(), router.close(), docker.removeAll()]);
         store.save();
         rmSync(workDir, { recursive: true, force: true });

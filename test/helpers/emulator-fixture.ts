@@ -1,0 +1,84 @@
+/**
+ * An in-process Cloud Run emulator for an integration test, with the real Google clients pointed at
+ * it and small helpers for the admin endpoint. Each call starts its own emulator on free ports;
+ * `close()` stops it and removes every container it started.
+ *
+ *   const emu = await startTestEmulator();
+ *   const svc = await emu.deploy('web', { image });          // CreateService + wait
+ *   await emu.admin('POST', '/faults', { method: 'UpdateService', code: 'UNAVAILABLE' });
+ */
+import type { protos } from '@google-cloud/run';
+import { execFileSync } from 'node:child_process';
+import { createClients, type GoogleClients } from '../../src/cloudrun/clients';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server';
+
+export type IService = protos.google.cloud.run.v2.IService;
+export type IContainer = protos.google.cloud.run.v2.IContainer;
+
+export const PARENT = 'projects/runway-test/locations/us-central1';
+export const serviceName = (id: string) => `${PARENT}/services/${id}`;
+export const shortName = (name: string | null | undefined) => (name ?? '').split('/').pop() ?? '';
+
+export interface TestEmulator {
+  emulator: Emulator;
+  clients: GoogleClients;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }>;
+  state(): Promise<Record<string, unknown>>;
+  /** Creates a service with one container and waits for the operation. */
+  deploy(id: string, container: IContainer, extra?: IService): Promise<IService>;
+  /** UpdateService and wait for the operation. */
+  update(service: IService, request?: { updateMask?: { paths: string[] }; allowMissing?: boolean }): Promise<IService>;
+  close(): Promise<void>;
+}
+
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  const emulator = await startEmulator({ startupTimeoutMs: 20_000, ...options });
+  const clients = createClients(emulator.env);
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${emulator.adminUrl}${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as unknown };
+  };
+  return {
+    emulator,
+    clients,
+    admin,
+    state: async () => (await admin('GET', '/state')).json as Record<string, unknown>,
+    async deploy(id, container, extra = {}) {
+      const [op] = await clients.services.createService({
+        parent: PARENT,
+        serviceId: id,
+        service: { ...extra, template: { ...(extra.template ?? {}), containers: [container] } },
+      });
+      const [service] = await op.promise();
+      return service;
+    },
+    async update(service, request = {}) {
+      const [op] = await clients.services.updateService({ service, ...request });
+      const [updated] = await op.promise();
+      return updated;
+    },
+    async close() {
+      await clients.close();
+      await emulator.stop();
+    },
+  };
+}
+
+/** Names of running containers whose name contains `fragment` (e.g. a revision ID). */
+export function runningContainers(fragment: string): string[] {
+  return execFileSync('docker', ['ps', '--filter', `name=${fragment}`, '--format', '{{.Names}}'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+}
+
+/** GET a URL and parse the hello image's JSON answer. */
+export async function hello(
+  url: string | null | undefined,
+): Promise<{ revision: string; service: string; env: Record<string, string>; args: string[]; file?: string }> {
+  const res = await fetch(url!);
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+  return (await res.json()) as { revision: string; service: string; env: Record<string, string>; args: string[]; file?: string };
+}
