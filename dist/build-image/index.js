@@ -31916,6 +31916,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CLASSIC_SECRETS_DIR = void 0;
 exports.buildxArgs = buildxArgs;
 exports.classicBuildArgs = classicBuildArgs;
+exports.classicCacheImages = classicCacheImages;
 exports.imageTags = imageTags;
 exports.builderOf = builderOf;
 exports.cacheSpec = cacheSpec;
@@ -31958,15 +31959,21 @@ function buildxArgs(plan) {
 }
 /**
  * Classic `docker build`: no --platform (it builds for the daemon's own platform, checked after the
- * build), no --secret (secret files are copied into the context), and a registry cache is an image
- * pulled before the build and named in --cache-from.
+ * build), no --secret (secret files are copied into the context); `cacheFrom` names pulled cache images.
  */
-function classicBuildArgs(plan) {
+function classicBuildArgs(plan, cacheFrom = []) {
     const args = ['build', ...common(plan)];
-    if (plan.cache?.type === 'registry')
-        args.push('--cache-from', plan.cache.ref);
+    for (const ref of cacheFrom)
+        args.push('--cache-from', ref);
     args.push(plan.context);
     return args;
+}
+/**
+ * The classic builder caches only from images it can pull, and a final image holds only its last
+ * stage: each named stage before it gets its own cache image `<ref>-<stage>`, built with --target.
+ */
+function classicCacheImages(ref, stages) {
+    return [...stages.map((stage) => ({ stage, ref: `${ref}-${stage}` })), { ref }];
 }
 /** The tags to push: the commit SHA first (what deploys pin), then the extra ones, without repeats. */
 function imageTags(repository, tags, sha) {
@@ -32147,30 +32154,41 @@ function enforce(inputs, r, reporter, phase) {
     const errors = r.findings.filter((f) => f.level === 'error').length;
     throw new ReadinessError(`Prisma readiness: ${errors} error(s) ${phase}; nothing was pushed. Fix them, or set prisma-check: warn to report only.`);
 }
-async function build(plan, buildx, secrets, context, reporter) {
+async function build(plan, buildx, secrets, stages, reporter) {
     const copied = [];
+    const run = (args) => {
+        reporter.info(`docker ${args.join(' ')}`);
+        return (0, docker_1.dockerOk)(args, {
+            onLine: (l) => reporter.info(l),
+            env: { ...process.env, ...(buildx ? {} : { DOCKER_BUILDKIT: '0' }) },
+        });
+    };
     try {
         if (!buildx && secrets.length > 0) {
             // The classic builder has no --secret: the file sits in the context for this build only.
-            (0, node_fs_1.mkdirSync)((0, node_path_1.join)(context, build_command_1.CLASSIC_SECRETS_DIR), { recursive: true });
+            (0, node_fs_1.mkdirSync)((0, node_path_1.join)(plan.context, build_command_1.CLASSIC_SECRETS_DIR), { recursive: true });
             for (const s of secrets) {
-                const dest = (0, node_path_1.join)(context, build_command_1.CLASSIC_SECRETS_DIR, s.id);
+                const dest = (0, node_path_1.join)(plan.context, build_command_1.CLASSIC_SECRETS_DIR, s.id);
                 (0, node_fs_1.copyFileSync)(s.src, dest);
                 copied.push(dest);
             }
         }
-        if (!buildx && plan.cache?.type === 'registry') {
-            const pulled = await (0, docker_1.docker)(['pull', plan.cache.ref]);
-            reporter.info(pulled.code === 0 ? `Cache image ${plan.cache.ref} pulled` : `No cache image ${plan.cache.ref} yet`);
-        }
-        const args = buildx ? (0, build_command_1.buildxArgs)(plan) : (0, build_command_1.classicBuildArgs)(plan);
-        reporter.info(`docker ${args.join(' ')}`);
         const started = Date.now();
-        const r = await (0, docker_1.dockerOk)(args, {
-            onLine: (l) => reporter.info(l),
-            env: { ...process.env, ...(buildx ? {} : { DOCKER_BUILDKIT: '0' }) },
-        });
-        return { output: r.stdout + r.stderr, ms: Date.now() - started };
+        if (buildx) {
+            const r = await run((0, build_command_1.buildxArgs)(plan));
+            return { output: r.stdout + r.stderr, ms: Date.now() - started, cacheImages: [] };
+        }
+        const cacheImages = plan.cache?.type === 'registry' ? (0, build_command_1.classicCacheImages)(plan.cache.ref, stages) : [];
+        const cacheFrom = cacheImages.map((c) => c.ref);
+        for (const c of cacheImages) {
+            const pulled = await (0, docker_1.docker)(['pull', c.ref]);
+            reporter.info(pulled.code === 0 ? `Cache image ${c.ref} pulled` : `No cache image ${c.ref} yet`);
+        }
+        for (const c of cacheImages)
+            if (c.stage)
+                await run((0, build_command_1.classicBuildArgs)({ ...plan, tags: [c.ref], target: c.stage, labels: {} }, cacheFrom));
+        const r = await run((0, build_command_1.classicBuildArgs)(plan, cacheFrom));
+        return { output: r.stdout + r.stderr, ms: Date.now() - started, cacheImages };
     }
     finally {
         for (const f of copied)
@@ -32226,7 +32244,11 @@ async function runBuildImage(inputs, { reporter, env }) {
             iidFile: (0, node_path_1.join)(tmp, 'iid'),
             metadataFile: (0, node_path_1.join)(tmp, 'metadata.json'),
         };
-        const built = await reporter.group(`Build ${tags[0]} (${buildx ? 'buildx' : 'classic docker build'})`, () => build(plan, buildx, secrets, plan.context, reporter));
+        // Named stages before the runtime one: the classic builder's registry cache keeps one image each.
+        const cachedStages = project.dockerfile.parsed.stages
+            .filter((st) => st.index < runtime.index && st.name)
+            .map((st) => st.name);
+        const built = await reporter.group(`Build ${tags[0]} (${buildx ? 'buildx' : 'classic docker build'})`, () => build(plan, buildx, secrets, cachedStages, reporter));
         const imageId = (0, node_fs_1.readFileSync)(plan.iidFile, 'utf8').trim();
         const config = await (0, docker_1.imageConfig)(imageId);
         if (`${config.os}/${config.architecture}` !== inputs_2.PLATFORM) {
@@ -32262,9 +32284,10 @@ async function runBuildImage(inputs, { reporter, env }) {
                     const r = await (0, docker_1.dockerOk)(['push', t], { onLine: (l) => reporter.info(l) });
                     digest ??= (0, build_command_1.pushedDigest)(r.stdout);
                 }
-                if (plan.cache?.type === 'registry' && !buildx) {
-                    await (0, docker_1.dockerOk)(['tag', imageId, plan.cache.ref]);
-                    await (0, docker_1.dockerOk)(['push', plan.cache.ref]);
+                for (const c of built.cacheImages) {
+                    if (!c.stage)
+                        await (0, docker_1.dockerOk)(['tag', imageId, c.ref]);
+                    await (0, docker_1.dockerOk)(['push', c.ref]);
                 }
             });
             const remote = await (0, docker_1.remoteManifest)(tags[0]);

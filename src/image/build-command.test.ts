@@ -3,6 +3,7 @@ import {
   buildxArgs,
   cacheSpec,
   classicBuildArgs,
+  classicCacheImages,
   classicCacheHits,
   imageTags,
   manifestProblem,
@@ -142,8 +143,8 @@ describe('classicBuildArgs', () => {
       ['build', '--network', 'host', '--file', 'Dockerfile', '--tag', '127.0.0.1:5000/app:abc', '--iidfile', '/tmp/iid', '.'],
     ],
     [
-      'registry cache and target; secrets and platform are not flags',
-      { cache: { type: 'registry', ref: 'r/a:cache' }, target: 'runner', secrets: [{ id: 'ca', src: '/x' }] },
+      'target; secrets and platform are not flags',
+      { target: 'runner', secrets: [{ id: 'ca', src: '/x' }] },
       [
         'build',
         '--network',
@@ -156,13 +157,29 @@ describe('classicBuildArgs', () => {
         'runner',
         '--iidfile',
         '/tmp/iid',
-        '--cache-from',
-        'r/a:cache',
         '.',
       ],
     ],
   ])('%s', (_name, plan, expected) => {
     expect(classicBuildArgs({ ...base, ...plan })).toEqual(expected);
+  });
+
+  it('names every cache image in --cache-from', () => {
+    expect(classicBuildArgs(base, ['r/a:c-deps', 'r/a:c']).slice(-5)).toEqual([
+      '--cache-from',
+      'r/a:c-deps',
+      '--cache-from',
+      'r/a:c',
+      '.',
+    ]);
+  });
+
+  it('gives each named stage before the runtime one a cache image', () => {
+    expect(classicCacheImages('r/a:c', ['deps', 'build'])).toEqual([
+      { stage: 'deps', ref: 'r/a:c-deps' },
+      { stage: 'build', ref: 'r/a:c-build' },
+      { ref: 'r/a:c' },
+    ]);
   });
 });
 

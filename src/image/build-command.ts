@@ -59,14 +59,21 @@ export function buildxArgs(plan: BuildPlan): string[] {
 
 /**
  * Classic `docker build`: no --platform (it builds for the daemon's own platform, checked after the
- * build), no --secret (secret files are copied into the context), and a registry cache is an image
- * pulled before the build and named in --cache-from.
+ * build), no --secret (secret files are copied into the context); `cacheFrom` names pulled cache images.
  */
-export function classicBuildArgs(plan: BuildPlan): string[] {
+export function classicBuildArgs(plan: BuildPlan, cacheFrom: readonly string[] = []): string[] {
   const args = ['build', ...common(plan)];
-  if (plan.cache?.type === 'registry') args.push('--cache-from', plan.cache.ref);
+  for (const ref of cacheFrom) args.push('--cache-from', ref);
   args.push(plan.context);
   return args;
+}
+
+/**
+ * The classic builder caches only from images it can pull, and a final image holds only its last
+ * stage: each named stage before it gets its own cache image `<ref>-<stage>`, built with --target.
+ */
+export function classicCacheImages(ref: string, stages: readonly string[]): { readonly stage?: string; readonly ref: string }[] {
+  return [...stages.map((stage) => ({ stage, ref: `${ref}-${stage}` })), { ref }];
 }
 
 /** The tags to push: the commit SHA first (what deploys pin), then the extra ones, without repeats. */

@@ -12,6 +12,7 @@ import {
   buildxArgs,
   cacheSpec,
   classicBuildArgs,
+  classicCacheImages,
   classicCacheHits,
   CLASSIC_SECRETS_DIR,
   imageTags,
@@ -132,32 +133,42 @@ async function build(
   plan: BuildPlan,
   buildx: boolean,
   secrets: readonly Secret[],
-  context: string,
+  stages: readonly string[],
   reporter: Reporter,
-): Promise<{ output: string; ms: number }> {
+): Promise<{ output: string; ms: number; cacheImages: { stage?: string; ref: string }[] }> {
   const copied: string[] = [];
+  const run = (args: string[]) => {
+    reporter.info(`docker ${args.join(' ')}`);
+    return dockerOk(args, {
+      onLine: (l) => reporter.info(l),
+      env: { ...process.env, ...(buildx ? {} : { DOCKER_BUILDKIT: '0' }) },
+    });
+  };
   try {
     if (!buildx && secrets.length > 0) {
       // The classic builder has no --secret: the file sits in the context for this build only.
-      mkdirSync(join(context, CLASSIC_SECRETS_DIR), { recursive: true });
+      mkdirSync(join(plan.context, CLASSIC_SECRETS_DIR), { recursive: true });
       for (const s of secrets) {
-        const dest = join(context, CLASSIC_SECRETS_DIR, s.id);
+        const dest = join(plan.context, CLASSIC_SECRETS_DIR, s.id);
         copyFileSync(s.src, dest);
         copied.push(dest);
       }
     }
-    if (!buildx && plan.cache?.type === 'registry') {
-      const pulled = await docker(['pull', plan.cache.ref]);
-      reporter.info(pulled.code === 0 ? `Cache image ${plan.cache.ref} pulled` : `No cache image ${plan.cache.ref} yet`);
-    }
-    const args = buildx ? buildxArgs(plan) : classicBuildArgs(plan);
-    reporter.info(`docker ${args.join(' ')}`);
     const started = Date.now();
-    const r = await dockerOk(args, {
-      onLine: (l) => reporter.info(l),
-      env: { ...process.env, ...(buildx ? {} : { DOCKER_BUILDKIT: '0' }) },
-    });
-    return { output: r.stdout + r.stderr, ms: Date.now() - started };
+    if (buildx) {
+      const r = await run(buildxArgs(plan));
+      return { output: r.stdout + r.stderr, ms: Date.now() - started, cacheImages: [] };
+    }
+    const cacheImages = plan.cache?.type === 'registry' ? classicCacheImages(plan.cache.ref, stages) : [];
+    const cacheFrom = cacheImages.map((c) => c.ref);
+    for (const c of cacheImages) {
+      const pulled = await docker(['pull', c.ref]);
+      reporter.info(pulled.code === 0 ? `Cache image ${c.ref} pulled` : `No cache image ${c.ref} yet`);
+    }
+    for (const c of cacheImages)
+      if (c.stage) await run(classicBuildArgs({ ...plan, tags: [c.ref], target: c.stage, labels: {} }, cacheFrom));
+    const r = await run(classicBuildArgs(plan, cacheFrom));
+    return { output: r.stdout + r.stderr, ms: Date.now() - started, cacheImages };
   } finally {
     for (const f of copied) rmSync(f, { force: true });
   }
@@ -216,8 +227,12 @@ export async function runBuildImage(
       iidFile: join(tmp, 'iid'),
       metadataFile: join(tmp, 'metadata.json'),
     };
+    // Named stages before the runtime one: the classic builder's registry cache keeps one image each.
+    const cachedStages = project.dockerfile.parsed.stages
+      .filter((st) => st.index < runtime.index && st.name)
+      .map((st) => st.name!);
     const built = await reporter.group(`Build ${tags[0]} (${buildx ? 'buildx' : 'classic docker build'})`, () =>
-      build(plan, buildx, secrets, plan.context, reporter),
+      build(plan, buildx, secrets, cachedStages, reporter),
     );
     const imageId = readFileSync(plan.iidFile, 'utf8').trim();
     const config = await imageConfig(imageId);
@@ -265,9 +280,9 @@ export async function runBuildImage(
           const r = await dockerOk(['push', t], { onLine: (l) => reporter.info(l) });
           digest ??= pushedDigest(r.stdout);
         }
-        if (plan.cache?.type === 'registry' && !buildx) {
-          await dockerOk(['tag', imageId, plan.cache.ref]);
-          await dockerOk(['push', plan.cache.ref]);
+        for (const c of built.cacheImages) {
+          if (!c.stage) await dockerOk(['tag', imageId, c.ref]);
+          await dockerOk(['push', c.ref]);
         }
       });
       const remote = await remoteManifest(tags[0]);

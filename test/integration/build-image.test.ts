@@ -353,6 +353,28 @@ describe('build-image with the classic builder', () => {
     expect(failed.summary).toContain('Prisma readiness: ❌ not ready');
   });
 
+  it('classic builder: a registry cache restores the dependency layers after the local ones are gone', async () => {
+    const dir = context('good-debian');
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, description: `cache ${run}` }));
+    const image = `${REGISTRY}/runway-test/cached-${run}`;
+    const cache = `${image}:buildcache`;
+    const first = await build(dir, { image, cache });
+    expect((await registryDigest(cache)).digest).toMatch(/^sha256:/);
+    // Drop every local copy (the tags and, with them, the intermediate images of this unique build).
+    const tags = (JSON.parse(first.outputs.metadata!) as { tags: string[] }).tags;
+    execFileSync('docker', ['image', 'rm', ...tags, cache, `${cache}-build`], { stdio: 'ignore' });
+
+    writeFileSync(join(dir, 'server.js'), `console.log('cached ${run}');\n`);
+    const second = await build(dir, { image, cache });
+    expect(second.reporter.messages('info')).toEqual(
+      expect.arrayContaining([`Cache image ${cache}-build pulled`, `Cache image ${cache} pulled`]),
+    );
+    const meta = JSON.parse(second.outputs.metadata!) as { cache: { cached: number; steps: number } };
+    expect(meta.cache.cached).toBeGreaterThanOrEqual(6);
+    images.push(cache, `${cache}-build`);
+  });
+
   it('check-only: reports without building', async () => {
     const dir = context('good-debian');
     const { outputs, report } = await build(dir, { image: `${REGISTRY}/runway-test/check-only-${run}`, 'check-only': 'true' });
