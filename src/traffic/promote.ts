@@ -263,7 +263,7 @@ function summarize(
   const title = {
     promoted: `Promoted ${md.code(options.candidate)}`,
     restored: `Promotion of ${md.code(options.candidate)} failed; previous traffic restored`,
-    left: `Promotion of ${md.code(options.candidate)} failed; traffic left as it was (rollback-on-failure: false)`,
+    left: `Promotion of ${md.code(options.candidate)} failed; traffic left at the failed step (rollback-on-failure: false)`,
   }[outcome];
   reporter.summary(
     md.heading(`${title} on ${md.code(options.target.service)}`) +

@@ -201,6 +201,34 @@ it('restores the traffic itself on SIGTERM (a cancelled job) and leaves nothing 
   expect(main.state.phase).toBe('restored');
 });
 
+it('with rollback-on-failure false leaves the failed step in place, fails, and leaves nothing for post', async () => {
+  const v1 = await deploy(stack, hello, 'v1', 'one');
+  await deploy(stack, hello, 'v2', 'two');
+  const candidate = revisionOf(stack, 'v2');
+
+  // The body names the revision that answered: only v1 passes this assertion.
+  const result = await promote({
+    revision: candidate,
+    steps: '10,100',
+    bake: '0',
+    assert: `$.revision == "${revisionOf(stack, 'v1')}"`,
+    'rollback-on-failure': 'false',
+    'previous-traffic': formatSnapshot(v1.traffic),
+  });
+
+  expect(result.code).not.toBe(0);
+  expect(result.outputs.verdict).toBe('fail');
+  expect(result.errors.join('\n')).toMatch(/step 10 % failed: gate on .*\$\.revision/);
+  const after = await current();
+  expect(after.traffic.filter((e) => e.percent > 0)).toEqual([
+    { type: 'REVISION', revision: candidate, percent: 10 },
+    { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 90 },
+  ]);
+  expect(parseSnapshot(result.outputs.traffic)).toEqual(after.traffic);
+  expect(result.summary).toMatch(/traffic left at the failed step \(rollback-on-failure: false\)/);
+  expect(result.state.phase).toBe('left');
+});
+
 it('tags the live image digest in Artifact Registry as live-SERVICE, creating then moving the tag', async () => {
   const digest = hello.split('@')[1];
   const arImage = `us-central1-docker.pkg.dev/${stack.target.project}/apps/promote-live`;
