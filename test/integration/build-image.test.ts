@@ -20,7 +20,6 @@ const REGISTRY = '127.0.0.1:5000';
 const fixtures = join(repoRoot, 'test', 'fixtures', 'prisma');
 const run = randomBytes(4).toString('hex');
 const workdirs: string[] = [];
-const images: string[] = [];
 
 /** A private copy of a fixture as a build context, with the fake Prisma CLI beside it. */
 function context(fixture: string): string {
@@ -37,7 +36,6 @@ async function build(dir: string, raw: Record<string, string>, sha = randomBytes
   const reporter = new RecordingReporter();
   const started = Date.now();
   const outputs = await runBuildImage(inputs, { reporter, env });
-  if (outputs.metadata) images.push(...(JSON.parse(outputs.metadata) as { tags: string[] }).tags);
   return { outputs, reporter, ms: Date.now() - started, report: JSON.parse(outputs['prisma-report'] ?? '{}') as PrismaReport };
 }
 
@@ -81,13 +79,22 @@ function realEngine(dir: string, name: string, libssl: 'libssl.so.3' | 'libssl.s
 const levelOf = (report: PrismaReport, rule: string) => report.findings.filter((f) => f.rule === rule).map((f) => f.level);
 
 afterAll(() => {
-  // Also images of a build that failed before it returned its tags: every repository here ends with the run id.
-  const left = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}']).toString().split('\n');
-  for (const i of [...images, ...left.filter((l) => l.startsWith(`${REGISTRY}/runway-test/`) && l.includes(`-${run}:`))]) {
+  // Every repository this file uses ends with the run id: remove its tags, then its untagged leftovers
+  // (a cache image whose tag moved, a build that failed before returning) by id.
+  const mine = execFileSync('docker', ['images', '--format', '{{.ID}} {{.Repository}} {{.Tag}}'])
+    .toString()
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter(([, repo]) => repo?.startsWith(`${REGISTRY}/runway-test/`) && repo.endsWith(`-${run}`));
+  const refs = [
+    ...mine.filter(([, , tag]) => tag !== '<none>').map(([, repo, tag]) => `${repo}:${tag}`),
+    ...mine.filter(([, , tag]) => tag === '<none>').map(([id]) => id),
+  ];
+  for (const ref of refs) {
     try {
-      execFileSync('docker', ['image', 'rm', '--no-prune', i], { stdio: 'ignore' });
+      execFileSync('docker', ['image', 'rm', ref], { stdio: 'ignore' });
     } catch {
-      /* already gone */
+      /* already gone with an earlier tag */
     }
   }
   for (const d of workdirs) rmSync(d, { recursive: true, force: true });
@@ -178,7 +185,6 @@ describe('build-image with the classic builder', () => {
       readInputs(buildImage, (n) => raw[n], env),
       { reporter, env },
     );
-    images.push(outputs.tags!);
     const report = JSON.parse(outputs['prisma-report']!) as PrismaReport;
     expect(report.verdict).toBe('pass');
     expect(report.schema?.file).toBe('examples/monorepo/packages/db/prisma/schema.prisma');
@@ -306,8 +312,7 @@ describe('build-image with the classic builder', () => {
       readInputs(buildImage, (n) => raw[n], env),
       { reporter, env },
     );
-    const { imageId, tags } = JSON.parse(outputs.metadata!) as { imageId: string; tags: string[] };
-    images.push(...tags);
+    const { imageId } = JSON.parse(outputs.metadata!) as { imageId: string };
     const read = (file: string) =>
       execFileSync('docker', ['run', '--rm', '--network', 'host', '--entrypoint', 'cat', imageId, file]).toString().trim();
     expect(Number(read('/certs'))).toBeGreaterThan(0);
@@ -330,7 +335,6 @@ describe('build-image with the classic builder', () => {
     const image = `${REGISTRY}/runway-test/bundle-${run}`;
     const env = { GITHUB_WORKSPACE: dir, GITHUB_SHA: randomBytes(20).toString('hex') };
     const ok = await runBundle('dist/build-image/index.js', { inputs: { image }, env, timeoutMs: 120_000 });
-    images.push(`${image}:${env.GITHUB_SHA}`);
     expect(ok.errors).toEqual([]);
     expect(ok.code).toBe(0);
     expect(ok.outputs.digest).toBe((await registryDigest(`${image}:${env.GITHUB_SHA}`)).digest);
@@ -372,7 +376,6 @@ describe('build-image with the classic builder', () => {
     );
     const meta = JSON.parse(second.outputs.metadata!) as { cache: { cached: number; steps: number } };
     expect(meta.cache.cached).toBeGreaterThanOrEqual(6);
-    images.push(cache, `${cache}-build`);
   });
 
   it('check-only: reports without building', async () => {
