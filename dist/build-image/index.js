@@ -1,6 +1,2612 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
+/***/ 4807:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CLASSIC_SECRETS_DIR = void 0;
+exports.buildxArgs = buildxArgs;
+exports.classicBuildArgs = classicBuildArgs;
+exports.classicCacheImages = classicCacheImages;
+exports.imageTags = imageTags;
+exports.builderOf = builderOf;
+exports.cacheSpec = cacheSpec;
+exports.ociLabels = ociLabels;
+exports.pushedDigest = pushedDigest;
+exports.classicCacheHits = classicCacheHits;
+exports.manifestProblem = manifestProblem;
+const inputs_1 = __nccwpck_require__(9543);
+/** Where the classic builder finds secrets: inside the context, since it has no --secret. */
+exports.CLASSIC_SECRETS_DIR = '.runway/secrets';
+function common(plan) {
+    const args = ['--network', 'host', '--file', plan.dockerfile];
+    for (const t of plan.tags)
+        args.push('--tag', t);
+    for (const [k, v] of plan.buildArgs)
+        args.push('--build-arg', `${k}=${v}`);
+    for (const [k, v] of Object.entries(plan.labels))
+        args.push('--label', `${k}=${v}`);
+    if (plan.target)
+        args.push('--target', plan.target);
+    args.push('--iidfile', plan.iidFile);
+    return args;
+}
+/**
+ * `docker buildx build`: loads the image into the daemon (it is checked before anything is pushed) with
+ * no provenance or SBOM attestations, which would turn the single-platform image into an index.
+ */
+function buildxArgs(plan) {
+    const args = ['buildx', 'build', ...common(plan), '--platform', plan.platform, '--metadata-file', plan.metadataFile];
+    for (const s of plan.secrets)
+        args.push('--secret', `id=${s.id},src=${s.src}`);
+    if (plan.cache?.type === 'gha') {
+        args.push('--cache-from', `type=gha,scope=${plan.cache.scope}`, '--cache-to', `type=gha,mode=max,scope=${plan.cache.scope}`);
+    }
+    else if (plan.cache?.type === 'registry') {
+        args.push('--cache-from', `type=registry,ref=${plan.cache.ref}`, '--cache-to', `type=registry,ref=${plan.cache.ref},mode=max,image-manifest=true,oci-mediatypes=true`);
+    }
+    args.push('--provenance=false', '--sbom=false', '--load', plan.context);
+    return args;
+}
+/**
+ * Classic `docker build`: no --platform (it builds for the daemon's own platform, checked after the
+ * build), no --secret (secret files are copied into the context); `cacheFrom` names pulled cache images.
+ */
+function classicBuildArgs(plan, cacheFrom = []) {
+    const args = ['build', ...common(plan)];
+    for (const ref of cacheFrom)
+        args.push('--cache-from', ref);
+    args.push(plan.context);
+    return args;
+}
+/**
+ * The classic builder caches only from images it can pull, and a final image holds only its last
+ * stage: each named stage before it gets its own cache image `<ref>-<stage>`, built with --target.
+ */
+function classicCacheImages(ref, stages) {
+    return [...stages.map((stage) => ({ stage, ref: `${ref}-${stage}` })), { ref }];
+}
+/** The tags to push: the commit SHA first (what deploys pin), then the extra ones, without repeats. */
+function imageTags(repository, tags, sha) {
+    return [...new Set([...(sha ? [sha] : []), ...(tags ?? [])])].map((t) => `${repository}:${t}`);
+}
+/** `docker buildx inspect` output → the builder; undefined output means no buildx. */
+function builderOf(inspect) {
+    if (inspect === undefined)
+        return { kind: 'classic' };
+    return { kind: 'buildx', driver: /^Driver:\s+(\S+)/m.exec(inspect)?.[1] ?? 'docker' };
+}
+/**
+ * The cache to use: the input's registry reference or `gha`. Exporting a cache needs buildx with a
+ * driver other than `docker` (docker/setup-buildx-action makes a docker-container one); the classic
+ * builder uses a registry reference as --cache-from. Default: gha where that works inside Actions.
+ */
+function cacheSpec(input, builder, env, scope) {
+    const exports = builder.kind === 'buildx' && builder.driver !== 'docker';
+    const refuse = (message) => {
+        throw new inputs_1.InputError([{ input: 'cache', message }]);
+    };
+    if (input === 'gha') {
+        if (builder.kind === 'classic')
+            refuse('gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty');
+        if (!exports)
+            refuse('gha needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first');
+        return { type: 'gha', scope };
+    }
+    if (input) {
+        if (builder.kind === 'buildx' && !exports)
+            refuse('a registry cache needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first');
+        return { type: 'registry', ref: input };
+    }
+    if (exports && env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL))
+        return { type: 'gha', scope };
+    return undefined;
+}
+/** OCI labels that tie the image to its commit, like docker/metadata-action's defaults. */
+function ociLabels(env) {
+    const labels = {};
+    if (env.GITHUB_SHA)
+        labels['org.opencontainers.image.revision'] = env.GITHUB_SHA;
+    if (env.GITHUB_REPOSITORY)
+        labels['org.opencontainers.image.source'] = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`;
+    return labels;
+}
+/** `digest: sha256:… size: 1234` from `docker push` output (the last one is the manifest just pushed). */
+function pushedDigest(output) {
+    return [...output.matchAll(/digest: (sha256:[a-f0-9]{64}) size: \d+/g)].at(-1)?.[1];
+}
+/** Lines `Step N/M : …` followed by ` ---> Using cache`, from the classic builder's output. */
+function classicCacheHits(output) {
+    const steps = [...output.matchAll(/^Step \d+\/\d+ : /gm)].length;
+    const cached = [...output.matchAll(/^ ---> Using cache$/gm)].length;
+    return { steps, cached };
+}
+/**
+ * What is wrong with the manifest a tag points at after the push, if anything: an index (several
+ * platforms, or attestations) is refused, and the registry must serve the digest docker pushed.
+ */
+function manifestProblem(ref, remote, pushed) {
+    if (remote.isIndex)
+        return `${ref} is a multi-platform index (${remote.platforms.join(', ')}); Cloud Run needs a single linux/amd64 manifest.`;
+    if (remote.platforms.length > 0 && !remote.platforms.includes('linux/amd64'))
+        return `${ref} is for ${remote.platforms.join(', ')}; Cloud Run runs only linux/amd64.`;
+    if (pushed && pushed !== remote.digest)
+        return `docker push reported ${pushed} but the registry serves ${remote.digest} for ${ref}`;
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 59:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ReadinessError = void 0;
+exports.runBuildImage = runBuildImage;
+/**
+ * build-image: static Prisma checks → build (buildx, or classic docker build) → checks of the built
+ * image → push → the registry's digest. An image that fails a strict check is never pushed.
+ */
+const node_fs_1 = __nccwpck_require__(3024);
+const node_os_1 = __nccwpck_require__(8161);
+const node_path_1 = __nccwpck_require__(6760);
+const inputs_1 = __nccwpck_require__(9543);
+const report_1 = __nccwpck_require__(7364);
+const dockerfile_1 = __nccwpck_require__(3601);
+const build_command_1 = __nccwpck_require__(4807);
+const docker_1 = __nccwpck_require__(9383);
+const image_facts_1 = __nccwpck_require__(2880);
+const inputs_2 = __nccwpck_require__(8034);
+const platforms_1 = __nccwpck_require__(7587);
+const project_1 = __nccwpck_require__(5378);
+const prisma_rules_1 = __nccwpck_require__(5574);
+const prisma_schema_1 = __nccwpck_require__(983);
+const readiness_report_1 = __nccwpck_require__(7686);
+class ReadinessError extends Error {
+}
+exports.ReadinessError = ReadinessError;
+/** Everything about the inputs that can be wrong is found here, before docker runs. */
+function validate(inputs, env, root, tmp) {
+    const problems = [];
+    const context = (0, node_path_1.resolve)(root, inputs.context);
+    if (!(0, node_fs_1.existsSync)(context) || !(0, node_fs_1.statSync)(context).isDirectory())
+        problems.push({ input: 'context', message: `${inputs.context} is not a folder` });
+    if (!(0, node_fs_1.existsSync)((0, node_path_1.resolve)(root, inputs.dockerfile)))
+        problems.push({ input: 'dockerfile', message: `${inputs.dockerfile} does not exist` });
+    const buildArgs = (inputs['build-args'] ?? []).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]);
+    const secrets = [];
+    for (const line of inputs['build-secrets'] ?? []) {
+        const id = line.slice(0, line.indexOf('='));
+        const value = line.slice(line.indexOf('=') + 1);
+        if (value.startsWith('env:')) {
+            const content = env[value.slice(4)];
+            if (content === undefined) {
+                problems.push({ input: 'build-secrets', message: `${id}: the environment variable ${value.slice(4)} is not set` });
+                continue;
+            }
+            const src = (0, node_path_1.join)(tmp, `secret-${id}`);
+            (0, node_fs_1.writeFileSync)(src, content, { mode: 0o600 });
+            secrets.push({ id, src, temporary: true });
+        }
+        else {
+            const src = (0, node_path_1.resolve)(root, value);
+            if (!(0, node_fs_1.existsSync)(src))
+                problems.push({ input: 'build-secrets', message: `${id}: the file ${value} does not exist` });
+            else
+                secrets.push({ id, src, temporary: false });
+        }
+    }
+    if (problems.length > 0)
+        throw new inputs_1.InputError(problems);
+    return { secrets, buildArgs };
+}
+function annotate(reporter, findings, fallback) {
+    for (const f of findings) {
+        const text = f.fix ? `${f.message} Fix: ${f.fix}` : f.message;
+        const at = f.file
+            ? { file: f.file, line: f.line, title: `Prisma: ${f.check}` }
+            : fallback && { ...fallback, title: `Prisma: ${f.check}` };
+        if (f.level === 'error')
+            reporter.error(text, at);
+        else if (f.level === 'warning')
+            reporter.warning(text, at);
+        else if (f.level === 'notice')
+            reporter.notice(text, at);
+    }
+}
+function report(inputs, loaded, findings, image) {
+    const { project } = loaded;
+    const runtime = (0, dockerfile_1.runtimeStage)(project.dockerfile.parsed, project.dockerfile.target);
+    const engines = (0, prisma_rules_1.engineMode)(project);
+    return {
+        mode: inputs['prisma-check'],
+        verdict: (0, readiness_report_1.verdictOf)(findings, inputs['prisma-check']),
+        prisma: project.schema
+            ? { version: project.prisma?.version, lockfile: project.prisma?.lockfile, engines: engines.mode, why: engines.why }
+            : undefined,
+        schema: project.schema ? { file: project.schema.file, note: loaded.schemaNote } : undefined,
+        dockerfile: {
+            file: project.dockerfile.file,
+            runtimeStage: runtime.name ?? `stage ${runtime.index}`,
+            runtimeBase: (0, dockerfile_1.baseImage)(project.dockerfile.parsed, runtime),
+        },
+        image,
+        findings,
+    };
+}
+/** Fails a strict check: the summary already holds the table. */
+function enforce(inputs, r, reporter, phase) {
+    if (inputs['prisma-check'] !== 'strict' || r.verdict !== 'fail')
+        return;
+    reporter.summary((0, readiness_report_1.readinessMarkdown)(r));
+    const errors = r.findings.filter((f) => f.level === 'error').length;
+    throw new ReadinessError(`Prisma readiness: ${errors} error(s) ${phase}; nothing was pushed. Fix them, or set prisma-check: warn to report only.`);
+}
+async function build(plan, buildx, secrets, stages, reporter) {
+    const copied = [];
+    const run = (args) => {
+        reporter.info(`docker ${args.join(' ')}`);
+        return (0, docker_1.dockerOk)(args, {
+            onLine: (l) => reporter.info(l),
+            env: { ...process.env, ...(buildx ? {} : { DOCKER_BUILDKIT: '0' }) },
+        });
+    };
+    try {
+        if (!buildx && secrets.length > 0) {
+            // The classic builder has no --secret: the file sits in the context for this build only.
+            (0, node_fs_1.mkdirSync)((0, node_path_1.join)(plan.context, build_command_1.CLASSIC_SECRETS_DIR), { recursive: true });
+            for (const s of secrets) {
+                const dest = (0, node_path_1.join)(plan.context, build_command_1.CLASSIC_SECRETS_DIR, s.id);
+                (0, node_fs_1.copyFileSync)(s.src, dest);
+                copied.push(dest);
+            }
+        }
+        const started = Date.now();
+        if (buildx) {
+            const r = await run((0, build_command_1.buildxArgs)(plan));
+            return { output: r.stdout + r.stderr, ms: Date.now() - started, cacheImages: [] };
+        }
+        const cacheImages = plan.cache?.type === 'registry' ? (0, build_command_1.classicCacheImages)(plan.cache.ref, stages) : [];
+        const cacheFrom = cacheImages.map((c) => c.ref);
+        for (const c of cacheImages) {
+            const pulled = await (0, docker_1.docker)(['pull', c.ref]);
+            reporter.info(pulled.code === 0 ? `Cache image ${c.ref} pulled` : `No cache image ${c.ref} yet`);
+        }
+        for (const c of cacheImages)
+            if (c.stage)
+                await run((0, build_command_1.classicBuildArgs)({ ...plan, tags: [c.ref], target: c.stage, labels: {} }, cacheFrom));
+        const r = await run((0, build_command_1.classicBuildArgs)(plan, cacheFrom));
+        return { output: r.stdout + r.stderr, ms: Date.now() - started, cacheImages };
+    }
+    finally {
+        for (const f of copied)
+            (0, node_fs_1.rmSync)(f, { force: true });
+    }
+}
+async function runBuildImage(inputs, { reporter, env }) {
+    const root = (0, node_path_1.resolve)(env.GITHUB_WORKSPACE ?? process.cwd());
+    const tmp = (0, node_fs_1.mkdtempSync)((0, node_path_1.join)(env.RUNNER_TEMP ?? (0, node_os_1.tmpdir)(), 'runway-build-'));
+    try {
+        const { secrets, buildArgs } = validate(inputs, env, root, tmp);
+        const tags = (0, build_command_1.imageTags)(inputs.image, inputs.tags, env.GITHUB_SHA);
+        const loaded = (0, project_1.loadProject)({
+            root,
+            context: inputs.context,
+            dockerfile: inputs.dockerfile,
+            target: inputs.target,
+            buildArgs: Object.fromEntries(buildArgs),
+            prismaSchema: inputs['prisma-schema'],
+            workspace: inputs.workspace,
+        });
+        const { project } = loaded;
+        const runtime = (0, dockerfile_1.runtimeStage)(project.dockerfile.parsed, inputs.target);
+        const runtimeAt = { file: project.dockerfile.file, line: runtime.from.line };
+        for (const n of loaded.nextPublic)
+            reporter.warning(n.reason, { file: n.file, line: n.line, title: 'NEXT_PUBLIC_* at build time' });
+        // 1. Static checks, before anything is built.
+        const checking = inputs['prisma-check'] !== 'off' && project.schema !== undefined;
+        if (inputs['prisma-check'] !== 'off' && !project.schema)
+            reporter.notice(`Prisma: ${loaded.schemaNote}`);
+        const staticFindings = checking ? (0, prisma_rules_1.checkProject)(project).map((f) => ({ ...f, phase: 'static' })) : [];
+        annotate(reporter, staticFindings);
+        let prismaReport = report(inputs, loaded, staticFindings);
+        enforce(inputs, prismaReport, reporter, 'in the Dockerfile and schema');
+        if (inputs['check-only']) {
+            reporter.summary((0, readiness_report_1.readinessMarkdown)(prismaReport));
+            return { 'prisma-report': JSON.stringify(prismaReport) };
+        }
+        // 2. Build.
+        const builder = await (0, docker_1.detectBuilder)();
+        const buildx = builder.kind === 'buildx';
+        const cache = (0, build_command_1.cacheSpec)(inputs.cache, builder, env, inputs.image);
+        const plan = {
+            context: (0, node_path_1.resolve)(root, inputs.context),
+            dockerfile: (0, node_path_1.resolve)(root, inputs.dockerfile),
+            tags,
+            buildArgs,
+            secrets: secrets.map(({ id, src }) => ({ id, src })),
+            target: inputs.target,
+            platform: inputs.platform,
+            cache,
+            labels: (0, build_command_1.ociLabels)(env),
+            iidFile: (0, node_path_1.join)(tmp, 'iid'),
+            metadataFile: (0, node_path_1.join)(tmp, 'metadata.json'),
+        };
+        // Named stages before the runtime one: the classic builder's registry cache keeps one image each.
+        const cachedStages = project.dockerfile.parsed.stages
+            .filter((st) => st.index < runtime.index && st.name)
+            .map((st) => st.name);
+        const built = await reporter.group(`Build ${tags[0]} (${buildx ? 'buildx' : 'classic docker build'})`, () => build(plan, buildx, secrets, cachedStages, reporter));
+        const imageId = (0, node_fs_1.readFileSync)(plan.iidFile, 'utf8').trim();
+        const config = await (0, docker_1.imageConfig)(imageId);
+        if (`${config.os}/${config.architecture}` !== inputs_2.PLATFORM) {
+            throw new Error(`The image was built for ${config.os}/${config.architecture}; Cloud Run runs only ${inputs_2.PLATFORM}. Nothing was pushed.`);
+        }
+        const hits = buildx ? undefined : (0, build_command_1.classicCacheHits)(built.output);
+        // 3. Checks of the built image.
+        if (checking) {
+            const facts = await (0, docker_1.inspectImage)(imageId);
+            const mode = (0, prisma_rules_1.engineMode)(project).mode;
+            const load = facts.node
+                ? await (0, docker_1.loadTest)(imageId, (0, image_facts_1.neededEngines)(facts, mode).map((e) => e.path))
+                : undefined;
+            const generator = project.schema && (0, prisma_schema_1.clientGenerator)(project.schema.parsed);
+            const imageFindings = (0, image_facts_1.checkImage)(facts, {
+                engines: mode,
+                compiledClient: (0, prisma_schema_1.settingText)(generator?.provider) === 'prisma-client',
+                migrateAtStart: (0, prisma_rules_1.migratesAtStart)(project),
+            }, load).map((f) => ({ ...f, phase: 'image' }));
+            annotate(reporter, imageFindings, runtimeAt);
+            const platform = (0, platforms_1.platformOfFacts)(facts);
+            prismaReport = report(inputs, loaded, [...staticFindings, ...imageFindings], {
+                ...facts,
+                target: platform && (0, platforms_1.engineTarget)(platform),
+            });
+            enforce(inputs, prismaReport, reporter, 'in the built image');
+        }
+        // 4. Push, then read back what the registry serves.
+        let digest;
+        if (inputs.push) {
+            await reporter.group(`Push ${tags.length} tag(s)`, async () => {
+                for (const t of tags) {
+                    const r = await (0, docker_1.dockerOk)(['push', t], { onLine: (l) => reporter.info(l) });
+                    digest ??= (0, build_command_1.pushedDigest)(r.stdout);
+                }
+                for (const c of built.cacheImages) {
+                    if (!c.stage)
+                        await (0, docker_1.dockerOk)(['tag', imageId, c.ref]);
+                    await (0, docker_1.dockerOk)(['push', c.ref]);
+                }
+            });
+            const remote = await (0, docker_1.remoteManifest)(tags[0]);
+            const problem = (0, build_command_1.manifestProblem)(tags[0], remote, digest);
+            if (problem)
+                throw new Error(problem);
+            digest = remote.digest;
+        }
+        const metadata = {
+            image: inputs.image,
+            tags,
+            digest,
+            imageId,
+            builder: buildx ? 'buildx' : 'classic',
+            platform: inputs_2.PLATFORM,
+            size: config.size,
+            buildMs: built.ms,
+            cache: { spec: plan.cache ?? 'local', ...(hits ?? {}) },
+            labels: plan.labels,
+        };
+        reporter.summary(report_1.md.heading('Image') +
+            report_1.md.table(['', ''], [
+                ['Image', digest ? report_1.md.code(`${inputs.image}@${digest}`) : `${report_1.md.code(imageId)} (not pushed)`],
+                ['Tags', tags.map((t) => report_1.md.code(t.slice(inputs.image.length + 1))).join(' ')],
+                [
+                    'Builder',
+                    `${metadata.builder}, ${(built.ms / 1000).toFixed(1)} s${hits ? `, ${hits.cached}/${hits.steps} steps from cache` : ''}`,
+                ],
+                ['Size', `${(config.size / 1e6).toFixed(0)} MB`],
+            ]) +
+            (checking ? (0, readiness_report_1.readinessMarkdown)(prismaReport) : ''));
+        return {
+            digest,
+            'image-ref': digest ? `${inputs.image}@${digest}` : undefined,
+            tags: inputs.push ? tags.join('\n') : undefined,
+            metadata: JSON.stringify(metadata),
+            'prisma-report': JSON.stringify(prismaReport),
+        };
+    }
+    finally {
+        (0, node_fs_1.rmSync)(tmp, { recursive: true, force: true });
+    }
+}
+
+
+/***/ }),
+
+/***/ 9383:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DockerError = void 0;
+exports.docker = docker;
+exports.dockerOk = dockerOk;
+exports.detectBuilder = detectBuilder;
+exports.imageConfig = imageConfig;
+exports.inspectImage = inspectImage;
+exports.loadTest = loadTest;
+exports.remoteManifest = remoteManifest;
+/**
+ * The docker CLI edge: run a command (streaming its lines), look at images and at what a registry holds.
+ * Every container runs with `--network host` (no bridge networks on these machines).
+ */
+const node_child_process_1 = __nccwpck_require__(1421);
+const build_command_1 = __nccwpck_require__(4807);
+const image_facts_1 = __nccwpck_require__(2880);
+class DockerError extends Error {
+}
+exports.DockerError = DockerError;
+/** Runs `docker ...`; `onLine` sees stdout and stderr lines as they come (build logs). */
+function docker(args, options = {}) {
+    return new Promise((resolve, reject) => {
+        const child = (0, node_child_process_1.spawn)('docker', args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        let pending = '';
+        const feed = (chunk) => {
+            if (!options.onLine)
+                return;
+            pending += chunk;
+            const lines = pending.split('\n');
+            pending = lines.pop() ?? '';
+            for (const l of lines)
+                options.onLine(l);
+        };
+        child.stdout.on('data', (d) => {
+            stdout += d.toString();
+            feed(d.toString());
+        });
+        child.stderr.on('data', (d) => {
+            stderr += d.toString();
+            feed(d.toString());
+        });
+        child.on('error', (e) => reject(new DockerError(`cannot run docker: ${e.message}`)));
+        child.on('close', (code) => {
+            if (pending && options.onLine)
+                options.onLine(pending);
+            resolve({ code: code ?? 1, stdout, stderr });
+        });
+    });
+}
+/** Like `docker` but fails with the command and its last output lines. */
+async function dockerOk(args, options = {}) {
+    const r = await docker(args, options);
+    if (r.code !== 0) {
+        const tail = `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-8).join('\n');
+        throw new DockerError(`docker ${args.slice(0, 2).join(' ')} failed (exit ${r.code}):\n${tail}`);
+    }
+    return r;
+}
+/** buildx and its current builder's driver, or the classic builder when there is no buildx. */
+async function detectBuilder() {
+    const r = await docker(['buildx', 'inspect']).catch(() => undefined);
+    return (0, build_command_1.builderOf)(r && r.code === 0 ? r.stdout : undefined);
+}
+async function imageConfig(image) {
+    const r = await dockerOk(['image', 'inspect', image]);
+    const [i] = JSON.parse(r.stdout);
+    return {
+        id: i.Id,
+        os: i.Os,
+        architecture: i.Architecture,
+        size: i.Size,
+        user: i.Config.User ?? '',
+        workingDir: i.Config.WorkingDir ?? '',
+    };
+}
+/** Runs the inspection script as root inside the image (busybox sh is enough). */
+async function inspectImage(image) {
+    const r = await dockerOk([
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '--user',
+        '0',
+        '--entrypoint',
+        'sh',
+        image,
+        '-c',
+        image_facts_1.INSPECT_SCRIPT,
+    ]);
+    return (0, image_facts_1.parseInspection)(r.stdout);
+}
+/** Loads the client and dlopens the engines as the image's own user, in its own workdir. */
+async function loadTest(image, engines) {
+    const r = await docker([
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '--entrypoint',
+        'node',
+        image,
+        '-e',
+        image_facts_1.LOAD_SCRIPT,
+        JSON.stringify(engines),
+    ]);
+    const line = r.stdout.trim().split('\n').at(-1) ?? '';
+    try {
+        return JSON.parse(line);
+    }
+    catch {
+        return { ok: false, error: `node exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`, engines: {} };
+    }
+}
+/** What the registry serves for a reference, through the docker CLI (it has the registry credentials). */
+async function remoteManifest(ref) {
+    const host = ref.split('/')[0];
+    const insecure = /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host) ? ['--insecure'] : [];
+    const r = await dockerOk(['manifest', 'inspect', '--verbose', ...insecure, ref]);
+    const parsed = JSON.parse(r.stdout);
+    if (Array.isArray(parsed)) {
+        // The CLI shows an index as its entries; the index digest itself is what the tag points at.
+        return {
+            digest: '',
+            mediaType: 'index',
+            isIndex: true,
+            platforms: parsed.map((e) => `${e.Descriptor.platform?.os}/${e.Descriptor.platform?.architecture}`),
+        };
+    }
+    const p = parsed.Descriptor.platform;
+    return {
+        digest: parsed.Descriptor.digest,
+        mediaType: parsed.Descriptor.mediaType,
+        isIndex: false,
+        platforms: p ? [`${p.os}/${p.architecture}`] : [],
+    };
+}
+
+
+/***/ }),
+
+/***/ 3601:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * A Dockerfile parser good enough for readiness rules: stages, instructions with their line numbers,
+ * continuation lines, comments, `--flag=value` options and basic ARG substitution in FROM. Pure.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.baseImage = exports.DockerfileError = void 0;
+exports.instructions = instructions;
+exports.substitute = substitute;
+exports.parseDockerfile = parseDockerfile;
+exports.runtimeStage = runtimeStage;
+exports.stageNamed = stageNamed;
+exports.ancestry = ancestry;
+exports.effectiveInstructions = effectiveInstructions;
+exports.workdirAfter = workdirAfter;
+exports.normalize = normalize;
+exports.copyPaths = copyPaths;
+exports.commandText = commandText;
+class DockerfileError extends Error {
+}
+exports.DockerfileError = DockerfileError;
+/** Splits text into logical instructions, keeping the line numbers people see in their editor. */
+function instructions(text) {
+    const lines = text.split(/\r?\n/);
+    const escape = /^#\s*escape\s*=\s*`/i.test(lines[0] ?? '') ? '`' : '\\';
+    const result = [];
+    let parts = [];
+    let start = 0;
+    for (let i = 0; i < lines.length; i++) {
+        const raw = lines[i];
+        const trimmed = raw.trim();
+        // Comment lines and blank lines inside a continuation are dropped, as Docker does.
+        if (trimmed.startsWith('#') || (trimmed === '' && parts.length > 0))
+            continue;
+        if (trimmed === '')
+            continue;
+        if (parts.length === 0)
+            start = i + 1;
+        const continued = trimmed.endsWith(escape);
+        parts.push(continued ? trimmed.slice(0, -1).trim() : trimmed);
+        if (!continued) {
+            result.push(toInstruction(parts.join(' '), start, i + 1));
+            parts = [];
+        }
+    }
+    if (parts.length > 0)
+        result.push(toInstruction(parts.join(' '), start, lines.length));
+    return result;
+}
+function toInstruction(textLine, line, endLine) {
+    const m = /^(\S+)\s*(.*)$/.exec(textLine);
+    const keyword = (m?.[1] ?? '').toUpperCase();
+    let rest = m?.[2] ?? '';
+    const flags = {};
+    // Flags come first: `COPY --from=build --chown=node:node src dst`, `RUN --mount=type=secret,id=ca ...`.
+    for (;;) {
+        const f = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest);
+        if (!f)
+            break;
+        flags[f[1]] = f[2] ?? 'true';
+        rest = rest.slice(f[0].length);
+    }
+    return { keyword, args: rest.trim(), flags, line, endLine };
+}
+/** `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}` with the given values; unknown variables become empty. */
+function substitute(text, vars) {
+    return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced, op, word, bare) => {
+        const name = (braced ?? bare);
+        const value = vars[name];
+        if (op === '-')
+            return value !== undefined && value !== '' ? value : word;
+        if (op === '+')
+            return value !== undefined && value !== '' ? word : '';
+        return value ?? '';
+    });
+}
+/** `NAME=value` or `NAME` (ARG) → [name, value?]. */
+function argDeclaration(args) {
+    const eq = args.indexOf('=');
+    if (eq === -1)
+        return [args.trim(), undefined];
+    return [args.slice(0, eq).trim(), unquote(args.slice(eq + 1).trim())];
+}
+const unquote = (s) => (/^(["']).*\1$/.test(s) ? s.slice(1, -1) : s);
+function parseDockerfile(text, buildArgs = {}) {
+    const all = instructions(text);
+    const globalArgs = {};
+    const stages = [];
+    let current;
+    for (const ins of all) {
+        if (ins.keyword === 'FROM') {
+            if (current)
+                stages.push({ index: stages.length, ...current });
+            const words = substitute(ins.args, globalArgs).split(/\s+/);
+            const as = words.findIndex((w) => w.toLowerCase() === 'as');
+            current = { from: ins, base: words[0], name: as > 0 ? words[as + 1]?.toLowerCase() : undefined, instructions: [] };
+            if (!current.base)
+                throw new DockerfileError(`line ${ins.line}: FROM needs an image`);
+        }
+        else if (!current) {
+            if (ins.keyword === 'ARG') {
+                const [name, value] = argDeclaration(ins.args);
+                globalArgs[name] = buildArgs[name] ?? value ?? '';
+            }
+            // Parser directives and comments were dropped; anything else before FROM is an error Docker reports itself.
+        }
+        else {
+            current.instructions.push(ins);
+        }
+    }
+    if (current)
+        stages.push({ index: stages.length, ...current });
+    if (stages.length === 0)
+        throw new DockerfileError('no FROM instruction: not a Dockerfile');
+    return { stages, globalArgs };
+}
+/** The stage a `--target` names, or the last one (what `docker build` runs). */
+function runtimeStage(file, target) {
+    if (!target)
+        return file.stages[file.stages.length - 1];
+    const found = file.stages.find((s) => s.name === target.toLowerCase());
+    if (!found)
+        throw new DockerfileError(`target "${target}" is not a stage (stages: ${file.stages.map((s) => s.name ?? s.index).join(', ')})`);
+    return found;
+}
+/** An earlier stage named by `FROM name` or `COPY --from=name|index`, if any. */
+function stageNamed(file, ref, before) {
+    const byIndex = /^\d+$/.test(ref) ? file.stages[Number(ref)] : undefined;
+    const found = byIndex ?? file.stages.find((s) => s.name === ref.toLowerCase());
+    return found && found.index < before ? found : undefined;
+}
+/** The chain of stages a stage builds on, itself first, ending with the stage whose base is an image. */
+function ancestry(file, stage) {
+    const chain = [stage];
+    for (let s = stageNamed(file, stage.base, stage.index); s; s = stageNamed(file, s.base, s.index))
+        chain.push(s);
+    return chain;
+}
+/** The external image a stage finally builds on. */
+const baseImage = (file, stage) => ancestry(file, stage).at(-1).base;
+exports.baseImage = baseImage;
+/** Every instruction that applies in a stage, inherited ones first (FROM parent stages). */
+function effectiveInstructions(file, stage) {
+    return ancestry(file, stage)
+        .reverse()
+        .flatMap((s) => s.instructions);
+}
+/** The WORKDIR in effect after the instructions (relative WORKDIRs resolve against the previous one). */
+function workdirAfter(list, upTo = Infinity) {
+    let dir = '/';
+    for (const ins of list) {
+        if (ins.line > upTo)
+            break;
+        if (ins.keyword !== 'WORKDIR')
+            continue;
+        const w = unquote(ins.args);
+        dir = w.startsWith('/') ? w : `${dir.replace(/\/$/, '')}/${w}`;
+    }
+    return normalize(dir);
+}
+/** `/app/./x/../y/` → `/app/y`. */
+function normalize(path) {
+    const out = [];
+    for (const part of path.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            out.pop();
+        else
+            out.push(part);
+    }
+    return '/' + out.join('/');
+}
+/** Source and destination paths of COPY/ADD, in shell or JSON form. */
+function copyPaths(ins) {
+    let words;
+    if (ins.args.startsWith('[')) {
+        try {
+            words = JSON.parse(ins.args);
+        }
+        catch {
+            words = ins.args.split(/\s+/);
+        }
+    }
+    else
+        words = ins.args.split(/\s+/);
+    return { sources: words.slice(0, -1), dest: words.at(-1) ?? '' };
+}
+/** The command text of RUN/CMD/ENTRYPOINT, JSON form joined by spaces. */
+function commandText(ins) {
+    if (ins.args.startsWith('[')) {
+        try {
+            return JSON.parse(ins.args).join(' ');
+        }
+        catch {
+            /* shell form after all */
+        }
+    }
+    return ins.args;
+}
+
+
+/***/ }),
+
+/***/ 2880:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.LOAD_SCRIPT = exports.INSPECT_SCRIPT = void 0;
+exports.engineFile = engineFile;
+exports.parseInspection = parseInspection;
+exports.neededEngines = neededEngines;
+exports.checkImage = checkImage;
+/**
+ * What a built image holds (OS, libc, libssl, Prisma engine files, generated clients) and the
+ * readiness verdicts on it. The shell script runs inside the image; parsing and judging are pure.
+ */
+const platforms_1 = __nccwpck_require__(7587);
+/** Printed by a POSIX sh inside the image (busybox too): one `@@runway <section>` header per part. */
+exports.INSPECT_SCRIPT = [
+    's() { echo "@@runway $1"; }',
+    's os; cat /etc/os-release 2>/dev/null',
+    's libs; for d in /lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do [ -d "$d" ] && ls -1 "$d" 2>/dev/null | sed "s|^|$d/|"; done',
+    "s files; find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o \\( -name 'libquery_engine-*' -o -name 'query-engine-*' -o -name 'schema-engine-*' -o -path '*/.prisma/client/index.js' -o -path '*/node_modules/@prisma/client/package.json' -o -path '*/generated/*client.ts' -o -path '*/generated/*client.js' \\) -print 2>/dev/null",
+    's node; command -v node',
+].join('\n');
+function engineFile(path) {
+    const name = path.split('/').at(-1) ?? '';
+    let m = /^libquery_engine-(.+)\.so\.node$/.exec(name);
+    if (m)
+        return { path, kind: 'library', target: m[1] };
+    m = /^query-engine-(.+?)(\.exe)?$/.exec(name);
+    if (m)
+        return { path, kind: 'binary', target: m[1] };
+    m = /^schema-engine-(.+?)(\.exe)?$/.exec(name);
+    if (m)
+        return { path, kind: 'schema', target: m[1] };
+    return undefined;
+}
+function parseInspection(output) {
+    const sections = {};
+    let current = '';
+    for (const line of output.split('\n')) {
+        const h = /^@@runway (\w+)$/.exec(line);
+        if (h)
+            current = h[1];
+        else if (line.trim() !== '')
+            (sections[current] ??= []).push(line.trim());
+    }
+    const os = Object.fromEntries((sections.os ?? [])
+        .map((l) => /^([A-Z_]+)=(.*)$/.exec(l))
+        .filter((m) => m !== null)
+        .map((m) => [m[1], m[2].replace(/^"|"$/g, '')]));
+    const libs = sections.libs ?? [];
+    const base = (p) => p.split('/').at(-1) ?? '';
+    const libc = libs.some((l) => base(l).startsWith('ld-musl-'))
+        ? 'musl'
+        : libs.some((l) => /^libc\.so\.6$/.test(base(l)))
+            ? 'glibc'
+            : undefined;
+    const files = sections.files ?? [];
+    return {
+        osId: os.ID,
+        osVersion: os.VERSION_ID,
+        osName: os.PRETTY_NAME,
+        libc,
+        libssl: [...new Set(libs.filter((l) => /^libssl\.so\.\d/.test(base(l))))],
+        engines: files.map(engineFile).filter((e) => e !== undefined),
+        clients: files
+            .filter((f) => f.endsWith('/.prisma/client/index.js') || /\/generated\/.*client\.[jt]s$/.test(f))
+            .map((f) => f.slice(0, f.lastIndexOf('/'))),
+        hasPrismaClientPackage: files.some((f) => f.endsWith('/node_modules/@prisma/client/package.json')),
+        node: sections.node?.[0],
+    };
+}
+/** Run with `node -e` inside the image as its own user and workdir: requires the client, dlopens engines. */
+exports.LOAD_SCRIPT = `
+const out = { engines: {} };
+try {
+  const p = require.resolve('@prisma/client', { paths: [process.cwd()] });
+  out.client = p;
+  require(p);
+  out.ok = true;
+} catch (e) { out.ok = false; out.error = String(e && e.message).split('\\n')[0]; }
+for (const f of JSON.parse(process.argv[1] || '[]')) {
+  try { process.dlopen({ exports: {} }, f); out.engines[f] = 'loaded'; }
+  catch (e) { out.engines[f] = String(e && e.message).split('\\n')[0]; }
+}
+console.log(JSON.stringify(out));
+`;
+/** The engine a running client would load: the one for the image's own platform. */
+function neededEngines(facts, mode) {
+    const platform = (0, platforms_1.platformOfFacts)(facts);
+    if (!platform || mode === 'none')
+        return [];
+    const target = (0, platforms_1.engineTarget)(platform);
+    const matching = facts.engines.filter((e) => e.target === target && e.kind === mode);
+    // The client loads the engine next to itself; copies elsewhere (the CLI's own) are not what runs.
+    const byClient = matching.filter((e) => facts.clients.some((c) => e.path.startsWith(`${c}/`)));
+    return byClient.length > 0 ? byClient : matching;
+}
+/** Readiness verdicts on the built image; `where` names the image in messages. */
+function checkImage(facts, expect, load) {
+    const findings = [];
+    const add = (rule, check, level, message, fix) => findings.push({ rule, check, level, message, fix });
+    const platform = (0, platforms_1.platformOfFacts)(facts);
+    const os = facts.osName ?? facts.osId ?? 'unknown OS';
+    if (!platform) {
+        add('image-platform', 'Image platform', expect.engines === 'none' ? 'notice' : 'warning', `${os}: found no C library (neither libc.so.6 nor ld-musl) in the library folders.`);
+    }
+    else {
+        add('image-platform', 'Image platform', 'pass', `${os}, ${platform.libc}, ${facts.libssl.length ? facts.libssl.map((l) => l.split('/').at(-1)).join(' ') : 'no libssl'} → ${(0, platforms_1.engineTarget)(platform)}`);
+    }
+    if (expect.engines !== 'none') {
+        if (platform && !platform.opensslInstalled) {
+            add('image-openssl', 'libssl in the image', 'error', `${os} has no libssl: Prisma assumes OpenSSL 1.1 and its engine fails with "libssl.so.1.1: cannot open shared object file".`, platform.libc === 'musl' ? 'RUN apk add --no-cache openssl' : 'RUN apt-get install -y openssl');
+        }
+        else if (platform) {
+            add('image-openssl', 'libssl in the image', 'pass', facts.libssl.join(', '));
+        }
+        const kindName = expect.engines === 'library' ? 'libquery_engine-*.so.node' : 'query-engine-*';
+        const ofKind = facts.engines.filter((e) => e.kind === expect.engines);
+        const needed = platform ? (0, platforms_1.engineTarget)(platform) : undefined;
+        const match = ofKind.filter((e) => e.target === needed);
+        if (ofKind.length === 0) {
+            add('image-engines', 'Engine for the image platform', 'error', `No ${kindName} file in the image: the client cannot start.`, 'Copy node_modules/.prisma/client (with its engine files) from the stage that ran prisma generate');
+        }
+        else if (needed && match.length === 0) {
+            add('image-engines', 'Engine for the image platform', 'error', `The image has ${ofKind.map((e) => e.path).join(', ')} but its platform needs ${needed}: PrismaClientInitializationError at the first query.`, `binaryTargets = ["native", "${needed}"] and generate again`);
+        }
+        else if (match.length > 0) {
+            add('image-engines', 'Engine for the image platform', 'pass', match.map((e) => e.path).join(', '));
+        }
+        if (expect.migrateAtStart && !facts.engines.some((e) => e.kind === 'schema' && e.target === needed)) {
+            add('image-schema-engine', 'Schema engine for migrate deploy', 'warning', `The container runs prisma migrate deploy at start but has no schema-engine-${needed ?? '*'}.`);
+        }
+    }
+    if (facts.clients.length > 0)
+        add('image-client', 'Generated client in the image', 'pass', facts.clients.join(', '));
+    else if (expect.compiledClient)
+        add('image-client', 'Generated client in the image', 'notice', 'The prisma-client generator output is compiled into the app; no separate client folder to find.');
+    else
+        add('image-client', 'Generated client in the image', 'error', 'No generated Prisma client (.prisma/client) in the image: "@prisma/client did not initialize yet".', 'Run prisma generate in the build and copy its output into the runtime stage');
+    if (!load) {
+        add('image-load', 'Client loads in the image', 'notice', facts.node ? 'Not run.' : 'No node in the image: load test skipped.');
+        return findings;
+    }
+    if (load.ok)
+        add('image-load', 'Client loads in the image', 'pass', `require('@prisma/client') → ${load.client}`);
+    else if (facts.hasPrismaClientPackage || !expect.compiledClient)
+        add('image-load', 'Client loads in the image', 'error', `require('@prisma/client') failed: ${load.error}`);
+    for (const [path, result] of Object.entries(load.engines)) {
+        // "did not self-register" comes after a successful dlopen: every shared library it needs resolved.
+        if (result === 'loaded' || /did not self-register/.test(result))
+            add('image-engine-load', 'Engine loads (dlopen)', 'pass', path);
+        else if (/invalid ELF header|file too short|not an ELF/i.test(result))
+            add('image-engine-load', 'Engine loads (dlopen)', 'notice', `${path} is not a real library (a placeholder): the loader test was skipped.`);
+        else
+            add('image-engine-load', 'Engine loads (dlopen)', 'error', `${path}: ${result}`, /libssl|libcrypto/.test(result)
+                ? 'Install the OpenSSL the engine was built for, or generate for this platform'
+                : undefined);
+    }
+    return findings;
+}
+
+
+/***/ }),
+
+/***/ 8034:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.buildImage = exports.PLATFORM = void 0;
+const inputs_1 = __nccwpck_require__(9543);
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=[\s\S]*$/;
+const SECRET = /^[A-Za-z0-9_.-]+=(env:[A-Za-z_][A-Za-z0-9_]*|[^\s].*)$/;
+/** Cloud Run runs linux/amd64 only: anything else would be refused at deploy time, so refuse it now. */
+exports.PLATFORM = 'linux/amd64';
+exports.buildImage = (0, inputs_1.defineAction)({
+    id: 'build-image',
+    name: 'Runway: build image',
+    description: 'Builds a Prisma-ready image, checks it for Prisma engine and OpenSSL problems, and pushes it with its digest.',
+    inputs: {
+        image: (0, inputs_1.input)('Registry path of the image, without tag (e.g. us-central1-docker.pkg.dev/PROJECT/REPO/APP)', inputs_1.kinds.pattern(/^[a-z0-9.:\-_/]+$/, 'an image path without tag or digest')).required(),
+        context: (0, inputs_1.input)('Build context directory', inputs_1.kinds.text).default('.'),
+        dockerfile: (0, inputs_1.input)('Dockerfile path, relative to the working directory', inputs_1.kinds.text).default('Dockerfile'),
+        tags: (0, inputs_1.input)('Tags to push besides the commit SHA (GITHUB_SHA), which is always pushed when set', inputs_1.kinds.list(inputs_1.kinds.pattern(TAG, 'a tag: letters, digits, _ . - (up to 128, not starting with . or -)'))),
+        'build-args': (0, inputs_1.input)('Build arguments, one KEY=VALUE per line', inputs_1.kinds.lines(inputs_1.kinds.pattern(BUILD_ARG, 'KEY=VALUE'))),
+        'build-secrets': (0, inputs_1.input)('Build secrets, one ID=FILE or ID=env:VARIABLE per line (e.g. ca=/etc/ssl/certs/ca-certificates.crt for a TLS-intercepting proxy). ' +
+            'With buildx they are `--secret id=ID,src=FILE` (RUN --mount=type=secret,id=ID); the classic builder has no secrets, so the file is ' +
+            'copied to .runway/secrets/ID in the build context for the build and removed after it: COPY it only in a build stage', inputs_1.kinds.lines(inputs_1.kinds.pattern(SECRET, 'ID=FILE or ID=env:VARIABLE'))),
+        target: (0, inputs_1.input)('Dockerfile stage to build (default: the last one)', inputs_1.kinds.pattern(/^[A-Za-z0-9_.-]+$/, 'a stage name')),
+        platform: (0, inputs_1.input)('Target platform', inputs_1.kinds.pattern(/^linux\/amd64$/, 'linux/amd64, the only platform Cloud Run runs (multi-platform images are refused)')).default(exports.PLATFORM),
+        cache: (0, inputs_1.input)('Layer cache: a registry reference (e.g. REGION-docker.pkg.dev/PROJECT/REPO/APP:buildcache) or `gha` (buildx only). ' +
+            'Default: gha when a buildx builder that exports caches (docker/setup-buildx-action) runs inside GitHub Actions, else the local layer cache', inputs_1.kinds.pattern(/^(gha|[a-z0-9.:\-_/]+:[A-Za-z0-9_][A-Za-z0-9_.-]*)$/, 'gha or an image reference with a tag')),
+        push: (0, inputs_1.input)('Push the image; false builds and checks only', inputs_1.kinds.bool).default('true'),
+        'prisma-check': (0, inputs_1.input)('Prisma readiness check: strict fails the build on an error, warn reports only, off skips it', inputs_1.kinds.oneOf('strict', 'warn', 'off')).default('strict'),
+        'prisma-schema': (0, inputs_1.input)('Path of the Prisma schema (file or folder); found in the monorepo when not given', inputs_1.kinds.text),
+        workspace: (0, inputs_1.input)('The monorepo app this image runs (folder such as apps/web, or its package name): picks its schema and scans it for NEXT_PUBLIC_*', inputs_1.kinds.text),
+        'check-only': (0, inputs_1.input)('Run the static checks and stop before building (for pull requests)', inputs_1.kinds.bool).default('false'),
+    },
+    outputs: {
+        digest: "Image digest, equal to the registry's manifest digest",
+        'image-ref': 'image@digest',
+        tags: 'Tags pushed, one per line',
+        metadata: 'JSON build metadata',
+        'prisma-report': 'JSON report of the Prisma readiness checks',
+    },
+    check: (v, env) => {
+        const problems = [];
+        if (!env.GITHUB_SHA && (v.tags ?? []).length === 0 && !v['check-only'])
+            problems.push({ input: 'tags', message: 'is required when GITHUB_SHA is not set (nothing to tag the image with)' });
+        if (v.image.includes('@') || /:[^/]*$/.test(v.image.replace(/^[^/]+\//, '')))
+            problems.push({ input: 'image', message: `"${v.image}" must not carry a tag or digest; put tags in "tags"` });
+        return problems;
+    },
+});
+
+
+/***/ }),
+
+/***/ 2702:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/** The Prisma version a lockfile pins: package-lock.json, pnpm-lock.yaml or yarn.lock. Pure. */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.majorOf = exports.LOCKFILES = void 0;
+exports.lockedPrismaVersion = lockedPrismaVersion;
+const PACKAGES = ['prisma', '@prisma/client'];
+function fromPackageLock(text) {
+    let lock;
+    try {
+        lock = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    for (const name of PACKAGES) {
+        const v = lock.packages?.[`node_modules/${name}`]?.version ?? lock.dependencies?.[name]?.version;
+        if (v)
+            return { name, version: v };
+        // Workspaces may nest it: node_modules under a package folder.
+        const nested = Object.entries(lock.packages ?? {}).find(([k, p]) => k.endsWith(`/node_modules/${name}`) && p.version);
+        if (nested?.[1].version)
+            return { name, version: nested[1].version };
+    }
+    return undefined;
+}
+function fromPnpmLock(text) {
+    for (const name of PACKAGES) {
+        const escaped = name.replace('/', '\\/');
+        // v6+: `/prisma@5.22.0:` or `prisma@6.1.0:` under packages; v5: `/prisma/5.22.0:`.
+        const m = new RegExp(`^\\s+'?/?${escaped}[@/](\\d+\\.\\d+\\.\\d+[^:'(]*)`, 'm').exec(text);
+        if (m)
+            return { name, version: m[1] };
+    }
+    return undefined;
+}
+function fromYarnLock(text) {
+    for (const name of PACKAGES) {
+        const escaped = name.replace('/', '\\/');
+        const m = new RegExp(`^"?${escaped}@[^\\n]*:\\n\\s+version:?\\s+"?(\\d+\\.\\d+\\.\\d+[^"\\n]*)`, 'm').exec(text);
+        if (m)
+            return { name, version: m[1] };
+    }
+    return undefined;
+}
+/** Reads the Prisma version from a lockfile's text, chosen by the file's name. */
+function lockedPrismaVersion(fileName, text) {
+    if (fileName.endsWith('package-lock.json') || fileName.endsWith('npm-shrinkwrap.json'))
+        return fromPackageLock(text);
+    if (fileName.endsWith('pnpm-lock.yaml'))
+        return fromPnpmLock(text);
+    if (fileName.endsWith('yarn.lock'))
+        return fromYarnLock(text);
+    return undefined;
+}
+exports.LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'];
+const majorOf = (version) => {
+    const m = /^(\d+)\./.exec(version);
+    return m ? Number(m[1]) : undefined;
+};
+exports.majorOf = majorOf;
+
+
+/***/ }),
+
+/***/ 3890:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Next.js inlines `process.env.NEXT_PUBLIC_*` at build time: a value missing during `next build` is
+ * `undefined` forever in that image. Finds the ones an app reads and the ones the build never receives. Pure.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.dotenvNames = void 0;
+exports.nextPublicReads = nextPublicReads;
+exports.missingAtBuild = missingAtBuild;
+const READ = /process\.env(?:\.(NEXT_PUBLIC_[A-Z0-9_]+)|\[\s*['"`](NEXT_PUBLIC_[A-Z0-9_]+)['"`]\s*\])/g;
+function nextPublicReads(file, text) {
+    const reads = [];
+    text.split(/\r?\n/).forEach((line, i) => {
+        for (const m of line.matchAll(READ))
+            reads.push({ name: m[1] ?? m[2], file, line: i + 1 });
+    });
+    return reads;
+}
+/** Names set by `KEY=value` lines of a .env file. */
+const dotenvNames = (text) => [...text.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((m) => m[1]);
+exports.dotenvNames = dotenvNames;
+/**
+ * The first read of each variable that no build arg, Dockerfile ENV or .env file provides. A build arg
+ * only reaches `next build` when the Dockerfile declares it with ARG, so both are needed.
+ */
+function missingAtBuild(reads, provided) {
+    const seen = new Set();
+    const missing = [];
+    for (const r of reads) {
+        if (seen.has(r.name))
+            continue;
+        seen.add(r.name);
+        if (provided.dockerfileEnv.includes(r.name) || provided.dotenv.includes(r.name))
+            continue;
+        const arg = provided.buildArgs.includes(r.name);
+        const declared = provided.dockerfileArgs.includes(r.name);
+        if (arg && declared)
+            continue;
+        const reason = arg
+            ? `${r.name} is passed as a build arg but the Dockerfile has no \`ARG ${r.name}\`, so \`next build\` never sees it`
+            : `${r.name} is read by the app but not passed in build-args: Next.js inlines NEXT_PUBLIC_* at build time, so it will be undefined in this image`;
+        missing.push({ ...r, reason });
+    }
+    return missing;
+}
+
+
+/***/ }),
+
+/***/ 7587:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * What Prisma's engines need from an image: the C library and OpenSSL of a base image (known by its
+ * name), what a Dockerfile installs, and the Prisma engine target name for a platform. Pure.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.platformOfImage = platformOfImage;
+exports.platformOfFacts = platformOfFacts;
+exports.newestOpenSsl = newestOpenSsl;
+exports.engineTarget = engineTarget;
+exports.installsOpenSsl = installsOpenSsl;
+const DEBIAN = {
+    stretch: ['9', '1.1.x'],
+    buster: ['10', '1.1.x'],
+    bullseye: ['11', '1.1.x'],
+    bookworm: ['12', '3.0.x'],
+    trixie: ['13', '3.0.x'],
+};
+const UBUNTU = {
+    bionic: ['18.04', '1.1.x'],
+    focal: ['20.04', '1.1.x'],
+    jammy: ['22.04', '3.0.x'],
+    noble: ['24.04', '3.0.x'],
+};
+const DEBIAN_BY_NUMBER = Object.fromEntries(Object.entries(DEBIAN).map(([name, [n]]) => [n, name]));
+const UBUNTU_BY_NUMBER = Object.fromEntries(Object.entries(UBUNTU).map(([name, [n]]) => [n, name]));
+const sslText = (v) => `OpenSSL ${v.replace('.x', '')}`;
+function debian(codename, slim) {
+    const [n, ssl] = DEBIAN[codename];
+    return {
+        family: 'debian',
+        release: n,
+        libc: 'glibc',
+        openssl: ssl,
+        opensslInstalled: !slim,
+        description: `Debian ${n} (${codename}${slim ? ', slim: no OpenSSL' : ''}), ${sslText(ssl)}`,
+    };
+}
+function alpine(version) {
+    const [major, minor] = (version ?? '3.99').split('.').map(Number);
+    const ssl = major > 3 || (major === 3 && minor >= 17) ? '3.0.x' : '1.1.x';
+    return {
+        family: 'alpine',
+        release: version,
+        libc: 'musl',
+        openssl: ssl,
+        opensslInstalled: false,
+        description: `Alpine ${version ?? '(latest)'} (musl), ${sslText(ssl)} when installed`,
+    };
+}
+/**
+ * What an image name says about its platform, or undefined when it cannot tell (a private base image).
+ * Official node images: Node 18+ default to Debian bookworm, older ones to bullseye.
+ */
+function platformOfImage(image) {
+    const ref = image.replace(/@sha256:[a-f0-9]+$/, '');
+    const slash = ref.lastIndexOf('/');
+    const colon = ref.lastIndexOf(':');
+    const name = (colon > slash ? ref.slice(0, colon) : ref).replace(/^docker\.io\/(library\/)?/, '');
+    const tag = colon > slash ? ref.slice(colon + 1) : 'latest';
+    const repo = name.split('/').at(-1) ?? name;
+    const slim = /(^|-)slim(-|$)/.test(tag);
+    if (name.includes('distroless')) {
+        const m = /debian(\d+)/.exec(`${name}:${tag}`);
+        const codename = DEBIAN_BY_NUMBER[m?.[1] ?? '12'] ?? 'bookworm';
+        const p = debian(codename, false);
+        return { ...p, family: 'distroless', description: `Distroless ${p.description}` };
+    }
+    const alpineTag = /alpine(\d+\.\d+)?/.exec(tag);
+    if (repo === 'alpine')
+        return alpine(/^\d+\.\d+/.exec(tag)?.[0]);
+    if (alpineTag)
+        return alpine(alpineTag[1]);
+    const codename = Object.keys(DEBIAN).find((c) => tag.includes(c));
+    if (codename)
+        return debian(codename, slim);
+    const ubuntu = Object.keys(UBUNTU).find((c) => tag.includes(c));
+    if (repo === 'ubuntu' || ubuntu) {
+        const c = ubuntu ?? UBUNTU_BY_NUMBER[/^\d+\.\d+/.exec(tag)?.[0] ?? ''] ?? 'noble';
+        const [n, ssl] = UBUNTU[c];
+        return {
+            family: 'ubuntu',
+            release: n,
+            libc: 'glibc',
+            openssl: ssl,
+            opensslInstalled: true,
+            description: `Ubuntu ${n} (${c}), ${sslText(ssl)}`,
+        };
+    }
+    if (repo === 'debian') {
+        const c = DEBIAN_BY_NUMBER[/^\d+/.exec(tag)?.[0] ?? ''] ?? 'bookworm';
+        return debian(c, slim);
+    }
+    if (repo === 'node') {
+        const major = Number(/^(\d+)/.exec(tag)?.[1] ?? '24');
+        return debian(major >= 18 || tag.startsWith('lts') || tag.startsWith('current') || tag === 'latest' ? 'bookworm' : 'bullseye', slim);
+    }
+    if (/^(ubi\d*|ubi\d+-minimal)$/.test(repo) || repo === 'amazonlinux') {
+        const v = Number(/(\d+)/.exec(repo === 'amazonlinux' ? tag : name)?.[1] ?? '9');
+        const ssl = repo === 'amazonlinux' ? (v >= 2023 ? '3.0.x' : '1.0.x') : v >= 9 ? '3.0.x' : '1.1.x';
+        return {
+            family: 'rhel',
+            release: String(v),
+            libc: 'glibc',
+            openssl: ssl,
+            opensslInstalled: true,
+            description: `${repo} ${v}, ${sslText(ssl)}`,
+        };
+    }
+    return undefined;
+}
+/** What /etc/os-release, the libc loader and the libssl files of a built image say. */
+function platformOfFacts(facts) {
+    const ssl = newestOpenSsl(facts.libssl);
+    if (!facts.libc)
+        return undefined;
+    const family = facts.osId === 'alpine'
+        ? 'alpine'
+        : /rhel|centos|fedora|amzn|rocky|almalinux|ol/.test(facts.osId ?? '')
+            ? 'rhel'
+            : (facts.osId ?? 'linux');
+    return {
+        family,
+        release: facts.osVersion,
+        libc: facts.libc,
+        // Without libssl, Prisma 5/6 cannot detect a version and assume 1.1.x: that is the engine they load.
+        openssl: ssl ?? '1.1.x',
+        opensslInstalled: ssl !== undefined,
+        description: `${facts.osId ?? 'unknown OS'} ${facts.osVersion ?? ''} (${facts.libc}), ${ssl ? sslText(ssl) : 'no libssl'}`.replace(/\s+/g, ' '),
+    };
+}
+/** `libssl.so.3` → 3.0.x, `libssl.so.1.1` → 1.1.x; the newest present wins, as in Prisma's detection. */
+function newestOpenSsl(files) {
+    const versions = files.map((f) => /libssl\.so\.(\d+)(?:\.(\d+))?/.exec(f)).filter((m) => m !== null);
+    if (versions.some((m) => Number(m[1]) >= 3))
+        return '3.0.x';
+    if (versions.some((m) => m[1] === '1' && m[2] === '1'))
+        return '1.1.x';
+    if (versions.some((m) => m[1] === '1' && m[2] === '0'))
+        return '1.0.x';
+    return undefined;
+}
+/** Prisma's name for a platform (linux/amd64): debian-openssl-3.0.x, linux-musl-openssl-3.0.x, rhel-openssl-1.1.x... */
+function engineTarget(p) {
+    if (p.libc === 'musl')
+        return p.openssl === '1.1.x' ? 'linux-musl' : `linux-musl-openssl-${p.openssl}`;
+    return `${p.family === 'rhel' ? 'rhel' : 'debian'}-openssl-${p.openssl}`;
+}
+/**
+ * Which OpenSSL a RUN line installs, if any: `apk add openssl`, `apt-get install -y openssl libssl3`,
+ * `apk add openssl1.1-compat`, `microdnf install openssl`. Returns the OpenSSL line, or 'default' for the
+ * distribution's own version.
+ */
+function installsOpenSsl(command) {
+    if (!/\b(apk\s+add|apt-get\s+install|apt\s+install|(micro)?dnf\s+install|yum\s+install)\b/.test(command))
+        return undefined;
+    if (/\b(openssl1\.1-compat|libssl1\.1)\b/.test(command))
+        return '1.1.x';
+    if (/\blibssl3\b/.test(command))
+        return '3.0.x';
+    if (/(^|\s)openssl(\s|$)/.test(command) || /\blibssl-dev\b|\bopenssl-dev\b/.test(command))
+        return 'default';
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 5574:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RULES = exports.migratesAtStart = void 0;
+exports.engineMode = engineMode;
+exports.runsCommand = runsCommand;
+exports.checkProject = checkProject;
+/**
+ * Static Prisma readiness rules: each a pure function over the parsed project (Dockerfile, schema,
+ * lockfile, package scripts) that returns findings pointing at a file and line.
+ */
+const dockerfile_1 = __nccwpck_require__(3601);
+const lockfile_1 = __nccwpck_require__(2702);
+const platforms_1 = __nccwpck_require__(7587);
+const prisma_schema_1 = __nccwpck_require__(983);
+function engineMode(project) {
+    const generator = project.schema && (0, prisma_schema_1.clientGenerator)(project.schema.parsed);
+    const engineType = (0, prisma_schema_1.settingText)(generator?.engineType);
+    const major = project.prisma ? (0, lockfile_1.majorOf)(project.prisma.version) : undefined;
+    if (major !== undefined && major >= 7)
+        return { mode: 'none', why: `Prisma ${project.prisma.version} has no Rust engines (driver adapters)` };
+    if (engineType === 'client')
+        return { mode: 'none', why: 'engineType = "client" uses a driver adapter, no engine files' };
+    if (engineType === 'binary')
+        return { mode: 'binary', why: 'engineType = "binary" runs the query-engine executable' };
+    const version = project.prisma ? `Prisma ${project.prisma.version}` : 'Prisma (version not found in a lockfile)';
+    return { mode: 'library', why: `${version} loads the libquery_engine Node-API library` };
+}
+const GENERATE = /\bprisma(?:@\S+)?\s+generate\b/;
+const RUN_SCRIPT = /\b(?:npm\s+run(?:-script)?|pnpm(?:\s+run)?|yarn(?:\s+run)?|bun\s+run|turbo(?:\s+run)?)\s+([\w:.-]+)/g;
+const INSTALL = /\b(?:npm\s+(?:ci|install|i)|pnpm\s+(?:install|i)|yarn(?:\s+install)?)(?:\s|$)/;
+/** Whether a command runs `what` directly or through a package script (one level of `npm run X`, or an install's postinstall). */
+function runsCommand(command, what, scripts) {
+    if (what.test(command))
+        return true;
+    const named = [...command.matchAll(RUN_SCRIPT)].map((m) => m[1]);
+    if (INSTALL.test(command))
+        named.push('postinstall', 'prepare');
+    if (/\bnpm\s+start\b/.test(command))
+        named.push('start');
+    return named.some((name) => (scripts[name] ?? []).some((s) => what.test(s)));
+}
+function generateSites(project) {
+    return project.dockerfile.parsed.stages.flatMap((stage) => stage.instructions
+        .filter((ins) => ins.keyword === 'RUN' && runsCommand((0, dockerfile_1.commandText)(ins), GENERATE, project.scripts))
+        .map((ins) => ({ stage, ins })));
+}
+/** The platform of a stage: its base image, adjusted by OpenSSL installed before `line`. */
+function stagePlatform(file, stage, line = Infinity) {
+    const base = (0, platforms_1.platformOfImage)((0, dockerfile_1.baseImage)(file, stage));
+    if (!base)
+        return undefined;
+    const installed = (0, dockerfile_1.effectiveInstructions)(file, stage)
+        .filter((i) => i.keyword === 'RUN' && i.line < line)
+        .map((i) => (0, platforms_1.installsOpenSsl)((0, dockerfile_1.commandText)(i)))
+        .filter((v) => v !== undefined);
+    if (installed.length === 0)
+        return base;
+    const last = installed.at(-1);
+    return { ...base, openssl: last === 'default' ? base.openssl : last, opensslInstalled: true };
+}
+/** What `native` resolves to where `prisma generate` runs: without OpenSSL, Prisma 5/6 fall back to 1.1.x. */
+function nativeTarget(file, site) {
+    const p = stagePlatform(file, site.stage, site.ins.line);
+    if (!p)
+        return undefined;
+    return { target: (0, platforms_1.engineTarget)({ ...p, openssl: p.opensslInstalled ? p.openssl : '1.1.x' }), platform: p };
+}
+const binaryTargetsOf = (g) => {
+    const v = g?.binaryTargets?.value;
+    return v === undefined ? ['native'] : Array.isArray(v) ? v : [v];
+};
+const at = (ctx, ins) => ({
+    file: ctx.project.dockerfile.file,
+    line: ins.line,
+});
+function opensslAtGenerate(ctx) {
+    const check = 'OpenSSL where `prisma generate` runs';
+    if (ctx.engines === 'none')
+        return [];
+    const explicit = binaryTargetsOf(ctx.generator).filter((t) => t !== 'native');
+    const runtimeTarget = ctx.runtimePlatform && (0, platforms_1.engineTarget)(ctx.runtimePlatform);
+    return ctx.sites.map((site) => {
+        const native = nativeTarget(ctx.file, site);
+        if (!native) {
+            return {
+                rule: 'openssl-at-generate',
+                check,
+                level: 'notice',
+                message: `Cannot tell which OpenSSL the base image ${(0, dockerfile_1.baseImage)(ctx.file, site.stage)} has.`,
+                ...at(ctx, site.ins),
+            };
+        }
+        if (native.platform.opensslInstalled) {
+            return {
+                rule: 'openssl-at-generate',
+                check,
+                level: 'pass',
+                message: `${native.platform.description}: native = ${native.target}.`,
+                ...at(ctx, site.ins),
+            };
+        }
+        const harmless = runtimeTarget !== undefined && explicit.includes(runtimeTarget);
+        const install = native.platform.family === 'alpine'
+            ? 'RUN apk add --no-cache openssl'
+            : 'RUN apt-get update -y && apt-get install -y openssl';
+        return {
+            rule: 'openssl-at-generate',
+            check,
+            level: harmless ? 'warning' : 'error',
+            message: `\`prisma generate\` runs in a stage without OpenSSL (${(0, dockerfile_1.baseImage)(ctx.file, site.stage)}: ${native.platform.description}). ` +
+                `Prisma cannot detect the OpenSSL version, falls back to 1.1.x and picks the ${native.target} engine` +
+                (harmless
+                    ? `; binaryTargets lists ${runtimeTarget} explicitly, so the runtime still gets its engine.`
+                    : ', which fails at run time with "libssl.so.1.1: cannot open shared object file". Install OpenSSL before this line.'),
+            fix: install,
+            ...at(ctx, site.ins),
+        };
+    });
+}
+function binaryTargets(ctx) {
+    const check = 'binaryTargets cover the runtime stage';
+    const schema = ctx.project.schema;
+    if (ctx.engines === 'none' || !schema || !ctx.generator) {
+        if (schema && ctx.generator?.binaryTargets && ctx.engines === 'none')
+            return [
+                {
+                    rule: 'binary-targets',
+                    check,
+                    level: 'notice',
+                    message: 'binaryTargets has no effect: this client loads no engine files.',
+                    file: schema.file,
+                    line: ctx.generator.binaryTargets.line,
+                },
+            ];
+        return [];
+    }
+    const where = { file: schema.file, line: ctx.generator.binaryTargets?.line ?? ctx.generator.line };
+    if (!ctx.runtimePlatform) {
+        return [
+            {
+                rule: 'binary-targets',
+                check,
+                level: 'notice',
+                message: `Cannot tell the platform of the runtime base image ${(0, dockerfile_1.baseImage)(ctx.file, ctx.runtime)}; the image check decides.`,
+                ...where,
+            },
+        ];
+    }
+    const needed = (0, platforms_1.engineTarget)(ctx.runtimePlatform);
+    const listed = binaryTargetsOf(ctx.generator);
+    const natives = ctx.sites.map((s) => nativeTarget(ctx.file, s)?.target).filter((t) => t !== undefined);
+    const covered = new Set([...listed.filter((t) => t !== 'native'), ...(listed.includes('native') ? natives : [])]);
+    const shown = listed
+        .map((t) => (t === 'native' && natives.length > 0 ? `native → ${[...new Set(natives)].join('/')}` : t))
+        .join(', ');
+    if (covered.has(needed)) {
+        return [
+            {
+                rule: 'binary-targets',
+                check,
+                level: 'pass',
+                message: `[${shown}] includes ${needed} (${ctx.runtimePlatform.description}).`,
+                ...where,
+            },
+        ];
+    }
+    return [
+        {
+            rule: 'binary-targets',
+            check,
+            level: 'error',
+            message: `binaryTargets [${shown}] do not include ${needed}, the runtime stage's platform (${(0, dockerfile_1.baseImage)(ctx.file, ctx.runtime)}: ${ctx.runtimePlatform.description}). The client would fail to load its engine in production.`,
+            fix: `binaryTargets = ["native", "${needed}"]`,
+            ...where,
+        },
+    ];
+}
+function runtimeOpenSsl(ctx) {
+    const check = 'OpenSSL in the runtime stage';
+    if (ctx.engines === 'none' || !ctx.runtimePlatform)
+        return [];
+    const p = ctx.runtimePlatform;
+    if (p.opensslInstalled)
+        return [{ rule: 'runtime-openssl', check, level: 'pass', message: p.description, ...at(ctx, ctx.runtime.from) }];
+    const install = p.family === 'alpine'
+        ? 'RUN apk add --no-cache openssl'
+        : 'RUN apt-get update -y && apt-get install -y openssl && rm -rf /var/lib/apt/lists/*';
+    return [
+        {
+            rule: 'runtime-openssl',
+            check,
+            level: 'error',
+            message: `The runtime stage (${(0, dockerfile_1.baseImage)(ctx.file, ctx.runtime)}) has no libssl: Prisma cannot detect OpenSSL, assumes 1.1 and the engine fails with "libssl.so.1.1: cannot open shared object file". Install OpenSSL in the runtime stage.`,
+            fix: install,
+            ...at(ctx, ctx.runtime.from),
+        },
+    ];
+}
+/**
+ * Whether copying `source` (an absolute path in the generating stage) carries the generated client:
+ * the whole app folder, node_modules (default output), the custom output folder, a Next.js standalone
+ * folder (it traces the client), or for `prisma-client` a compiled build folder (the client is compiled in).
+ */
+function clientCovered(ctx, source, site) {
+    const workdir = (0, dockerfile_1.workdirAfter)((0, dockerfile_1.effectiveInstructions)(ctx.file, site.stage), site.ins.line);
+    const within = (path) => path === source || path.startsWith(source === '/' ? '/' : `${source}/`);
+    if (/\.next\/standalone/.test(source) || within(workdir))
+        return true;
+    if ((0, prisma_schema_1.settingText)(ctx.generator?.provider) === 'prisma-client' && /(^|\/)(dist|build|\.next)(\/|$)/.test(source))
+        return true;
+    const output = (0, prisma_schema_1.settingText)(ctx.generator?.output);
+    if (output && ctx.project.schema)
+        return within((0, dockerfile_1.normalize)(`${workdir}/${ctx.project.schema.contextDir}/${output}`));
+    return /\/node_modules(\/\.prisma(\/client)?)?$/.test(source);
+}
+/** A stage has the client when it (or a stage it builds on) generated it, or copied it from one that has it. */
+function clientSource(ctx, stage, seen = new Set()) {
+    if (seen.has(stage.index))
+        return undefined;
+    seen.add(stage.index);
+    const chain = new Set((0, dockerfile_1.ancestry)(ctx.file, stage).map((s) => s.index));
+    const site = ctx.sites.find((s) => chain.has(s.stage.index));
+    if (site)
+        return { ins: site.ins, generated: true };
+    for (const ins of (0, dockerfile_1.effectiveInstructions)(ctx.file, stage)) {
+        if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || !ins.flags.from)
+            continue;
+        const from = (0, dockerfile_1.stageNamed)(ctx.file, ins.flags.from, stage.index);
+        if (!from || !clientSource(ctx, from, seen))
+            continue;
+        const fromSite = ctx.sites.find((s) => new Set((0, dockerfile_1.ancestry)(ctx.file, from).map((a) => a.index)).has(s.stage.index)) ?? ctx.sites[0];
+        if (!fromSite)
+            continue;
+        const fromWorkdir = (0, dockerfile_1.workdirAfter)((0, dockerfile_1.effectiveInstructions)(ctx.file, from));
+        const covered = (0, dockerfile_1.copyPaths)(ins).sources.some((src) => clientCovered(ctx, (0, dockerfile_1.normalize)(src.startsWith('/') ? src : `${fromWorkdir}/${src}`), fromSite));
+        if (covered)
+            return { ins, generated: false };
+    }
+    return undefined;
+}
+function clientInRuntime(ctx) {
+    const check = 'Generated client in the runtime stage';
+    if (!ctx.generator)
+        return [];
+    if (ctx.sites.length === 0) {
+        return [
+            {
+                rule: 'client-in-runtime',
+                check,
+                level: 'error',
+                message: 'No stage runs `prisma generate` (directly or through a package script): the image would have no generated client.',
+                fix: 'RUN npx prisma generate after copying the schema and installing dependencies',
+                ...at(ctx, ctx.runtime.from),
+            },
+        ];
+    }
+    const source = clientSource(ctx, ctx.runtime);
+    if (source) {
+        const how = source.generated
+            ? 'generated in this stage lineage'
+            : `copied by ${source.ins.keyword} --from=${source.ins.flags.from}`;
+        return [
+            {
+                rule: 'client-in-runtime',
+                check,
+                level: 'pass',
+                message: `${ctx.engines === 'none' ? 'The client is' : 'The client and its engines are'} ${how}.`,
+                ...at(ctx, source.ins),
+            },
+        ];
+    }
+    const where = ctx.engines === 'none' ? 'the generated client' : 'the generated client and its engine files (node_modules/.prisma/client)';
+    return [
+        {
+            rule: 'client-in-runtime',
+            check,
+            level: 'error',
+            message: `The runtime stage copies nothing that holds ${where} from the stage that ran \`prisma generate\` (line ${ctx.sites[0].ins.line}).`,
+            fix: `COPY --from=${ctx.sites[0].stage.name ?? ctx.sites[0].stage.index} ${(0, dockerfile_1.workdirAfter)((0, dockerfile_1.effectiveInstructions)(ctx.file, ctx.sites[0].stage), ctx.sites[0].ins.line).replace(/\/$/, '')}/node_modules ./node_modules`,
+            ...at(ctx, ctx.runtime.from),
+        },
+    ];
+}
+const MIGRATE = /\bprisma(?:@\S+)?\s+migrate\s+deploy\b/;
+/** The CMD or ENTRYPOINT the container starts with, if it runs `prisma migrate deploy` (directly or by a script). */
+function migrateAtStart(project, file, runtime) {
+    const start = [...(0, dockerfile_1.effectiveInstructions)(file, runtime)]
+        .reverse()
+        .find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
+    return start && runsCommand((0, dockerfile_1.commandText)(start), MIGRATE, project.scripts) ? start : undefined;
+}
+/** Whether the built image runs migrations when it starts (it then needs them, and the schema engine). */
+const migratesAtStart = (project) => migrateAtStart(project, project.dockerfile.parsed, (0, dockerfile_1.runtimeStage)(project.dockerfile.parsed, project.dockerfile.target)) !==
+    undefined;
+exports.migratesAtStart = migratesAtStart;
+function migrationsInRuntime(ctx) {
+    const check = 'Migrations present when they run at start';
+    const all = (0, dockerfile_1.effectiveInstructions)(ctx.file, ctx.runtime);
+    const start = migrateAtStart(ctx.project, ctx.file, ctx.runtime);
+    const schema = ctx.project.schema;
+    if (!start || !schema)
+        return [];
+    const migrations = `${schema.contextDir}/migrations`;
+    const workdir = (0, dockerfile_1.workdirAfter)(all);
+    const copies = all.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD');
+    const found = copies.find((ins) => (0, dockerfile_1.copyPaths)(ins).sources.some((src) => {
+        if (ins.flags.from) {
+            const from = (0, dockerfile_1.stageNamed)(ctx.file, ins.flags.from, ctx.runtime.index);
+            if (!from)
+                return false;
+            const abs = (0, dockerfile_1.normalize)(src.startsWith('/') ? src : `${(0, dockerfile_1.workdirAfter)((0, dockerfile_1.effectiveInstructions)(ctx.file, from))}/${src}`);
+            const target = (0, dockerfile_1.normalize)(`${(0, dockerfile_1.workdirAfter)((0, dockerfile_1.effectiveInstructions)(ctx.file, from))}/${migrations}`);
+            return target === abs || target.startsWith(`${abs}/`);
+        }
+        const rel = (0, dockerfile_1.normalize)(src).slice(1);
+        return rel === '' || migrations === rel || migrations.startsWith(`${rel}/`);
+    }));
+    if (found)
+        return [
+            {
+                rule: 'migrations-in-runtime',
+                check,
+                level: 'pass',
+                message: `${migrations} reaches ${workdir} by line ${found.line}.`,
+                ...at(ctx, found),
+            },
+        ];
+    return [
+        {
+            rule: 'migrations-in-runtime',
+            check,
+            level: 'error',
+            message: `The container runs \`prisma migrate deploy\` at start, but the runtime stage never copies ${migrations}.`,
+            fix: `COPY ${schema.contextDir} ./${schema.contextDir}`,
+            ...at(ctx, start),
+        },
+    ];
+}
+function nonRoot(ctx) {
+    const check = 'Runs as a non-root user';
+    const user = [...(0, dockerfile_1.effectiveInstructions)(ctx.file, ctx.runtime)].reverse().find((i) => i.keyword === 'USER');
+    const base = (0, dockerfile_1.baseImage)(ctx.file, ctx.runtime);
+    if (user && !/^(root|0)(:|$)/.test(user.args))
+        return [{ rule: 'non-root', check, level: 'pass', message: `USER ${user.args}`, ...at(ctx, user) }];
+    if (!user && /:nonroot\b|-nonroot\b/.test(base))
+        return [{ rule: 'non-root', check, level: 'pass', message: `${base} runs as nonroot`, ...at(ctx, ctx.runtime.from) }];
+    return [
+        {
+            rule: 'non-root',
+            check,
+            level: 'warning',
+            message: user
+                ? `The runtime stage switches to USER ${user.args}.`
+                : 'The runtime stage never sets USER: the app runs as root.',
+            fix: 'USER node',
+            ...at(ctx, user ?? ctx.runtime.from),
+        },
+    ];
+}
+exports.RULES = [opensslAtGenerate, binaryTargets, runtimeOpenSsl, clientInRuntime, migrationsInRuntime, nonRoot];
+/** Runs every rule. Without a schema only the rules that need none run. */
+function checkProject(project) {
+    const file = project.dockerfile.parsed;
+    const runtime = (0, dockerfile_1.runtimeStage)(file, project.dockerfile.target);
+    const generator = project.schema && (0, prisma_schema_1.clientGenerator)(project.schema.parsed);
+    const ctx = {
+        project,
+        file,
+        runtime,
+        runtimePlatform: stagePlatform(file, runtime),
+        generator,
+        engines: engineMode(project).mode,
+        sites: generateSites(project),
+    };
+    const findings = exports.RULES.flatMap((rule) => rule(ctx));
+    if (project.schema && !generator) {
+        findings.unshift({
+            rule: 'schema',
+            check: 'Prisma client generator',
+            level: 'warning',
+            message: 'The schema has no prisma-client-js or prisma-client generator.',
+            file: project.schema.file,
+            line: 1,
+        });
+    }
+    return findings;
+}
+
+
+/***/ }),
+
+/***/ 983:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/** The generator and datasource blocks of a Prisma schema, with the line of each setting. Pure. */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.settingText = exports.clientGenerator = exports.CLIENT_PROVIDERS = void 0;
+exports.parseSchema = parseSchema;
+/** The providers that generate a Prisma client (other generators, e.g. ERD tools, are ignored). */
+exports.CLIENT_PROVIDERS = ['prisma-client-js', 'prisma-client'];
+function value(raw) {
+    const text = raw.replace(/\s*\/\/.*$/, '').trim();
+    if (text.startsWith('[')) {
+        return [...text.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+    }
+    const quoted = /^"([^"]*)"$/.exec(text);
+    if (quoted)
+        return quoted[1];
+    const env = /^env\("([^"]*)"\)$/.exec(text);
+    return env ? `env:${env[1]}` : text;
+}
+function parseSchema(text) {
+    const lines = text.split(/\r?\n/);
+    const generators = [];
+    let datasourceProvider;
+    let block;
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i].replace(/^\s+/, '');
+        if (line.startsWith('//'))
+            continue;
+        const open = /^(generator|datasource|model|enum|view|type)\s+(\w+)\s*\{/.exec(line);
+        if (!block && open) {
+            block = { kind: open[1], name: open[2], line: i + 1, settings: {} };
+            continue;
+        }
+        if (!block)
+            continue;
+        if (/^\}/.test(line)) {
+            if (block.kind === 'generator') {
+                const s = block.settings;
+                generators.push({
+                    name: block.name,
+                    line: block.line,
+                    provider: s.provider,
+                    output: s.output,
+                    binaryTargets: s.binaryTargets,
+                    engineType: s.engineType,
+                });
+            }
+            else if (block.kind === 'datasource' && typeof block.settings.provider?.value === 'string') {
+                datasourceProvider = block.settings.provider.value;
+            }
+            block = undefined;
+            continue;
+        }
+        const kv = /^(\w+)\s*=\s*(.+)$/.exec(line);
+        if (kv && (block.kind === 'generator' || block.kind === 'datasource')) {
+            const start = i + 1;
+            let raw = kv[2];
+            // binaryTargets may span lines: ["a",\n "b"]
+            while (raw.trim().startsWith('[') && !raw.includes(']') && i + 1 < lines.length)
+                raw += ' ' + lines[++i].trim();
+            block.settings[kv[1]] = { value: value(raw), line: start };
+        }
+    }
+    return { generators, datasourceProvider };
+}
+/** The generator that makes the Prisma client, if the schema has one. */
+const clientGenerator = (schema) => schema.generators.find((g) => typeof g.provider?.value === 'string' && exports.CLIENT_PROVIDERS.includes(g.provider.value));
+exports.clientGenerator = clientGenerator;
+const settingText = (s) => s === undefined ? undefined : Array.isArray(s.value) ? s.value.join(',') : s.value;
+exports.settingText = settingText;
+
+
+/***/ }),
+
+/***/ 5378:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.loadProject = loadProject;
+/**
+ * Reads a monorepo from disk into what the pure rules need: the Dockerfile, the Prisma schema of the
+ * app being built (found when not given), the locked Prisma version, package scripts and the
+ * NEXT_PUBLIC_* variables the app reads. File paths in findings are relative to the repository root.
+ */
+const node_fs_1 = __nccwpck_require__(3024);
+const node_path_1 = __nccwpck_require__(6760);
+const inputs_1 = __nccwpck_require__(9543);
+const dockerfile_1 = __nccwpck_require__(3601);
+const lockfile_1 = __nccwpck_require__(2702);
+const next_public_1 = __nccwpck_require__(3890);
+const prisma_schema_1 = __nccwpck_require__(983);
+const SKIP = new Set(['node_modules', '.git', '.next', 'dist', 'build', 'coverage', '.turbo', '.runway']);
+const SOURCE = /\.(m|c)?(j|t)sx?$/;
+/** Files under `dir` (not following SKIP folders), at most `depth` folders deep and `limit` files. */
+function walk(dir, depth, limit = 20_000) {
+    const found = [];
+    const visit = (d, level) => {
+        let entries;
+        try {
+            entries = (0, node_fs_1.readdirSync)(d, { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        for (const e of entries) {
+            if (found.length >= limit)
+                return;
+            if (e.isDirectory()) {
+                if (!SKIP.has(e.name) && level < depth)
+                    visit((0, node_path_1.join)(d, e.name), level + 1);
+            }
+            else if (e.isFile())
+                found.push((0, node_path_1.join)(d, e.name));
+        }
+    };
+    visit(dir, 0);
+    return found;
+}
+function readJson(file) {
+    try {
+        return JSON.parse((0, node_fs_1.readFileSync)(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+function workspaceDir(root, packages, workspace) {
+    const asDir = (0, node_path_1.resolve)(root, workspace);
+    if ((0, node_fs_1.existsSync)(asDir) && (0, node_fs_1.statSync)(asDir).isDirectory())
+        return asDir;
+    for (const [file, pkg] of packages)
+        if (pkg.name === workspace)
+            return (0, node_path_1.dirname)(file);
+    throw new inputs_1.InputError([
+        { input: 'workspace', message: `"${workspace}" is neither a folder nor the name of a package in this repository` },
+    ]);
+}
+function chooseSchema(root, candidates, packages, appDir) {
+    const rel = (f) => (0, node_path_1.relative)(root, f);
+    if (candidates.length === 1)
+        return { file: candidates[0], note: 'the only schema in the repository' };
+    if (candidates.length === 0)
+        return { note: 'no Prisma schema with a client generator found: Prisma checks skipped' };
+    if (appDir) {
+        const inside = candidates.filter((c) => c.startsWith(`${appDir}/`));
+        if (inside.length === 1)
+            return { file: inside[0], note: 'in the workspace' };
+        const pkg = packages.get((0, node_path_1.join)(appDir, 'package.json'));
+        const deps = new Set(Object.keys({ ...pkg?.dependencies, ...pkg?.devDependencies }));
+        const depDirs = [...packages].filter(([, p]) => p.name && deps.has(p.name)).map(([f]) => (0, node_path_1.dirname)(f));
+        const viaDeps = candidates.filter((c) => depDirs.some((d) => c.startsWith(`${d}/`)));
+        if (viaDeps.length === 1)
+            return { file: viaDeps[0], note: 'in a package the workspace depends on' };
+    }
+    throw new inputs_1.InputError([
+        {
+            input: 'prisma-schema',
+            message: `several Prisma schemas found (${candidates.map(rel).join(', ')}); name one, or set "workspace" to the app being built`,
+        },
+    ]);
+}
+function lockfileFor(root, from) {
+    for (let d = from; d.startsWith(root); d = (0, node_path_1.dirname)(d)) {
+        for (const name of lockfile_1.LOCKFILES) {
+            const f = (0, node_path_1.join)(d, name);
+            if (!(0, node_fs_1.existsSync)(f))
+                continue;
+            const v = (0, lockfile_1.lockedPrismaVersion)(name, (0, node_fs_1.readFileSync)(f, 'utf8'));
+            if (v)
+                return { version: v.version, lockfile: (0, node_path_1.relative)(root, f) };
+        }
+        if (d === root || d === (0, node_path_1.dirname)(d))
+            break;
+    }
+    return undefined;
+}
+/** Names declared by ARG or ENV in any stage (`ENV A=1 B=2`, `ENV A 1`, `ARG A`, `ARG A=1`). */
+function declaredNames(file, keyword) {
+    const declared = file.stages
+        .flatMap((s) => s.instructions.filter((i) => i.keyword === keyword))
+        .flatMap((i) => i.args.includes('=') ? [...i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1]) : [i.args.split(/\s+/)[0]]);
+    return keyword === 'ARG' ? [...declared, ...Object.keys(file.globalArgs)] : declared;
+}
+/** The parsed Dockerfile; a file that is not one, or a target it has no stage for, is an input error. */
+function readDockerfile(path, o) {
+    try {
+        const parsed = (0, dockerfile_1.parseDockerfile)((0, node_fs_1.readFileSync)(path, 'utf8'), o.buildArgs);
+        (0, dockerfile_1.runtimeStage)(parsed, o.target);
+        return parsed;
+    }
+    catch (e) {
+        if (!(e instanceof dockerfile_1.DockerfileError))
+            throw e;
+        throw new inputs_1.InputError([
+            { input: e.message.startsWith('target') ? 'target' : 'dockerfile', message: `${o.dockerfile}: ${e.message}` },
+        ]);
+    }
+}
+function loadProject(o) {
+    const root = (0, node_path_1.resolve)(o.root);
+    const context = (0, node_path_1.resolve)(root, o.context);
+    const dockerfilePath = (0, node_path_1.resolve)(root, o.dockerfile);
+    const parsed = readDockerfile(dockerfilePath, o);
+    const files = walk(context, 6);
+    const packages = new Map();
+    for (const f of files.filter((f) => f.endsWith('/package.json'))) {
+        const pkg = readJson(f);
+        if (pkg)
+            packages.set(f, pkg);
+    }
+    const scripts = {};
+    for (const pkg of packages.values())
+        for (const [name, cmd] of Object.entries(pkg.scripts ?? {}))
+            (scripts[name] ??= []).push(cmd);
+    const appDir = o.workspace ? workspaceDir(root, packages, o.workspace) : undefined;
+    let schemaFile;
+    let schemaNote;
+    if (o.prismaSchema) {
+        const given = (0, node_path_1.resolve)(root, o.prismaSchema);
+        if (!(0, node_fs_1.existsSync)(given))
+            throw new inputs_1.InputError([{ input: 'prisma-schema', message: `${o.prismaSchema} does not exist` }]);
+        const inFolder = (0, node_fs_1.statSync)(given).isDirectory() ? walk(given, 2).filter((f) => f.endsWith('.prisma')) : [given];
+        schemaFile = inFolder.find((f) => (0, prisma_schema_1.clientGenerator)((0, prisma_schema_1.parseSchema)((0, node_fs_1.readFileSync)(f, 'utf8')))) ?? inFolder[0];
+        if (!schemaFile)
+            throw new inputs_1.InputError([{ input: 'prisma-schema', message: `no .prisma file in ${o.prismaSchema}` }]);
+        schemaNote = 'given by prisma-schema';
+    }
+    else {
+        const candidates = files.filter((f) => f.endsWith('.prisma') && (0, prisma_schema_1.clientGenerator)((0, prisma_schema_1.parseSchema)((0, node_fs_1.readFileSync)(f, 'utf8'))));
+        const chosen = chooseSchema(root, candidates, packages, appDir);
+        schemaFile = chosen.file;
+        schemaNote = chosen.note;
+    }
+    const schema = schemaFile
+        ? {
+            file: (0, node_path_1.relative)(root, schemaFile),
+            parsed: (0, prisma_schema_1.parseSchema)((0, node_fs_1.readFileSync)(schemaFile, 'utf8')),
+            contextDir: (0, node_path_1.relative)(context, (0, node_path_1.dirname)(schemaFile)),
+        }
+        : undefined;
+    const prisma = lockfileFor(root, schemaFile ? (0, node_path_1.dirname)(schemaFile) : context) ?? lockfileFor(root, context);
+    const scanDir = appDir ?? context;
+    const sources = (appDir ? walk(appDir, 8) : files).filter((f) => SOURCE.test(f) && !f.endsWith('.d.ts'));
+    const reads = sources.flatMap((f) => (0, next_public_1.nextPublicReads)((0, node_path_1.relative)(root, f), (0, node_fs_1.readFileSync)(f, 'utf8')));
+    const dotenv = ['.env', '.env.production'].flatMap((n) => (0, node_fs_1.existsSync)((0, node_path_1.join)(scanDir, n)) ? (0, next_public_1.dotenvNames)((0, node_fs_1.readFileSync)((0, node_path_1.join)(scanDir, n), 'utf8')) : []);
+    const nextPublic = (0, next_public_1.missingAtBuild)(reads, {
+        buildArgs: Object.keys(o.buildArgs),
+        dockerfileArgs: declaredNames(parsed, 'ARG'),
+        dockerfileEnv: declaredNames(parsed, 'ENV'),
+        dotenv,
+    });
+    return {
+        project: { dockerfile: { file: (0, node_path_1.relative)(root, dockerfilePath), parsed, target: o.target }, schema, prisma, scripts },
+        schemaNote,
+        nextPublic,
+    };
+}
+
+
+/***/ }),
+
+/***/ 7686:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.verdictOf = verdictOf;
+exports.readinessMarkdown = readinessMarkdown;
+/** The Prisma readiness report: the `prisma-report` JSON output and the job-summary table. Pure. */
+const report_1 = __nccwpck_require__(7364);
+function verdictOf(findings, mode) {
+    if (mode === 'off')
+        return 'skipped';
+    if (findings.some((f) => f.level === 'error'))
+        return 'fail';
+    if (findings.some((f) => f.level === 'warning'))
+        return 'warn';
+    return 'pass';
+}
+const ICON = { pass: '✅ pass', notice: 'ℹ️ note', warning: '⚠️ warning', error: '❌ error' };
+const where = (f) => f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.phase === 'image' ? 'built image' : '';
+function readinessMarkdown(report) {
+    const title = { pass: '✅ ready', warn: '⚠️ ready with warnings', fail: '❌ not ready', skipped: 'skipped' }[report.verdict];
+    let out = report_1.md.heading(`Prisma readiness: ${title}`);
+    const facts = [];
+    if (report.prisma)
+        facts.push([
+            'Prisma',
+            `${report.prisma.version ?? 'version unknown'}${report.prisma.lockfile ? ` (${report.prisma.lockfile})` : ''}: ${report.prisma.why}`,
+        ]);
+    if (report.schema)
+        facts.push(['Schema', `${report.schema.file} (${report.schema.note})`]);
+    facts.push([
+        'Runtime stage',
+        `${report.dockerfile.runtimeStage} FROM ${report.dockerfile.runtimeBase} (${report.dockerfile.file})`,
+    ]);
+    if (report.image)
+        facts.push([
+            'Image',
+            `${report.image.osName ?? report.image.osId ?? '?'}, ${report.image.libc ?? 'libc ?'}${report.image.target ? ` → ${report.image.target}` : ''}`,
+        ]);
+    out += report_1.md.table(['', ''], facts);
+    if (report.findings.length > 0) {
+        out += report_1.md.table(['Check', 'Result', 'Where', 'Fix'], report.findings.map((f) => [f.check, `${ICON[f.level]}: ${f.message}`, where(f), f.fix ? report_1.md.code(f.fix) : '']));
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 9543:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.kinds = void 0;
+__exportStar(__nccwpck_require__(164), exports);
+exports.kinds = __importStar(__nccwpck_require__(9804));
+__exportStar(__nccwpck_require__(3087), exports);
+
+
+/***/ }),
+
+/***/ 9804:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.bool = exports.text = void 0;
+exports.pattern = pattern;
+exports.integer = integer;
+exports.decimal = decimal;
+exports.oneOf = oneOf;
+exports.duration = duration;
+exports.list = list;
+exports.lines = lines;
+exports.json = json;
+const spec_1 = __nccwpck_require__(164);
+/** Any non-empty text. */
+exports.text = { allowed: 'any text', parse: (raw) => raw };
+function pattern(re, allowed) {
+    return {
+        allowed,
+        parse(raw) {
+            if (!re.test(raw))
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            return raw;
+        },
+    };
+}
+const TRUE = new Set(['true', 'True', 'TRUE', 'yes', '1']);
+const FALSE = new Set(['false', 'False', 'FALSE', 'no', '0']);
+exports.bool = {
+    allowed: 'true or false',
+    parse(raw) {
+        if (TRUE.has(raw))
+            return true;
+        if (FALSE.has(raw))
+            return false;
+        throw new spec_1.InvalidValue('expected true or false');
+    },
+};
+function integer(min, max = Number.MAX_SAFE_INTEGER) {
+    const allowed = max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
+    return {
+        allowed,
+        parse(raw) {
+            if (!/^-?\d+$/.test(raw))
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            const n = Number(raw);
+            if (n < min || n > max)
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            return n;
+        },
+    };
+}
+function decimal(min, max) {
+    const allowed = `a number from ${min} to ${max}`;
+    return {
+        allowed,
+        parse(raw) {
+            if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(raw))
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            const n = Number(raw);
+            if (n < min || n > max)
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            return n;
+        },
+    };
+}
+function oneOf(...values) {
+    const allowed = `one of ${values.join(', ')}`;
+    return {
+        allowed,
+        parse(raw) {
+            if (!values.includes(raw))
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            return raw;
+        },
+    };
+}
+const UNIT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600 };
+/** A duration in seconds: `90`, `90s`, `1.5m`, `500ms`, `1h`. */
+function duration(minSeconds, maxSeconds) {
+    const allowed = `a duration from ${minSeconds}s to ${maxSeconds}s (seconds, or with a unit: 500ms, 30s, 5m, 1h)`;
+    return {
+        allowed,
+        parse(raw) {
+            const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw);
+            if (!m)
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            const seconds = Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
+            if (seconds < minSeconds || seconds > maxSeconds)
+                throw new spec_1.InvalidValue(`expected ${allowed}`);
+            return seconds;
+        },
+    };
+}
+/** Items separated by commas or newlines, trimmed, empty items dropped. */
+function list(item, { min = 1 } = {}) {
+    const allowed = `a list separated by commas or newlines, each ${item.allowed}`;
+    return {
+        allowed,
+        parse(raw) {
+            const parts = raw
+                .split(/[,\n]/)
+                .map((p) => p.trim())
+                .filter((p) => p !== '');
+            if (parts.length < min)
+                throw new spec_1.InvalidValue(`expected at least ${min} item(s): ${allowed}`);
+            return parts.map((p) => {
+                try {
+                    return item.parse(p);
+                }
+                catch (e) {
+                    if (e instanceof spec_1.InvalidValue)
+                        throw new spec_1.InvalidValue(`item "${p}": ${e.message}`);
+                    throw e;
+                }
+            });
+        },
+    };
+}
+/** One item per non-empty line (for values that may contain commas, such as assertions). */
+function lines(item) {
+    return {
+        allowed: `one per line, each ${item.allowed}`,
+        parse(raw) {
+            return raw
+                .split('\n')
+                .map((l) => l.trim())
+                .filter((l) => l !== '')
+                .map((l) => {
+                try {
+                    return item.parse(l);
+                }
+                catch (e) {
+                    if (e instanceof spec_1.InvalidValue)
+                        throw new spec_1.InvalidValue(`line "${l}": ${e.message}`);
+                    throw e;
+                }
+            });
+        },
+    };
+}
+function json(allowed, validate) {
+    return {
+        allowed,
+        parse(raw) {
+            let value;
+            try {
+                value = JSON.parse(raw);
+            }
+            catch (e) {
+                throw new spec_1.InvalidValue(`not valid JSON (${e.message}); expected ${allowed}`);
+            }
+            return validate ? validate(value) : value;
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 3087:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.InputError = void 0;
+exports.formatProblem = formatProblem;
+exports.readInputs = readInputs;
+exports.runnerInputs = runnerInputs;
+const spec_1 = __nccwpck_require__(164);
+/** Every problem found in an action's inputs, so a user fixes them all in one go. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.map(formatProblem).join('\n'));
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+exports.InputError = InputError;
+function formatProblem(p) {
+    return `Input "${p.input}": ${p.message}`;
+}
+/**
+ * Reads, defaults and validates all inputs of an action. Pure: it only calls `raw` and reads `env`. Throws an
+ * InputError naming each bad input and what it allows; returns typed values otherwise.
+ */
+function readInputs(definition, raw, env = {}) {
+    const problems = [];
+    const values = {};
+    for (const [name, spec] of Object.entries(definition.inputs)) {
+        const given = (raw(name) ?? '').trim();
+        const text = given !== '' ? given : (spec.options.default ?? '');
+        if (text === '') {
+            if (spec.options.required)
+                problems.push({ input: name, message: `is required: ${spec.options.description} (${spec.kind.allowed})` });
+            values[name] = undefined;
+            continue;
+        }
+        try {
+            values[name] = spec.kind.parse(text);
+        }
+        catch (e) {
+            if (!(e instanceof spec_1.InvalidValue))
+                throw e;
+            const shown = spec.options.secret ? '***' : JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+            problems.push({ input: name, message: `${shown} is not valid: ${e.message}` });
+        }
+    }
+    if (problems.length === 0 && definition.check)
+        problems.push(...definition.check(values, env));
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return values;
+}
+/** Reads inputs the way the Actions runner passes them: INPUT_<NAME> with spaces as underscores, upper-cased. */
+function runnerInputs(env) {
+    return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+}
+
+
+/***/ }),
+
+/***/ 164:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Input definitions: one typed description of an action's inputs that drives validation, the
+ * generated action.yml, the action README tables and (later) the `runway` command line.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PresentInput = exports.OptionalInput = exports.InvalidValue = void 0;
+exports.input = input;
+exports.defineAction = defineAction;
+/** Thrown by a kind's parser: the message says what is wrong with the value. */
+class InvalidValue extends Error {
+}
+exports.InvalidValue = InvalidValue;
+/** An input with no value unless the user gives one. */
+class OptionalInput {
+    kind;
+    options;
+    present = false;
+    constructor(kind, options) {
+        this.kind = kind;
+        this.options = options;
+    }
+    required() {
+        return new PresentInput(this.kind, { ...this.options, required: true });
+    }
+    default(raw) {
+        return new PresentInput(this.kind, { ...this.options, default: raw });
+    }
+    secret() {
+        return new OptionalInput(this.kind, { ...this.options, secret: true });
+    }
+}
+exports.OptionalInput = OptionalInput;
+/** An input that always has a value: it is required or it has a default. */
+class PresentInput {
+    kind;
+    options;
+    present = true;
+    constructor(kind, options) {
+        this.kind = kind;
+        this.options = options;
+    }
+}
+exports.PresentInput = PresentInput;
+function input(description, kind) {
+    return new OptionalInput(kind, { description, required: false, secret: false });
+}
+function defineAction(definition) {
+    return definition;
+}
+
+
+/***/ }),
+
+/***/ 7364:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.md = void 0;
+__exportStar(__nccwpck_require__(7483), exports);
+exports.md = __importStar(__nccwpck_require__(2103));
+
+
+/***/ }),
+
+/***/ 2103:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/** Small pure builders for job-summary Markdown. */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.table = table;
+exports.heading = heading;
+exports.code = code;
+exports.details = details;
+function cell(value) {
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\n/g, '<br>');
+}
+function table(header, rows) {
+    const head = `| ${header.map(cell).join(' | ')} |`;
+    const rule = `| ${header.map(() => '---').join(' | ')} |`;
+    const body = rows.map((r) => `| ${r.map(cell).join(' | ')} |`);
+    return [head, rule, ...body].join('\n') + '\n\n';
+}
+function heading(text, level = 3) {
+    return `${'#'.repeat(level)} ${text}\n\n`;
+}
+function code(text) {
+    return '`' + text.replace(/`/g, "'") + '`';
+}
+function details(summaryText, body) {
+    return `<details><summary>${summaryText}</summary>\n\n${body}\n</details>\n\n`;
+}
+
+
+/***/ }),
+
+/***/ 7483:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * How the core tells people what happened. The core only sees this interface; the GitHub Actions
+ * adapter (src/runtime/github.ts) and the command line implement it, and tests record it.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RecordingReporter = void 0;
+/** A Reporter that keeps everything in memory: for tests and for the command line's --json mode. */
+class RecordingReporter {
+    lines = [];
+    masked = [];
+    markdown = '';
+    info(message) {
+        this.lines.push({ level: 'info', message });
+    }
+    progress(message) {
+        this.lines.push({ level: 'progress', message });
+    }
+    notice(message, at) {
+        this.lines.push({ level: 'notice', message, at });
+    }
+    warning(message, at) {
+        this.lines.push({ level: 'warning', message, at });
+    }
+    error(message, at) {
+        this.lines.push({ level: 'error', message, at });
+    }
+    mask(secret) {
+        this.masked.push(secret);
+    }
+    summary(markdown) {
+        this.markdown += markdown;
+    }
+    async group(_title, fn) {
+        return fn();
+    }
+    messages(level) {
+        return this.lines.filter((l) => !level || l.level === level).map((l) => l.message);
+    }
+}
+exports.RecordingReporter = RecordingReporter;
+
+
+/***/ }),
+
+/***/ 7655:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.githubState = exports.GitHubReporter = void 0;
+exports.runAction = runAction;
+/**
+ * The GitHub Actions edge: the only place that imports @actions/*. It reads inputs the way the
+ * runner passes them, runs an action's core function, and writes outputs, summary and annotations.
+ */
+const core = __importStar(__nccwpck_require__(7484));
+const inputs_1 = __nccwpck_require__(9543);
+function properties(at) {
+    if (!at)
+        return {};
+    return { file: at.file, startLine: at.line, endLine: at.endLine ?? at.line, title: at.title };
+}
+class GitHubReporter {
+    summaryText = '';
+    info(message) {
+        core.info(message);
+    }
+    progress(message) {
+        core.info(message);
+    }
+    notice(message, at) {
+        core.notice(message, properties(at));
+    }
+    warning(message, at) {
+        core.warning(message, properties(at));
+    }
+    error(message, at) {
+        core.error(message, properties(at));
+    }
+    mask(secret) {
+        core.setSecret(secret);
+    }
+    summary(markdown) {
+        this.summaryText += markdown;
+    }
+    group(title, fn) {
+        return core.group(title, fn);
+    }
+    /** Writes the collected summary once, at the end (the file may not exist outside a runner). */
+    async flushSummary() {
+        if (this.summaryText === '' || !process.env.GITHUB_STEP_SUMMARY)
+            return;
+        await core.summary.addRaw(this.summaryText).write();
+        this.summaryText = '';
+    }
+}
+exports.GitHubReporter = GitHubReporter;
+exports.githubState = {
+    save: (name, value) => core.saveState(name, value),
+    get: (name) => core.getState(name),
+};
+/**
+ * Runs one step of an action. Every input is validated before `main` runs, so bad input fails
+ * with an ::error:: line per input and no call to any API.
+ */
+async function runAction(definition, main) {
+    const reporter = new GitHubReporter();
+    try {
+        const inputs = (0, inputs_1.readInputs)(definition, (0, inputs_1.runnerInputs)(process.env), process.env);
+        for (const [name, spec] of Object.entries(definition.inputs)) {
+            const value = inputs[name];
+            if (spec.options.secret && typeof value === 'string')
+                reporter.mask(value);
+        }
+        const outputs = await main(inputs, { reporter, state: exports.githubState, env: process.env });
+        for (const [name, value] of Object.entries(outputs)) {
+            if (value !== undefined)
+                core.setOutput(name, value);
+        }
+    }
+    catch (e) {
+        if (e instanceof inputs_1.InputError) {
+            for (const p of e.problems)
+                core.error(`Input "${p.input}": ${p.message}`, { title: `Invalid input: ${p.input}` });
+            core.setFailed(`${e.problems.length} invalid input(s); nothing was changed.`);
+        }
+        else {
+            core.setFailed(e instanceof Error ? e.message : String(e));
+        }
+    }
+    finally {
+        await reporter.flushSummary().catch((e) => core.warning(`Could not write the job summary: ${e.message}`));
+    }
+}
+
+
+/***/ }),
+
 /***/ 4914:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -4353,7 +6959,7 @@ const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(9927)
 const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(36)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -4575,7 +7181,7 @@ const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
 const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(36)
 const { AsyncResource } = __nccwpck_require__(6698)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
 
@@ -5317,7 +7923,7 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 36:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
@@ -31907,2612 +34513,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7853:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.CLASSIC_SECRETS_DIR = void 0;
-exports.buildxArgs = buildxArgs;
-exports.classicBuildArgs = classicBuildArgs;
-exports.classicCacheImages = classicCacheImages;
-exports.imageTags = imageTags;
-exports.builderOf = builderOf;
-exports.cacheSpec = cacheSpec;
-exports.ociLabels = ociLabels;
-exports.pushedDigest = pushedDigest;
-exports.classicCacheHits = classicCacheHits;
-exports.manifestProblem = manifestProblem;
-const inputs_1 = __nccwpck_require__(9901);
-/** Where the classic builder finds secrets: inside the context, since it has no --secret. */
-exports.CLASSIC_SECRETS_DIR = '.runway/secrets';
-function common(plan) {
-    const args = ['--network', 'host', '--file', plan.dockerfile];
-    for (const t of plan.tags)
-        args.push('--tag', t);
-    for (const [k, v] of plan.buildArgs)
-        args.push('--build-arg', `${k}=${v}`);
-    for (const [k, v] of Object.entries(plan.labels))
-        args.push('--label', `${k}=${v}`);
-    if (plan.target)
-        args.push('--target', plan.target);
-    args.push('--iidfile', plan.iidFile);
-    return args;
-}
-/**
- * `docker buildx build`: loads the image into the daemon (it is checked before anything is pushed) with
- * no provenance or SBOM attestations, which would turn the single-platform image into an index.
- */
-function buildxArgs(plan) {
-    const args = ['buildx', 'build', ...common(plan), '--platform', plan.platform, '--metadata-file', plan.metadataFile];
-    for (const s of plan.secrets)
-        args.push('--secret', `id=${s.id},src=${s.src}`);
-    if (plan.cache?.type === 'gha') {
-        args.push('--cache-from', `type=gha,scope=${plan.cache.scope}`, '--cache-to', `type=gha,mode=max,scope=${plan.cache.scope}`);
-    }
-    else if (plan.cache?.type === 'registry') {
-        args.push('--cache-from', `type=registry,ref=${plan.cache.ref}`, '--cache-to', `type=registry,ref=${plan.cache.ref},mode=max,image-manifest=true,oci-mediatypes=true`);
-    }
-    args.push('--provenance=false', '--sbom=false', '--load', plan.context);
-    return args;
-}
-/**
- * Classic `docker build`: no --platform (it builds for the daemon's own platform, checked after the
- * build), no --secret (secret files are copied into the context); `cacheFrom` names pulled cache images.
- */
-function classicBuildArgs(plan, cacheFrom = []) {
-    const args = ['build', ...common(plan)];
-    for (const ref of cacheFrom)
-        args.push('--cache-from', ref);
-    args.push(plan.context);
-    return args;
-}
-/**
- * The classic builder caches only from images it can pull, and a final image holds only its last
- * stage: each named stage before it gets its own cache image `<ref>-<stage>`, built with --target.
- */
-function classicCacheImages(ref, stages) {
-    return [...stages.map((stage) => ({ stage, ref: `${ref}-${stage}` })), { ref }];
-}
-/** The tags to push: the commit SHA first (what deploys pin), then the extra ones, without repeats. */
-function imageTags(repository, tags, sha) {
-    return [...new Set([...(sha ? [sha] : []), ...(tags ?? [])])].map((t) => `${repository}:${t}`);
-}
-/** `docker buildx inspect` output → the builder; undefined output means no buildx. */
-function builderOf(inspect) {
-    if (inspect === undefined)
-        return { kind: 'classic' };
-    return { kind: 'buildx', driver: /^Driver:\s+(\S+)/m.exec(inspect)?.[1] ?? 'docker' };
-}
-/**
- * The cache to use: the input's registry reference or `gha`. Exporting a cache needs buildx with a
- * driver other than `docker` (docker/setup-buildx-action makes a docker-container one); the classic
- * builder uses a registry reference as --cache-from. Default: gha where that works inside Actions.
- */
-function cacheSpec(input, builder, env, scope) {
-    const exports = builder.kind === 'buildx' && builder.driver !== 'docker';
-    const refuse = (message) => {
-        throw new inputs_1.InputError([{ input: 'cache', message }]);
-    };
-    if (input === 'gha') {
-        if (builder.kind === 'classic')
-            refuse('gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty');
-        if (!exports)
-            refuse('gha needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first');
-        return { type: 'gha', scope };
-    }
-    if (input) {
-        if (builder.kind === 'buildx' && !exports)
-            refuse('a registry cache needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first');
-        return { type: 'registry', ref: input };
-    }
-    if (exports && env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL))
-        return { type: 'gha', scope };
-    return undefined;
-}
-/** OCI labels that tie the image to its commit, like docker/metadata-action's defaults. */
-function ociLabels(env) {
-    const labels = {};
-    if (env.GITHUB_SHA)
-        labels['org.opencontainers.image.revision'] = env.GITHUB_SHA;
-    if (env.GITHUB_REPOSITORY)
-        labels['org.opencontainers.image.source'] = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`;
-    return labels;
-}
-/** `digest: sha256:… size: 1234` from `docker push` output (the last one is the manifest just pushed). */
-function pushedDigest(output) {
-    return [...output.matchAll(/digest: (sha256:[a-f0-9]{64}) size: \d+/g)].at(-1)?.[1];
-}
-/** Lines `Step N/M : …` followed by ` ---> Using cache`, from the classic builder's output. */
-function classicCacheHits(output) {
-    const steps = [...output.matchAll(/^Step \d+\/\d+ : /gm)].length;
-    const cached = [...output.matchAll(/^ ---> Using cache$/gm)].length;
-    return { steps, cached };
-}
-/**
- * What is wrong with the manifest a tag points at after the push, if anything: an index (several
- * platforms, or attestations) is refused, and the registry must serve the digest docker pushed.
- */
-function manifestProblem(ref, remote, pushed) {
-    if (remote.isIndex)
-        return `${ref} is a multi-platform index (${remote.platforms.join(', ')}); Cloud Run needs a single linux/amd64 manifest.`;
-    if (remote.platforms.length > 0 && !remote.platforms.includes('linux/amd64'))
-        return `${ref} is for ${remote.platforms.join(', ')}; Cloud Run runs only linux/amd64.`;
-    if (pushed && pushed !== remote.digest)
-        return `docker push reported ${pushed} but the registry serves ${remote.digest} for ${ref}`;
-    return undefined;
-}
-
-
-/***/ }),
-
-/***/ 6489:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ReadinessError = void 0;
-exports.runBuildImage = runBuildImage;
-/**
- * build-image: static Prisma checks → build (buildx, or classic docker build) → checks of the built
- * image → push → the registry's digest. An image that fails a strict check is never pushed.
- */
-const node_fs_1 = __nccwpck_require__(3024);
-const node_os_1 = __nccwpck_require__(8161);
-const node_path_1 = __nccwpck_require__(6760);
-const inputs_1 = __nccwpck_require__(9901);
-const report_1 = __nccwpck_require__(1714);
-const dockerfile_1 = __nccwpck_require__(2179);
-const build_command_1 = __nccwpck_require__(7853);
-const docker_1 = __nccwpck_require__(9261);
-const image_facts_1 = __nccwpck_require__(2838);
-const inputs_2 = __nccwpck_require__(612);
-const platforms_1 = __nccwpck_require__(2929);
-const project_1 = __nccwpck_require__(4820);
-const prisma_rules_1 = __nccwpck_require__(5499);
-const prisma_schema_1 = __nccwpck_require__(1245);
-const readiness_report_1 = __nccwpck_require__(5072);
-class ReadinessError extends Error {
-}
-exports.ReadinessError = ReadinessError;
-/** Everything about the inputs that can be wrong is found here, before docker runs. */
-function validate(inputs, env, root, tmp) {
-    const problems = [];
-    const context = (0, node_path_1.resolve)(root, inputs.context);
-    if (!(0, node_fs_1.existsSync)(context) || !(0, node_fs_1.statSync)(context).isDirectory())
-        problems.push({ input: 'context', message: `${inputs.context} is not a folder` });
-    if (!(0, node_fs_1.existsSync)((0, node_path_1.resolve)(root, inputs.dockerfile)))
-        problems.push({ input: 'dockerfile', message: `${inputs.dockerfile} does not exist` });
-    const buildArgs = (inputs['build-args'] ?? []).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]);
-    const secrets = [];
-    for (const line of inputs['build-secrets'] ?? []) {
-        const id = line.slice(0, line.indexOf('='));
-        const value = line.slice(line.indexOf('=') + 1);
-        if (value.startsWith('env:')) {
-            const content = env[value.slice(4)];
-            if (content === undefined) {
-                problems.push({ input: 'build-secrets', message: `${id}: the environment variable ${value.slice(4)} is not set` });
-                continue;
-            }
-            const src = (0, node_path_1.join)(tmp, `secret-${id}`);
-            (0, node_fs_1.writeFileSync)(src, content, { mode: 0o600 });
-            secrets.push({ id, src, temporary: true });
-        }
-        else {
-            const src = (0, node_path_1.resolve)(root, value);
-            if (!(0, node_fs_1.existsSync)(src))
-                problems.push({ input: 'build-secrets', message: `${id}: the file ${value} does not exist` });
-            else
-                secrets.push({ id, src, temporary: false });
-        }
-    }
-    if (problems.length > 0)
-        throw new inputs_1.InputError(problems);
-    return { secrets, buildArgs };
-}
-function annotate(reporter, findings, fallback) {
-    for (const f of findings) {
-        const text = f.fix ? `${f.message} Fix: ${f.fix}` : f.message;
-        const at = f.file
-            ? { file: f.file, line: f.line, title: `Prisma: ${f.check}` }
-            : fallback && { ...fallback, title: `Prisma: ${f.check}` };
-        if (f.level === 'error')
-            reporter.error(text, at);
-        else if (f.level === 'warning')
-            reporter.warning(text, at);
-        else if (f.level === 'notice')
-            reporter.notice(text, at);
-    }
-}
-function report(inputs, loaded, findings, image) {
-    const { project } = loaded;
-    const runtime = (0, dockerfile_1.runtimeStage)(project.dockerfile.parsed, project.dockerfile.target);
-    const engines = (0, prisma_rules_1.engineMode)(project);
-    return {
-        mode: inputs['prisma-check'],
-        verdict: (0, readiness_report_1.verdictOf)(findings, inputs['prisma-check']),
-        prisma: project.schema
-            ? { version: project.prisma?.version, lockfile: project.prisma?.lockfile, engines: engines.mode, why: engines.why }
-            : undefined,
-        schema: project.schema ? { file: project.schema.file, note: loaded.schemaNote } : undefined,
-        dockerfile: {
-            file: project.dockerfile.file,
-            runtimeStage: runtime.name ?? `stage ${runtime.index}`,
-            runtimeBase: (0, dockerfile_1.baseImage)(project.dockerfile.parsed, runtime),
-        },
-        image,
-        findings,
-    };
-}
-/** Fails a strict check: the summary already holds the table. */
-function enforce(inputs, r, reporter, phase) {
-    if (inputs['prisma-check'] !== 'strict' || r.verdict !== 'fail')
-        return;
-    reporter.summary((0, readiness_report_1.readinessMarkdown)(r));
-    const errors = r.findings.filter((f) => f.level === 'error').length;
-    throw new ReadinessError(`Prisma readiness: ${errors} error(s) ${phase}; nothing was pushed. Fix them, or set prisma-check: warn to report only.`);
-}
-async function build(plan, buildx, secrets, stages, reporter) {
-    const copied = [];
-    const run = (args) => {
-        reporter.info(`docker ${args.join(' ')}`);
-        return (0, docker_1.dockerOk)(args, {
-            onLine: (l) => reporter.info(l),
-            env: { ...process.env, ...(buildx ? {} : { DOCKER_BUILDKIT: '0' }) },
-        });
-    };
-    try {
-        if (!buildx && secrets.length > 0) {
-            // The classic builder has no --secret: the file sits in the context for this build only.
-            (0, node_fs_1.mkdirSync)((0, node_path_1.join)(plan.context, build_command_1.CLASSIC_SECRETS_DIR), { recursive: true });
-            for (const s of secrets) {
-                const dest = (0, node_path_1.join)(plan.context, build_command_1.CLASSIC_SECRETS_DIR, s.id);
-                (0, node_fs_1.copyFileSync)(s.src, dest);
-                copied.push(dest);
-            }
-        }
-        const started = Date.now();
-        if (buildx) {
-            const r = await run((0, build_command_1.buildxArgs)(plan));
-            return { output: r.stdout + r.stderr, ms: Date.now() - started, cacheImages: [] };
-        }
-        const cacheImages = plan.cache?.type === 'registry' ? (0, build_command_1.classicCacheImages)(plan.cache.ref, stages) : [];
-        const cacheFrom = cacheImages.map((c) => c.ref);
-        for (const c of cacheImages) {
-            const pulled = await (0, docker_1.docker)(['pull', c.ref]);
-            reporter.info(pulled.code === 0 ? `Cache image ${c.ref} pulled` : `No cache image ${c.ref} yet`);
-        }
-        for (const c of cacheImages)
-            if (c.stage)
-                await run((0, build_command_1.classicBuildArgs)({ ...plan, tags: [c.ref], target: c.stage, labels: {} }, cacheFrom));
-        const r = await run((0, build_command_1.classicBuildArgs)(plan, cacheFrom));
-        return { output: r.stdout + r.stderr, ms: Date.now() - started, cacheImages };
-    }
-    finally {
-        for (const f of copied)
-            (0, node_fs_1.rmSync)(f, { force: true });
-    }
-}
-async function runBuildImage(inputs, { reporter, env }) {
-    const root = (0, node_path_1.resolve)(env.GITHUB_WORKSPACE ?? process.cwd());
-    const tmp = (0, node_fs_1.mkdtempSync)((0, node_path_1.join)(env.RUNNER_TEMP ?? (0, node_os_1.tmpdir)(), 'runway-build-'));
-    try {
-        const { secrets, buildArgs } = validate(inputs, env, root, tmp);
-        const tags = (0, build_command_1.imageTags)(inputs.image, inputs.tags, env.GITHUB_SHA);
-        const loaded = (0, project_1.loadProject)({
-            root,
-            context: inputs.context,
-            dockerfile: inputs.dockerfile,
-            target: inputs.target,
-            buildArgs: Object.fromEntries(buildArgs),
-            prismaSchema: inputs['prisma-schema'],
-            workspace: inputs.workspace,
-        });
-        const { project } = loaded;
-        const runtime = (0, dockerfile_1.runtimeStage)(project.dockerfile.parsed, inputs.target);
-        const runtimeAt = { file: project.dockerfile.file, line: runtime.from.line };
-        for (const n of loaded.nextPublic)
-            reporter.warning(n.reason, { file: n.file, line: n.line, title: 'NEXT_PUBLIC_* at build time' });
-        // 1. Static checks, before anything is built.
-        const checking = inputs['prisma-check'] !== 'off' && project.schema !== undefined;
-        if (inputs['prisma-check'] !== 'off' && !project.schema)
-            reporter.notice(`Prisma: ${loaded.schemaNote}`);
-        const staticFindings = checking ? (0, prisma_rules_1.checkProject)(project).map((f) => ({ ...f, phase: 'static' })) : [];
-        annotate(reporter, staticFindings);
-        let prismaReport = report(inputs, loaded, staticFindings);
-        enforce(inputs, prismaReport, reporter, 'in the Dockerfile and schema');
-        if (inputs['check-only']) {
-            reporter.summary((0, readiness_report_1.readinessMarkdown)(prismaReport));
-            return { 'prisma-report': JSON.stringify(prismaReport) };
-        }
-        // 2. Build.
-        const builder = await (0, docker_1.detectBuilder)();
-        const buildx = builder.kind === 'buildx';
-        const cache = (0, build_command_1.cacheSpec)(inputs.cache, builder, env, inputs.image);
-        const plan = {
-            context: (0, node_path_1.resolve)(root, inputs.context),
-            dockerfile: (0, node_path_1.resolve)(root, inputs.dockerfile),
-            tags,
-            buildArgs,
-            secrets: secrets.map(({ id, src }) => ({ id, src })),
-            target: inputs.target,
-            platform: inputs.platform,
-            cache,
-            labels: (0, build_command_1.ociLabels)(env),
-            iidFile: (0, node_path_1.join)(tmp, 'iid'),
-            metadataFile: (0, node_path_1.join)(tmp, 'metadata.json'),
-        };
-        // Named stages before the runtime one: the classic builder's registry cache keeps one image each.
-        const cachedStages = project.dockerfile.parsed.stages
-            .filter((st) => st.index < runtime.index && st.name)
-            .map((st) => st.name);
-        const built = await reporter.group(`Build ${tags[0]} (${buildx ? 'buildx' : 'classic docker build'})`, () => build(plan, buildx, secrets, cachedStages, reporter));
-        const imageId = (0, node_fs_1.readFileSync)(plan.iidFile, 'utf8').trim();
-        const config = await (0, docker_1.imageConfig)(imageId);
-        if (`${config.os}/${config.architecture}` !== inputs_2.PLATFORM) {
-            throw new Error(`The image was built for ${config.os}/${config.architecture}; Cloud Run runs only ${inputs_2.PLATFORM}. Nothing was pushed.`);
-        }
-        const hits = buildx ? undefined : (0, build_command_1.classicCacheHits)(built.output);
-        // 3. Checks of the built image.
-        if (checking) {
-            const facts = await (0, docker_1.inspectImage)(imageId);
-            const mode = (0, prisma_rules_1.engineMode)(project).mode;
-            const load = facts.node
-                ? await (0, docker_1.loadTest)(imageId, (0, image_facts_1.neededEngines)(facts, mode).map((e) => e.path))
-                : undefined;
-            const generator = project.schema && (0, prisma_schema_1.clientGenerator)(project.schema.parsed);
-            const imageFindings = (0, image_facts_1.checkImage)(facts, {
-                engines: mode,
-                compiledClient: (0, prisma_schema_1.settingText)(generator?.provider) === 'prisma-client',
-                migrateAtStart: (0, prisma_rules_1.migratesAtStart)(project),
-            }, load).map((f) => ({ ...f, phase: 'image' }));
-            annotate(reporter, imageFindings, runtimeAt);
-            const platform = (0, platforms_1.platformOfFacts)(facts);
-            prismaReport = report(inputs, loaded, [...staticFindings, ...imageFindings], {
-                ...facts,
-                target: platform && (0, platforms_1.engineTarget)(platform),
-            });
-            enforce(inputs, prismaReport, reporter, 'in the built image');
-        }
-        // 4. Push, then read back what the registry serves.
-        let digest;
-        if (inputs.push) {
-            await reporter.group(`Push ${tags.length} tag(s)`, async () => {
-                for (const t of tags) {
-                    const r = await (0, docker_1.dockerOk)(['push', t], { onLine: (l) => reporter.info(l) });
-                    digest ??= (0, build_command_1.pushedDigest)(r.stdout);
-                }
-                for (const c of built.cacheImages) {
-                    if (!c.stage)
-                        await (0, docker_1.dockerOk)(['tag', imageId, c.ref]);
-                    await (0, docker_1.dockerOk)(['push', c.ref]);
-                }
-            });
-            const remote = await (0, docker_1.remoteManifest)(tags[0]);
-            const problem = (0, build_command_1.manifestProblem)(tags[0], remote, digest);
-            if (problem)
-                throw new Error(problem);
-            digest = remote.digest;
-        }
-        const metadata = {
-            image: inputs.image,
-            tags,
-            digest,
-            imageId,
-            builder: buildx ? 'buildx' : 'classic',
-            platform: inputs_2.PLATFORM,
-            size: config.size,
-            buildMs: built.ms,
-            cache: { spec: plan.cache ?? 'local', ...(hits ?? {}) },
-            labels: plan.labels,
-        };
-        reporter.summary(report_1.md.heading('Image') +
-            report_1.md.table(['', ''], [
-                ['Image', digest ? report_1.md.code(`${inputs.image}@${digest}`) : `${report_1.md.code(imageId)} (not pushed)`],
-                ['Tags', tags.map((t) => report_1.md.code(t.slice(inputs.image.length + 1))).join(' ')],
-                [
-                    'Builder',
-                    `${metadata.builder}, ${(built.ms / 1000).toFixed(1)} s${hits ? `, ${hits.cached}/${hits.steps} steps from cache` : ''}`,
-                ],
-                ['Size', `${(config.size / 1e6).toFixed(0)} MB`],
-            ]) +
-            (checking ? (0, readiness_report_1.readinessMarkdown)(prismaReport) : ''));
-        return {
-            digest,
-            'image-ref': digest ? `${inputs.image}@${digest}` : undefined,
-            tags: inputs.push ? tags.join('\n') : undefined,
-            metadata: JSON.stringify(metadata),
-            'prisma-report': JSON.stringify(prismaReport),
-        };
-    }
-    finally {
-        (0, node_fs_1.rmSync)(tmp, { recursive: true, force: true });
-    }
-}
-
-
-/***/ }),
-
-/***/ 9261:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.DockerError = void 0;
-exports.docker = docker;
-exports.dockerOk = dockerOk;
-exports.detectBuilder = detectBuilder;
-exports.imageConfig = imageConfig;
-exports.inspectImage = inspectImage;
-exports.loadTest = loadTest;
-exports.remoteManifest = remoteManifest;
-/**
- * The docker CLI edge: run a command (streaming its lines), look at images and at what a registry holds.
- * Every container runs with `--network host` (no bridge networks on these machines).
- */
-const node_child_process_1 = __nccwpck_require__(1421);
-const build_command_1 = __nccwpck_require__(7853);
-const image_facts_1 = __nccwpck_require__(2838);
-class DockerError extends Error {
-}
-exports.DockerError = DockerError;
-/** Runs `docker ...`; `onLine` sees stdout and stderr lines as they come (build logs). */
-function docker(args, options = {}) {
-    return new Promise((resolve, reject) => {
-        const child = (0, node_child_process_1.spawn)('docker', args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        let pending = '';
-        const feed = (chunk) => {
-            if (!options.onLine)
-                return;
-            pending += chunk;
-            const lines = pending.split('\n');
-            pending = lines.pop() ?? '';
-            for (const l of lines)
-                options.onLine(l);
-        };
-        child.stdout.on('data', (d) => {
-            stdout += d.toString();
-            feed(d.toString());
-        });
-        child.stderr.on('data', (d) => {
-            stderr += d.toString();
-            feed(d.toString());
-        });
-        child.on('error', (e) => reject(new DockerError(`cannot run docker: ${e.message}`)));
-        child.on('close', (code) => {
-            if (pending && options.onLine)
-                options.onLine(pending);
-            resolve({ code: code ?? 1, stdout, stderr });
-        });
-    });
-}
-/** Like `docker` but fails with the command and its last output lines. */
-async function dockerOk(args, options = {}) {
-    const r = await docker(args, options);
-    if (r.code !== 0) {
-        const tail = `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-8).join('\n');
-        throw new DockerError(`docker ${args.slice(0, 2).join(' ')} failed (exit ${r.code}):\n${tail}`);
-    }
-    return r;
-}
-/** buildx and its current builder's driver, or the classic builder when there is no buildx. */
-async function detectBuilder() {
-    const r = await docker(['buildx', 'inspect']).catch(() => undefined);
-    return (0, build_command_1.builderOf)(r && r.code === 0 ? r.stdout : undefined);
-}
-async function imageConfig(image) {
-    const r = await dockerOk(['image', 'inspect', image]);
-    const [i] = JSON.parse(r.stdout);
-    return {
-        id: i.Id,
-        os: i.Os,
-        architecture: i.Architecture,
-        size: i.Size,
-        user: i.Config.User ?? '',
-        workingDir: i.Config.WorkingDir ?? '',
-    };
-}
-/** Runs the inspection script as root inside the image (busybox sh is enough). */
-async function inspectImage(image) {
-    const r = await dockerOk([
-        'run',
-        '--rm',
-        '--network',
-        'host',
-        '--user',
-        '0',
-        '--entrypoint',
-        'sh',
-        image,
-        '-c',
-        image_facts_1.INSPECT_SCRIPT,
-    ]);
-    return (0, image_facts_1.parseInspection)(r.stdout);
-}
-/** Loads the client and dlopens the engines as the image's own user, in its own workdir. */
-async function loadTest(image, engines) {
-    const r = await docker([
-        'run',
-        '--rm',
-        '--network',
-        'host',
-        '--entrypoint',
-        'node',
-        image,
-        '-e',
-        image_facts_1.LOAD_SCRIPT,
-        JSON.stringify(engines),
-    ]);
-    const line = r.stdout.trim().split('\n').at(-1) ?? '';
-    try {
-        return JSON.parse(line);
-    }
-    catch {
-        return { ok: false, error: `node exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`, engines: {} };
-    }
-}
-/** What the registry serves for a reference, through the docker CLI (it has the registry credentials). */
-async function remoteManifest(ref) {
-    const host = ref.split('/')[0];
-    const insecure = /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host) ? ['--insecure'] : [];
-    const r = await dockerOk(['manifest', 'inspect', '--verbose', ...insecure, ref]);
-    const parsed = JSON.parse(r.stdout);
-    if (Array.isArray(parsed)) {
-        // The CLI shows an index as its entries; the index digest itself is what the tag points at.
-        return {
-            digest: '',
-            mediaType: 'index',
-            isIndex: true,
-            platforms: parsed.map((e) => `${e.Descriptor.platform?.os}/${e.Descriptor.platform?.architecture}`),
-        };
-    }
-    const p = parsed.Descriptor.platform;
-    return {
-        digest: parsed.Descriptor.digest,
-        mediaType: parsed.Descriptor.mediaType,
-        isIndex: false,
-        platforms: p ? [`${p.os}/${p.architecture}`] : [],
-    };
-}
-
-
-/***/ }),
-
-/***/ 2179:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/**
- * A Dockerfile parser good enough for readiness rules: stages, instructions with their line numbers,
- * continuation lines, comments, `--flag=value` options and basic ARG substitution in FROM. Pure.
- */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.baseImage = exports.DockerfileError = void 0;
-exports.instructions = instructions;
-exports.substitute = substitute;
-exports.parseDockerfile = parseDockerfile;
-exports.runtimeStage = runtimeStage;
-exports.stageNamed = stageNamed;
-exports.ancestry = ancestry;
-exports.effectiveInstructions = effectiveInstructions;
-exports.workdirAfter = workdirAfter;
-exports.normalize = normalize;
-exports.copyPaths = copyPaths;
-exports.commandText = commandText;
-class DockerfileError extends Error {
-}
-exports.DockerfileError = DockerfileError;
-/** Splits text into logical instructions, keeping the line numbers people see in their editor. */
-function instructions(text) {
-    const lines = text.split(/\r?\n/);
-    const escape = /^#\s*escape\s*=\s*`/i.test(lines[0] ?? '') ? '`' : '\\';
-    const result = [];
-    let parts = [];
-    let start = 0;
-    for (let i = 0; i < lines.length; i++) {
-        const raw = lines[i];
-        const trimmed = raw.trim();
-        // Comment lines and blank lines inside a continuation are dropped, as Docker does.
-        if (trimmed.startsWith('#') || (trimmed === '' && parts.length > 0))
-            continue;
-        if (trimmed === '')
-            continue;
-        if (parts.length === 0)
-            start = i + 1;
-        const continued = trimmed.endsWith(escape);
-        parts.push(continued ? trimmed.slice(0, -1).trim() : trimmed);
-        if (!continued) {
-            result.push(toInstruction(parts.join(' '), start, i + 1));
-            parts = [];
-        }
-    }
-    if (parts.length > 0)
-        result.push(toInstruction(parts.join(' '), start, lines.length));
-    return result;
-}
-function toInstruction(textLine, line, endLine) {
-    const m = /^(\S+)\s*(.*)$/.exec(textLine);
-    const keyword = (m?.[1] ?? '').toUpperCase();
-    let rest = m?.[2] ?? '';
-    const flags = {};
-    // Flags come first: `COPY --from=build --chown=node:node src dst`, `RUN --mount=type=secret,id=ca ...`.
-    for (;;) {
-        const f = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest);
-        if (!f)
-            break;
-        flags[f[1]] = f[2] ?? 'true';
-        rest = rest.slice(f[0].length);
-    }
-    return { keyword, args: rest.trim(), flags, line, endLine };
-}
-/** `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}` with the given values; unknown variables become empty. */
-function substitute(text, vars) {
-    return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced, op, word, bare) => {
-        const name = (braced ?? bare);
-        const value = vars[name];
-        if (op === '-')
-            return value !== undefined && value !== '' ? value : word;
-        if (op === '+')
-            return value !== undefined && value !== '' ? word : '';
-        return value ?? '';
-    });
-}
-/** `NAME=value` or `NAME` (ARG) → [name, value?]. */
-function argDeclaration(args) {
-    const eq = args.indexOf('=');
-    if (eq === -1)
-        return [args.trim(), undefined];
-    return [args.slice(0, eq).trim(), unquote(args.slice(eq + 1).trim())];
-}
-const unquote = (s) => (/^(["']).*\1$/.test(s) ? s.slice(1, -1) : s);
-function parseDockerfile(text, buildArgs = {}) {
-    const all = instructions(text);
-    const globalArgs = {};
-    const stages = [];
-    let current;
-    for (const ins of all) {
-        if (ins.keyword === 'FROM') {
-            if (current)
-                stages.push({ index: stages.length, ...current });
-            const words = substitute(ins.args, globalArgs).split(/\s+/);
-            const as = words.findIndex((w) => w.toLowerCase() === 'as');
-            current = { from: ins, base: words[0], name: as > 0 ? words[as + 1]?.toLowerCase() : undefined, instructions: [] };
-            if (!current.base)
-                throw new DockerfileError(`line ${ins.line}: FROM needs an image`);
-        }
-        else if (!current) {
-            if (ins.keyword === 'ARG') {
-                const [name, value] = argDeclaration(ins.args);
-                globalArgs[name] = buildArgs[name] ?? value ?? '';
-            }
-            // Parser directives and comments were dropped; anything else before FROM is an error Docker reports itself.
-        }
-        else {
-            current.instructions.push(ins);
-        }
-    }
-    if (current)
-        stages.push({ index: stages.length, ...current });
-    if (stages.length === 0)
-        throw new DockerfileError('no FROM instruction: not a Dockerfile');
-    return { stages, globalArgs };
-}
-/** The stage a `--target` names, or the last one (what `docker build` runs). */
-function runtimeStage(file, target) {
-    if (!target)
-        return file.stages[file.stages.length - 1];
-    const found = file.stages.find((s) => s.name === target.toLowerCase());
-    if (!found)
-        throw new DockerfileError(`target "${target}" is not a stage (stages: ${file.stages.map((s) => s.name ?? s.index).join(', ')})`);
-    return found;
-}
-/** An earlier stage named by `FROM name` or `COPY --from=name|index`, if any. */
-function stageNamed(file, ref, before) {
-    const byIndex = /^\d+$/.test(ref) ? file.stages[Number(ref)] : undefined;
-    const found = byIndex ?? file.stages.find((s) => s.name === ref.toLowerCase());
-    return found && found.index < before ? found : undefined;
-}
-/** The chain of stages a stage builds on, itself first, ending with the stage whose base is an image. */
-function ancestry(file, stage) {
-    const chain = [stage];
-    for (let s = stageNamed(file, stage.base, stage.index); s; s = stageNamed(file, s.base, s.index))
-        chain.push(s);
-    return chain;
-}
-/** The external image a stage finally builds on. */
-const baseImage = (file, stage) => ancestry(file, stage).at(-1).base;
-exports.baseImage = baseImage;
-/** Every instruction that applies in a stage, inherited ones first (FROM parent stages). */
-function effectiveInstructions(file, stage) {
-    return ancestry(file, stage)
-        .reverse()
-        .flatMap((s) => s.instructions);
-}
-/** The WORKDIR in effect after the instructions (relative WORKDIRs resolve against the previous one). */
-function workdirAfter(list, upTo = Infinity) {
-    let dir = '/';
-    for (const ins of list) {
-        if (ins.line > upTo)
-            break;
-        if (ins.keyword !== 'WORKDIR')
-            continue;
-        const w = unquote(ins.args);
-        dir = w.startsWith('/') ? w : `${dir.replace(/\/$/, '')}/${w}`;
-    }
-    return normalize(dir);
-}
-/** `/app/./x/../y/` → `/app/y`. */
-function normalize(path) {
-    const out = [];
-    for (const part of path.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part === '..')
-            out.pop();
-        else
-            out.push(part);
-    }
-    return '/' + out.join('/');
-}
-/** Source and destination paths of COPY/ADD, in shell or JSON form. */
-function copyPaths(ins) {
-    let words;
-    if (ins.args.startsWith('[')) {
-        try {
-            words = JSON.parse(ins.args);
-        }
-        catch {
-            words = ins.args.split(/\s+/);
-        }
-    }
-    else
-        words = ins.args.split(/\s+/);
-    return { sources: words.slice(0, -1), dest: words.at(-1) ?? '' };
-}
-/** The command text of RUN/CMD/ENTRYPOINT, JSON form joined by spaces. */
-function commandText(ins) {
-    if (ins.args.startsWith('[')) {
-        try {
-            return JSON.parse(ins.args).join(' ');
-        }
-        catch {
-            /* shell form after all */
-        }
-    }
-    return ins.args;
-}
-
-
-/***/ }),
-
-/***/ 2838:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.LOAD_SCRIPT = exports.INSPECT_SCRIPT = void 0;
-exports.engineFile = engineFile;
-exports.parseInspection = parseInspection;
-exports.neededEngines = neededEngines;
-exports.checkImage = checkImage;
-/**
- * What a built image holds (OS, libc, libssl, Prisma engine files, generated clients) and the
- * readiness verdicts on it. The shell script runs inside the image; parsing and judging are pure.
- */
-const platforms_1 = __nccwpck_require__(2929);
-/** Printed by a POSIX sh inside the image (busybox too): one `@@runway <section>` header per part. */
-exports.INSPECT_SCRIPT = [
-    's() { echo "@@runway $1"; }',
-    's os; cat /etc/os-release 2>/dev/null',
-    's libs; for d in /lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do [ -d "$d" ] && ls -1 "$d" 2>/dev/null | sed "s|^|$d/|"; done',
-    "s files; find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o \\( -name 'libquery_engine-*' -o -name 'query-engine-*' -o -name 'schema-engine-*' -o -path '*/.prisma/client/index.js' -o -path '*/node_modules/@prisma/client/package.json' -o -path '*/generated/*client.ts' -o -path '*/generated/*client.js' \\) -print 2>/dev/null",
-    's node; command -v node',
-].join('\n');
-function engineFile(path) {
-    const name = path.split('/').at(-1) ?? '';
-    let m = /^libquery_engine-(.+)\.so\.node$/.exec(name);
-    if (m)
-        return { path, kind: 'library', target: m[1] };
-    m = /^query-engine-(.+?)(\.exe)?$/.exec(name);
-    if (m)
-        return { path, kind: 'binary', target: m[1] };
-    m = /^schema-engine-(.+?)(\.exe)?$/.exec(name);
-    if (m)
-        return { path, kind: 'schema', target: m[1] };
-    return undefined;
-}
-function parseInspection(output) {
-    const sections = {};
-    let current = '';
-    for (const line of output.split('\n')) {
-        const h = /^@@runway (\w+)$/.exec(line);
-        if (h)
-            current = h[1];
-        else if (line.trim() !== '')
-            (sections[current] ??= []).push(line.trim());
-    }
-    const os = Object.fromEntries((sections.os ?? [])
-        .map((l) => /^([A-Z_]+)=(.*)$/.exec(l))
-        .filter((m) => m !== null)
-        .map((m) => [m[1], m[2].replace(/^"|"$/g, '')]));
-    const libs = sections.libs ?? [];
-    const base = (p) => p.split('/').at(-1) ?? '';
-    const libc = libs.some((l) => base(l).startsWith('ld-musl-'))
-        ? 'musl'
-        : libs.some((l) => /^libc\.so\.6$/.test(base(l)))
-            ? 'glibc'
-            : undefined;
-    const files = sections.files ?? [];
-    return {
-        osId: os.ID,
-        osVersion: os.VERSION_ID,
-        osName: os.PRETTY_NAME,
-        libc,
-        libssl: [...new Set(libs.filter((l) => /^libssl\.so\.\d/.test(base(l))))],
-        engines: files.map(engineFile).filter((e) => e !== undefined),
-        clients: files
-            .filter((f) => f.endsWith('/.prisma/client/index.js') || /\/generated\/.*client\.[jt]s$/.test(f))
-            .map((f) => f.slice(0, f.lastIndexOf('/'))),
-        hasPrismaClientPackage: files.some((f) => f.endsWith('/node_modules/@prisma/client/package.json')),
-        node: sections.node?.[0],
-    };
-}
-/** Run with `node -e` inside the image as its own user and workdir: requires the client, dlopens engines. */
-exports.LOAD_SCRIPT = `
-const out = { engines: {} };
-try {
-  const p = require.resolve('@prisma/client', { paths: [process.cwd()] });
-  out.client = p;
-  require(p);
-  out.ok = true;
-} catch (e) { out.ok = false; out.error = String(e && e.message).split('\\n')[0]; }
-for (const f of JSON.parse(process.argv[1] || '[]')) {
-  try { process.dlopen({ exports: {} }, f); out.engines[f] = 'loaded'; }
-  catch (e) { out.engines[f] = String(e && e.message).split('\\n')[0]; }
-}
-console.log(JSON.stringify(out));
-`;
-/** The engine a running client would load: the one for the image's own platform. */
-function neededEngines(facts, mode) {
-    const platform = (0, platforms_1.platformOfFacts)(facts);
-    if (!platform || mode === 'none')
-        return [];
-    const target = (0, platforms_1.engineTarget)(platform);
-    const matching = facts.engines.filter((e) => e.target === target && e.kind === mode);
-    // The client loads the engine next to itself; copies elsewhere (the CLI's own) are not what runs.
-    const byClient = matching.filter((e) => facts.clients.some((c) => e.path.startsWith(`${c}/`)));
-    return byClient.length > 0 ? byClient : matching;
-}
-/** Readiness verdicts on the built image; `where` names the image in messages. */
-function checkImage(facts, expect, load) {
-    const findings = [];
-    const add = (rule, check, level, message, fix) => findings.push({ rule, check, level, message, fix });
-    const platform = (0, platforms_1.platformOfFacts)(facts);
-    const os = facts.osName ?? facts.osId ?? 'unknown OS';
-    if (!platform) {
-        add('image-platform', 'Image platform', expect.engines === 'none' ? 'notice' : 'warning', `${os}: found no C library (neither libc.so.6 nor ld-musl) in the library folders.`);
-    }
-    else {
-        add('image-platform', 'Image platform', 'pass', `${os}, ${platform.libc}, ${facts.libssl.length ? facts.libssl.map((l) => l.split('/').at(-1)).join(' ') : 'no libssl'} → ${(0, platforms_1.engineTarget)(platform)}`);
-    }
-    if (expect.engines !== 'none') {
-        if (platform && !platform.opensslInstalled) {
-            add('image-openssl', 'libssl in the image', 'error', `${os} has no libssl: Prisma assumes OpenSSL 1.1 and its engine fails with "libssl.so.1.1: cannot open shared object file".`, platform.libc === 'musl' ? 'RUN apk add --no-cache openssl' : 'RUN apt-get install -y openssl');
-        }
-        else if (platform) {
-            add('image-openssl', 'libssl in the image', 'pass', facts.libssl.join(', '));
-        }
-        const kindName = expect.engines === 'library' ? 'libquery_engine-*.so.node' : 'query-engine-*';
-        const ofKind = facts.engines.filter((e) => e.kind === expect.engines);
-        const needed = platform ? (0, platforms_1.engineTarget)(platform) : undefined;
-        const match = ofKind.filter((e) => e.target === needed);
-        if (ofKind.length === 0) {
-            add('image-engines', 'Engine for the image platform', 'error', `No ${kindName} file in the image: the client cannot start.`, 'Copy node_modules/.prisma/client (with its engine files) from the stage that ran prisma generate');
-        }
-        else if (needed && match.length === 0) {
-            add('image-engines', 'Engine for the image platform', 'error', `The image has ${ofKind.map((e) => e.path).join(', ')} but its platform needs ${needed}: PrismaClientInitializationError at the first query.`, `binaryTargets = ["native", "${needed}"] and generate again`);
-        }
-        else if (match.length > 0) {
-            add('image-engines', 'Engine for the image platform', 'pass', match.map((e) => e.path).join(', '));
-        }
-        if (expect.migrateAtStart && !facts.engines.some((e) => e.kind === 'schema' && e.target === needed)) {
-            add('image-schema-engine', 'Schema engine for migrate deploy', 'warning', `The container runs prisma migrate deploy at start but has no schema-engine-${needed ?? '*'}.`);
-        }
-    }
-    if (facts.clients.length > 0)
-        add('image-client', 'Generated client in the image', 'pass', facts.clients.join(', '));
-    else if (expect.compiledClient)
-        add('image-client', 'Generated client in the image', 'notice', 'The prisma-client generator output is compiled into the app; no separate client folder to find.');
-    else
-        add('image-client', 'Generated client in the image', 'error', 'No generated Prisma client (.prisma/client) in the image: "@prisma/client did not initialize yet".', 'Run prisma generate in the build and copy its output into the runtime stage');
-    if (!load) {
-        add('image-load', 'Client loads in the image', 'notice', facts.node ? 'Not run.' : 'No node in the image: load test skipped.');
-        return findings;
-    }
-    if (load.ok)
-        add('image-load', 'Client loads in the image', 'pass', `require('@prisma/client') → ${load.client}`);
-    else if (facts.hasPrismaClientPackage || !expect.compiledClient)
-        add('image-load', 'Client loads in the image', 'error', `require('@prisma/client') failed: ${load.error}`);
-    for (const [path, result] of Object.entries(load.engines)) {
-        // "did not self-register" comes after a successful dlopen: every shared library it needs resolved.
-        if (result === 'loaded' || /did not self-register/.test(result))
-            add('image-engine-load', 'Engine loads (dlopen)', 'pass', path);
-        else if (/invalid ELF header|file too short|not an ELF/i.test(result))
-            add('image-engine-load', 'Engine loads (dlopen)', 'notice', `${path} is not a real library (a placeholder): the loader test was skipped.`);
-        else
-            add('image-engine-load', 'Engine loads (dlopen)', 'error', `${path}: ${result}`, /libssl|libcrypto/.test(result)
-                ? 'Install the OpenSSL the engine was built for, or generate for this platform'
-                : undefined);
-    }
-    return findings;
-}
-
-
-/***/ }),
-
-/***/ 612:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.buildImage = exports.PLATFORM = void 0;
-const inputs_1 = __nccwpck_require__(9901);
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=[\s\S]*$/;
-const SECRET = /^[A-Za-z0-9_.-]+=(env:[A-Za-z_][A-Za-z0-9_]*|[^\s].*)$/;
-/** Cloud Run runs linux/amd64 only: anything else would be refused at deploy time, so refuse it now. */
-exports.PLATFORM = 'linux/amd64';
-exports.buildImage = (0, inputs_1.defineAction)({
-    id: 'build-image',
-    name: 'Runway: build image',
-    description: 'Builds a Prisma-ready image, checks it for Prisma engine and OpenSSL problems, and pushes it with its digest.',
-    inputs: {
-        image: (0, inputs_1.input)('Registry path of the image, without tag (e.g. us-central1-docker.pkg.dev/PROJECT/REPO/APP)', inputs_1.kinds.pattern(/^[a-z0-9.:\-_/]+$/, 'an image path without tag or digest')).required(),
-        context: (0, inputs_1.input)('Build context directory', inputs_1.kinds.text).default('.'),
-        dockerfile: (0, inputs_1.input)('Dockerfile path, relative to the working directory', inputs_1.kinds.text).default('Dockerfile'),
-        tags: (0, inputs_1.input)('Tags to push besides the commit SHA (GITHUB_SHA), which is always pushed when set', inputs_1.kinds.list(inputs_1.kinds.pattern(TAG, 'a tag: letters, digits, _ . - (up to 128, not starting with . or -)'))),
-        'build-args': (0, inputs_1.input)('Build arguments, one KEY=VALUE per line', inputs_1.kinds.lines(inputs_1.kinds.pattern(BUILD_ARG, 'KEY=VALUE'))),
-        'build-secrets': (0, inputs_1.input)('Build secrets, one ID=FILE or ID=env:VARIABLE per line (e.g. ca=/etc/ssl/certs/ca-certificates.crt for a TLS-intercepting proxy). ' +
-            'With buildx they are `--secret id=ID,src=FILE` (RUN --mount=type=secret,id=ID); the classic builder has no secrets, so the file is ' +
-            'copied to .runway/secrets/ID in the build context for the build and removed after it: COPY it only in a build stage', inputs_1.kinds.lines(inputs_1.kinds.pattern(SECRET, 'ID=FILE or ID=env:VARIABLE'))),
-        target: (0, inputs_1.input)('Dockerfile stage to build (default: the last one)', inputs_1.kinds.pattern(/^[A-Za-z0-9_.-]+$/, 'a stage name')),
-        platform: (0, inputs_1.input)('Target platform', inputs_1.kinds.pattern(/^linux\/amd64$/, 'linux/amd64, the only platform Cloud Run runs (multi-platform images are refused)')).default(exports.PLATFORM),
-        cache: (0, inputs_1.input)('Layer cache: a registry reference (e.g. REGION-docker.pkg.dev/PROJECT/REPO/APP:buildcache) or `gha` (buildx only). ' +
-            'Default: gha when a buildx builder that exports caches (docker/setup-buildx-action) runs inside GitHub Actions, else the local layer cache', inputs_1.kinds.pattern(/^(gha|[a-z0-9.:\-_/]+:[A-Za-z0-9_][A-Za-z0-9_.-]*)$/, 'gha or an image reference with a tag')),
-        push: (0, inputs_1.input)('Push the image; false builds and checks only', inputs_1.kinds.bool).default('true'),
-        'prisma-check': (0, inputs_1.input)('Prisma readiness check: strict fails the build on an error, warn reports only, off skips it', inputs_1.kinds.oneOf('strict', 'warn', 'off')).default('strict'),
-        'prisma-schema': (0, inputs_1.input)('Path of the Prisma schema (file or folder); found in the monorepo when not given', inputs_1.kinds.text),
-        workspace: (0, inputs_1.input)('The monorepo app this image runs (folder such as apps/web, or its package name): picks its schema and scans it for NEXT_PUBLIC_*', inputs_1.kinds.text),
-        'check-only': (0, inputs_1.input)('Run the static checks and stop before building (for pull requests)', inputs_1.kinds.bool).default('false'),
-    },
-    outputs: {
-        digest: "Image digest, equal to the registry's manifest digest",
-        'image-ref': 'image@digest',
-        tags: 'Tags pushed, one per line',
-        metadata: 'JSON build metadata',
-        'prisma-report': 'JSON report of the Prisma readiness checks',
-    },
-    check: (v, env) => {
-        const problems = [];
-        if (!env.GITHUB_SHA && (v.tags ?? []).length === 0 && !v['check-only'])
-            problems.push({ input: 'tags', message: 'is required when GITHUB_SHA is not set (nothing to tag the image with)' });
-        if (v.image.includes('@') || /:[^/]*$/.test(v.image.replace(/^[^/]+\//, '')))
-            problems.push({ input: 'image', message: `"${v.image}" must not carry a tag or digest; put tags in "tags"` });
-        return problems;
-    },
-});
-
-
-/***/ }),
-
-/***/ 9672:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/** The Prisma version a lockfile pins: package-lock.json, pnpm-lock.yaml or yarn.lock. Pure. */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.majorOf = exports.LOCKFILES = void 0;
-exports.lockedPrismaVersion = lockedPrismaVersion;
-const PACKAGES = ['prisma', '@prisma/client'];
-function fromPackageLock(text) {
-    let lock;
-    try {
-        lock = JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-    for (const name of PACKAGES) {
-        const v = lock.packages?.[`node_modules/${name}`]?.version ?? lock.dependencies?.[name]?.version;
-        if (v)
-            return { name, version: v };
-        // Workspaces may nest it: node_modules under a package folder.
-        const nested = Object.entries(lock.packages ?? {}).find(([k, p]) => k.endsWith(`/node_modules/${name}`) && p.version);
-        if (nested?.[1].version)
-            return { name, version: nested[1].version };
-    }
-    return undefined;
-}
-function fromPnpmLock(text) {
-    for (const name of PACKAGES) {
-        const escaped = name.replace('/', '\\/');
-        // v6+: `/prisma@5.22.0:` or `prisma@6.1.0:` under packages; v5: `/prisma/5.22.0:`.
-        const m = new RegExp(`^\\s+'?/?${escaped}[@/](\\d+\\.\\d+\\.\\d+[^:'(]*)`, 'm').exec(text);
-        if (m)
-            return { name, version: m[1] };
-    }
-    return undefined;
-}
-function fromYarnLock(text) {
-    for (const name of PACKAGES) {
-        const escaped = name.replace('/', '\\/');
-        const m = new RegExp(`^"?${escaped}@[^\\n]*:\\n\\s+version:?\\s+"?(\\d+\\.\\d+\\.\\d+[^"\\n]*)`, 'm').exec(text);
-        if (m)
-            return { name, version: m[1] };
-    }
-    return undefined;
-}
-/** Reads the Prisma version from a lockfile's text, chosen by the file's name. */
-function lockedPrismaVersion(fileName, text) {
-    if (fileName.endsWith('package-lock.json') || fileName.endsWith('npm-shrinkwrap.json'))
-        return fromPackageLock(text);
-    if (fileName.endsWith('pnpm-lock.yaml'))
-        return fromPnpmLock(text);
-    if (fileName.endsWith('yarn.lock'))
-        return fromYarnLock(text);
-    return undefined;
-}
-exports.LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'];
-const majorOf = (version) => {
-    const m = /^(\d+)\./.exec(version);
-    return m ? Number(m[1]) : undefined;
-};
-exports.majorOf = majorOf;
-
-
-/***/ }),
-
-/***/ 260:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/**
- * Next.js inlines `process.env.NEXT_PUBLIC_*` at build time: a value missing during `next build` is
- * `undefined` forever in that image. Finds the ones an app reads and the ones the build never receives. Pure.
- */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.dotenvNames = void 0;
-exports.nextPublicReads = nextPublicReads;
-exports.missingAtBuild = missingAtBuild;
-const READ = /process\.env(?:\.(NEXT_PUBLIC_[A-Z0-9_]+)|\[\s*['"`](NEXT_PUBLIC_[A-Z0-9_]+)['"`]\s*\])/g;
-function nextPublicReads(file, text) {
-    const reads = [];
-    text.split(/\r?\n/).forEach((line, i) => {
-        for (const m of line.matchAll(READ))
-            reads.push({ name: m[1] ?? m[2], file, line: i + 1 });
-    });
-    return reads;
-}
-/** Names set by `KEY=value` lines of a .env file. */
-const dotenvNames = (text) => [...text.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((m) => m[1]);
-exports.dotenvNames = dotenvNames;
-/**
- * The first read of each variable that no build arg, Dockerfile ENV or .env file provides. A build arg
- * only reaches `next build` when the Dockerfile declares it with ARG, so both are needed.
- */
-function missingAtBuild(reads, provided) {
-    const seen = new Set();
-    const missing = [];
-    for (const r of reads) {
-        if (seen.has(r.name))
-            continue;
-        seen.add(r.name);
-        if (provided.dockerfileEnv.includes(r.name) || provided.dotenv.includes(r.name))
-            continue;
-        const arg = provided.buildArgs.includes(r.name);
-        const declared = provided.dockerfileArgs.includes(r.name);
-        if (arg && declared)
-            continue;
-        const reason = arg
-            ? `${r.name} is passed as a build arg but the Dockerfile has no \`ARG ${r.name}\`, so \`next build\` never sees it`
-            : `${r.name} is read by the app but not passed in build-args: Next.js inlines NEXT_PUBLIC_* at build time, so it will be undefined in this image`;
-        missing.push({ ...r, reason });
-    }
-    return missing;
-}
-
-
-/***/ }),
-
-/***/ 2929:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/**
- * What Prisma's engines need from an image: the C library and OpenSSL of a base image (known by its
- * name), what a Dockerfile installs, and the Prisma engine target name for a platform. Pure.
- */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.platformOfImage = platformOfImage;
-exports.platformOfFacts = platformOfFacts;
-exports.newestOpenSsl = newestOpenSsl;
-exports.engineTarget = engineTarget;
-exports.installsOpenSsl = installsOpenSsl;
-const DEBIAN = {
-    stretch: ['9', '1.1.x'],
-    buster: ['10', '1.1.x'],
-    bullseye: ['11', '1.1.x'],
-    bookworm: ['12', '3.0.x'],
-    trixie: ['13', '3.0.x'],
-};
-const UBUNTU = {
-    bionic: ['18.04', '1.1.x'],
-    focal: ['20.04', '1.1.x'],
-    jammy: ['22.04', '3.0.x'],
-    noble: ['24.04', '3.0.x'],
-};
-const DEBIAN_BY_NUMBER = Object.fromEntries(Object.entries(DEBIAN).map(([name, [n]]) => [n, name]));
-const UBUNTU_BY_NUMBER = Object.fromEntries(Object.entries(UBUNTU).map(([name, [n]]) => [n, name]));
-const sslText = (v) => `OpenSSL ${v.replace('.x', '')}`;
-function debian(codename, slim) {
-    const [n, ssl] = DEBIAN[codename];
-    return {
-        family: 'debian',
-        release: n,
-        libc: 'glibc',
-        openssl: ssl,
-        opensslInstalled: !slim,
-        description: `Debian ${n} (${codename}${slim ? ', slim: no OpenSSL' : ''}), ${sslText(ssl)}`,
-    };
-}
-function alpine(version) {
-    const [major, minor] = (version ?? '3.99').split('.').map(Number);
-    const ssl = major > 3 || (major === 3 && minor >= 17) ? '3.0.x' : '1.1.x';
-    return {
-        family: 'alpine',
-        release: version,
-        libc: 'musl',
-        openssl: ssl,
-        opensslInstalled: false,
-        description: `Alpine ${version ?? '(latest)'} (musl), ${sslText(ssl)} when installed`,
-    };
-}
-/**
- * What an image name says about its platform, or undefined when it cannot tell (a private base image).
- * Official node images: Node 18+ default to Debian bookworm, older ones to bullseye.
- */
-function platformOfImage(image) {
-    const ref = image.replace(/@sha256:[a-f0-9]+$/, '');
-    const slash = ref.lastIndexOf('/');
-    const colon = ref.lastIndexOf(':');
-    const name = (colon > slash ? ref.slice(0, colon) : ref).replace(/^docker\.io\/(library\/)?/, '');
-    const tag = colon > slash ? ref.slice(colon + 1) : 'latest';
-    const repo = name.split('/').at(-1) ?? name;
-    const slim = /(^|-)slim(-|$)/.test(tag);
-    if (name.includes('distroless')) {
-        const m = /debian(\d+)/.exec(`${name}:${tag}`);
-        const codename = DEBIAN_BY_NUMBER[m?.[1] ?? '12'] ?? 'bookworm';
-        const p = debian(codename, false);
-        return { ...p, family: 'distroless', description: `Distroless ${p.description}` };
-    }
-    const alpineTag = /alpine(\d+\.\d+)?/.exec(tag);
-    if (repo === 'alpine')
-        return alpine(/^\d+\.\d+/.exec(tag)?.[0]);
-    if (alpineTag)
-        return alpine(alpineTag[1]);
-    const codename = Object.keys(DEBIAN).find((c) => tag.includes(c));
-    if (codename)
-        return debian(codename, slim);
-    const ubuntu = Object.keys(UBUNTU).find((c) => tag.includes(c));
-    if (repo === 'ubuntu' || ubuntu) {
-        const c = ubuntu ?? UBUNTU_BY_NUMBER[/^\d+\.\d+/.exec(tag)?.[0] ?? ''] ?? 'noble';
-        const [n, ssl] = UBUNTU[c];
-        return {
-            family: 'ubuntu',
-            release: n,
-            libc: 'glibc',
-            openssl: ssl,
-            opensslInstalled: true,
-            description: `Ubuntu ${n} (${c}), ${sslText(ssl)}`,
-        };
-    }
-    if (repo === 'debian') {
-        const c = DEBIAN_BY_NUMBER[/^\d+/.exec(tag)?.[0] ?? ''] ?? 'bookworm';
-        return debian(c, slim);
-    }
-    if (repo === 'node') {
-        const major = Number(/^(\d+)/.exec(tag)?.[1] ?? '24');
-        return debian(major >= 18 || tag.startsWith('lts') || tag.startsWith('current') || tag === 'latest' ? 'bookworm' : 'bullseye', slim);
-    }
-    if (/^(ubi\d*|ubi\d+-minimal)$/.test(repo) || repo === 'amazonlinux') {
-        const v = Number(/(\d+)/.exec(repo === 'amazonlinux' ? tag : name)?.[1] ?? '9');
-        const ssl = repo === 'amazonlinux' ? (v >= 2023 ? '3.0.x' : '1.0.x') : v >= 9 ? '3.0.x' : '1.1.x';
-        return {
-            family: 'rhel',
-            release: String(v),
-            libc: 'glibc',
-            openssl: ssl,
-            opensslInstalled: true,
-            description: `${repo} ${v}, ${sslText(ssl)}`,
-        };
-    }
-    return undefined;
-}
-/** What /etc/os-release, the libc loader and the libssl files of a built image say. */
-function platformOfFacts(facts) {
-    const ssl = newestOpenSsl(facts.libssl);
-    if (!facts.libc)
-        return undefined;
-    const family = facts.osId === 'alpine'
-        ? 'alpine'
-        : /rhel|centos|fedora|amzn|rocky|almalinux|ol/.test(facts.osId ?? '')
-            ? 'rhel'
-            : (facts.osId ?? 'linux');
-    return {
-        family,
-        release: facts.osVersion,
-        libc: facts.libc,
-        // Without libssl, Prisma 5/6 cannot detect a version and assume 1.1.x: that is the engine they load.
-        openssl: ssl ?? '1.1.x',
-        opensslInstalled: ssl !== undefined,
-        description: `${facts.osId ?? 'unknown OS'} ${facts.osVersion ?? ''} (${facts.libc}), ${ssl ? sslText(ssl) : 'no libssl'}`.replace(/\s+/g, ' '),
-    };
-}
-/** `libssl.so.3` → 3.0.x, `libssl.so.1.1` → 1.1.x; the newest present wins, as in Prisma's detection. */
-function newestOpenSsl(files) {
-    const versions = files.map((f) => /libssl\.so\.(\d+)(?:\.(\d+))?/.exec(f)).filter((m) => m !== null);
-    if (versions.some((m) => Number(m[1]) >= 3))
-        return '3.0.x';
-    if (versions.some((m) => m[1] === '1' && m[2] === '1'))
-        return '1.1.x';
-    if (versions.some((m) => m[1] === '1' && m[2] === '0'))
-        return '1.0.x';
-    return undefined;
-}
-/** Prisma's name for a platform (linux/amd64): debian-openssl-3.0.x, linux-musl-openssl-3.0.x, rhel-openssl-1.1.x... */
-function engineTarget(p) {
-    if (p.libc === 'musl')
-        return p.openssl === '1.1.x' ? 'linux-musl' : `linux-musl-openssl-${p.openssl}`;
-    return `${p.family === 'rhel' ? 'rhel' : 'debian'}-openssl-${p.openssl}`;
-}
-/**
- * Which OpenSSL a RUN line installs, if any: `apk add openssl`, `apt-get install -y openssl libssl3`,
- * `apk add openssl1.1-compat`, `microdnf install openssl`. Returns the OpenSSL line, or 'default' for the
- * distribution's own version.
- */
-function installsOpenSsl(command) {
-    if (!/\b(apk\s+add|apt-get\s+install|apt\s+install|(micro)?dnf\s+install|yum\s+install)\b/.test(command))
-        return undefined;
-    if (/\b(openssl1\.1-compat|libssl1\.1)\b/.test(command))
-        return '1.1.x';
-    if (/\blibssl3\b/.test(command))
-        return '3.0.x';
-    if (/(^|\s)openssl(\s|$)/.test(command) || /\blibssl-dev\b|\bopenssl-dev\b/.test(command))
-        return 'default';
-    return undefined;
-}
-
-
-/***/ }),
-
-/***/ 5499:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RULES = exports.migratesAtStart = void 0;
-exports.engineMode = engineMode;
-exports.runsCommand = runsCommand;
-exports.checkProject = checkProject;
-/**
- * Static Prisma readiness rules: each a pure function over the parsed project (Dockerfile, schema,
- * lockfile, package scripts) that returns findings pointing at a file and line.
- */
-const dockerfile_1 = __nccwpck_require__(2179);
-const lockfile_1 = __nccwpck_require__(9672);
-const platforms_1 = __nccwpck_require__(2929);
-const prisma_schema_1 = __nccwpck_require__(1245);
-function engineMode(project) {
-    const generator = project.schema && (0, prisma_schema_1.clientGenerator)(project.schema.parsed);
-    const engineType = (0, prisma_schema_1.settingText)(generator?.engineType);
-    const major = project.prisma ? (0, lockfile_1.majorOf)(project.prisma.version) : undefined;
-    if (major !== undefined && major >= 7)
-        return { mode: 'none', why: `Prisma ${project.prisma.version} has no Rust engines (driver adapters)` };
-    if (engineType === 'client')
-        return { mode: 'none', why: 'engineType = "client" uses a driver adapter, no engine files' };
-    if (engineType === 'binary')
-        return { mode: 'binary', why: 'engineType = "binary" runs the query-engine executable' };
-    const version = project.prisma ? `Prisma ${project.prisma.version}` : 'Prisma (version not found in a lockfile)';
-    return { mode: 'library', why: `${version} loads the libquery_engine Node-API library` };
-}
-const GENERATE = /\bprisma(?:@\S+)?\s+generate\b/;
-const RUN_SCRIPT = /\b(?:npm\s+run(?:-script)?|pnpm(?:\s+run)?|yarn(?:\s+run)?|bun\s+run|turbo(?:\s+run)?)\s+([\w:.-]+)/g;
-const INSTALL = /\b(?:npm\s+(?:ci|install|i)|pnpm\s+(?:install|i)|yarn(?:\s+install)?)(?:\s|$)/;
-/** Whether a command runs `what` directly or through a package script (one level of `npm run X`, or an install's postinstall). */
-function runsCommand(command, what, scripts) {
-    if (what.test(command))
-        return true;
-    const named = [...command.matchAll(RUN_SCRIPT)].map((m) => m[1]);
-    if (INSTALL.test(command))
-        named.push('postinstall', 'prepare');
-    if (/\bnpm\s+start\b/.test(command))
-        named.push('start');
-    return named.some((name) => (scripts[name] ?? []).some((s) => what.test(s)));
-}
-function generateSites(project) {
-    return project.dockerfile.parsed.stages.flatMap((stage) => stage.instructions
-        .filter((ins) => ins.keyword === 'RUN' && runsCommand((0, dockerfile_1.commandText)(ins), GENERATE, project.scripts))
-        .map((ins) => ({ stage, ins })));
-}
-/** The platform of a stage: its base image, adjusted by OpenSSL installed before `line`. */
-function stagePlatform(file, stage, line = Infinity) {
-    const base = (0, platforms_1.platformOfImage)((0, dockerfile_1.baseImage)(file, stage));
-    if (!base)
-        return undefined;
-    const installed = (0, dockerfile_1.effectiveInstructions)(file, stage)
-        .filter((i) => i.keyword === 'RUN' && i.line < line)
-        .map((i) => (0, platforms_1.installsOpenSsl)((0, dockerfile_1.commandText)(i)))
-        .filter((v) => v !== undefined);
-    if (installed.length === 0)
-        return base;
-    const last = installed.at(-1);
-    return { ...base, openssl: last === 'default' ? base.openssl : last, opensslInstalled: true };
-}
-/** What `native` resolves to where `prisma generate` runs: without OpenSSL, Prisma 5/6 fall back to 1.1.x. */
-function nativeTarget(file, site) {
-    const p = stagePlatform(file, site.stage, site.ins.line);
-    if (!p)
-        return undefined;
-    return { target: (0, platforms_1.engineTarget)({ ...p, openssl: p.opensslInstalled ? p.openssl : '1.1.x' }), platform: p };
-}
-const binaryTargetsOf = (g) => {
-    const v = g?.binaryTargets?.value;
-    return v === undefined ? ['native'] : Array.isArray(v) ? v : [v];
-};
-const at = (ctx, ins) => ({
-    file: ctx.project.dockerfile.file,
-    line: ins.line,
-});
-function opensslAtGenerate(ctx) {
-    const check = 'OpenSSL where `prisma generate` runs';
-    if (ctx.engines === 'none')
-        return [];
-    const explicit = binaryTargetsOf(ctx.generator).filter((t) => t !== 'native');
-    const runtimeTarget = ctx.runtimePlatform && (0, platforms_1.engineTarget)(ctx.runtimePlatform);
-    return ctx.sites.map((site) => {
-        const native = nativeTarget(ctx.file, site);
-        if (!native) {
-            return {
-                rule: 'openssl-at-generate',
-                check,
-                level: 'notice',
-                message: `Cannot tell which OpenSSL the base image ${(0, dockerfile_1.baseImage)(ctx.file, site.stage)} has.`,
-                ...at(ctx, site.ins),
-            };
-        }
-        if (native.platform.opensslInstalled) {
-            return {
-                rule: 'openssl-at-generate',
-                check,
-                level: 'pass',
-                message: `${native.platform.description}: native = ${native.target}.`,
-                ...at(ctx, site.ins),
-            };
-        }
-        const harmless = runtimeTarget !== undefined && explicit.includes(runtimeTarget);
-        const install = native.platform.family === 'alpine'
-            ? 'RUN apk add --no-cache openssl'
-            : 'RUN apt-get update -y && apt-get install -y openssl';
-        return {
-            rule: 'openssl-at-generate',
-            check,
-            level: harmless ? 'warning' : 'error',
-            message: `\`prisma generate\` runs in a stage without OpenSSL (${(0, dockerfile_1.baseImage)(ctx.file, site.stage)}: ${native.platform.description}). ` +
-                `Prisma cannot detect the OpenSSL version, falls back to 1.1.x and picks the ${native.target} engine` +
-                (harmless
-                    ? `; binaryTargets lists ${runtimeTarget} explicitly, so the runtime still gets its engine.`
-                    : ', which fails at run time with "libssl.so.1.1: cannot open shared object file". Install OpenSSL before this line.'),
-            fix: install,
-            ...at(ctx, site.ins),
-        };
-    });
-}
-function binaryTargets(ctx) {
-    const check = 'binaryTargets cover the runtime stage';
-    const schema = ctx.project.schema;
-    if (ctx.engines === 'none' || !schema || !ctx.generator) {
-        if (schema && ctx.generator?.binaryTargets && ctx.engines === 'none')
-            return [
-                {
-                    rule: 'binary-targets',
-                    check,
-                    level: 'notice',
-                    message: 'binaryTargets has no effect: this client loads no engine files.',
-                    file: schema.file,
-                    line: ctx.generator.binaryTargets.line,
-                },
-            ];
-        return [];
-    }
-    const where = { file: schema.file, line: ctx.generator.binaryTargets?.line ?? ctx.generator.line };
-    if (!ctx.runtimePlatform) {
-        return [
-            {
-                rule: 'binary-targets',
-                check,
-                level: 'notice',
-                message: `Cannot tell the platform of the runtime base image ${(0, dockerfile_1.baseImage)(ctx.file, ctx.runtime)}; the image check decides.`,
-                ...where,
-            },
-        ];
-    }
-    const needed = (0, platforms_1.engineTarget)(ctx.runtimePlatform);
-    const listed = binaryTargetsOf(ctx.generator);
-    const natives = ctx.sites.map((s) => nativeTarget(ctx.file, s)?.target).filter((t) => t !== undefined);
-    const covered = new Set([...listed.filter((t) => t !== 'native'), ...(listed.includes('native') ? natives : [])]);
-    const shown = listed
-        .map((t) => (t === 'native' && natives.length > 0 ? `native → ${[...new Set(natives)].join('/')}` : t))
-        .join(', ');
-    if (covered.has(needed)) {
-        return [
-            {
-                rule: 'binary-targets',
-                check,
-                level: 'pass',
-                message: `[${shown}] includes ${needed} (${ctx.runtimePlatform.description}).`,
-                ...where,
-            },
-        ];
-    }
-    return [
-        {
-            rule: 'binary-targets',
-            check,
-            level: 'error',
-            message: `binaryTargets [${shown}] do not include ${needed}, the runtime stage's platform (${(0, dockerfile_1.baseImage)(ctx.file, ctx.runtime)}: ${ctx.runtimePlatform.description}). The client would fail to load its engine in production.`,
-            fix: `binaryTargets = ["native", "${needed}"]`,
-            ...where,
-        },
-    ];
-}
-function runtimeOpenSsl(ctx) {
-    const check = 'OpenSSL in the runtime stage';
-    if (ctx.engines === 'none' || !ctx.runtimePlatform)
-        return [];
-    const p = ctx.runtimePlatform;
-    if (p.opensslInstalled)
-        return [{ rule: 'runtime-openssl', check, level: 'pass', message: p.description, ...at(ctx, ctx.runtime.from) }];
-    const install = p.family === 'alpine'
-        ? 'RUN apk add --no-cache openssl'
-        : 'RUN apt-get update -y && apt-get install -y openssl && rm -rf /var/lib/apt/lists/*';
-    return [
-        {
-            rule: 'runtime-openssl',
-            check,
-            level: 'error',
-            message: `The runtime stage (${(0, dockerfile_1.baseImage)(ctx.file, ctx.runtime)}) has no libssl: Prisma cannot detect OpenSSL, assumes 1.1 and the engine fails with "libssl.so.1.1: cannot open shared object file". Install OpenSSL in the runtime stage.`,
-            fix: install,
-            ...at(ctx, ctx.runtime.from),
-        },
-    ];
-}
-/**
- * Whether copying `source` (an absolute path in the generating stage) carries the generated client:
- * the whole app folder, node_modules (default output), the custom output folder, a Next.js standalone
- * folder (it traces the client), or for `prisma-client` a compiled build folder (the client is compiled in).
- */
-function clientCovered(ctx, source, site) {
-    const workdir = (0, dockerfile_1.workdirAfter)((0, dockerfile_1.effectiveInstructions)(ctx.file, site.stage), site.ins.line);
-    const within = (path) => path === source || path.startsWith(source === '/' ? '/' : `${source}/`);
-    if (/\.next\/standalone/.test(source) || within(workdir))
-        return true;
-    if ((0, prisma_schema_1.settingText)(ctx.generator?.provider) === 'prisma-client' && /(^|\/)(dist|build|\.next)(\/|$)/.test(source))
-        return true;
-    const output = (0, prisma_schema_1.settingText)(ctx.generator?.output);
-    if (output && ctx.project.schema)
-        return within((0, dockerfile_1.normalize)(`${workdir}/${ctx.project.schema.contextDir}/${output}`));
-    return /\/node_modules(\/\.prisma(\/client)?)?$/.test(source);
-}
-/** A stage has the client when it (or a stage it builds on) generated it, or copied it from one that has it. */
-function clientSource(ctx, stage, seen = new Set()) {
-    if (seen.has(stage.index))
-        return undefined;
-    seen.add(stage.index);
-    const chain = new Set((0, dockerfile_1.ancestry)(ctx.file, stage).map((s) => s.index));
-    const site = ctx.sites.find((s) => chain.has(s.stage.index));
-    if (site)
-        return { ins: site.ins, generated: true };
-    for (const ins of (0, dockerfile_1.effectiveInstructions)(ctx.file, stage)) {
-        if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || !ins.flags.from)
-            continue;
-        const from = (0, dockerfile_1.stageNamed)(ctx.file, ins.flags.from, stage.index);
-        if (!from || !clientSource(ctx, from, seen))
-            continue;
-        const fromSite = ctx.sites.find((s) => new Set((0, dockerfile_1.ancestry)(ctx.file, from).map((a) => a.index)).has(s.stage.index)) ?? ctx.sites[0];
-        if (!fromSite)
-            continue;
-        const fromWorkdir = (0, dockerfile_1.workdirAfter)((0, dockerfile_1.effectiveInstructions)(ctx.file, from));
-        const covered = (0, dockerfile_1.copyPaths)(ins).sources.some((src) => clientCovered(ctx, (0, dockerfile_1.normalize)(src.startsWith('/') ? src : `${fromWorkdir}/${src}`), fromSite));
-        if (covered)
-            return { ins, generated: false };
-    }
-    return undefined;
-}
-function clientInRuntime(ctx) {
-    const check = 'Generated client in the runtime stage';
-    if (!ctx.generator)
-        return [];
-    if (ctx.sites.length === 0) {
-        return [
-            {
-                rule: 'client-in-runtime',
-                check,
-                level: 'error',
-                message: 'No stage runs `prisma generate` (directly or through a package script): the image would have no generated client.',
-                fix: 'RUN npx prisma generate after copying the schema and installing dependencies',
-                ...at(ctx, ctx.runtime.from),
-            },
-        ];
-    }
-    const source = clientSource(ctx, ctx.runtime);
-    if (source) {
-        const how = source.generated
-            ? 'generated in this stage lineage'
-            : `copied by ${source.ins.keyword} --from=${source.ins.flags.from}`;
-        return [
-            {
-                rule: 'client-in-runtime',
-                check,
-                level: 'pass',
-                message: `${ctx.engines === 'none' ? 'The client is' : 'The client and its engines are'} ${how}.`,
-                ...at(ctx, source.ins),
-            },
-        ];
-    }
-    const where = ctx.engines === 'none' ? 'the generated client' : 'the generated client and its engine files (node_modules/.prisma/client)';
-    return [
-        {
-            rule: 'client-in-runtime',
-            check,
-            level: 'error',
-            message: `The runtime stage copies nothing that holds ${where} from the stage that ran \`prisma generate\` (line ${ctx.sites[0].ins.line}).`,
-            fix: `COPY --from=${ctx.sites[0].stage.name ?? ctx.sites[0].stage.index} ${(0, dockerfile_1.workdirAfter)((0, dockerfile_1.effectiveInstructions)(ctx.file, ctx.sites[0].stage), ctx.sites[0].ins.line).replace(/\/$/, '')}/node_modules ./node_modules`,
-            ...at(ctx, ctx.runtime.from),
-        },
-    ];
-}
-const MIGRATE = /\bprisma(?:@\S+)?\s+migrate\s+deploy\b/;
-/** The CMD or ENTRYPOINT the container starts with, if it runs `prisma migrate deploy` (directly or by a script). */
-function migrateAtStart(project, file, runtime) {
-    const start = [...(0, dockerfile_1.effectiveInstructions)(file, runtime)]
-        .reverse()
-        .find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
-    return start && runsCommand((0, dockerfile_1.commandText)(start), MIGRATE, project.scripts) ? start : undefined;
-}
-/** Whether the built image runs migrations when it starts (it then needs them, and the schema engine). */
-const migratesAtStart = (project) => migrateAtStart(project, project.dockerfile.parsed, (0, dockerfile_1.runtimeStage)(project.dockerfile.parsed, project.dockerfile.target)) !==
-    undefined;
-exports.migratesAtStart = migratesAtStart;
-function migrationsInRuntime(ctx) {
-    const check = 'Migrations present when they run at start';
-    const all = (0, dockerfile_1.effectiveInstructions)(ctx.file, ctx.runtime);
-    const start = migrateAtStart(ctx.project, ctx.file, ctx.runtime);
-    const schema = ctx.project.schema;
-    if (!start || !schema)
-        return [];
-    const migrations = `${schema.contextDir}/migrations`;
-    const workdir = (0, dockerfile_1.workdirAfter)(all);
-    const copies = all.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD');
-    const found = copies.find((ins) => (0, dockerfile_1.copyPaths)(ins).sources.some((src) => {
-        if (ins.flags.from) {
-            const from = (0, dockerfile_1.stageNamed)(ctx.file, ins.flags.from, ctx.runtime.index);
-            if (!from)
-                return false;
-            const abs = (0, dockerfile_1.normalize)(src.startsWith('/') ? src : `${(0, dockerfile_1.workdirAfter)((0, dockerfile_1.effectiveInstructions)(ctx.file, from))}/${src}`);
-            const target = (0, dockerfile_1.normalize)(`${(0, dockerfile_1.workdirAfter)((0, dockerfile_1.effectiveInstructions)(ctx.file, from))}/${migrations}`);
-            return target === abs || target.startsWith(`${abs}/`);
-        }
-        const rel = (0, dockerfile_1.normalize)(src).slice(1);
-        return rel === '' || migrations === rel || migrations.startsWith(`${rel}/`);
-    }));
-    if (found)
-        return [
-            {
-                rule: 'migrations-in-runtime',
-                check,
-                level: 'pass',
-                message: `${migrations} reaches ${workdir} by line ${found.line}.`,
-                ...at(ctx, found),
-            },
-        ];
-    return [
-        {
-            rule: 'migrations-in-runtime',
-            check,
-            level: 'error',
-            message: `The container runs \`prisma migrate deploy\` at start, but the runtime stage never copies ${migrations}.`,
-            fix: `COPY ${schema.contextDir} ./${schema.contextDir}`,
-            ...at(ctx, start),
-        },
-    ];
-}
-function nonRoot(ctx) {
-    const check = 'Runs as a non-root user';
-    const user = [...(0, dockerfile_1.effectiveInstructions)(ctx.file, ctx.runtime)].reverse().find((i) => i.keyword === 'USER');
-    const base = (0, dockerfile_1.baseImage)(ctx.file, ctx.runtime);
-    if (user && !/^(root|0)(:|$)/.test(user.args))
-        return [{ rule: 'non-root', check, level: 'pass', message: `USER ${user.args}`, ...at(ctx, user) }];
-    if (!user && /:nonroot\b|-nonroot\b/.test(base))
-        return [{ rule: 'non-root', check, level: 'pass', message: `${base} runs as nonroot`, ...at(ctx, ctx.runtime.from) }];
-    return [
-        {
-            rule: 'non-root',
-            check,
-            level: 'warning',
-            message: user
-                ? `The runtime stage switches to USER ${user.args}.`
-                : 'The runtime stage never sets USER: the app runs as root.',
-            fix: 'USER node',
-            ...at(ctx, user ?? ctx.runtime.from),
-        },
-    ];
-}
-exports.RULES = [opensslAtGenerate, binaryTargets, runtimeOpenSsl, clientInRuntime, migrationsInRuntime, nonRoot];
-/** Runs every rule. Without a schema only the rules that need none run. */
-function checkProject(project) {
-    const file = project.dockerfile.parsed;
-    const runtime = (0, dockerfile_1.runtimeStage)(file, project.dockerfile.target);
-    const generator = project.schema && (0, prisma_schema_1.clientGenerator)(project.schema.parsed);
-    const ctx = {
-        project,
-        file,
-        runtime,
-        runtimePlatform: stagePlatform(file, runtime),
-        generator,
-        engines: engineMode(project).mode,
-        sites: generateSites(project),
-    };
-    const findings = exports.RULES.flatMap((rule) => rule(ctx));
-    if (project.schema && !generator) {
-        findings.unshift({
-            rule: 'schema',
-            check: 'Prisma client generator',
-            level: 'warning',
-            message: 'The schema has no prisma-client-js or prisma-client generator.',
-            file: project.schema.file,
-            line: 1,
-        });
-    }
-    return findings;
-}
-
-
-/***/ }),
-
-/***/ 1245:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/** The generator and datasource blocks of a Prisma schema, with the line of each setting. Pure. */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.settingText = exports.clientGenerator = exports.CLIENT_PROVIDERS = void 0;
-exports.parseSchema = parseSchema;
-/** The providers that generate a Prisma client (other generators, e.g. ERD tools, are ignored). */
-exports.CLIENT_PROVIDERS = ['prisma-client-js', 'prisma-client'];
-function value(raw) {
-    const text = raw.replace(/\s*\/\/.*$/, '').trim();
-    if (text.startsWith('[')) {
-        return [...text.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
-    }
-    const quoted = /^"([^"]*)"$/.exec(text);
-    if (quoted)
-        return quoted[1];
-    const env = /^env\("([^"]*)"\)$/.exec(text);
-    return env ? `env:${env[1]}` : text;
-}
-function parseSchema(text) {
-    const lines = text.split(/\r?\n/);
-    const generators = [];
-    let datasourceProvider;
-    let block;
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i].replace(/^\s+/, '');
-        if (line.startsWith('//'))
-            continue;
-        const open = /^(generator|datasource|model|enum|view|type)\s+(\w+)\s*\{/.exec(line);
-        if (!block && open) {
-            block = { kind: open[1], name: open[2], line: i + 1, settings: {} };
-            continue;
-        }
-        if (!block)
-            continue;
-        if (/^\}/.test(line)) {
-            if (block.kind === 'generator') {
-                const s = block.settings;
-                generators.push({
-                    name: block.name,
-                    line: block.line,
-                    provider: s.provider,
-                    output: s.output,
-                    binaryTargets: s.binaryTargets,
-                    engineType: s.engineType,
-                });
-            }
-            else if (block.kind === 'datasource' && typeof block.settings.provider?.value === 'string') {
-                datasourceProvider = block.settings.provider.value;
-            }
-            block = undefined;
-            continue;
-        }
-        const kv = /^(\w+)\s*=\s*(.+)$/.exec(line);
-        if (kv && (block.kind === 'generator' || block.kind === 'datasource')) {
-            const start = i + 1;
-            let raw = kv[2];
-            // binaryTargets may span lines: ["a",\n "b"]
-            while (raw.trim().startsWith('[') && !raw.includes(']') && i + 1 < lines.length)
-                raw += ' ' + lines[++i].trim();
-            block.settings[kv[1]] = { value: value(raw), line: start };
-        }
-    }
-    return { generators, datasourceProvider };
-}
-/** The generator that makes the Prisma client, if the schema has one. */
-const clientGenerator = (schema) => schema.generators.find((g) => typeof g.provider?.value === 'string' && exports.CLIENT_PROVIDERS.includes(g.provider.value));
-exports.clientGenerator = clientGenerator;
-const settingText = (s) => s === undefined ? undefined : Array.isArray(s.value) ? s.value.join(',') : s.value;
-exports.settingText = settingText;
-
-
-/***/ }),
-
-/***/ 4820:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.loadProject = loadProject;
-/**
- * Reads a monorepo from disk into what the pure rules need: the Dockerfile, the Prisma schema of the
- * app being built (found when not given), the locked Prisma version, package scripts and the
- * NEXT_PUBLIC_* variables the app reads. File paths in findings are relative to the repository root.
- */
-const node_fs_1 = __nccwpck_require__(3024);
-const node_path_1 = __nccwpck_require__(6760);
-const inputs_1 = __nccwpck_require__(9901);
-const dockerfile_1 = __nccwpck_require__(2179);
-const lockfile_1 = __nccwpck_require__(9672);
-const next_public_1 = __nccwpck_require__(260);
-const prisma_schema_1 = __nccwpck_require__(1245);
-const SKIP = new Set(['node_modules', '.git', '.next', 'dist', 'build', 'coverage', '.turbo', '.runway']);
-const SOURCE = /\.(m|c)?(j|t)sx?$/;
-/** Files under `dir` (not following SKIP folders), at most `depth` folders deep and `limit` files. */
-function walk(dir, depth, limit = 20_000) {
-    const found = [];
-    const visit = (d, level) => {
-        let entries;
-        try {
-            entries = (0, node_fs_1.readdirSync)(d, { withFileTypes: true });
-        }
-        catch {
-            return;
-        }
-        for (const e of entries) {
-            if (found.length >= limit)
-                return;
-            if (e.isDirectory()) {
-                if (!SKIP.has(e.name) && level < depth)
-                    visit((0, node_path_1.join)(d, e.name), level + 1);
-            }
-            else if (e.isFile())
-                found.push((0, node_path_1.join)(d, e.name));
-        }
-    };
-    visit(dir, 0);
-    return found;
-}
-function readJson(file) {
-    try {
-        return JSON.parse((0, node_fs_1.readFileSync)(file, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-function workspaceDir(root, packages, workspace) {
-    const asDir = (0, node_path_1.resolve)(root, workspace);
-    if ((0, node_fs_1.existsSync)(asDir) && (0, node_fs_1.statSync)(asDir).isDirectory())
-        return asDir;
-    for (const [file, pkg] of packages)
-        if (pkg.name === workspace)
-            return (0, node_path_1.dirname)(file);
-    throw new inputs_1.InputError([
-        { input: 'workspace', message: `"${workspace}" is neither a folder nor the name of a package in this repository` },
-    ]);
-}
-function chooseSchema(root, candidates, packages, appDir) {
-    const rel = (f) => (0, node_path_1.relative)(root, f);
-    if (candidates.length === 1)
-        return { file: candidates[0], note: 'the only schema in the repository' };
-    if (candidates.length === 0)
-        return { note: 'no Prisma schema with a client generator found: Prisma checks skipped' };
-    if (appDir) {
-        const inside = candidates.filter((c) => c.startsWith(`${appDir}/`));
-        if (inside.length === 1)
-            return { file: inside[0], note: 'in the workspace' };
-        const pkg = packages.get((0, node_path_1.join)(appDir, 'package.json'));
-        const deps = new Set(Object.keys({ ...pkg?.dependencies, ...pkg?.devDependencies }));
-        const depDirs = [...packages].filter(([, p]) => p.name && deps.has(p.name)).map(([f]) => (0, node_path_1.dirname)(f));
-        const viaDeps = candidates.filter((c) => depDirs.some((d) => c.startsWith(`${d}/`)));
-        if (viaDeps.length === 1)
-            return { file: viaDeps[0], note: 'in a package the workspace depends on' };
-    }
-    throw new inputs_1.InputError([
-        {
-            input: 'prisma-schema',
-            message: `several Prisma schemas found (${candidates.map(rel).join(', ')}); name one, or set "workspace" to the app being built`,
-        },
-    ]);
-}
-function lockfileFor(root, from) {
-    for (let d = from; d.startsWith(root); d = (0, node_path_1.dirname)(d)) {
-        for (const name of lockfile_1.LOCKFILES) {
-            const f = (0, node_path_1.join)(d, name);
-            if (!(0, node_fs_1.existsSync)(f))
-                continue;
-            const v = (0, lockfile_1.lockedPrismaVersion)(name, (0, node_fs_1.readFileSync)(f, 'utf8'));
-            if (v)
-                return { version: v.version, lockfile: (0, node_path_1.relative)(root, f) };
-        }
-        if (d === root || d === (0, node_path_1.dirname)(d))
-            break;
-    }
-    return undefined;
-}
-/** Names declared by ARG or ENV in any stage (`ENV A=1 B=2`, `ENV A 1`, `ARG A`, `ARG A=1`). */
-function declaredNames(file, keyword) {
-    const declared = file.stages
-        .flatMap((s) => s.instructions.filter((i) => i.keyword === keyword))
-        .flatMap((i) => i.args.includes('=') ? [...i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1]) : [i.args.split(/\s+/)[0]]);
-    return keyword === 'ARG' ? [...declared, ...Object.keys(file.globalArgs)] : declared;
-}
-/** The parsed Dockerfile; a file that is not one, or a target it has no stage for, is an input error. */
-function readDockerfile(path, o) {
-    try {
-        const parsed = (0, dockerfile_1.parseDockerfile)((0, node_fs_1.readFileSync)(path, 'utf8'), o.buildArgs);
-        (0, dockerfile_1.runtimeStage)(parsed, o.target);
-        return parsed;
-    }
-    catch (e) {
-        if (!(e instanceof dockerfile_1.DockerfileError))
-            throw e;
-        throw new inputs_1.InputError([
-            { input: e.message.startsWith('target') ? 'target' : 'dockerfile', message: `${o.dockerfile}: ${e.message}` },
-        ]);
-    }
-}
-function loadProject(o) {
-    const root = (0, node_path_1.resolve)(o.root);
-    const context = (0, node_path_1.resolve)(root, o.context);
-    const dockerfilePath = (0, node_path_1.resolve)(root, o.dockerfile);
-    const parsed = readDockerfile(dockerfilePath, o);
-    const files = walk(context, 6);
-    const packages = new Map();
-    for (const f of files.filter((f) => f.endsWith('/package.json'))) {
-        const pkg = readJson(f);
-        if (pkg)
-            packages.set(f, pkg);
-    }
-    const scripts = {};
-    for (const pkg of packages.values())
-        for (const [name, cmd] of Object.entries(pkg.scripts ?? {}))
-            (scripts[name] ??= []).push(cmd);
-    const appDir = o.workspace ? workspaceDir(root, packages, o.workspace) : undefined;
-    let schemaFile;
-    let schemaNote;
-    if (o.prismaSchema) {
-        const given = (0, node_path_1.resolve)(root, o.prismaSchema);
-        if (!(0, node_fs_1.existsSync)(given))
-            throw new inputs_1.InputError([{ input: 'prisma-schema', message: `${o.prismaSchema} does not exist` }]);
-        const inFolder = (0, node_fs_1.statSync)(given).isDirectory() ? walk(given, 2).filter((f) => f.endsWith('.prisma')) : [given];
-        schemaFile = inFolder.find((f) => (0, prisma_schema_1.clientGenerator)((0, prisma_schema_1.parseSchema)((0, node_fs_1.readFileSync)(f, 'utf8')))) ?? inFolder[0];
-        if (!schemaFile)
-            throw new inputs_1.InputError([{ input: 'prisma-schema', message: `no .prisma file in ${o.prismaSchema}` }]);
-        schemaNote = 'given by prisma-schema';
-    }
-    else {
-        const candidates = files.filter((f) => f.endsWith('.prisma') && (0, prisma_schema_1.clientGenerator)((0, prisma_schema_1.parseSchema)((0, node_fs_1.readFileSync)(f, 'utf8'))));
-        const chosen = chooseSchema(root, candidates, packages, appDir);
-        schemaFile = chosen.file;
-        schemaNote = chosen.note;
-    }
-    const schema = schemaFile
-        ? {
-            file: (0, node_path_1.relative)(root, schemaFile),
-            parsed: (0, prisma_schema_1.parseSchema)((0, node_fs_1.readFileSync)(schemaFile, 'utf8')),
-            contextDir: (0, node_path_1.relative)(context, (0, node_path_1.dirname)(schemaFile)),
-        }
-        : undefined;
-    const prisma = lockfileFor(root, schemaFile ? (0, node_path_1.dirname)(schemaFile) : context) ?? lockfileFor(root, context);
-    const scanDir = appDir ?? context;
-    const sources = (appDir ? walk(appDir, 8) : files).filter((f) => SOURCE.test(f) && !f.endsWith('.d.ts'));
-    const reads = sources.flatMap((f) => (0, next_public_1.nextPublicReads)((0, node_path_1.relative)(root, f), (0, node_fs_1.readFileSync)(f, 'utf8')));
-    const dotenv = ['.env', '.env.production'].flatMap((n) => (0, node_fs_1.existsSync)((0, node_path_1.join)(scanDir, n)) ? (0, next_public_1.dotenvNames)((0, node_fs_1.readFileSync)((0, node_path_1.join)(scanDir, n), 'utf8')) : []);
-    const nextPublic = (0, next_public_1.missingAtBuild)(reads, {
-        buildArgs: Object.keys(o.buildArgs),
-        dockerfileArgs: declaredNames(parsed, 'ARG'),
-        dockerfileEnv: declaredNames(parsed, 'ENV'),
-        dotenv,
-    });
-    return {
-        project: { dockerfile: { file: (0, node_path_1.relative)(root, dockerfilePath), parsed, target: o.target }, schema, prisma, scripts },
-        schemaNote,
-        nextPublic,
-    };
-}
-
-
-/***/ }),
-
-/***/ 5072:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.verdictOf = verdictOf;
-exports.readinessMarkdown = readinessMarkdown;
-/** The Prisma readiness report: the `prisma-report` JSON output and the job-summary table. Pure. */
-const report_1 = __nccwpck_require__(1714);
-function verdictOf(findings, mode) {
-    if (mode === 'off')
-        return 'skipped';
-    if (findings.some((f) => f.level === 'error'))
-        return 'fail';
-    if (findings.some((f) => f.level === 'warning'))
-        return 'warn';
-    return 'pass';
-}
-const ICON = { pass: '✅ pass', notice: 'ℹ️ note', warning: '⚠️ warning', error: '❌ error' };
-const where = (f) => f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.phase === 'image' ? 'built image' : '';
-function readinessMarkdown(report) {
-    const title = { pass: '✅ ready', warn: '⚠️ ready with warnings', fail: '❌ not ready', skipped: 'skipped' }[report.verdict];
-    let out = report_1.md.heading(`Prisma readiness: ${title}`);
-    const facts = [];
-    if (report.prisma)
-        facts.push([
-            'Prisma',
-            `${report.prisma.version ?? 'version unknown'}${report.prisma.lockfile ? ` (${report.prisma.lockfile})` : ''}: ${report.prisma.why}`,
-        ]);
-    if (report.schema)
-        facts.push(['Schema', `${report.schema.file} (${report.schema.note})`]);
-    facts.push([
-        'Runtime stage',
-        `${report.dockerfile.runtimeStage} FROM ${report.dockerfile.runtimeBase} (${report.dockerfile.file})`,
-    ]);
-    if (report.image)
-        facts.push([
-            'Image',
-            `${report.image.osName ?? report.image.osId ?? '?'}, ${report.image.libc ?? 'libc ?'}${report.image.target ? ` → ${report.image.target}` : ''}`,
-        ]);
-    out += report_1.md.table(['', ''], facts);
-    if (report.findings.length > 0) {
-        out += report_1.md.table(['Check', 'Result', 'Where', 'Fix'], report.findings.map((f) => [f.check, `${ICON[f.level]}: ${f.message}`, where(f), f.fix ? report_1.md.code(f.fix) : '']));
-    }
-    return out;
-}
-
-
-/***/ }),
-
-/***/ 9901:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __exportStar = (this && this.__exportStar) || function(m, exports) {
-    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
-};
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.kinds = void 0;
-__exportStar(__nccwpck_require__(7026), exports);
-exports.kinds = __importStar(__nccwpck_require__(6106));
-__exportStar(__nccwpck_require__(4245), exports);
-
-
-/***/ }),
-
-/***/ 6106:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.bool = exports.text = void 0;
-exports.pattern = pattern;
-exports.integer = integer;
-exports.decimal = decimal;
-exports.oneOf = oneOf;
-exports.duration = duration;
-exports.list = list;
-exports.lines = lines;
-exports.json = json;
-const spec_1 = __nccwpck_require__(7026);
-/** Any non-empty text. */
-exports.text = { allowed: 'any text', parse: (raw) => raw };
-function pattern(re, allowed) {
-    return {
-        allowed,
-        parse(raw) {
-            if (!re.test(raw))
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            return raw;
-        },
-    };
-}
-const TRUE = new Set(['true', 'True', 'TRUE', 'yes', '1']);
-const FALSE = new Set(['false', 'False', 'FALSE', 'no', '0']);
-exports.bool = {
-    allowed: 'true or false',
-    parse(raw) {
-        if (TRUE.has(raw))
-            return true;
-        if (FALSE.has(raw))
-            return false;
-        throw new spec_1.InvalidValue('expected true or false');
-    },
-};
-function integer(min, max = Number.MAX_SAFE_INTEGER) {
-    const allowed = max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
-    return {
-        allowed,
-        parse(raw) {
-            if (!/^-?\d+$/.test(raw))
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            const n = Number(raw);
-            if (n < min || n > max)
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            return n;
-        },
-    };
-}
-function decimal(min, max) {
-    const allowed = `a number from ${min} to ${max}`;
-    return {
-        allowed,
-        parse(raw) {
-            if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(raw))
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            const n = Number(raw);
-            if (n < min || n > max)
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            return n;
-        },
-    };
-}
-function oneOf(...values) {
-    const allowed = `one of ${values.join(', ')}`;
-    return {
-        allowed,
-        parse(raw) {
-            if (!values.includes(raw))
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            return raw;
-        },
-    };
-}
-const UNIT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600 };
-/** A duration in seconds: `90`, `90s`, `1.5m`, `500ms`, `1h`. */
-function duration(minSeconds, maxSeconds) {
-    const allowed = `a duration from ${minSeconds}s to ${maxSeconds}s (seconds, or with a unit: 500ms, 30s, 5m, 1h)`;
-    return {
-        allowed,
-        parse(raw) {
-            const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw);
-            if (!m)
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            const seconds = Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
-            if (seconds < minSeconds || seconds > maxSeconds)
-                throw new spec_1.InvalidValue(`expected ${allowed}`);
-            return seconds;
-        },
-    };
-}
-/** Items separated by commas or newlines, trimmed, empty items dropped. */
-function list(item, { min = 1 } = {}) {
-    const allowed = `a list separated by commas or newlines, each ${item.allowed}`;
-    return {
-        allowed,
-        parse(raw) {
-            const parts = raw
-                .split(/[,\n]/)
-                .map((p) => p.trim())
-                .filter((p) => p !== '');
-            if (parts.length < min)
-                throw new spec_1.InvalidValue(`expected at least ${min} item(s): ${allowed}`);
-            return parts.map((p) => {
-                try {
-                    return item.parse(p);
-                }
-                catch (e) {
-                    if (e instanceof spec_1.InvalidValue)
-                        throw new spec_1.InvalidValue(`item "${p}": ${e.message}`);
-                    throw e;
-                }
-            });
-        },
-    };
-}
-/** One item per non-empty line (for values that may contain commas, such as assertions). */
-function lines(item) {
-    return {
-        allowed: `one per line, each ${item.allowed}`,
-        parse(raw) {
-            return raw
-                .split('\n')
-                .map((l) => l.trim())
-                .filter((l) => l !== '')
-                .map((l) => {
-                try {
-                    return item.parse(l);
-                }
-                catch (e) {
-                    if (e instanceof spec_1.InvalidValue)
-                        throw new spec_1.InvalidValue(`line "${l}": ${e.message}`);
-                    throw e;
-                }
-            });
-        },
-    };
-}
-function json(allowed, validate) {
-    return {
-        allowed,
-        parse(raw) {
-            let value;
-            try {
-                value = JSON.parse(raw);
-            }
-            catch (e) {
-                throw new spec_1.InvalidValue(`not valid JSON (${e.message}); expected ${allowed}`);
-            }
-            return validate ? validate(value) : value;
-        },
-    };
-}
-
-
-/***/ }),
-
-/***/ 4245:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.InputError = void 0;
-exports.formatProblem = formatProblem;
-exports.readInputs = readInputs;
-exports.runnerInputs = runnerInputs;
-const spec_1 = __nccwpck_require__(7026);
-/** Every problem found in an action's inputs, so a user fixes them all in one go. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.map(formatProblem).join('\n'));
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-exports.InputError = InputError;
-function formatProblem(p) {
-    return `Input "${p.input}": ${p.message}`;
-}
-/**
- * Reads, defaults and validates all inputs of an action. Pure: it only calls `raw` and reads `env`. Throws an
- * InputError naming each bad input and what it allows; returns typed values otherwise.
- */
-function readInputs(definition, raw, env = {}) {
-    const problems = [];
-    const values = {};
-    for (const [name, spec] of Object.entries(definition.inputs)) {
-        const given = (raw(name) ?? '').trim();
-        const text = given !== '' ? given : (spec.options.default ?? '');
-        if (text === '') {
-            if (spec.options.required)
-                problems.push({ input: name, message: `is required: ${spec.options.description} (${spec.kind.allowed})` });
-            values[name] = undefined;
-            continue;
-        }
-        try {
-            values[name] = spec.kind.parse(text);
-        }
-        catch (e) {
-            if (!(e instanceof spec_1.InvalidValue))
-                throw e;
-            const shown = spec.options.secret ? '***' : JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
-            problems.push({ input: name, message: `${shown} is not valid: ${e.message}` });
-        }
-    }
-    if (problems.length === 0 && definition.check)
-        problems.push(...definition.check(values, env));
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return values;
-}
-/** Reads inputs the way the Actions runner passes them: INPUT_<NAME> with spaces as underscores, upper-cased. */
-function runnerInputs(env) {
-    return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
-}
-
-
-/***/ }),
-
-/***/ 7026:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/**
- * Input definitions: one typed description of an action's inputs that drives validation, the
- * generated action.yml, the action README tables and (later) the `runway` command line.
- */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PresentInput = exports.OptionalInput = exports.InvalidValue = void 0;
-exports.input = input;
-exports.defineAction = defineAction;
-/** Thrown by a kind's parser: the message says what is wrong with the value. */
-class InvalidValue extends Error {
-}
-exports.InvalidValue = InvalidValue;
-/** An input with no value unless the user gives one. */
-class OptionalInput {
-    kind;
-    options;
-    present = false;
-    constructor(kind, options) {
-        this.kind = kind;
-        this.options = options;
-    }
-    required() {
-        return new PresentInput(this.kind, { ...this.options, required: true });
-    }
-    default(raw) {
-        return new PresentInput(this.kind, { ...this.options, default: raw });
-    }
-    secret() {
-        return new OptionalInput(this.kind, { ...this.options, secret: true });
-    }
-}
-exports.OptionalInput = OptionalInput;
-/** An input that always has a value: it is required or it has a default. */
-class PresentInput {
-    kind;
-    options;
-    present = true;
-    constructor(kind, options) {
-        this.kind = kind;
-        this.options = options;
-    }
-}
-exports.PresentInput = PresentInput;
-function input(description, kind) {
-    return new OptionalInput(kind, { description, required: false, secret: false });
-}
-function defineAction(definition) {
-    return definition;
-}
-
-
-/***/ }),
-
-/***/ 1714:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __exportStar = (this && this.__exportStar) || function(m, exports) {
-    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
-};
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.md = void 0;
-__exportStar(__nccwpck_require__(4969), exports);
-exports.md = __importStar(__nccwpck_require__(4285));
-
-
-/***/ }),
-
-/***/ 4285:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/** Small pure builders for job-summary Markdown. */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.table = table;
-exports.heading = heading;
-exports.code = code;
-exports.details = details;
-function cell(value) {
-    return String(value ?? '')
-        .replace(/\|/g, '\\|')
-        .replace(/\n/g, '<br>');
-}
-function table(header, rows) {
-    const head = `| ${header.map(cell).join(' | ')} |`;
-    const rule = `| ${header.map(() => '---').join(' | ')} |`;
-    const body = rows.map((r) => `| ${r.map(cell).join(' | ')} |`);
-    return [head, rule, ...body].join('\n') + '\n\n';
-}
-function heading(text, level = 3) {
-    return `${'#'.repeat(level)} ${text}\n\n`;
-}
-function code(text) {
-    return '`' + text.replace(/`/g, "'") + '`';
-}
-function details(summaryText, body) {
-    return `<details><summary>${summaryText}</summary>\n\n${body}\n</details>\n\n`;
-}
-
-
-/***/ }),
-
-/***/ 4969:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-/**
- * How the core tells people what happened. The core only sees this interface; the GitHub Actions
- * adapter (src/runtime/github.ts) and the command line implement it, and tests record it.
- */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RecordingReporter = void 0;
-/** A Reporter that keeps everything in memory: for tests and for the command line's --json mode. */
-class RecordingReporter {
-    lines = [];
-    masked = [];
-    markdown = '';
-    info(message) {
-        this.lines.push({ level: 'info', message });
-    }
-    progress(message) {
-        this.lines.push({ level: 'progress', message });
-    }
-    notice(message, at) {
-        this.lines.push({ level: 'notice', message, at });
-    }
-    warning(message, at) {
-        this.lines.push({ level: 'warning', message, at });
-    }
-    error(message, at) {
-        this.lines.push({ level: 'error', message, at });
-    }
-    mask(secret) {
-        this.masked.push(secret);
-    }
-    summary(markdown) {
-        this.markdown += markdown;
-    }
-    async group(_title, fn) {
-        return fn();
-    }
-    messages(level) {
-        return this.lines.filter((l) => !level || l.level === level).map((l) => l.message);
-    }
-}
-exports.RecordingReporter = RecordingReporter;
-
-
-/***/ }),
-
-/***/ 1293:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.githubState = exports.GitHubReporter = void 0;
-exports.runAction = runAction;
-/**
- * The GitHub Actions edge: the only place that imports @actions/*. It reads inputs the way the
- * runner passes them, runs an action's core function, and writes outputs, summary and annotations.
- */
-const core = __importStar(__nccwpck_require__(7484));
-const inputs_1 = __nccwpck_require__(9901);
-function properties(at) {
-    if (!at)
-        return {};
-    return { file: at.file, startLine: at.line, endLine: at.endLine ?? at.line, title: at.title };
-}
-class GitHubReporter {
-    summaryText = '';
-    info(message) {
-        core.info(message);
-    }
-    progress(message) {
-        core.info(message);
-    }
-    notice(message, at) {
-        core.notice(message, properties(at));
-    }
-    warning(message, at) {
-        core.warning(message, properties(at));
-    }
-    error(message, at) {
-        core.error(message, properties(at));
-    }
-    mask(secret) {
-        core.setSecret(secret);
-    }
-    summary(markdown) {
-        this.summaryText += markdown;
-    }
-    group(title, fn) {
-        return core.group(title, fn);
-    }
-    /** Writes the collected summary once, at the end (the file may not exist outside a runner). */
-    async flushSummary() {
-        if (this.summaryText === '' || !process.env.GITHUB_STEP_SUMMARY)
-            return;
-        await core.summary.addRaw(this.summaryText).write();
-        this.summaryText = '';
-    }
-}
-exports.GitHubReporter = GitHubReporter;
-exports.githubState = {
-    save: (name, value) => core.saveState(name, value),
-    get: (name) => core.getState(name),
-};
-/**
- * Runs one step of an action. Every input is validated before `main` runs, so bad input fails
- * with an ::error:: line per input and no call to any API.
- */
-async function runAction(definition, main) {
-    const reporter = new GitHubReporter();
-    try {
-        const inputs = (0, inputs_1.readInputs)(definition, (0, inputs_1.runnerInputs)(process.env), process.env);
-        for (const [name, spec] of Object.entries(definition.inputs)) {
-            const value = inputs[name];
-            if (spec.options.secret && typeof value === 'string')
-                reporter.mask(value);
-        }
-        const outputs = await main(inputs, { reporter, state: exports.githubState, env: process.env });
-        for (const [name, value] of Object.entries(outputs)) {
-            if (value !== undefined)
-                core.setOutput(name, value);
-        }
-    }
-    catch (e) {
-        if (e instanceof inputs_1.InputError) {
-            for (const p of e.problems)
-                core.error(`Input "${p.input}": ${p.message}`, { title: `Invalid input: ${p.input}` });
-            core.setFailed(`${e.problems.length} invalid input(s); nothing was changed.`);
-        }
-        else {
-            core.setFailed(e instanceof Error ? e.message : String(e));
-        }
-    }
-    finally {
-        await reporter.flushSummary().catch((e) => core.warning(`Could not write the job summary: ${e.message}`));
-    }
-}
-
-
-/***/ }),
-
 /***/ 2613:
 /***/ ((module) => {
 
@@ -34862,9 +34862,9 @@ var __webpack_exports__ = {};
 var exports = __webpack_exports__;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const github_1 = __nccwpck_require__(1293);
-const inputs_1 = __nccwpck_require__(612);
-const build_1 = __nccwpck_require__(6489);
+const github_1 = __nccwpck_require__(7655);
+const inputs_1 = __nccwpck_require__(8034);
+const build_1 = __nccwpck_require__(59);
 void (0, github_1.runAction)(inputs_1.buildImage, build_1.runBuildImage);
 
 })();
