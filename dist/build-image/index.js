@@ -172,7 +172,7 @@ class ReadinessError extends Error {
 }
 exports.ReadinessError = ReadinessError;
 /** Everything about the inputs that can be wrong is found here, before docker runs. */
-function validate(inputs, env, root, tmp) {
+function validate(inputs, env, root, tmp, reporter) {
     const problems = [];
     const context = (0, node_path_1.resolve)(root, inputs.context);
     if (!(0, node_fs_1.existsSync)(context) || !(0, node_fs_1.statSync)(context).isDirectory())
@@ -190,16 +190,17 @@ function validate(inputs, env, root, tmp) {
                 problems.push({ input: 'build-secrets', message: `${id}: the environment variable ${value.slice(4)} is not set` });
                 continue;
             }
+            reporter.mask(content);
             const src = (0, node_path_1.join)(tmp, `secret-${id}`);
             (0, node_fs_1.writeFileSync)(src, content, { mode: 0o600 });
-            secrets.push({ id, src, temporary: true });
+            secrets.push({ id, src });
         }
         else {
             const src = (0, node_path_1.resolve)(root, value);
             if (!(0, node_fs_1.existsSync)(src))
                 problems.push({ input: 'build-secrets', message: `${id}: the file ${value} does not exist` });
             else
-                secrets.push({ id, src, temporary: false });
+                secrets.push({ id, src });
         }
     }
     if (problems.length > 0)
@@ -248,7 +249,7 @@ function enforce(inputs, r, reporter, phase) {
     const errors = r.findings.filter((f) => f.level === 'error').length;
     throw new ReadinessError(`Prisma readiness: ${errors} error(s) ${phase}; nothing was pushed. Fix them, or set prisma-check: warn to report only.`);
 }
-async function build(plan, buildx, secrets, stages, reporter) {
+async function build(plan, buildx, stages, reporter) {
     const copied = [];
     const run = (args) => {
         reporter.info(`docker ${args.join(' ')}`);
@@ -258,10 +259,10 @@ async function build(plan, buildx, secrets, stages, reporter) {
         });
     };
     try {
-        if (!buildx && secrets.length > 0) {
+        if (!buildx && plan.secrets.length > 0) {
             // The classic builder has no --secret: the file sits in the context for this build only.
             (0, node_fs_1.mkdirSync)((0, node_path_1.join)(plan.context, build_command_1.CLASSIC_SECRETS_DIR), { recursive: true });
-            for (const s of secrets) {
+            for (const s of plan.secrets) {
                 const dest = (0, node_path_1.join)(plan.context, build_command_1.CLASSIC_SECRETS_DIR, s.id);
                 (0, node_fs_1.copyFileSync)(s.src, dest);
                 copied.push(dest);
@@ -293,7 +294,7 @@ async function runBuildImage(inputs, { reporter, env }) {
     const root = (0, node_path_1.resolve)(env.GITHUB_WORKSPACE ?? process.cwd());
     const tmp = (0, node_fs_1.mkdtempSync)((0, node_path_1.join)(env.RUNNER_TEMP ?? (0, node_os_1.tmpdir)(), 'runway-build-'));
     try {
-        const { secrets, buildArgs } = validate(inputs, env, root, tmp);
+        const { secrets, buildArgs } = validate(inputs, env, root, tmp, reporter);
         const tags = (0, build_command_1.imageTags)(inputs.image, inputs.tags, env.GITHUB_SHA);
         const loaded = (0, project_1.loadProject)({
             root,
@@ -330,7 +331,7 @@ async function runBuildImage(inputs, { reporter, env }) {
             dockerfile: (0, node_path_1.resolve)(root, inputs.dockerfile),
             tags,
             buildArgs,
-            secrets: secrets.map(({ id, src }) => ({ id, src })),
+            secrets,
             target: inputs.target,
             platform: inputs.platform,
             cache,
@@ -342,7 +343,7 @@ async function runBuildImage(inputs, { reporter, env }) {
         const cachedStages = project.dockerfile.parsed.stages
             .filter((st) => st.index < runtime.index && st.name)
             .map((st) => st.name);
-        const built = await reporter.group(`Build ${tags[0]} (${buildx ? 'buildx' : 'classic docker build'})`, () => build(plan, buildx, secrets, cachedStages, reporter));
+        const built = await reporter.group(`Build ${tags[0]} (${buildx ? 'buildx' : 'classic docker build'})`, () => build(plan, buildx, cachedStages, reporter));
         const imageId = (0, node_fs_1.readFileSync)(plan.iidFile, 'utf8').trim();
         const config = await (0, docker_1.imageConfig)(imageId);
         if (`${config.os}/${config.architecture}` !== inputs_2.PLATFORM) {
@@ -961,7 +962,7 @@ exports.buildImage = exports.PLATFORM = void 0;
 const inputs_1 = __nccwpck_require__(9543);
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=[\s\S]*$/;
-const SECRET = /^[A-Za-z0-9_.-]+=(env:[A-Za-z_][A-Za-z0-9_]*|[^\s].*)$/;
+const SECRET = /^[A-Za-z0-9_][A-Za-z0-9_.-]*=(env:[A-Za-z_][A-Za-z0-9_]*|[^\s].*)$/;
 /** Cloud Run runs linux/amd64 only: anything else would be refused at deploy time, so refuse it now. */
 exports.PLATFORM = 'linux/amd64';
 exports.buildImage = (0, inputs_1.defineAction)({

@@ -35,11 +35,10 @@ type Outputs = Partial<Record<'digest' | 'image-ref' | 'tags' | 'metadata' | 'pr
 
 export class ReadinessError extends Error {}
 
+/** A build secret as a file (an env secret is written to the step's temporary folder, removed at the end). */
 interface Secret {
   readonly id: string;
   readonly src: string;
-  /** A temporary file made from an env secret, removed at the end. */
-  readonly temporary: boolean;
 }
 
 /** Everything about the inputs that can be wrong is found here, before docker runs. */
@@ -48,6 +47,7 @@ function validate(
   env: NodeJS.ProcessEnv,
   root: string,
   tmp: string,
+  reporter: Reporter,
 ): { secrets: Secret[]; buildArgs: [string, string][] } {
   const problems: InputProblem[] = [];
   const context = resolve(root, inputs.context);
@@ -68,13 +68,14 @@ function validate(
         problems.push({ input: 'build-secrets', message: `${id}: the environment variable ${value.slice(4)} is not set` });
         continue;
       }
+      reporter.mask(content);
       const src = join(tmp, `secret-${id}`);
       writeFileSync(src, content, { mode: 0o600 });
-      secrets.push({ id, src, temporary: true });
+      secrets.push({ id, src });
     } else {
       const src = resolve(root, value);
       if (!existsSync(src)) problems.push({ input: 'build-secrets', message: `${id}: the file ${value} does not exist` });
-      else secrets.push({ id, src, temporary: false });
+      else secrets.push({ id, src });
     }
   }
   if (problems.length > 0) throw new InputError(problems);
@@ -132,7 +133,6 @@ function enforce(inputs: Inputs, r: PrismaReport, reporter: Reporter, phase: str
 async function build(
   plan: BuildPlan,
   buildx: boolean,
-  secrets: readonly Secret[],
   stages: readonly string[],
   reporter: Reporter,
 ): Promise<{ output: string; ms: number; cacheImages: { stage?: string; ref: string }[] }> {
@@ -145,10 +145,10 @@ async function build(
     });
   };
   try {
-    if (!buildx && secrets.length > 0) {
+    if (!buildx && plan.secrets.length > 0) {
       // The classic builder has no --secret: the file sits in the context for this build only.
       mkdirSync(join(plan.context, CLASSIC_SECRETS_DIR), { recursive: true });
-      for (const s of secrets) {
+      for (const s of plan.secrets) {
         const dest = join(plan.context, CLASSIC_SECRETS_DIR, s.id);
         copyFileSync(s.src, dest);
         copied.push(dest);
@@ -181,7 +181,7 @@ export async function runBuildImage(
   const root = resolve(env.GITHUB_WORKSPACE ?? process.cwd());
   const tmp = mkdtempSync(join(env.RUNNER_TEMP ?? tmpdir(), 'runway-build-'));
   try {
-    const { secrets, buildArgs } = validate(inputs, env, root, tmp);
+    const { secrets, buildArgs } = validate(inputs, env, root, tmp, reporter);
     const tags = imageTags(inputs.image, inputs.tags, env.GITHUB_SHA);
     const loaded = loadProject({
       root,
@@ -219,7 +219,7 @@ export async function runBuildImage(
       dockerfile: resolve(root, inputs.dockerfile),
       tags,
       buildArgs,
-      secrets: secrets.map(({ id, src }) => ({ id, src })),
+      secrets,
       target: inputs.target,
       platform: inputs.platform,
       cache,
@@ -232,7 +232,7 @@ export async function runBuildImage(
       .filter((st) => st.index < runtime.index && st.name)
       .map((st) => st.name!);
     const built = await reporter.group(`Build ${tags[0]} (${buildx ? 'buildx' : 'classic docker build'})`, () =>
-      build(plan, buildx, secrets, cachedStages, reporter),
+      build(plan, buildx, cachedStages, reporter),
     );
     const imageId = readFileSync(plan.iidFile, 'utf8').trim();
     const config = await imageConfig(imageId);

@@ -2,7 +2,7 @@ import { defineAction, input, kinds, type InputProblem } from '../inputs';
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=[\s\S]*$/;
-const SECRET = /^[A-Za-z0-9_.-]+=(env:[A-Za-z_][A-Za-z0-9_]*|[^\s].*)$/;
+const SECRET = /^[A-Za-z0-9_][A-Za-z0-9_.-]*=(env:[A-Za-z_][A-Za-z0-9_]*|[^\s].*)$/;
 
 /** Cloud Run runs linux/amd64 only: anything else would be refused at deploy time, so refuse it now. */
 export const PLATFORM = 'linux/amd64';
