@@ -49,6 +49,11 @@ describe('build-image inputs', () => {
       'build-secrets: "ca" is not valid: line "ca": expected ID=FILE or ID=env:VARIABLE',
     ],
     [
+      { image: 'r.example/a', 'build-secrets': '..=/etc/passwd' },
+      undefined,
+      'build-secrets: "..=/etc/passwd" is not valid: line "..=/etc/passwd": expected ID=FILE or ID=env:VARIABLE',
+    ],
+    [
       { image: 'r.example/a', cache: 'type=local' },
       undefined,
       'cache: "type=local" is not valid: expected gha or an image reference with a tag',
