@@ -196,30 +196,47 @@ export function boschlooGreater(a: number, n1: number, c: number, n2: number): {
   if (fisher >= 1) return { pValue: 1, test: 'boschloo' };
   const p = fisherPValues(n1, n2);
   const bound = p[a][c] * (1 + 1e-9);
-  const region: [number, number][] = [];
-  for (let x1 = 0; x1 <= n1; x1++) for (let x2 = 0; x2 <= n2; x2++) if (p[x1][x2] <= bound) region.push([x1, x2]);
+  const region1: number[] = [];
+  const region2: number[] = [];
+  for (let x1 = 0; x1 <= n1; x1++)
+    for (let x2 = 0; x2 <= n2; x2++)
+      if (p[x1][x2] <= bound) {
+        region1.push(x1);
+        region2.push(x2);
+      }
   const size = (pi: number) => {
     const f1 = binomialPmf(n1, pi);
     const f2 = binomialPmf(n2, pi);
     let sum = 0;
-    for (const [x1, x2] of region) sum += f1[x1] * f2[x2];
+    for (let i = 0; i < region1.length; i++) sum += f1[region1[i]] * f2[region2[i]];
     return sum;
   };
   // The size is a smooth polynomial in pi: a fine grid finds the peak, golden-section search refines it.
   const steps = 200;
-  let best = 1 / (2 * steps);
-  for (let i = 0; i < steps; i++) {
+  let best = 0.5 / steps;
+  let bestSize = size(best);
+  for (let i = 1; i < steps; i++) {
     const pi = (i + 0.5) / steps;
-    if (size(pi) > size(best)) best = pi;
+    const value = size(pi);
+    if (value > bestSize) [best, bestSize] = [pi, value];
   }
+  const ratio = (Math.sqrt(5) - 1) / 2;
   let lo = Math.max(1e-9, best - 1 / steps);
   let hi = Math.min(1 - 1e-9, best + 1 / steps);
-  const ratio = (Math.sqrt(5) - 1) / 2;
-  for (let i = 0; i < 40; i++) {
-    const m1 = hi - ratio * (hi - lo);
-    const m2 = lo + ratio * (hi - lo);
-    if (size(m1) < size(m2)) lo = m1;
-    else hi = m2;
+  let m1 = hi - ratio * (hi - lo);
+  let m2 = lo + ratio * (hi - lo);
+  let s1 = size(m1);
+  let s2 = size(m2);
+  for (let i = 0; i < 30; i++) {
+    if (s1 < s2) {
+      [lo, m1, s1] = [m1, m2, s2];
+      m2 = lo + ratio * (hi - lo);
+      s2 = size(m2);
+    } else {
+      [hi, m2, s2] = [m2, m1, s1];
+      m1 = hi - ratio * (hi - lo);
+      s1 = size(m1);
+    }
   }
-  return { pValue: Math.min(fisher, Math.max(size(best), size((lo + hi) / 2))), test: 'boschloo' };
+  return { pValue: Math.min(fisher, Math.max(bestSize, s1, s2)), test: 'boschloo' };
 }

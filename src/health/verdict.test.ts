@@ -211,15 +211,16 @@ describe('judge against a baseline', () => {
     expect(result.report.paths[0].baseline?.samples).toBe(60);
   });
 
-  it('a few more errors than stable, not significant, is inconclusive', () => {
+  it.each([
+    // scipy.stats.boschloo_exact([[5, c], [55, 60 - c]], alternative='greater')
+    [1, 'inconclusive', ['/health: candidate had more errors than stable (5/60 vs 1/60), not significant (Boschloo p = 0.0853)']],
+    [2, 'pass', [expect.stringMatching(/no worse than stable \(errors 5 vs 2, latency shift/)]],
+  ] as const)('5 errors against %d: %s', (stableErrors, verdict, reasons) => {
     const candidate = samples('candidate', 60, fast, (i) => (i % 12 === 0 ? status503 : undefined));
-    const stableErrors = samples('baseline', 60, fast, (i) => (i % 30 === 0 ? status503 : undefined));
-    const result = judge(withBaseline, run([...candidate, ...stableErrors]));
-    expect(result.verdict).toBe('inconclusive');
-    // scipy.stats.boschloo_exact([[5, 2], [55, 58]], alternative='greater'): 0.17541
-    expect(result.reasons).toEqual([
-      '/health: candidate had more errors than stable (5/60 vs 2/60), not significant (Boschloo p = 0.1754)',
-    ]);
+    const stableWithErrors = samples('baseline', 60, fast, (i) => (i < stableErrors ? status503 : undefined));
+    const result = judge(withBaseline, run([...candidate, ...stableWithErrors]));
+    expect(result.verdict).toBe(verdict);
+    expect(result.reasons).toEqual(reasons);
   });
 
   it('a large but noisy shift is inconclusive', () => {

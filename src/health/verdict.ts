@@ -21,7 +21,7 @@ import { boschlooGreater, hodgesLehmannShift, mannWhitneyGreater, median, percen
 /** Significance level of the comparisons with the baseline (one-sided). */
 export const ALPHA = 0.05;
 /** Below this p-value (but not below ALPHA) a worse-looking candidate is inconclusive rather than a pass. */
-export const SUGGESTIVE = 0.2;
+export const SUGGESTIVE = 0.1;
 /** Latency shifts smaller than this share of the baseline median, or than LATENCY_MIN_MS, never fail. */
 export const LATENCY_MIN_RELATIVE = 0.2;
 export const LATENCY_MIN_MS = 10;
