@@ -1,6 +1,7 @@
 /**
  * The Cloud Run emulator: one insecure gRPC port on 127.0.0.1 serving Cloud Run Admin API v2
- * (Services, Revisions, Jobs, Executions), google.longrunning.Operations and Artifact Registry, every
+ * (Services, Revisions, Jobs, Executions), google.longrunning.Operations, Artifact Registry and
+ * Cloud Monitoring (ListTimeSeries of the proxied requests), every
  * handler behind the fault injector; an admin HTTP port; and one HTTP port per service and tag URL.
  * `startEmulator` is what tests call; main.ts is the command line.
  */
@@ -15,6 +16,7 @@ import { Docker } from './docker';
 import { DEFAULT_REGISTRY } from './image-mirror';
 import { Faults } from './faults';
 import { EXECUTION_TYPE, JOB_TYPE, JobControl } from './job-control';
+import { monitoringService, RequestMetrics } from './monitoring';
 import { executionsService, jobProtos, jobsService } from './jobs-api';
 import { Operations, operationsService, type Encoders } from './operations';
 import { serviceDefinition } from './protos';
@@ -44,6 +46,8 @@ export interface Emulator {
   /** `http://127.0.0.1:APORT`: the admin endpoint (faults, delays, state). */
   adminUrl: string;
   env: { CLOUD_RUN_EMULATOR_HOST: string };
+  /** Every request the service and tag URLs proxied (what the Monitoring API reports). */
+  metrics: RequestMetrics;
   stop(): Promise<void>;
 }
 
@@ -74,7 +78,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const faults = new Faults();
   const operations = new Operations(store, encoders());
-  const router = new Router((revision) => runner.portOf(revision), undefined, store.state.ports);
+  const metrics = new RequestMetrics();
+  const router = new Router((revision) => runner.portOf(revision), metrics, store.state.ports);
   const services = new ServiceControl(store, operations, runner, router, faults);
   const jobs = new JobControl(store, operations, runner, registry);
 
@@ -86,6 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     executionsService(jobs),
     operationsService(store, operations),
     artifactRegistryService({ registry }),
+    monitoringService(metrics),
   ]) {
     const wrapped = faults.wrap(service);
     server.addService(wrapped.definition, wrapped.implementation);
@@ -105,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     adminUrl: admin.url,
     env: { CLOUD_RUN_EMULATOR_HOST: endpoint },
+    metrics,
     stop() {
       stopped ??= (async () => {
         server.forceShutdown();
