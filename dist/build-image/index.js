@@ -352,7 +352,9 @@ async function runBuildImage(inputs, { reporter, env }) {
         const hits = buildx ? undefined : (0, build_command_1.classicCacheHits)(built.output);
         // 3. Checks of the built image.
         if (checking) {
-            const facts = await (0, docker_1.inspectImage)(imageId);
+            const { facts, how } = await (0, docker_1.inspectImage)(imageId);
+            if (how === 'export')
+                reporter.info('The image has no shell: inspected its exported filesystem instead');
             const mode = (0, prisma_rules_1.engineMode)(project).mode;
             const load = facts.node
                 ? await (0, docker_1.loadTest)(imageId, (0, image_facts_1.neededEngines)(facts, mode).map((e) => e.path))
@@ -512,22 +514,38 @@ async function imageConfig(image) {
         workingDir: i.Config.WorkingDir ?? '',
     };
 }
-/** Runs the inspection script as root inside the image (busybox sh is enough). */
+/** Runs `docker <args> | <command>` and returns the command's output (tar reading an exported filesystem). */
+function piped(args, command, commandArgs) {
+    return new Promise((resolve, reject) => {
+        const source = (0, node_child_process_1.spawn)('docker', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+        const sink = (0, node_child_process_1.spawn)(command, commandArgs, { stdio: ['pipe', 'pipe', 'ignore'] });
+        source.stdout.pipe(sink.stdin);
+        let out = '';
+        sink.stdout.on('data', (d) => (out += d.toString()));
+        sink.on('error', reject);
+        sink.on('close', (code) => code === 0 ? resolve(out) : reject(new DockerError(`docker ${args[0]} | ${command} failed (exit ${code})`)));
+    });
+}
+/**
+ * What the image holds. With a shell inside, a script lists it (as root); without one (distroless),
+ * the filesystem of a created, never started container is exported and listed from outside.
+ */
 async function inspectImage(image) {
-    const r = await dockerOk([
-        'run',
-        '--rm',
-        '--network',
-        'host',
-        '--user',
-        '0',
-        '--entrypoint',
-        'sh',
-        image,
-        '-c',
-        image_facts_1.INSPECT_SCRIPT,
-    ]);
-    return (0, image_facts_1.parseInspection)(r.stdout);
+    const r = await docker(['run', '--rm', '--network', 'host', '--user', '0', '--entrypoint', 'sh', image, '-c', image_facts_1.INSPECT_SCRIPT]);
+    if (r.code === 0)
+        return { facts: (0, image_facts_1.parseInspection)(r.stdout), how: 'shell' };
+    if (!/executable file not found|no such file or directory/i.test(r.stderr)) {
+        throw new DockerError(`inspecting ${image} failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
+    }
+    const id = (await dockerOk(['create', '--network', 'host', image])).stdout.trim();
+    try {
+        const paths = (await piped(['export', id], 'tar', ['-t'])).split('\n').filter(Boolean);
+        const osRelease = await piped(['cp', '-L', `${id}:/etc/os-release`, '-'], 'tar', ['-xO']).catch(() => '');
+        return { facts: (0, image_facts_1.parseInspection)((0, image_facts_1.inspectionFromListing)(paths, osRelease)), how: 'export' };
+    }
+    finally {
+        await docker(['rm', id]);
+    }
 }
 /** Loads the client and dlopens the engines as the image's own user, in its own workdir. */
 async function loadTest(image, engines) {
@@ -793,6 +811,7 @@ function commandText(ins) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.LOAD_SCRIPT = exports.INSPECT_SCRIPT = void 0;
+exports.inspectionFromListing = inspectionFromListing;
 exports.engineFile = engineFile;
 exports.parseInspection = parseInspection;
 exports.neededEngines = neededEngines;
@@ -802,14 +821,34 @@ exports.checkImage = checkImage;
  * readiness verdicts on it. The shell script runs inside the image; parsing and judging are pure.
  */
 const platforms_1 = __nccwpck_require__(7587);
+/** Where the C library and libssl live (Debian multiarch, Alpine, RHEL). */
+const LIB_DIRS = [
+    '/lib',
+    '/lib64',
+    '/usr/lib',
+    '/usr/lib64',
+    '/usr/local/lib',
+    '/lib/x86_64-linux-gnu',
+    '/usr/lib/x86_64-linux-gnu',
+];
 /** Printed by a POSIX sh inside the image (busybox too): one `@@runway <section>` header per part. */
 exports.INSPECT_SCRIPT = [
     's() { echo "@@runway $1"; }',
     's os; cat /etc/os-release 2>/dev/null',
-    's libs; for d in /lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do [ -d "$d" ] && ls -1 "$d" 2>/dev/null | sed "s|^|$d/|"; done',
+    `s libs; for d in ${LIB_DIRS.join(' ')}; do [ -d "$d" ] && ls -1 "$d" 2>/dev/null | sed "s|^|$d/|"; done`,
     "s files; find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o \\( -name 'libquery_engine-*' -o -name 'query-engine-*' -o -name 'schema-engine-*' -o -path '*/.prisma/client/index.js' -o -path '*/node_modules/@prisma/client/package.json' -o -path '*/generated/*client.ts' -o -path '*/generated/*client.js' \\) -print 2>/dev/null",
     's node; command -v node',
 ].join('\n');
+/**
+ * The same report made from outside, for an image without a shell (distroless): every path of its
+ * exported filesystem (`tar -t` of `docker export`, no leading slash) and its /etc/os-release.
+ */
+function inspectionFromListing(paths, osRelease) {
+    const absolute = paths.map((p) => `/${p.replace(/^\.?\//, '').replace(/\/$/, '')}`);
+    const libs = absolute.filter((p) => LIB_DIRS.includes(p.slice(0, p.lastIndexOf('/'))));
+    const node = ['/usr/local/bin/node', '/nodejs/bin/node', '/usr/bin/node'].find((n) => absolute.includes(n));
+    return ['@@runway os', osRelease, '@@runway libs', ...libs, '@@runway files', ...absolute, '@@runway node', node ?? ''].join('\n');
+}
 function engineFile(path) {
     const name = path.split('/').at(-1) ?? '';
     let m = /^libquery_engine-(.+)\.so\.node$/.exec(name);

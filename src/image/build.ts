@@ -245,7 +245,8 @@ export async function runBuildImage(
 
     // 3. Checks of the built image.
     if (checking) {
-      const facts = await inspectImage(imageId);
+      const { facts, how } = await inspectImage(imageId);
+      if (how === 'export') reporter.info('The image has no shell: inspected its exported filesystem instead');
       const mode = engineMode(project).mode;
       const load = facts.node
         ? await loadTest(

@@ -4,7 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import { builderOf, type Builder } from './build-command';
-import { parseInspection, LOAD_SCRIPT, INSPECT_SCRIPT, type ImageFacts, type LoadResult } from './image-facts';
+import {
+  inspectionFromListing,
+  parseInspection,
+  LOAD_SCRIPT,
+  INSPECT_SCRIPT,
+  type ImageFacts,
+  type LoadResult,
+} from './image-facts';
 
 export interface CommandResult {
   readonly code: number;
@@ -91,22 +98,39 @@ export async function imageConfig(image: string): Promise<ImageConfig> {
   };
 }
 
-/** Runs the inspection script as root inside the image (busybox sh is enough). */
-export async function inspectImage(image: string): Promise<ImageFacts> {
-  const r = await dockerOk([
-    'run',
-    '--rm',
-    '--network',
-    'host',
-    '--user',
-    '0',
-    '--entrypoint',
-    'sh',
-    image,
-    '-c',
-    INSPECT_SCRIPT,
-  ]);
-  return parseInspection(r.stdout);
+/** Runs `docker <args> | <command>` and returns the command's output (tar reading an exported filesystem). */
+function piped(args: readonly string[], command: string, commandArgs: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const source = spawn('docker', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const sink = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'ignore'] });
+    source.stdout.pipe(sink.stdin);
+    let out = '';
+    sink.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    sink.on('error', reject);
+    sink.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new DockerError(`docker ${args[0]} | ${command} failed (exit ${code})`)),
+    );
+  });
+}
+
+/**
+ * What the image holds. With a shell inside, a script lists it (as root); without one (distroless),
+ * the filesystem of a created, never started container is exported and listed from outside.
+ */
+export async function inspectImage(image: string): Promise<{ facts: ImageFacts; how: 'shell' | 'export' }> {
+  const r = await docker(['run', '--rm', '--network', 'host', '--user', '0', '--entrypoint', 'sh', image, '-c', INSPECT_SCRIPT]);
+  if (r.code === 0) return { facts: parseInspection(r.stdout), how: 'shell' };
+  if (!/executable file not found|no such file or directory/i.test(r.stderr)) {
+    throw new DockerError(`inspecting ${image} failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
+  }
+  const id = (await dockerOk(['create', '--network', 'host', image])).stdout.trim();
+  try {
+    const paths = (await piped(['export', id], 'tar', ['-t'])).split('\n').filter(Boolean);
+    const osRelease = await piped(['cp', '-L', `${id}:/etc/os-release`, '-'], 'tar', ['-xO']).catch(() => '');
+    return { facts: parseInspection(inspectionFromListing(paths, osRelease)), how: 'export' };
+  } finally {
+    await docker(['rm', id]);
+  }
 }
 
 /** Loads the client and dlopens the engines as the image's own user, in its own workdir. */

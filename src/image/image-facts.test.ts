@@ -1,4 +1,12 @@
-import { checkImage, engineFile, neededEngines, parseInspection, type ImageFacts, type LoadResult } from './image-facts';
+import {
+  checkImage,
+  engineFile,
+  inspectionFromListing,
+  neededEngines,
+  parseInspection,
+  type ImageFacts,
+  type LoadResult,
+} from './image-facts';
 import type { EngineMode } from './prisma-rules';
 
 const debianOutput = `@@runway os
@@ -55,6 +63,29 @@ describe('parseInspection', () => {
   ])('engineFile(%s)', (name, expected) => {
     const e = engineFile(`/x/${name}`);
     expect(e && { kind: e.kind, target: e.target }).toEqual(expected);
+  });
+});
+
+describe('inspectionFromListing', () => {
+  it('reads a distroless-like listing the way the shell script reads the image', () => {
+    const listing = [
+      'usr/',
+      'usr/lib/x86_64-linux-gnu/libc.so.6',
+      'usr/lib/x86_64-linux-gnu/libssl.so.3',
+      'usr/lib/x86_64-linux-gnu/perl/x.pm',
+      'nodejs/bin/node',
+      'app/node_modules/.prisma/client/index.js',
+      'app/node_modules/.prisma/client/libquery_engine-debian-openssl-3.0.x.so.node',
+    ];
+    const facts = parseInspection(inspectionFromListing(listing, 'ID=debian\nVERSION_ID="12"\n'));
+    expect(facts).toMatchObject({
+      osId: 'debian',
+      libc: 'glibc',
+      libssl: ['/usr/lib/x86_64-linux-gnu/libssl.so.3'],
+      clients: ['/app/node_modules/.prisma/client'],
+      node: '/nodejs/bin/node',
+    });
+    expect(facts.engines.map((e) => e.target)).toEqual(['debian-openssl-3.0.x']);
   });
 });
 

@@ -5,14 +5,38 @@
 import { engineTarget, platformOfFacts, type Libc, type Platform } from './platforms';
 import type { EngineMode, Finding } from './prisma-rules';
 
+/** Where the C library and libssl live (Debian multiarch, Alpine, RHEL). */
+const LIB_DIRS = [
+  '/lib',
+  '/lib64',
+  '/usr/lib',
+  '/usr/lib64',
+  '/usr/local/lib',
+  '/lib/x86_64-linux-gnu',
+  '/usr/lib/x86_64-linux-gnu',
+];
+
 /** Printed by a POSIX sh inside the image (busybox too): one `@@runway <section>` header per part. */
 export const INSPECT_SCRIPT = [
   's() { echo "@@runway $1"; }',
   's os; cat /etc/os-release 2>/dev/null',
-  's libs; for d in /lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do [ -d "$d" ] && ls -1 "$d" 2>/dev/null | sed "s|^|$d/|"; done',
+  `s libs; for d in ${LIB_DIRS.join(' ')}; do [ -d "$d" ] && ls -1 "$d" 2>/dev/null | sed "s|^|$d/|"; done`,
   "s files; find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o \\( -name 'libquery_engine-*' -o -name 'query-engine-*' -o -name 'schema-engine-*' -o -path '*/.prisma/client/index.js' -o -path '*/node_modules/@prisma/client/package.json' -o -path '*/generated/*client.ts' -o -path '*/generated/*client.js' \\) -print 2>/dev/null",
   's node; command -v node',
 ].join('\n');
+
+/**
+ * The same report made from outside, for an image without a shell (distroless): every path of its
+ * exported filesystem (`tar -t` of `docker export`, no leading slash) and its /etc/os-release.
+ */
+export function inspectionFromListing(paths: readonly string[], osRelease: string): string {
+  const absolute = paths.map((p) => `/${p.replace(/^\.?\//, '').replace(/\/$/, '')}`);
+  const libs = absolute.filter((p) => LIB_DIRS.includes(p.slice(0, p.lastIndexOf('/'))));
+  const node = ['/usr/local/bin/node', '/nodejs/bin/node', '/usr/bin/node'].find((n) => absolute.includes(n));
+  return ['@@runway os', osRelease, '@@runway libs', ...libs, '@@runway files', ...absolute, '@@runway node', node ?? ''].join(
+    '\n',
+  );
+}
 
 export interface EngineFile {
   readonly path: string;

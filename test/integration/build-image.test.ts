@@ -217,6 +217,21 @@ describe('build-image with the classic builder', () => {
     execFileSync('docker', ['image', 'rm', (JSON.parse(outputs.metadata!) as { imageId: string }).imageId], { stdio: 'ignore' });
   });
 
+  it('inspects an image without a shell (like distroless) through its exported filesystem', async () => {
+    const dir = context('runtime-without-shell');
+    const { report, reporter } = await build(dir, { image: `${REGISTRY}/runway-test/no-shell-${run}`, push: 'false' });
+    expect(reporter.messages('info')).toContain('The image has no shell: inspected its exported filesystem instead');
+    expect(report.verdict).toBe('pass');
+    expect(report.image).toMatchObject({
+      osId: 'debian',
+      libc: 'glibc',
+      target: 'debian-openssl-3.0.x',
+      node: '/usr/local/bin/node',
+    });
+    expect(levelOf(report, 'image-engines')).toEqual(['pass']);
+    expect(levelOf(report, 'image-load')).toEqual(['pass']);
+  });
+
   it('dlopens a real engine library in the image, and reproduces the libssl.so.1.1 crash where libssl is missing', async () => {
     const good = context('good-debian');
     realEngine(good, 'libquery_engine-debian-openssl-3.0.x.so.node', 'libssl.so.3');
