@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 export const INSTANCE_LABEL = 'dev.runway.emulator';
+/** The PID of the emulator process that started the container, to find orphans of a killed emulator. */
+export const PID_LABEL = 'dev.runway.emulator.pid';
 
 export interface RunSpec {
   name: string;
@@ -53,6 +55,8 @@ export class Docker {
       'host',
       '--label',
       `${INSTANCE_LABEL}=${this.instance}`,
+      '--label',
+      `${PID_LABEL}=${process.pid}`,
       ...Object.entries(spec.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
       ...Object.entries(spec.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
       ...(spec.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}:ro`]),
@@ -106,9 +110,39 @@ export class Docker {
     await docker(['rm', '-f', id]).catch(() => undefined);
   }
 
+  /**
+   * Removes containers left by emulators that no longer run (killed before they could clean up):
+   * their PID label names a process that is gone. Containers of live emulators are left alone.
+   */
+  async removeOrphans(): Promise<void> {
+    const rows = await docker([
+      'ps',
+      '-a',
+      '--filter',
+      `label=${INSTANCE_LABEL}`,
+      '--format',
+      `{{.ID}} {{.Label "${PID_LABEL}"}}`,
+    ]);
+    const orphans = rows
+      .split('\n')
+      .map((row) => row.split(' '))
+      .filter(([id, pid]) => id && /^\d+$/.test(pid ?? '') && !alive(Number(pid)))
+      .map(([id]) => id);
+    if (orphans.length > 0) await docker(['rm', '-f', ...orphans]).catch(() => undefined);
+  }
+
   /** Removes every container of this emulator instance. */
   async removeAll(): Promise<void> {
     const ids = (await docker(['ps', '-aq', '--filter', `label=${INSTANCE_LABEL}=${this.instance}`])).split('\n').filter(Boolean);
     if (ids.length > 0) await docker(['rm', '-f', ...ids]).catch(() => undefined);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -70,6 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new StateStore(options.stateDir);
   const workDir = mkdtempSync(join(tmpdir(), 'runway-emu-'));
   const docker = new Docker(instance);
+  await docker.removeOrphans();
   const runner = new RevisionRunner(docker, {
     registry,
     secretsDir: options.secretsDir ?? (options.stateDir ? join(options.stateDir, 'secrets') : undefined),

@@ -127,7 +127,8 @@ export class ServiceControl {
       createTime: current?.createTime ?? time,
       updateTime: time,
       template,
-      traffic: spec.traffic ?? [],
+      // The API fills in its default (100% to LATEST) when no traffic is given.
+      traffic,
       trafficStatuses: current?.trafficStatuses ?? [],
       terminalCondition: reconciling('Ready'),
       conditions: current?.conditions ?? [],

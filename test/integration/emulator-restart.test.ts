@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensureTestImage } from '../helpers/test-images';
-import { hello, runningContainers, shortName, startTestEmulator } from '../helpers/emulator-fixture';
+import { createClients } from '../../src/cloudrun/clients';
+import { hello, PARENT, runningContainers, shortName, startTestEmulator } from '../helpers/emulator-fixture';
 
 jest.setTimeout(120_000);
 
@@ -35,12 +36,46 @@ it('keeps services, revisions and URLs across a restart with a state directory, 
   }
 });
 
-it('npm run emulator prints one ready line with the endpoint and admin URL, and exits 0 on SIGTERM', async () => {
-  const child = spawn('node_modules/.bin/tsx', ['emulator/main.ts', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts main.ts as its own node process (so its PID is the emulator's) and reads the ready line. */
+async function spawnEmulator() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   const m = /^Cloud Run emulator ready: CLOUD_RUN_EMULATOR_HOST=(127\.0\.0\.1:\d+) admin=(http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
-  expect(m).not.toBeNull();
-  const state = (await (await fetch(`${m![2]}/state`)).json()) as Record<string, unknown>;
+  return { child, line, endpoint: m?.[1], adminUrl: m?.[2] };
+}
+
+it('a later emulator removes the containers of one that was killed', async () => {
+  const image = await ensureTestImage('hello');
+  const { child, endpoint } = await spawnEmulator();
+  const clients = createClients({ CLOUD_RUN_EMULATOR_HOST: endpoint });
+  try {
+    const [op] = await clients.services.createService({
+      parent: PARENT,
+      serviceId: 'orphan',
+      service: { template: { containers: [{ image }] } },
+    });
+    const [svc] = await op.promise();
+    const revision = shortName(svc.latestReadyRevision);
+    expect(runningContainers(revision)).toHaveLength(1);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    expect(runningContainers(revision)).toHaveLength(1);
+    const next = await startTestEmulator();
+    await next.close();
+    expect(runningContainers(revision)).toEqual([]);
+  } finally {
+    await clients.close();
+    child.kill('SIGKILL');
+  }
+});
+
+it('npm run emulator prints one ready line with the endpoint and admin URL, and exits 0 on SIGTERM', async () => {
+  const { child, line, adminUrl } = await spawnEmulator();
+  expect(line).toMatch(/^Cloud Run emulator ready: CLOUD_RUN_EMULATOR_HOST=127\.0\.0\.1:\d+ admin=http:\/\/127\.0\.0\.1:\d+$/);
+  const state = (await (await fetch(`${adminUrl}/state`)).json()) as Record<string, unknown>;
   expect(Object.keys(state)).toEqual(expect.arrayContaining(['services', 'revisions', 'jobs', 'executions', 'operations']));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');

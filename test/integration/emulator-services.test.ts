@@ -45,6 +45,7 @@ describe('CreateService', () => {
     ]);
     expect(svc.uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(svc.urls).toEqual([svc.uri]);
+    expect(got.traffic).toMatchObject([{ type: LATEST, percent: 100 }]);
     expect(got.trafficStatuses).toMatchObject([{ type: LATEST, percent: 100, revision: '' }]);
     const body = await hello(svc.uri);
     expect(body).toMatchObject({
