@@ -30,6 +30,9 @@ async function docker(args: string[]): Promise<string> {
 export class ImageNotFound extends Error {}
 
 export class Docker {
+  /** Set when the emulator stops: no container may start after its final clean-up. */
+  private closed = false;
+
   constructor(readonly instance: string) {}
 
   /** Pulls the image; an image that only exists locally (built, never pushed) is used as it is. */
@@ -72,6 +75,7 @@ export class Docker {
 
   /** Starts a container in the background; returns its id. */
   async start(spec: RunSpec): Promise<string> {
+    if (this.closed) throw new Error('The emulator is stopping; no container is started.');
     return docker(['run', '-d', ...this.runArgs(spec)]);
   }
 
@@ -131,8 +135,9 @@ export class Docker {
     if (orphans.length > 0) await docker(['rm', '-f', ...orphans]).catch(() => undefined);
   }
 
-  /** Removes every container of this emulator instance. */
-  async removeAll(): Promise<void> {
+  /** Removes every container of this emulator instance; with `close`, no container starts afterwards. */
+  async removeAll(close = false): Promise<void> {
+    this.closed ||= close;
     const ids = (await docker(['ps', '-aq', '--filter', `label=${INSTANCE_LABEL}=${this.instance}`])).split('\n').filter(Boolean);
     if (ids.length > 0) await docker(['rm', '-f', ...ids]).catch(() => undefined);
   }

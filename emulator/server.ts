@@ -116,6 +116,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stop() {
       stopped ??= (async () => {
         server.forceShutdown();
+        // Refuse new containers and kill running ones (ending probes and job tasks), let the
+        // operations finish, then remove anything started in between.
+        await docker.removeAll(true);
         await operations.drain();
         await Promise.all([admin.close(), router.close(), docker.removeAll()]);
         store.save();

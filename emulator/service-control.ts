@@ -252,6 +252,9 @@ export class ServiceControl {
       throw new ApiError(grpc.status.FAILED_PRECONDITION, message);
     };
 
+    // The service has its URL from the start (503 until a revision serves), as in Cloud Run.
+    service.uri = await this.router.ensureService(name);
+    service.urls = [service.uri];
     if (newRevision) {
       const revision = this.state.revisions[newRevision];
       if (revision && !(await this.startRevision(revision))) fail(revision);
@@ -269,8 +272,6 @@ export class ServiceControl {
         if (!(await this.startRevision(revision))) fail(revision);
       }
     }
-    service.uri = await this.router.ensureService(name);
-    service.urls = [service.uri];
     const tagUrls = await this.router.setRoutes(
       name,
       routes.filter((r) => r.revision).map((r) => ({ revision: r.revision, percent: r.percent ?? 0, tag: r.tag || undefined })),

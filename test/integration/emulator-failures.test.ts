@@ -122,6 +122,22 @@ describe('a revision that fails to start', () => {
   });
 });
 
+describe('a first revision that fails', () => {
+  it('leaves a service with a URL that answers 503 and no ready revision', async () => {
+    const [op] = await emu.clients.services.createService({
+      parent: 'projects/runway-test/locations/us-central1',
+      serviceId: 'fail-first',
+      service: { template: { containers: [{ image: images.crash }] } },
+    });
+    await expect(op.promise()).rejects.toMatchObject({ code: 9 });
+    const [svc] = await emu.clients.services.getService({ name: serviceName('fail-first') });
+    expect(svc.latestReadyRevision).toBe('');
+    expect(svc.latestCreatedRevision).toMatch(/fail-first-00001-[a-z]{3}$/);
+    expect(svc.trafficStatuses).toEqual([]);
+    expect((await fetch(svc.uri!)).status).toBe(503);
+  });
+});
+
 describe('secrets', () => {
   it('resolves env secrets (latest = highest version, or pinned) and secret volumes', async () => {
     const svc = await emu.deploy(
