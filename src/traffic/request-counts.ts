@@ -1,14 +1,25 @@
 /**
  * Cloud Monitoring request counts of one revision over a time window, by response class
- * (`run.googleapis.com/request_count`, label `response_code_class`). Cloud Run writes them per
- * minute with a delay of a few minutes, so a short step may see few or none: the verdict then says
- * "not judged" rather than failing a healthy release.
+ * (`run.googleapis.com/request_count`, label `response_code_class`). Cloud Run writes one point
+ * per minute, with a delay of up to a few minutes, so a short step may see few or none: the
+ * verdict then says "not judged" rather than failing a healthy release.
  */
 import type { GoogleClients } from '../cloudrun/clients';
 import { withRetry } from '../cloudrun/retry';
 import type { ServiceTarget } from '../cloudrun/target';
 
-const timestamp = (d: Date) => ({ seconds: Math.floor(d.getTime() / 1000), nanos: (d.getTime() % 1000) * 1e6 });
+const timestamp = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
+
+const MINUTE = 60_000;
+
+/**
+ * The whole minutes that overlap [start, end]: points are per-minute buckets named by their end
+ * time, and the API returns those ending in (startTime, endTime], so a window inside one minute
+ * would match no point at all.
+ */
+export function minuteWindow(start: Date, end: Date): { startMs: number; endMs: number } {
+  return { startMs: Math.floor(start.getTime() / MINUTE) * MINUTE, endMs: Math.ceil(end.getTime() / MINUTE) * MINUTE };
+}
 
 export function requestCountFilter(service: string, revision: string): string {
   return [
@@ -18,7 +29,7 @@ export function requestCountFilter(service: string, revision: string): string {
   ].join(' AND ');
 }
 
-/** Requests per response class (e.g. {"2xx": 95, "5xx": 5}) served by `revision` between `start` and `end`. */
+/** Requests per response class (e.g. {"2xx": 95, "5xx": 5}) served by `revision` in the minutes overlapping [start, end]. */
 export async function requestCounts(
   clients: GoogleClients,
   target: ServiceTarget,
@@ -26,11 +37,12 @@ export async function requestCounts(
   start: Date,
   end: Date,
 ): Promise<Record<string, number>> {
+  const { startMs, endMs } = minuteWindow(start, end);
   const [series] = await withRetry(() =>
     clients.metrics.listTimeSeries({
       name: `projects/${target.project}`,
       filter: requestCountFilter(target.service, revision),
-      interval: { startTime: timestamp(start), endTime: timestamp(end) },
+      interval: { startTime: timestamp(startMs), endTime: timestamp(endMs) },
       view: 'FULL',
     }),
   );
