@@ -24,7 +24,16 @@ export class Operations {
   constructor(
     private readonly store: StateStore,
     private readonly encoders: Encoders,
-  ) {}
+  ) {
+    // Work does not survive a restart: an operation saved while open can never finish.
+    for (const record of Object.values(store.state.operations)) {
+      if (!record.done)
+        Object.assign(record, {
+          done: true,
+          error: { code: 10, message: 'The emulator restarted before this operation finished.' },
+        });
+    }
+  }
 
   /** Starts `work` in the background and returns the open operation, as the API answers a mutating call. */
   start(parent: string, type: string, metadata: unknown, work: () => Promise<unknown>) {
