@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { ApiError, invalidArgument, notFound } from './api-error';
 import { condition, succeeded } from './conditions';
+import { containerProblems, JOB_RESERVED_ENV } from './container-validation';
 import { applyUpdateMask } from './field-mask';
 import { localImageRef } from './image-mirror';
 import { reservedKeyProblems } from './metadata-validation';
@@ -86,10 +87,8 @@ export class JobControl {
   }
 
   private apply(name: string, current: Job | undefined, spec: Partial<Job>, validateOnly: boolean, request: string) {
-    const containers = spec.template?.template?.containers ?? [];
     const problems = [
-      ...(containers.length === 0 ? ['template.template.containers: at least one container is required'] : []),
-      ...containers.flatMap((c, i) => (c.image ? [] : [`template.template.containers[${i}].image: must be set`])),
+      ...containerProblems('template.template.containers', spec.template?.template?.containers ?? [], JOB_RESERVED_ENV),
       ...reservedKeyProblems('job.labels', spec.labels),
       ...reservedKeyProblems('job.annotations', spec.annotations),
       ...reservedKeyProblems('job.template.labels', spec.template?.labels as Record<string, string> | undefined),

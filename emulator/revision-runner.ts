@@ -41,6 +41,15 @@ const HEALTH_CHECK: Reason = { revisionReason: 'HEALTH_CHECK_CONTAINER_ERROR' };
 export const ingressContainer = (containers: readonly ContainerSpec[]): ContainerSpec | undefined =>
   containers.find((c) => (c.ports ?? []).length > 0) ?? containers[0];
 
+/**
+ * The time a configured startup probe allows (initial delay + period x failure threshold), or
+ * undefined when the probe leaves them unset (proto zeros): then the emulator's startup timeout applies.
+ */
+export function startupDeadlineMs(probe: ContainerSpec['startupProbe']): number | undefined {
+  if (!probe?.periodSeconds || !probe.failureThreshold) return undefined;
+  return ((probe.initialDelaySeconds ?? 0) + probe.periodSeconds * probe.failureThreshold) * 1000;
+}
+
 export class RevisionRunner {
   readonly running = new Map<string, { id: string; port: number }>();
 
@@ -106,17 +115,18 @@ export class RevisionRunner {
     });
     this.running.set(w.key, { id, port });
     const probe = container.startupProbe;
+    const deadlineMs = startupDeadlineMs(probe) ?? this.options.startupTimeoutMs;
     const ready = await probeUntilReady({
       port,
       httpPath: probe?.httpGet ? probe.httpGet.path || '/' : undefined,
-      deadlineMs: this.options.startupTimeoutMs,
+      deadlineMs,
       alive: async () => (await this.docker.status(id)).running,
     });
     if (ready) return { ok: true, port };
     const [status, logs] = await Promise.all([this.docker.status(id), this.docker.logs(id)]);
     await this.stop(w.key);
     const how = status.running
-      ? `failed to start and listen on the port defined provided by the PORT=${port} environment variable within the allocated timeout (${this.options.startupTimeoutMs} ms)`
+      ? `failed to start and listen on the port defined provided by the PORT=${port} environment variable within the allocated timeout (${deadlineMs} ms)`
       : `exited with code ${status.exitCode} before it listened on the port defined provided by the PORT=${port} environment variable`;
     return {
       ok: false,

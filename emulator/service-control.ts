@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { ApiError, invalidArgument, notFound } from './api-error';
 import { condition, failure, isReady, reconciling, succeeded } from './conditions';
+import { containerProblems, SERVICE_RESERVED_ENV } from './container-validation';
 import type { Faults } from './faults';
 import { applyUpdateMask } from './field-mask';
 import { reservedKeyProblems } from './metadata-validation';
@@ -150,10 +151,8 @@ export class ServiceControl {
 
   private templateProblems(spec: Spec): string[] {
     const t = spec.template ?? {};
-    const containers = t.containers ?? [];
     return [
-      ...(containers.length === 0 ? ['template.containers: at least one container is required'] : []),
-      ...containers.flatMap((c, i) => (c.image ? [] : [`template.containers[${i}].image: must be set`])),
+      ...containerProblems('template.containers', t.containers ?? [], SERVICE_RESERVED_ENV),
       ...reservedKeyProblems('service.template.labels', t.labels),
       ...reservedKeyProblems('service.template.annotations', t.annotations),
     ];

@@ -40,6 +40,7 @@ export interface ContainerSpec {
   startupProbe?: {
     httpGet?: { path?: string; port?: number } | null;
     tcpSocket?: { port?: number } | null;
+    initialDelaySeconds?: number;
     timeoutSeconds?: number;
     periodSeconds?: number;
     failureThreshold?: number;

@@ -172,6 +172,34 @@ describe('startup probes', () => {
   });
 });
 
+describe('startup probe timing and reserved env', () => {
+  it('uses the probe period x failure threshold as the startup deadline when configured', async () => {
+    const [op] = await emu.clients.services.createService({
+      parent: 'projects/runway-test/locations/us-central1',
+      serviceId: 'probe-short',
+      service: {
+        template: {
+          containers: [{ image: images['slow-start'], startupProbe: { tcpSocket: {}, periodSeconds: 1, failureThreshold: 1 } }],
+        },
+      },
+    });
+    await expect(op.promise()).rejects.toMatchObject({
+      message: expect.stringMatching(/within the allocated timeout \(1000 ms\)/),
+    });
+  });
+
+  it('rejects PORT set by the user, as Cloud Run reserves it', async () => {
+    const before = await emu.state();
+    await expect(
+      emu.deploy('reserved-env', { image: images.hello, env: [{ name: 'PORT', value: '8080' }] }),
+    ).rejects.toMatchObject({
+      code: 3,
+      details: expect.stringMatching(/The following reserved env names were provided: PORT\./),
+    });
+    expect(await emu.state()).toEqual(before);
+  });
+});
+
 describe('injected RPC faults', () => {
   afterEach(() => emu.admin('DELETE', '/faults'));
 
