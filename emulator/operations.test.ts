@@ -1,5 +1,5 @@
 import { ApiError } from './api-error';
-import { Operations } from './operations';
+import { MAX_OPERATIONS, Operations } from './operations';
 import { StateStore } from './state';
 
 const encoders = { 'test.Thing': (m: unknown) => Buffer.from(JSON.stringify(m)) };
@@ -48,4 +48,15 @@ it('marks operations saved while open as aborted when loaded again', () => {
 
 it('NOT_FOUND for an unknown operation', () => {
   expect(() => new Operations(new StateStore(), encoders).get('nope')).toThrow(/Operation nope not found/);
+});
+
+it(`keeps at most ${MAX_OPERATIONS} operations, forgetting the oldest finished ones`, async () => {
+  const store = new StateStore();
+  const ops = new Operations(store, encoders);
+  const first = ops.start(parent, 'test.Thing', {}, async () => ({}));
+  await ops.drain();
+  for (let i = 0; i < MAX_OPERATIONS; i++) ops.start(parent, 'test.Thing', {}, async () => ({}));
+  await ops.drain();
+  expect(Object.keys(store.state.operations)).toHaveLength(MAX_OPERATIONS);
+  expect(() => ops.get(first.name)).toThrow(/not found/);
 });

@@ -14,6 +14,9 @@ import type { OperationRecord, StateStore } from './state';
 /** Encodes a message of a given full type name to bytes (taken from the loaded gRPC methods). */
 export type Encoders = Record<string, (message: unknown) => Buffer>;
 
+/** How many operations are kept (GetOperation on an older, finished one is NOT_FOUND). */
+export const MAX_OPERATIONS = 1000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Operations {
@@ -39,6 +42,7 @@ export class Operations {
   start(parent: string, type: string, metadata: unknown, work: () => Promise<unknown>) {
     const name = `${parent}/operations/${randomUUID()}`;
     const record: OperationRecord = { name, type, metadata, done: false };
+    this.forgetOldest();
     this.store.state.operations[name] = record;
     this.store.save();
     const started = Date.now();
@@ -64,6 +68,13 @@ export class Operations {
       });
     this.inFlight.add(running);
     return this.message(record);
+  }
+
+  /** Keeps the saved state bounded: beyond MAX_OPERATIONS, the oldest finished operations are forgotten. */
+  private forgetOldest(): void {
+    const all = this.store.state.operations;
+    const names = Object.keys(all);
+    for (const name of names.slice(0, Math.max(0, names.length - MAX_OPERATIONS + 1))) if (all[name].done) delete all[name];
   }
 
   /** Resolves when every operation started so far has finished (so stopping leaves no work behind). */

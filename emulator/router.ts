@@ -41,10 +41,10 @@ interface ServiceRoutes {
   tags: Map<string, { listener: Listener; revision: string }>;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
 export class Router {
   private readonly services = new Map<string, ServiceRoutes>();
+  /** Keep-alive connections to the containers, per router so one emulator's stop never cuts another's. */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
   constructor(
     /** The port a revision's container listens on, or undefined when it is not running. */
@@ -111,7 +111,7 @@ export class Router {
       ]),
     );
     this.services.clear();
-    agent.destroy();
+    this.agent.destroy();
   }
 
   private async listen(key: string, pick: () => string | undefined): Promise<Listener> {
@@ -144,7 +144,7 @@ export class Router {
       return;
     }
     const upstream = http.request(
-      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
+      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.rawHeaders as unknown as http.OutgoingHttpHeaders);
         up.pipe(res);
