@@ -59,6 +59,10 @@ async function registryDigest(repo: string, tag: string): Promise<string | undef
   const res = await fetch(`http://${TEST_REGISTRY}/v2/${repo}/manifests/${tag}`, {
     method: 'HEAD',
     headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+  }).catch((e: Error) => {
+    throw new Error(
+      `the local registry at ${TEST_REGISTRY} is not reachable (${e.message}): start it with \`bash scripts/stack.sh up\``,
+    );
   });
   return res.ok ? (res.headers.get('docker-content-digest') ?? undefined) : undefined;
 }
