@@ -106,3 +106,38 @@ it('rejects a job without an image and a reserved label', async () => {
     details: expect.stringMatching(/containers\[0\]\.image: must be set.*job\.labels: 'run\.googleapis\.com\/x'/),
   });
 });
+
+it('retries a failed task up to maxRetries and kills a task at its timeout', async () => {
+  const flaky = {
+    image,
+    command: [
+      'node',
+      '-e',
+      'console.log(`attempt ${process.env.CLOUD_RUN_TASK_ATTEMPT}`); process.exit(process.env.CLOUD_RUN_TASK_ATTEMPT === "0" ? 1 : 0)',
+    ],
+  };
+  const [createOp] = await emu.clients.jobs.createJob({
+    parent: PARENT,
+    jobId: 'migrate-retry',
+    job: { template: { template: { containers: [flaky], maxRetries: 1 } } },
+  });
+  const [job] = await createOp.promise();
+  const [runOp] = await emu.clients.jobs.runJob({ name: job.name! });
+  const [execution] = await runOp.promise();
+  const [got] = await emu.clients.executions.getExecution({ name: execution.name! });
+  expect(got).toMatchObject({ succeededCount: 1, failedCount: 0, retriedCount: 1 });
+
+  const sleeper = { image, command: ['node', '-e', 'setTimeout(() => {}, 60000)'] };
+  const [slowOp] = await emu.clients.jobs.createJob({
+    parent: PARENT,
+    jobId: 'migrate-timeout',
+    job: { template: { template: { containers: [sleeper], maxRetries: 0, timeout: { seconds: 1 } } } },
+  });
+  const [slow] = await slowOp.promise();
+  const started = Date.now();
+  const [run] = await emu.clients.jobs.runJob({ name: slow.name! });
+  await expect(run.promise()).rejects.toMatchObject({
+    message: expect.stringMatching(/task0 was stopped after the task timeout of 1s/),
+  });
+  expect(Date.now() - started).toBeLessThan(20_000);
+});

@@ -199,6 +199,17 @@ describe('Get, List, Delete and TestIamPermissions', () => {
     expect(res.permissions).toEqual(['run.services.get', 'run.services.update']);
   });
 
+  it('refuses to delete with a stale etag (ABORTED) and validate_only deletes nothing', async () => {
+    const svc = await emu.deploy('delete-guarded', { image });
+    const before = await emu.state();
+    await expect(emu.clients.services.deleteService({ name: svc.name!, etag: '"stale"' })).rejects.toMatchObject({ code: 10 });
+    const [op] = await emu.clients.services.deleteService({ name: svc.name!, validateOnly: true });
+    await op.promise();
+    const after = (await emu.state()) as { services: unknown; revisions: unknown };
+    expect([after.services, after.revisions]).toEqual([(before as typeof after).services, (before as typeof after).revisions]);
+    expect((await hello(svc.uri)).service).toBe('delete-guarded');
+  });
+
   it('deletes a service: its URL stops answering, its revisions and containers are gone', async () => {
     const svc = await emu.deploy('delete-me', { image });
     const revision = shortName(svc.latestReadyRevision);
