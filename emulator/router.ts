@@ -52,6 +52,8 @@ export class Router {
     private readonly recorder: RequestRecorder | undefined,
     /** Remembered ports (service name, or `SERVICE#TAG`), reused so URLs survive restarts. */
     private readonly ports: Record<string, number>,
+    /** Told when a revision did not answer (its container may have crashed). */
+    private readonly onUnreachable: (revision: string) => void = () => undefined,
   ) {}
 
   /** The service's URL, listening from now on (503 until it has routes). */
@@ -152,6 +154,7 @@ export class Router {
       },
     );
     upstream.on('error', () => {
+      this.onUnreachable(revision!);
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end('Bad Gateway: the revision did not answer\n');
       finish(502);

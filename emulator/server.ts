@@ -80,8 +80,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new Faults();
   const operations = new Operations(store, encoders());
   const metrics = new RequestMetrics();
-  const router = new Router((revision) => runner.portOf(revision), metrics, store.state.ports);
-  const services = new ServiceControl(store, operations, runner, router, faults);
+  // The router and the control plane need each other: a crashed container is revived on the next request.
+  let services: ServiceControl | undefined = undefined;
+  const router = new Router(
+    (revision) => runner.portOf(revision),
+    metrics,
+    store.state.ports,
+    (revision) => services?.revive(revision),
+  );
+  services = new ServiceControl(store, operations, runner, router, faults);
   const jobs = new JobControl(store, operations, runner, registry);
 
   const server = new grpc.Server();

@@ -16,7 +16,7 @@ import { reservedKeyProblems } from './metadata-validation';
 import { newEtag, randomSuffix, specPicker } from './resource-fields';
 import type { Operations } from './operations';
 import { checkResourceId, childName, parseChild, parseParent, parseRevisionName, type ChildName } from './resource-names';
-import type { RevisionRunner } from './revision-runner';
+import type { RevisionRunner, Workload } from './revision-runner';
 import type { Router } from './router';
 import { stableJson } from './stable-json';
 import { now, type Revision, type Service, type StateStore, type TrafficStatus } from './state';
@@ -47,6 +47,7 @@ export interface UpdateRequest {
 
 export class ServiceControl {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly reviving = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: StateStore,
@@ -207,21 +208,28 @@ export class ServiceControl {
     return next;
   }
 
-  /** Starts a revision's container and records the outcome on its conditions; true when Ready. */
-  private async startRevision(revision: Revision): Promise<boolean> {
+  private workload(revision: Revision): Workload {
     const { service, id } = parseRevisionName(revision.name);
-    const injected = this.faults.nextRevisionFailure;
-    this.faults.nextRevisionFailure = undefined;
+    return {
+      key: revision.name,
+      containerName: `runway-emu-${this.runner.docker.instance}-${id}`,
+      containers: revision.containers,
+      volumes: revision.volumes,
+      env: { K_SERVICE: service, K_REVISION: id, K_CONFIGURATION: service },
+    };
+  }
+
+  /**
+   * Starts a revision's container and records the outcome on its conditions; true when Ready. An
+   * injected failure (admin /next-revision-fails) applies to a new revision only.
+   */
+  private async startRevision(revision: Revision, isNew = false): Promise<boolean> {
+    const injected = isNew ? this.faults.nextRevisionFailure : undefined;
+    if (isNew) this.faults.nextRevisionFailure = undefined;
     const result =
       injected !== undefined
         ? ({ ok: false, message: injected, reason: { revisionReason: 'HEALTH_CHECK_CONTAINER_ERROR' } } as const)
-        : await this.runner.start({
-            key: revision.name,
-            containerName: `runway-emu-${this.runner.docker.instance}-${id}`,
-            containers: revision.containers,
-            volumes: revision.volumes,
-            env: { K_SERVICE: service, K_REVISION: id, K_CONFIGURATION: service },
-          });
+        : await this.runner.start(this.workload(revision));
     revision.reconciling = false;
     revision.updateTime = now();
     revision.conditions = result.ok
@@ -256,7 +264,7 @@ export class ServiceControl {
     service.urls = [service.uri];
     if (newRevision) {
       const revision = this.state.revisions[newRevision];
-      if (revision && !(await this.startRevision(revision))) fail(revision);
+      if (revision && !(await this.startRevision(revision, true))) fail(revision);
       if (revision) service.latestReadyRevision = revision.name;
     }
     const routes = traffic.map((t) => ({
@@ -292,6 +300,24 @@ export class ServiceControl {
     service.conditions = [succeeded('RoutesReady'), succeeded('ConfigurationsReady')];
     this.store.save();
     return structuredClone(service);
+  }
+
+  /**
+   * Called by the router when a revision's container did not answer: if it has exited, a new one is
+   * started (Cloud Run replaces a crashed instance; the revision stays Ready). One restart at a time.
+   */
+  revive(name: string): void {
+    if (this.reviving.has(name)) return;
+    const restart = (async () => {
+      const revision = this.state.revisions[name];
+      const running = this.runner.running.get(name);
+      if (!revision || !running || (await this.runner.docker.status(running.id).catch(() => ({ running: false }))).running)
+        return;
+      await this.runner.start(this.workload(revision));
+    })()
+      .catch(() => undefined)
+      .finally(() => this.reviving.delete(name));
+    this.reviving.set(name, restart);
   }
 
   /** Stops containers of the service's revisions that have no traffic and no tag (Cloud Run scales them to zero). */

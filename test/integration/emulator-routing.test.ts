@@ -4,7 +4,15 @@
  */
 import type { protos } from '@google-cloud/run';
 import { ensureTestImage } from '../helpers/test-images';
-import { hello, shortName, startTestEmulator, type IService, type TestEmulator } from '../helpers/emulator-fixture';
+import { execFileSync } from 'node:child_process';
+import {
+  hello,
+  runningContainers,
+  shortName,
+  startTestEmulator,
+  type IService,
+  type TestEmulator,
+} from '../helpers/emulator-fixture';
 
 jest.setTimeout(120_000);
 
@@ -94,4 +102,21 @@ it('records every proxied request with its revision and status code for Monitori
   expect(last).toEqual([
     expect.objectContaining({ project: 'runway-test', location: 'us-central1', service: 'split', revision: green, code: 418 }),
   ]);
+});
+
+it('replaces a crashed container: the request that finds it gone gets 502, later ones are served again', async () => {
+  const [container] = runningContainers(green);
+  execFileSync('docker', ['kill', container]);
+  expect((await fetch(svc.uri!)).status).toBe(502);
+  let revision: string | undefined;
+  for (let i = 0; i < 100 && !revision; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    revision = await hello(svc.uri).then(
+      (b) => b.revision,
+      () => undefined,
+    );
+  }
+  expect(revision).toBe(green);
+  const [got] = await emu.clients.revisions.getRevision({ name: `${svc.name}/revisions/${green}` });
+  expect(got.conditions?.find((c) => c.type === 'Ready')?.state).toBe('CONDITION_SUCCEEDED');
 });
