@@ -11,7 +11,7 @@ import { recordRelease, type Release } from './history';
 import { tagLiveImage } from './live-tag';
 import { pinLatest, restorePlan, stepPlan } from './plan';
 import { markFinished, restoreTraffic, saveRestore } from './restore';
-import { checkReady } from './ready-check';
+import { checkReady, type RevisionFacts } from './ready-check';
 import { listRevisionFacts, readService, setAnnotations, setTraffic, type ServiceTraffic } from './service-traffic';
 import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
 import { beforeAfter, stepsTable, type StepRecord } from './summary';
@@ -147,8 +147,13 @@ export async function promote(clients: GoogleClients, options: PromoteOptions, r
   }
 
   markFinished(options.state, 'promoted');
-  const image = revisions.find((r) => r.name === candidate)?.image;
-  const notes = await recordSuccess(clients, options, current, image, reporter);
+  const notes = await recordSuccess(
+    clients,
+    options,
+    current,
+    revisions.find((r) => r.name === candidate),
+    reporter,
+  );
   summarize(reporter, options, start.traffic, current.traffic, records, notes, 'promoted');
   return { verdict: 'pass', traffic: current.traffic, reasons: [] };
 }
@@ -223,11 +228,11 @@ async function recordSuccess(
   clients: GoogleClients,
   options: PromoteOptions,
   current: ServiceTraffic,
-  image: string | undefined,
+  revision: RevisionFacts | undefined,
   reporter: Reporter,
 ): Promise<string[]> {
   const notes: string[] = [];
-  const digest = /@(sha256:[a-f0-9]{64})$/.exec(image ?? '')?.[1];
+  const digest = revision?.digest;
   const release: Release = {
     action: 'promote',
     revision: options.candidate,
@@ -243,7 +248,7 @@ async function recordSuccess(
     reporter.warning(`Promoted, but the release history could not be recorded: ${(e as Error).message}`);
   }
   try {
-    notes.push(await tagLiveImage(clients, image, options.target.service));
+    notes.push(await tagLiveImage(clients, revision?.image, options.target.service));
   } catch (e) {
     reporter.warning(`Promoted, but the live image tag could not be set: ${(e as Error).message}`);
   }

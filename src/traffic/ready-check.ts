@@ -14,6 +14,8 @@ export interface RevisionFacts {
   readonly notReadyReason?: string;
   /** The first container's image, as deployed (pinned to a digest by deploy-cloudrun). */
   readonly image?: string;
+  /** The digest the image is pinned to, if it is. */
+  readonly digest?: string;
 }
 
 /**

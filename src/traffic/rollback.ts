@@ -22,7 +22,6 @@ export interface RollbackOptions {
   readonly reason?: string;
   readonly removeTags: readonly string[];
   readonly actor?: string;
-  readonly commit?: string;
   readonly now?: () => Date;
 }
 
@@ -40,6 +39,7 @@ export async function rollback(clients: GoogleClients, options: RollbackOptions,
   const { target, to, removeTags } = options;
   const [current, revisions] = await Promise.all([readService(clients, target), listRevisionFacts(clients, target)]);
   const from = mainRevision(current.served, current.latestReady);
+  const history = decodeHistory(current.annotations[HISTORY_ANNOTATION]);
 
   let traffic: TrafficEntry[];
   let why: string;
@@ -51,7 +51,7 @@ export async function rollback(clients: GoogleClients, options: RollbackOptions,
     const choice =
       to.kind === 'revision'
         ? { revision: to.revision, why: 'named in `to`' }
-        : choosePrevious(decodeHistory(current.annotations[HISTORY_ANNOTATION]), from, revisions, serving);
+        : choosePrevious(history, from, revisions, serving);
     traffic = allTrafficTo(current.traffic, choice.revision, removeTags);
     why = choice.why;
   }
@@ -63,14 +63,18 @@ export async function rollback(clients: GoogleClients, options: RollbackOptions,
   let after = current;
   const changed = !same(traffic, current.traffic);
   if (changed) {
+    // The record describes the revision now live: its image digest, and the commit it was released from.
+    const digest = revisions.find((r) => r.name === revision)?.digest;
+    const commit = history.find((r) => r.action === 'promote' && r.revision === revision)?.commit;
     const release: Release = {
       action: 'rollback',
       revision,
       time: (options.now?.() ?? new Date()).toISOString(),
+      ...(digest ? { digest } : {}),
+      ...(commit ? { commit } : {}),
       ...(from && from !== revision ? { from } : {}),
       ...(options.reason ? { reason: options.reason } : {}),
       ...(options.actor ? { actor: options.actor } : {}),
-      ...(options.commit ? { commit: options.commit } : {}),
     };
     after = await setTraffic(clients, target, current, traffic, recordRelease(current.annotations, release));
   } else {
@@ -101,7 +105,6 @@ export async function rollbackStep(
         reason: inputs.reason,
         removeTags: inputs['remove-tag'] ?? [],
         actor: env.GITHUB_ACTOR,
-        commit: env.GITHUB_SHA,
       },
       reporter,
     );

@@ -81,6 +81,12 @@ export async function setAnnotations(
   return describeService(await operation.done());
 }
 
+function imageOf(image: string | null | undefined): { image?: string; digest?: string } {
+  if (!image) return {};
+  const digest = /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1];
+  return digest ? { image, digest } : { image };
+}
+
 /** Every revision of the service with its readiness and creation time. */
 export async function listRevisionFacts(clients: GoogleClients, target: ServiceTarget): Promise<RevisionFacts[]> {
   const [revisions] = await withRetry(() => clients.revisions.listRevisions({ parent: serviceName(target) }));
@@ -91,7 +97,7 @@ export async function listRevisionFacts(clients: GoogleClients, target: ServiceT
       name: short(r.name) ?? '',
       ready: state.state === 'ready',
       created: seconds * 1000,
-      ...(r.containers?.[0]?.image ? { image: r.containers[0].image } : {}),
+      ...imageOf(r.containers?.[0]?.image),
       ...(state.state !== 'ready' ? { notReadyReason: state.reason ?? state.message ?? state.state } : {}),
     };
   });

@@ -48,11 +48,14 @@ it('rolls back to the last good release from the history, given only service and
     ...v3.traffic.filter((e) => e.tag),
   ]);
   // v2 was deployed but never released: the history names v1, then v3.
-  const history = encodeHistory([{ action: 'promote', revision: revisionOf(stack, 'v1'), time: '2026-11-25T10:00:00Z' }], {
-    action: 'promote',
-    revision: revisionOf(stack, 'v3'),
-    time: '2026-11-25T11:00:00Z',
-  });
+  const history = encodeHistory(
+    [{ action: 'promote', revision: revisionOf(stack, 'v1'), time: '2026-11-25T10:00:00Z', commit: 'a'.repeat(40) }],
+    {
+      action: 'promote',
+      revision: revisionOf(stack, 'v3'),
+      time: '2026-11-25T11:00:00Z',
+    },
+  );
   const before = await current();
   await setAnnotations(stack.clients, stack.target, before, { ...before.annotations, [HISTORY_ANNOTATION]: history });
 
@@ -76,6 +79,9 @@ it('rolls back to the last good release from the history, given only service and
     from: revisionOf(stack, 'v3'),
     reason: 'errors after release',
     actor: 'on-call',
+    // The record describes the revision now live: v1's digest and the commit v1 was released from.
+    digest: hello.split('@')[1],
+    commit: 'a'.repeat(40),
   });
   expect(recorded).toHaveLength(3);
   expect(after.annotations[LAST_GOOD_ANNOTATION]).toBe(revisionOf(stack, 'v1'));
