@@ -24,7 +24,7 @@ results=$(mktemp)
 jest --ci --maxWorkers=2 --json --outputFile="$results" "$@"
 jest_status=$?
 read -r jp jf < <(node -e '
-  try { const r = require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites); }
+  try { const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites); }
   catch { console.log(0, 1); }' "$results")
 passed=$((passed + jp))
 failed=$((failed + jf))
