@@ -19,6 +19,11 @@ describe('kinds parse valid values', () => {
     ok(kinds.list(kinds.integer(0, 100)), '10,50,100', [10, 50, 100]),
     ok(kinds.lines(kinds.text), '$.a == "x,y"\n\n $.b exists ', ['$.a == "x,y"', '$.b exists']),
     ok(kinds.json('an object'), '{"a":1}', { a: 1 }),
+    ok(
+      kinds.parsedBy('an even number', (raw) => Number(raw)),
+      '4',
+      4,
+    ),
   ])('$raw', ({ kind, raw, value }) => {
     expect(kind.parse(raw)).toEqual(value);
   });
@@ -37,6 +42,13 @@ describe('kinds reject invalid values with what is allowed', () => {
     bad(kinds.list(kinds.text), ' , ', /at least 1/),
     bad(kinds.lines(kinds.pattern(/^\$/, 'a JSON path')), 'x', /line "x": expected a JSON path/),
     bad(kinds.json('an object'), '{', /not valid JSON/),
+    bad(
+      kinds.parsedBy('an even number', () => {
+        throw new Error('3 is odd');
+      }),
+      '3',
+      /^3 is odd$/,
+    ),
   ])('$raw', ({ kind, raw, message }) => {
     expect(() => kind.parse(raw)).toThrow(InvalidValue);
     expect(() => kind.parse(raw)).toThrow(message);

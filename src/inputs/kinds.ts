@@ -137,3 +137,18 @@ export function json<T = unknown>(allowed: string, validate?: (value: unknown) =
     },
   };
 }
+
+/** A value read by a domain parser (traffic snapshots, image references...) whose Error message says what is wrong. */
+export function parsedBy<T>(allowed: string, parse: (raw: string) => T): Kind<T> {
+  return {
+    allowed,
+    parse(raw) {
+      try {
+        return parse(raw);
+      } catch (e) {
+        if (e instanceof Error && !(e instanceof InvalidValue)) throw new InvalidValue(e.message);
+        throw e;
+      }
+    },
+  };
+}

@@ -1,21 +1,14 @@
-import { defineAction, input, InvalidValue, kinds, type Kind } from '../inputs';
+import { defineAction, input, kinds } from '../inputs';
 import { checkProject, targetInputs } from '../cloudrun/target';
 import { gateInputs } from '../health';
 import { checkSteps } from './plan';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
 
 /** deploy-cloudrun's previous-traffic; `[]` (the deploy created the service) means there was none. */
-const trafficSnapshot: Kind<TrafficEntry[]> = {
-  allowed: 'a JSON array of traffic entries as deploy-cloudrun outputs it in previous-traffic',
-  parse(raw) {
-    if (/^\[\s*\]$/.test(raw)) return [];
-    try {
-      return parseSnapshot(raw);
-    } catch (e) {
-      throw new InvalidValue((e as Error).message);
-    }
-  },
-};
+const trafficSnapshot = kinds.parsedBy(
+  'a JSON array of traffic entries as deploy-cloudrun outputs it in previous-traffic',
+  (raw): TrafficEntry[] => (/^\[\s*\]$/.test(raw) ? [] : parseSnapshot(raw)),
+);
 
 export const promote = defineAction({
   id: 'promote',

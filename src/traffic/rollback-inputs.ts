@@ -1,17 +1,8 @@
-import { defineAction, input, InvalidValue, kinds, type Kind } from '../inputs';
+import { defineAction, input, kinds } from '../inputs';
 import { checkProject, targetInputs } from '../cloudrun/target';
-import { parseRollbackRequest, type RollbackRequest } from './rollback-target';
+import { parseRollbackRequest } from './rollback-target';
 
-const rollbackRequest: Kind<RollbackRequest> = {
-  allowed: 'previous, a revision name, or a previous-traffic JSON array',
-  parse(raw) {
-    try {
-      return parseRollbackRequest(raw);
-    } catch (e) {
-      throw new InvalidValue((e as Error).message);
-    }
-  },
-};
+const rollbackRequest = kinds.parsedBy('previous, a revision name, or a previous-traffic JSON array', parseRollbackRequest);
 
 export const rollback = defineAction({
   id: 'rollback',

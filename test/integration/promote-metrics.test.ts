@@ -2,24 +2,15 @@
  * promote's metrics check on the emulator, which serves Cloud Monitoring request counts from what
  * its router really proxied: errors the health gates do not probe still stop a promotion.
  */
-import { ensureTestImage } from '../helpers/test-images';
 import { runBundle, type ActionRun } from '../helpers/run-action';
 import { getService } from '../../src/cloudrun/services';
 import { describeService } from '../../src/traffic/service-traffic';
 import { formatSnapshot } from '../../src/traffic/snapshot';
-import { deploy, revisionOf, startStack, type Stack } from './rollback.fixtures';
+import { deploy, revisionOf, freshStackPerTest } from './rollback.fixtures';
 
 jest.setTimeout(240_000);
 
-let stack: Stack;
-let hello: string;
-beforeAll(async () => {
-  hello = await ensureTestImage('hello');
-});
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => stack?.stop());
+const t = freshStackPerTest();
 
 const GATE = { paths: '/', samples: '8', interval: '0', 'startup-timeout': '5s' };
 
@@ -27,15 +18,15 @@ const GATE = { paths: '/', samples: '8', interval: '0', 'startup-timeout': '5s' 
 async function promoteUnderLoad(inputs: Record<string, string>, path: string, requests: number): Promise<ActionRun> {
   const candidate = inputs.revision;
   const run = runBundle('dist/promote/index.js', {
-    inputs: { ...stack.where, ...GATE, ...inputs },
-    env: stack.env,
+    inputs: { ...t.stack.where, ...GATE, ...inputs },
+    env: t.stack.env,
     timeoutMs: 180_000,
   });
   let done = false;
   let loaded = false;
   void run.finally(() => (done = true));
   while (!done && !loaded) {
-    const s = describeService((await getService(stack.clients, stack.target))!);
+    const s = describeService((await getService(t.stack.clients, t.stack.target))!);
     if (s.traffic.some((e) => e.revision === candidate && e.percent === 50)) {
       for (let i = 0; i < requests; i++) await (await fetch(`${s.url}${path}`)).arrayBuffer();
       loaded = true;
@@ -47,9 +38,9 @@ async function promoteUnderLoad(inputs: Record<string, string>, path: string, re
 }
 
 it('fails the step and restores the traffic when the candidate answers 5xx to user requests', async () => {
-  const v1 = await deploy(stack, hello, 'v1', 'one');
-  await deploy(stack, hello, 'v2', 'two');
-  const candidate = revisionOf(stack, 'v2');
+  const v1 = await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  const candidate = revisionOf(t.stack, 'v2');
 
   const result = await promoteUnderLoad(
     {
@@ -71,13 +62,13 @@ it('fails the step and restores the traffic when the candidate answers 5xx to us
       `step 50 % failed: Cloud Monitoring request counts of ${candidate}: \\d+ of \\d+ requests failed \\(5xx\\): [\\d.]+ %, above max-error-rate 5 %`,
     ),
   );
-  expect(describeService((await getService(stack.clients, stack.target))!).traffic).toEqual(v1.traffic);
+  expect(describeService((await getService(t.stack.clients, t.stack.target))!).traffic).toEqual(v1.traffic);
 });
 
 it('does not judge (nor fail) a step with fewer requests than metrics-min-requests', async () => {
-  const v1 = await deploy(stack, hello, 'v1', 'one');
-  await deploy(stack, hello, 'v2', 'two');
-  const candidate = revisionOf(stack, 'v2');
+  const v1 = await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  const candidate = revisionOf(t.stack, 'v2');
 
   const result = await promoteUnderLoad(
     {

@@ -4,45 +4,35 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ensureTestImage } from '../helpers/test-images';
 import { runBundle, type ActionRun } from '../helpers/run-action';
 import { getService } from '../../src/cloudrun/services';
 import { decodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
 import { describeService } from '../../src/traffic/service-traffic';
 import { formatSnapshot, parseSnapshot, type TrafficEntry } from '../../src/traffic/snapshot';
-import { admin, deploy, revisionOf, revisionsAt, setSplit, startStack, type Stack } from './rollback.fixtures';
+import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest } from './rollback.fixtures';
 
 jest.setTimeout(240_000);
 const exec = promisify(execFile);
 
-let stack: Stack;
-let hello: string;
-
-beforeAll(async () => {
-  hello = await ensureTestImage('hello');
-});
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => stack?.stop());
+const t = freshStackPerTest();
 
 /** Small, fast gates: a few samples per URL, a short startup wait. */
 const GATE = { paths: '/', samples: '8', interval: '0', concurrency: '2', 'startup-timeout': '3s', 'request-timeout': '2s' };
 
-const current = async () => describeService((await getService(stack.clients, stack.target))!);
+const current = async () => describeService((await getService(t.stack.clients, t.stack.target))!);
 
 /** A split with several tags (v1 70 % + tag, v2 30 %, tags on both), then v3 deployed beside it without traffic. */
 async function splitThenCandidate(): Promise<TrafficEntry[]> {
-  await deploy(stack, hello, 'v1', 'one');
-  await deploy(stack, hello, 'v2', 'two');
+  await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
   const previous: TrafficEntry[] = [
-    { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 70, tag: 'stable' },
-    { type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 30 },
-    { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 0, tag: 'one' },
-    { type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 0, tag: 'two' },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 70, tag: 'stable' },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v2'), percent: 30 },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 0, tag: 'one' },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v2'), percent: 0, tag: 'two' },
   ];
-  await setSplit(stack, previous);
-  await deploy(stack, hello, 'v3', 'three');
+  await setSplit(t.stack, previous);
+  await deploy(t.stack, t.hello, 'v3', 'three');
   return previous;
 }
 
@@ -52,7 +42,7 @@ async function watchShares(revision: string, run: Promise<ActionRun>, onShare?: 
   let done = false;
   void run.finally(() => (done = true));
   while (!done) {
-    const s = describeService((await getService(stack.clients, stack.target))!);
+    const s = describeService((await getService(t.stack.clients, t.stack.target))!);
     const share = s.traffic.filter((e) => e.revision === revision).reduce((sum, e) => sum + e.percent, 0);
     if (seen[seen.length - 1] !== share) {
       seen.push(share);
@@ -71,16 +61,16 @@ const killContainer = async (revision: string) => {
 
 const promote = (inputs: Record<string, string>, options: { onStart?: (pid: number) => void } = {}) =>
   runBundle('dist/promote/index.js', {
-    inputs: { ...stack.where, ...GATE, ...inputs },
-    env: { ...stack.env, GITHUB_SHA: 'c0ffee'.repeat(6) + 'abcd', GITHUB_ACTOR: 'release-bot' },
+    inputs: { ...t.stack.where, ...GATE, ...inputs },
+    env: { ...t.stack.env, GITHUB_SHA: 'c0ffee'.repeat(6) + 'abcd', GITHUB_ACTOR: 'release-bot' },
     timeoutMs: 180_000,
     ...options,
   });
 
 it('promotes in steps with every gate passing, keeps every tag and records the release', async () => {
-  const v1 = await deploy(stack, hello, 'v1', 'one');
-  await deploy(stack, hello, 'v2', 'two');
-  const candidate = revisionOf(stack, 'v2');
+  const v1 = await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  const candidate = revisionOf(t.stack, 'v2');
 
   const run = promote({ revision: candidate, steps: '10,50,100', bake: '1s', 'previous-traffic': formatSnapshot(v1.traffic) });
   const shares = await watchShares(candidate, run);
@@ -95,7 +85,7 @@ it('promotes in steps with every gate passing, keeps every tag and records the r
   expect(after.traffic).toEqual([
     { type: 'REVISION', revision: candidate, percent: 100 },
     { type: 'REVISION', revision: candidate, percent: 0, tag: 'two' },
-    { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 0, tag: 'one' },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 0, tag: 'one' },
   ]);
   expect(await revisionsAt(after.url!, 4)).toEqual({ [candidate]: 4 });
   expect(after.annotations[LAST_GOOD_ANNOTATION]).toBe(candidate);
@@ -103,7 +93,7 @@ it('promotes in steps with every gate passing, keeps every tag and records the r
     {
       action: 'promote',
       revision: candidate,
-      digest: hello.split('@')[1],
+      digest: t.hello.split('@')[1],
       commit: 'c0ffee'.repeat(6) + 'abcd',
       actor: 'release-bot',
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
@@ -119,7 +109,7 @@ it('promotes in steps with every gate passing, keeps every tag and records the r
 
 it('restores the exact previous traffic (a split with several tags) when the 50 % step fails', async () => {
   const previous = await splitThenCandidate();
-  const candidate = revisionOf(stack, 'v3');
+  const candidate = revisionOf(t.stack, 'v3');
 
   const run = promote({ revision: candidate, steps: '10,50,100', bake: '8s', 'previous-traffic': formatSnapshot(previous) });
   // The candidate dies during its 10 % step's bake, well after that step's gates (under a second
@@ -143,8 +133,8 @@ it('restores the exact previous traffic (a split with several tags) when the 50 
   expect(s.annotations[LAST_GOOD_ANNOTATION]).toBeUndefined();
   // The post step finds nothing left to do.
   const post = await runBundle('dist/promote/post/index.js', {
-    inputs: { ...stack.where, revision: candidate },
-    env: stack.env,
+    inputs: { ...t.stack.where, revision: candidate },
+    env: t.stack.env,
     state: result.state,
   });
   expect(post.code).toBe(0);
@@ -153,7 +143,7 @@ it('restores the exact previous traffic (a split with several tags) when the 50 
 
 it('leaves no half-shifted traffic when killed between steps: the post step restores it', async () => {
   const previous = await splitThenCandidate();
-  const candidate = revisionOf(stack, 'v3');
+  const candidate = revisionOf(t.stack, 'v3');
   let pid = 0;
 
   const run = promote(
@@ -169,8 +159,8 @@ it('leaves no half-shifted traffic when killed between steps: the post step rest
   expect((await current()).traffic.find((e) => e.revision === candidate && e.percent > 0)?.percent).toBe(10);
 
   const post = await runBundle('dist/promote/post/index.js', {
-    inputs: { ...stack.where, ...GATE, revision: candidate },
-    env: stack.env,
+    inputs: { ...t.stack.where, ...GATE, revision: candidate },
+    env: t.stack.env,
     state: main.state,
   });
 
@@ -182,7 +172,7 @@ it('leaves no half-shifted traffic when killed between steps: the post step rest
 
 it('restores the traffic itself on SIGTERM (a cancelled job) and leaves nothing for post', async () => {
   const previous = await splitThenCandidate();
-  const candidate = revisionOf(stack, 'v3');
+  const candidate = revisionOf(t.stack, 'v3');
   let pid = 0;
 
   const run = promote({ revision: candidate, steps: '10,50,100', bake: '60s' }, { onStart: (p) => (pid = p) });
@@ -202,16 +192,16 @@ it('restores the traffic itself on SIGTERM (a cancelled job) and leaves nothing 
 });
 
 it('with rollback-on-failure false leaves the failed step in place, fails, and leaves nothing for post', async () => {
-  const v1 = await deploy(stack, hello, 'v1', 'one');
-  await deploy(stack, hello, 'v2', 'two');
-  const candidate = revisionOf(stack, 'v2');
+  const v1 = await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  const candidate = revisionOf(t.stack, 'v2');
 
   // The body names the revision that answered: only v1 passes this assertion.
   const result = await promote({
     revision: candidate,
     steps: '10,100',
     bake: '0',
-    assert: `$.revision == "${revisionOf(stack, 'v1')}"`,
+    assert: `$.revision == "${revisionOf(t.stack, 'v1')}"`,
     'rollback-on-failure': 'false',
     'previous-traffic': formatSnapshot(v1.traffic),
   });
@@ -222,7 +212,7 @@ it('with rollback-on-failure false leaves the failed step in place, fails, and l
   const after = await current();
   expect(after.traffic.filter((e) => e.percent > 0)).toEqual([
     { type: 'REVISION', revision: candidate, percent: 10 },
-    { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 90 },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 90 },
   ]);
   expect(parseSnapshot(result.outputs.traffic)).toEqual(after.traffic);
   expect(result.summary).toMatch(/traffic left at the failed step \(rollback-on-failure: false\)/);
@@ -230,38 +220,38 @@ it('with rollback-on-failure false leaves the failed step in place, fails, and l
 });
 
 it('tags the live image digest in Artifact Registry as live-SERVICE, creating then moving the tag', async () => {
-  const digest = hello.split('@')[1];
-  const arImage = `us-central1-docker.pkg.dev/${stack.target.project}/apps/promote-live`;
+  const digest = t.hello.split('@')[1];
+  const arImage = `us-central1-docker.pkg.dev/${t.stack.target.project}/apps/promote-live`;
   // The emulator keeps Artifact Registry images in the local registry under the same path.
-  await exec('docker', ['pull', '-q', hello]);
-  await exec('docker', ['tag', hello, `127.0.0.1:5000/${arImage}:base`]);
+  await exec('docker', ['pull', '-q', t.hello]);
+  await exec('docker', ['tag', t.hello, `127.0.0.1:5000/${arImage}:base`]);
   await exec('docker', ['push', '-q', `127.0.0.1:5000/${arImage}:base`]);
   await exec('docker', ['rmi', `127.0.0.1:5000/${arImage}:base`]);
-  await deploy(stack, `${arImage}@${digest}`, 'v1', 'one');
-  await deploy(stack, `${arImage}@${digest}`, 'v2', 'two');
-  const tagName = `projects/${stack.target.project}/locations/us-central1/repositories/apps/packages/promote-live/tags/live-${stack.target.service}`;
+  await deploy(t.stack, `${arImage}@${digest}`, 'v1', 'one');
+  await deploy(t.stack, `${arImage}@${digest}`, 'v2', 'two');
+  const tagName = `projects/${t.stack.target.project}/locations/us-central1/repositories/apps/packages/promote-live/tags/live-${t.stack.target.service}`;
 
-  const first = await promote({ revision: revisionOf(stack, 'v2'), bake: '0' });
+  const first = await promote({ revision: revisionOf(t.stack, 'v2'), bake: '0' });
   expect(first.outputs.verdict).toBe('pass');
-  expect(first.summary).toContain(`Tagged ${digest} as live-${stack.target.service} in Artifact Registry.`);
-  const [tag] = await stack.clients.artifactRegistry.getTag({ name: tagName });
+  expect(first.summary).toContain(`Tagged ${digest} as live-${t.stack.target.service} in Artifact Registry.`);
+  const [tag] = await t.stack.clients.artifactRegistry.getTag({ name: tagName });
   expect(tag.version).toMatch(new RegExp(`/versions/${digest}$`));
 
   // The tag exists now: promoting again moves it (UpdateTag) instead of failing.
-  const second = await promote({ revision: revisionOf(stack, 'v1'), bake: '0' });
+  const second = await promote({ revision: revisionOf(t.stack, 'v1'), bake: '0' });
   expect(second.outputs.verdict).toBe('pass');
   expect(second.warnings).toEqual([]);
-  expect(second.summary).toContain(`Tagged ${digest} as live-${stack.target.service}`);
+  expect(second.summary).toContain(`Tagged ${digest} as live-${t.stack.target.service}`);
 });
 
 it('retries transient API errors while shifting traffic', async () => {
-  const v1 = await deploy(stack, hello, 'v1', 'one');
-  await deploy(stack, hello, 'v2', 'two');
-  await admin(stack, 'POST', '/faults', { method: 'UpdateService', code: 'UNAVAILABLE', times: 2 });
-  await admin(stack, 'POST', '/faults', { method: 'GetService', code: 'UNAVAILABLE', times: 2 });
+  const v1 = await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  await admin(t.stack, 'POST', '/faults', { method: 'UpdateService', code: 'UNAVAILABLE', times: 2 });
+  await admin(t.stack, 'POST', '/faults', { method: 'GetService', code: 'UNAVAILABLE', times: 2 });
 
   const result = await promote({
-    revision: revisionOf(stack, 'v2'),
+    revision: revisionOf(t.stack, 'v2'),
     steps: '50,100',
     bake: '0',
     'previous-traffic': formatSnapshot(v1.traffic),
@@ -269,22 +259,22 @@ it('retries transient API errors while shifting traffic', async () => {
 
   expect(result.errors).toEqual([]);
   expect(result.outputs.verdict).toBe('pass');
-  expect(((await admin(stack, 'GET', '/faults')) as { faults: unknown[] }).faults).toEqual([]);
+  expect(((await admin(t.stack, 'GET', '/faults')) as { faults: unknown[] }).faults).toEqual([]);
 });
 
 it('refuses a candidate that is not Ready, and bad steps, before changing anything', async () => {
-  await deploy(stack, hello, 'v1', 'one');
-  await admin(stack, 'POST', '/next-revision-fails', {});
-  await deploy(stack, hello, 'v2', 'two').catch(() => undefined);
-  const before = await admin(stack, 'GET', '/state');
+  await deploy(t.stack, t.hello, 'v1', 'one');
+  await admin(t.stack, 'POST', '/next-revision-fails', {});
+  await deploy(t.stack, t.hello, 'v2', 'two').catch(() => undefined);
+  const before = await admin(t.stack, 'GET', '/state');
   const services = (s: unknown) => (s as { services: unknown }).services;
 
-  const notReady = await promote({ revision: revisionOf(stack, 'v2'), bake: '0' });
+  const notReady = await promote({ revision: revisionOf(t.stack, 'v2'), bake: '0' });
   expect(notReady.code).not.toBe(0);
   expect(notReady.errors.join('\n')).toMatch(/is not Ready/);
 
-  const badSteps = await promote({ revision: revisionOf(stack, 'v2'), steps: '50,10' });
+  const badSteps = await promote({ revision: revisionOf(t.stack, 'v2'), steps: '50,10' });
   expect(badSteps.errors.join('\n')).toMatch(/Input "steps": must increase/);
 
-  expect(services(await admin(stack, 'GET', '/state'))).toEqual(services(before));
+  expect(services(await admin(t.stack, 'GET', '/state'))).toEqual(services(before));
 });

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startEmulator, type Emulator } from '../../emulator/server';
+import { ensureTestImage } from '../helpers/test-images';
 import { createClients, type GoogleClients } from '../../src/cloudrun/clients';
 import { createService, getService, updateService } from '../../src/cloudrun/services';
 import type { ServiceTarget } from '../../src/cloudrun/target';
@@ -35,6 +36,26 @@ export async function startStack(): Promise<Stack> {
     async stop() {
       await clients.close();
       await emulator.stop();
+    },
+  };
+}
+
+/** Jest hooks: the hello test image once, a new emulator and service for every test. */
+export function freshStackPerTest(): { readonly stack: Stack; readonly hello: string } {
+  const made: { stack?: Stack; hello?: string } = {};
+  beforeAll(async () => {
+    made.hello = await ensureTestImage('hello');
+  });
+  beforeEach(async () => {
+    made.stack = await startStack();
+  });
+  afterEach(async () => made.stack?.stop());
+  return {
+    get stack() {
+      return made.stack!;
+    },
+    get hello() {
+      return made.hello!;
     },
   };
 }

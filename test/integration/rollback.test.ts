@@ -2,89 +2,79 @@
  * The rollback bundle against the emulator with real containers: what a person on call runs from
  * a workflow_dispatch with only service and region, and what it must refuse.
  */
-import { ensureTestImage } from '../helpers/test-images';
 import { runBundle } from '../helpers/run-action';
 import { getService } from '../../src/cloudrun/services';
 import { decodeHistory, encodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
 import { describeService, setAnnotations } from '../../src/traffic/service-traffic';
 import { parseSnapshot, type TrafficEntry } from '../../src/traffic/snapshot';
-import { admin, deploy, revisionOf, revisionsAt, setSplit, startStack, type Stack } from './rollback.fixtures';
+import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest } from './rollback.fixtures';
 
 jest.setTimeout(180_000);
 
 const BUNDLE = 'dist/rollback/index.js';
-let stack: Stack;
-let hello: string;
-
-beforeAll(async () => {
-  hello = await ensureTestImage('hello');
-});
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => stack?.stop());
+const t = freshStackPerTest();
 
 /** Runs the bundle the way a workflow_dispatch run does: the project comes from auth's environment. */
 const rollback = (inputs: Record<string, string>) =>
   runBundle(BUNDLE, {
-    inputs: { service: stack.target.service, region: stack.target.region, ...inputs },
-    env: { ...stack.env, GOOGLE_CLOUD_PROJECT: stack.target.project, GITHUB_ACTOR: 'on-call' },
+    inputs: { service: t.stack.target.service, region: t.stack.target.region, ...inputs },
+    env: { ...t.stack.env, GOOGLE_CLOUD_PROJECT: t.stack.target.project, GITHUB_ACTOR: 'on-call' },
   });
 
 async function services(): Promise<unknown> {
-  return ((await admin(stack, 'GET', '/state')) as { services: unknown }).services;
+  return ((await admin(t.stack, 'GET', '/state')) as { services: unknown }).services;
 }
 
 async function current() {
-  return describeService((await getService(stack.clients, stack.target))!);
+  return describeService((await getService(t.stack.clients, t.stack.target))!);
 }
 
 it('rolls back to the last good release from the history, given only service and region', async () => {
-  await deploy(stack, hello, 'v1', 'one');
-  await deploy(stack, hello, 'v2', 'two');
-  const v3 = await deploy(stack, hello, 'v3', 'three');
-  await setSplit(stack, [
-    { type: 'REVISION', revision: revisionOf(stack, 'v3'), percent: 100 },
+  await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  const v3 = await deploy(t.stack, t.hello, 'v3', 'three');
+  await setSplit(t.stack, [
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v3'), percent: 100 },
     ...v3.traffic.filter((e) => e.tag),
   ]);
   // v2 was deployed but never released: the history names v1, then v3.
   const history = encodeHistory(
-    [{ action: 'promote', revision: revisionOf(stack, 'v1'), time: '2026-11-25T10:00:00Z', commit: 'a'.repeat(40) }],
+    [{ action: 'promote', revision: revisionOf(t.stack, 'v1'), time: '2026-11-25T10:00:00Z', commit: 'a'.repeat(40) }],
     {
       action: 'promote',
-      revision: revisionOf(stack, 'v3'),
+      revision: revisionOf(t.stack, 'v3'),
       time: '2026-11-25T11:00:00Z',
     },
   );
   const before = await current();
-  await setAnnotations(stack.clients, stack.target, before, { ...before.annotations, [HISTORY_ANNOTATION]: history });
+  await setAnnotations(t.stack.clients, t.stack.target, before, { ...before.annotations, [HISTORY_ANNOTATION]: history });
 
   const run = await rollback({ reason: 'errors after release' });
 
   expect(run.errors).toEqual([]);
   expect(run.code).toBe(0);
-  expect(run.outputs.revision).toBe(revisionOf(stack, 'v1'));
+  expect(run.outputs.revision).toBe(revisionOf(t.stack, 'v1'));
   expect(Number(run.outputs.seconds)).toBeGreaterThan(0);
   const after = await current();
   expect(parseSnapshot(run.outputs.traffic)).toEqual(after.traffic);
-  expect(after.traffic[0]).toEqual({ type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 100 });
+  expect(after.traffic[0]).toEqual({ type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 100 });
   // Every tag URL still answers for its own revision.
   expect(after.traffic.filter((e) => e.tag).map((e) => e.tag)).toEqual(['one', 'two', 'three']);
-  expect(await revisionsAt(after.url!, 5)).toEqual({ [revisionOf(stack, 'v1')]: 5 });
-  expect(await revisionsAt(after.tagUrls.get('three')!, 1)).toEqual({ [revisionOf(stack, 'v3')]: 1 });
+  expect(await revisionsAt(after.url!, 5)).toEqual({ [revisionOf(t.stack, 'v1')]: 5 });
+  expect(await revisionsAt(after.tagUrls.get('three')!, 1)).toEqual({ [revisionOf(t.stack, 'v3')]: 1 });
   const recorded = decodeHistory(after.annotations[HISTORY_ANNOTATION]);
   expect(recorded[0]).toMatchObject({
     action: 'rollback',
-    revision: revisionOf(stack, 'v1'),
-    from: revisionOf(stack, 'v3'),
+    revision: revisionOf(t.stack, 'v1'),
+    from: revisionOf(t.stack, 'v3'),
     reason: 'errors after release',
     actor: 'on-call',
     // The record describes the revision now live: v1's digest and the commit v1 was released from.
-    digest: hello.split('@')[1],
+    digest: t.hello.split('@')[1],
     commit: 'a'.repeat(40),
   });
   expect(recorded).toHaveLength(3);
-  expect(after.annotations[LAST_GOOD_ANNOTATION]).toBe(revisionOf(stack, 'v1'));
+  expect(after.annotations[LAST_GOOD_ANNOTATION]).toBe(revisionOf(t.stack, 'v1'));
   expect(run.summary).toMatch(
     /Traffic before[\s\S]*`svc-[a-f0-9]+-v3` \| 100 %[\s\S]*Traffic after[\s\S]*`svc-[a-f0-9]+-v1` \| 100 %/,
   );
@@ -99,89 +89,89 @@ it('rolls back to the last good release from the history, given only service and
 });
 
 it('without history rolls back to the newest Ready revision older than the current one (traffic on LATEST)', async () => {
-  await deploy(stack, hello, 'v1');
-  await deploy(stack, hello, 'v2');
+  await deploy(t.stack, t.hello, 'v1');
+  await deploy(t.stack, t.hello, 'v2');
   // As gcloud leaves a service: all traffic follows LATEST, which is v2.
-  await setSplit(stack, [{ type: 'LATEST', percent: 100 }]);
+  await setSplit(t.stack, [{ type: 'LATEST', percent: 100 }]);
 
   const run = await rollback({});
 
   expect(run.code).toBe(0);
-  expect(run.outputs.revision).toBe(revisionOf(stack, 'v1'));
+  expect(run.outputs.revision).toBe(revisionOf(t.stack, 'v1'));
   expect(run.stdout).toMatch(/no release history; newest Ready revision created before/);
-  expect(await revisionsAt((await current()).url!, 3)).toEqual({ [revisionOf(stack, 'v1')]: 3 });
+  expect(await revisionsAt((await current()).url!, 3)).toEqual({ [revisionOf(t.stack, 'v1')]: 3 });
 });
 
 it('rolls back to a named revision and removes the tags asked for', async () => {
-  await deploy(stack, hello, 'v1', 'one');
-  await deploy(stack, hello, 'v2', 'two');
-  await deploy(stack, hello, 'v3', 'three');
+  await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  await deploy(t.stack, t.hello, 'v3', 'three');
 
-  const run = await rollback({ to: revisionOf(stack, 'v2'), 'remove-tag': 'three' });
+  const run = await rollback({ to: revisionOf(t.stack, 'v2'), 'remove-tag': 'three' });
 
   expect(run.code).toBe(0);
-  expect(run.outputs.revision).toBe(revisionOf(stack, 'v2'));
+  expect(run.outputs.revision).toBe(revisionOf(t.stack, 'v2'));
   const after = await current();
   expect(after.traffic).toEqual([
-    { type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 100 },
-    { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 0, tag: 'one' },
-    { type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 0, tag: 'two' },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v2'), percent: 100 },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 0, tag: 'one' },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v2'), percent: 0, tag: 'two' },
   ]);
-  expect(await revisionsAt(after.url!, 3)).toEqual({ [revisionOf(stack, 'v2')]: 3 });
+  expect(await revisionsAt(after.url!, 3)).toEqual({ [revisionOf(t.stack, 'v2')]: 3 });
 });
 
 it('refuses a revision that is not Ready and changes nothing', async () => {
-  await deploy(stack, hello, 'v1', 'one');
-  await admin(stack, 'POST', '/next-revision-fails', {});
-  await deploy(stack, hello, 'v2', 'two').catch(() => undefined);
+  await deploy(t.stack, t.hello, 'v1', 'one');
+  await admin(t.stack, 'POST', '/next-revision-fails', {});
+  await deploy(t.stack, t.hello, 'v2', 'two').catch(() => undefined);
   const before = await services();
 
-  const run = await rollback({ to: revisionOf(stack, 'v2') });
+  const run = await rollback({ to: revisionOf(t.stack, 'v2') });
 
   expect(run.code).not.toBe(0);
-  expect(run.errors.join('\n')).toMatch(new RegExp(`nothing was changed: ${revisionOf(stack, 'v2')} is not Ready`));
+  expect(run.errors.join('\n')).toMatch(new RegExp(`nothing was changed: ${revisionOf(t.stack, 'v2')} is not Ready`));
   expect(await services()).toEqual(before);
   expect(run.outputs).toEqual({});
 });
 
 it('refuses a revision that does not exist, naming it', async () => {
-  await deploy(stack, hello, 'v1');
+  await deploy(t.stack, t.hello, 'v1');
   const before = await services();
-  const run = await rollback({ to: revisionOf(stack, 'nope') });
+  const run = await rollback({ to: revisionOf(t.stack, 'nope') });
   expect(run.code).not.toBe(0);
-  expect(run.errors.join('\n')).toMatch(`${revisionOf(stack, 'nope')} does not exist`);
+  expect(run.errors.join('\n')).toMatch(`${revisionOf(t.stack, 'nope')} does not exist`);
   expect(await services()).toEqual(before);
 });
 
 it('restores a split with several tags exactly from previous-traffic JSON', async () => {
-  await deploy(stack, hello, 'v1', 'one');
-  await deploy(stack, hello, 'v2', 'two');
-  await deploy(stack, hello, 'v3', 'three');
+  await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  await deploy(t.stack, t.hello, 'v3', 'three');
   const split: TrafficEntry[] = [
-    { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 70, tag: 'one' },
-    { type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 30 },
-    { type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 0, tag: 'two' },
-    { type: 'REVISION', revision: revisionOf(stack, 'v3'), percent: 0, tag: 'canary' },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 70, tag: 'one' },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v2'), percent: 30 },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v2'), percent: 0, tag: 'two' },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'v3'), percent: 0, tag: 'canary' },
   ];
 
   const run = await rollback({ to: JSON.stringify(split) });
 
   expect(run.code).toBe(0);
   expect((await current()).traffic).toEqual(split);
-  expect(run.outputs.revision).toBe(revisionOf(stack, 'v1'));
+  expect(run.outputs.revision).toBe(revisionOf(t.stack, 'v1'));
 });
 
 it('retries transient API errors', async () => {
-  await deploy(stack, hello, 'v1');
-  await deploy(stack, hello, 'v2');
-  await admin(stack, 'POST', '/faults', { method: 'GetService', code: 'UNAVAILABLE', times: 2 });
-  await admin(stack, 'POST', '/faults', { method: 'UpdateService', code: 'UNAVAILABLE', times: 2 });
+  await deploy(t.stack, t.hello, 'v1');
+  await deploy(t.stack, t.hello, 'v2');
+  await admin(t.stack, 'POST', '/faults', { method: 'GetService', code: 'UNAVAILABLE', times: 2 });
+  await admin(t.stack, 'POST', '/faults', { method: 'UpdateService', code: 'UNAVAILABLE', times: 2 });
 
-  const run = await rollback({ to: revisionOf(stack, 'v2') });
+  const run = await rollback({ to: revisionOf(t.stack, 'v2') });
 
   expect(run.code).toBe(0);
-  expect((await current()).traffic[0]).toEqual({ type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 100 });
-  expect(((await admin(stack, 'GET', '/faults')) as { faults: unknown[] }).faults).toEqual([]);
+  expect((await current()).traffic[0]).toEqual({ type: 'REVISION', revision: revisionOf(t.stack, 'v2'), percent: 100 });
+  expect(((await admin(t.stack, 'GET', '/faults')) as { faults: unknown[] }).faults).toEqual([]);
 });
 
 it('rejects bad input before any call', async () => {
