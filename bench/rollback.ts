@@ -6,12 +6,14 @@
  *     see the result; one call after another.
  *   - re-deploy: run the old image again as a new revision and send it all traffic (what teams
  *     do when the old revision is gone from memory); it waits for a container to start.
- * Runway's rollback reads the service and its revisions in parallel, checks readiness, and sends
- * one update that moves the traffic and records the history together.
+ * Runway's rollback reads the service and its revisions in parallel, checks readiness, sends one
+ * update that moves the traffic and records the history together, and polls the operation every
+ * 100 ms (the client's own wait backs off ×1.3 from 100 ms). Operation delays of 1 s and 3 s stand
+ * in for the real API, where a traffic change takes seconds.
  *
  *   npx tsx bench/rollback.ts [iterations=5]
  *
- * Bounded: 2 × 3 × iterations rollbacks, one service, containers removed at the end.
+ * Bounded: 3 × 3 × iterations rollbacks, one service, containers removed at the end.
  */
 import { performance } from 'node:perf_hooks';
 import { getService, updateService } from '../src/cloudrun/services';
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
     };
     // Without a delay the emulator finishes a traffic-only update at once; with one, every
     // operation stays open like a real API's (a few seconds for a traffic change).
-    for (const delayMs of [0, 1000]) {
+    for (const delayMs of [0, 1000, 3000]) {
       await admin(stack, 'POST', '/operation-delay', { ms: delayMs });
       const times: Record<string, number[]> = { runway: [], gcloud: [], redeploy: [] };
       for (let i = 0; i < iterations; i++) {

@@ -174,6 +174,19 @@ it('retries transient API errors', async () => {
   expect(((await admin(t.stack, 'GET', '/faults')) as { faults: unknown[] }).faults).toEqual([]);
 });
 
+it('waits for the update operation to finish before it reports the rollback done', async () => {
+  await deploy(t.stack, t.hello, 'v1');
+  await deploy(t.stack, t.hello, 'v2');
+  await admin(t.stack, 'POST', '/operation-delay', { ms: 1500 });
+
+  const run = await rollback({ to: revisionOf(t.stack, 'v1') });
+
+  expect(run.code).toBe(0);
+  // The seconds reported cover the whole operation, and the traffic has moved when the step ends.
+  expect(Number(run.outputs.seconds)).toBeGreaterThanOrEqual(1.5);
+  expect(await revisionsAt((await current()).url!, 3)).toEqual({ [revisionOf(t.stack, 'v1')]: 3 });
+});
+
 it('rejects bad input before any call', async () => {
   const before = await services();
   const run = await rollback({ to: 'Not A Revision!' });
