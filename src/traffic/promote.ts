@@ -3,6 +3,7 @@
  * service URL and on the candidate's tag URL beside the stable one, optionally Cloud Monitoring
  * request counts), and on a failure or cancellation put back the exact traffic it replaced.
  */
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { GoogleClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
 import type { ServiceTarget } from '../cloudrun/target';
@@ -65,7 +66,16 @@ function unlessCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined): 
   });
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** Waits out the bake; a cancellation ends the wait and its timer, so the process can exit at once. */
+async function bake(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0) return;
+  try {
+    await sleepFor(ms, undefined, { signal });
+  } catch (e) {
+    if (signal?.aborted) throw new Cancelled();
+    throw e;
+  }
+}
 
 /** The tag URL of a revision, if any tag points at it. */
 function tagUrl(state: ServiceTraffic, revision: string | undefined): string | undefined {
@@ -207,7 +217,7 @@ async function runStep(
     );
   let metrics: Check | undefined;
   if (stepVerdict(checks, undefined, judging).verdict === 'pass') {
-    await unlessCancelled(sleep(options.bakeSeconds * 1000 - (Date.now() - stepStart.getTime())), signal);
+    await bake(options.bakeSeconds * 1000 - (Date.now() - stepStart.getTime()), signal);
     if (options.metrics) {
       metrics = await judgeRequestCounts(options.metrics, candidate, stepStart, signal, reporter);
     }

@@ -175,11 +175,16 @@ it('restores the traffic itself on SIGTERM (a cancelled job) and leaves nothing 
   const candidate = revisionOf(t.stack, 'v3');
   let pid = 0;
 
-  const run = promote({ revision: candidate, steps: '10,50,100', bake: '60s' }, { onStart: (p) => (pid = p) });
+  const run = promote({ revision: candidate, steps: '10,50,100', bake: '120s' }, { onStart: (p) => (pid = p) });
+  // The signal arrives during the 10 % step's bake (its gates take well under 3 s here).
   await watchShares(candidate, run, (share) => {
-    if (share === 10) process.kill(pid, 'SIGTERM');
+    if (share === 10) setTimeout(() => process.kill(pid, 'SIGTERM'), 3000);
   });
   const main = await run;
+
+  // The bake's wait ends with the cancellation: the step exits instead of lingering for its 120 s.
+  expect(main.ms).toBeLessThan(60_000);
+  expect(main.stdout).toMatch(/Probed 16\/16 requests[\s\S]*Received SIGTERM/);
 
   expect(main.code).not.toBe(0);
   expect(main.outputs.verdict).toBe('fail');
