@@ -1,39 +1,41 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 5149:
+/***/ 6512:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.runHealthGate = runHealthGate;
-const gate_1 = __nccwpck_require__(8004);
-const inputs_1 = __nccwpck_require__(8902);
-const summary_1 = __nccwpck_require__(7519);
+const report_1 = __nccwpck_require__(7364);
+const gate_1 = __nccwpck_require__(3801);
+const inputs_1 = __nccwpck_require__(9771);
+const summary_1 = __nccwpck_require__(4140);
 async function runHealthGate(values, { reporter }) {
     const config = (0, inputs_1.gateConfig)(values, { url: values.url, baselineUrl: values['baseline-url'] });
     const result = await (0, gate_1.runGate)(config, reporter);
     reporter.summary((0, summary_1.renderGateSummary)(result));
     const failing = result.verdict === 'fail' || (result.verdict === 'inconclusive' && config.failOnInconclusive);
     const line = `Health gate: ${result.verdict}. ${result.reasons.join(' ')}`;
+    const outputs = { verdict: result.verdict, report: JSON.stringify(result.report) };
     if (failing) {
         for (const reason of result.reasons)
             reporter.error(reason);
-        // Fail the step but still return the outputs, so later steps can read the verdict and report.
-        process.exitCode = 1;
+        // Later steps still read the verdict and report of a failed gate.
+        throw new report_1.StepFailure(`Health gate: ${result.verdict}`, outputs);
     }
-    else if (result.verdict === 'inconclusive')
+    if (result.verdict === 'inconclusive')
         reporter.warning(line);
     else
         reporter.info(line);
-    return { verdict: result.verdict, report: JSON.stringify(result.report) };
+    return outputs;
 }
 
 
 /***/ }),
 
-/***/ 7331:
+/***/ 7520:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -49,7 +51,7 @@ exports.evaluateAssertion = evaluateAssertion;
  * `$.version =~ "^2\."`, `$.latency_ms < 200`. A small JSON-path subset ($, .name, [0], ['name'])
  * followed by an operator and a JSON value (bare words are taken as strings).
  */
-const inputs_1 = __nccwpck_require__(1400);
+const inputs_1 = __nccwpck_require__(9543);
 /** Parses `$`, `.name`, `[0]`, `['name']`, `["name"]`; returns the segments and where the path ends. */
 function parsePath(text) {
     if (text[0] !== '$')
@@ -193,7 +195,7 @@ function evaluateAssertion(a, document) {
 
 /***/ }),
 
-/***/ 2922:
+/***/ 4603:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -238,7 +240,7 @@ function combine(outcomes) {
 
 /***/ }),
 
-/***/ 2223:
+/***/ 9240:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -247,8 +249,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkResponse = checkResponse;
 exports.isColdStartFailure = isColdStartFailure;
 /** Judges one HTTP response against the gate's checks: status, body pattern and JSON assertions. */
-const assertion_1 = __nccwpck_require__(7331);
-const status_1 = __nccwpck_require__(6677);
+const assertion_1 = __nccwpck_require__(7520);
+const status_1 = __nccwpck_require__(3888);
 /** Every reason the response fails the checks; empty when it passes. */
 function checkResponse(checks, status, body) {
     const failures = [];
@@ -291,7 +293,7 @@ function isColdStartFailure(failures, status) {
 
 /***/ }),
 
-/***/ 8004:
+/***/ 3801:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -306,9 +308,9 @@ exports.runGate = runGate;
  */
 const node_perf_hooks_1 = __nccwpck_require__(643);
 const promises_1 = __nccwpck_require__(8500);
-const check_1 = __nccwpck_require__(2223);
-const probe_1 = __nccwpck_require__(2589);
-const verdict_1 = __nccwpck_require__(8866);
+const check_1 = __nccwpck_require__(9240);
+const probe_1 = __nccwpck_require__(4062);
+const verdict_1 = __nccwpck_require__(8453);
 const PROGRESS_EVERY_MS = 2000;
 async function sleep(ms, signal) {
     if (ms <= 0)
@@ -432,7 +434,7 @@ async function runGate(config, reporter, options = {}) {
 
 /***/ }),
 
-/***/ 8902:
+/***/ 9771:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -441,9 +443,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.healthGate = exports.gateInputs = void 0;
 exports.checkGateInputs = checkGateInputs;
 exports.gateConfig = gateConfig;
-const inputs_1 = __nccwpck_require__(1400);
-const assertion_1 = __nccwpck_require__(7331);
-const status_1 = __nccwpck_require__(6677);
+const inputs_1 = __nccwpck_require__(9543);
+const assertion_1 = __nccwpck_require__(7520);
+const status_1 = __nccwpck_require__(3888);
 /** `5%` or `0.05`: a share from 0 to 1. */
 const fraction = {
     allowed: 'a percentage (5%) or a fraction from 0 to 1 (0.05)',
@@ -565,7 +567,7 @@ exports.healthGate = (0, inputs_1.defineAction)({
 
 /***/ }),
 
-/***/ 2589:
+/***/ 4062:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -575,7 +577,7 @@ exports.probeUrl = probeUrl;
 exports.probe = probe;
 /** The I/O edge of the gate: one timed HTTP request, judged by checkResponse. */
 const node_perf_hooks_1 = __nccwpck_require__(643);
-const check_1 = __nccwpck_require__(2223);
+const check_1 = __nccwpck_require__(9240);
 /** Joins a base URL (which may carry a path prefix) and a probe path. */
 function probeUrl(base, path) {
     return base.replace(/\/+$/, '') + path;
@@ -618,7 +620,7 @@ async function probe(url, request, timeoutMs, cancel) {
 
 /***/ }),
 
-/***/ 9448:
+/***/ 6103:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -874,7 +876,7 @@ function boschlooGreater(a, n1, c, n2) {
 
 /***/ }),
 
-/***/ 6677:
+/***/ 3888:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -885,7 +887,7 @@ exports.parseStatusRange = parseStatusRange;
 exports.statusMatches = statusMatches;
 exports.formatStatusRanges = formatStatusRanges;
 /** Expected HTTP statuses: `200`, `200-299`, `2xx`, in a list. */
-const inputs_1 = __nccwpck_require__(1400);
+const inputs_1 = __nccwpck_require__(9543);
 function code(text) {
     const n = Number(text);
     if (n < 100 || n > 599)
@@ -922,7 +924,7 @@ function formatStatusRanges(ranges) {
 
 /***/ }),
 
-/***/ 7519:
+/***/ 4140:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -931,8 +933,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.latencyChart = latencyChart;
 exports.renderGateSummary = renderGateSummary;
 /** The job summary of a gate run: verdict, reasons, a table per path and a latency chart (Mermaid). */
-const report_1 = __nccwpck_require__(3567);
-const verdict_1 = __nccwpck_require__(8866);
+const report_1 = __nccwpck_require__(7364);
+const verdict_1 = __nccwpck_require__(8453);
 const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
 function row(path, target, s) {
     return [
@@ -1016,7 +1018,7 @@ function renderGateSummary(result) {
 
 /***/ }),
 
-/***/ 8866:
+/***/ 8453:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1038,8 +1040,8 @@ exports.judge = judge;
  * errors by a one-sided exact test (Boschloo's), latency by a one-sided Mann-Whitney U test that only
  * fails when the shift is also large enough to matter.
  */
-const budget_1 = __nccwpck_require__(2922);
-const stats_1 = __nccwpck_require__(9448);
+const budget_1 = __nccwpck_require__(4603);
+const stats_1 = __nccwpck_require__(6103);
 /** Significance level of the comparisons with the baseline (one-sided). */
 exports.ALPHA = 0.05;
 /** Below this p-value (but not below ALPHA) a worse-looking candidate is inconclusive rather than a pass. */
@@ -1254,7 +1256,7 @@ function judge(config, run) {
 
 /***/ }),
 
-/***/ 1400:
+/***/ 9543:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1297,14 +1299,14 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.kinds = void 0;
-__exportStar(__nccwpck_require__(5193), exports);
-exports.kinds = __importStar(__nccwpck_require__(5215));
-__exportStar(__nccwpck_require__(1790), exports);
+__exportStar(__nccwpck_require__(164), exports);
+exports.kinds = __importStar(__nccwpck_require__(9804));
+__exportStar(__nccwpck_require__(3087), exports);
 
 
 /***/ }),
 
-/***/ 5215:
+/***/ 9804:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1319,7 +1321,8 @@ exports.duration = duration;
 exports.list = list;
 exports.lines = lines;
 exports.json = json;
-const spec_1 = __nccwpck_require__(5193);
+exports.parsedBy = parsedBy;
+const spec_1 = __nccwpck_require__(164);
 /** Any non-empty text. */
 exports.text = { allowed: 'any text', parse: (raw) => raw };
 function pattern(re, allowed) {
@@ -1462,11 +1465,27 @@ function json(allowed, validate) {
         },
     };
 }
+/** A value read by a domain parser (traffic snapshots, image references...) whose Error message says what is wrong. */
+function parsedBy(allowed, parse) {
+    return {
+        allowed,
+        parse(raw) {
+            try {
+                return parse(raw);
+            }
+            catch (e) {
+                if (e instanceof Error && !(e instanceof spec_1.InvalidValue))
+                    throw new spec_1.InvalidValue(e.message);
+                throw e;
+            }
+        },
+    };
+}
 
 
 /***/ }),
 
-/***/ 1790:
+/***/ 3087:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1476,7 +1495,7 @@ exports.InputError = void 0;
 exports.formatProblem = formatProblem;
 exports.readInputs = readInputs;
 exports.runnerInputs = runnerInputs;
-const spec_1 = __nccwpck_require__(5193);
+const spec_1 = __nccwpck_require__(164);
 /** Every problem found in an action's inputs, so a user fixes them all in one go. */
 class InputError extends Error {
     problems;
@@ -1530,7 +1549,7 @@ function runnerInputs(env) {
 
 /***/ }),
 
-/***/ 5193:
+/***/ 164:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1588,7 +1607,31 @@ function defineAction(definition) {
 
 /***/ }),
 
-/***/ 3567:
+/***/ 8190:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.StepFailure = void 0;
+/**
+ * A step that fails yet still has outputs later steps need (`if: steps.gate.outputs.verdict == 'fail'`):
+ * the core throws it, the runtime writes the outputs, then fails the step with the message.
+ */
+class StepFailure extends Error {
+    outputs;
+    constructor(message, outputs) {
+        super(message);
+        this.outputs = outputs;
+        this.name = 'StepFailure';
+    }
+}
+exports.StepFailure = StepFailure;
+
+
+/***/ }),
+
+/***/ 7364:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1631,13 +1674,14 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.md = void 0;
-__exportStar(__nccwpck_require__(2458), exports);
-exports.md = __importStar(__nccwpck_require__(1734));
+__exportStar(__nccwpck_require__(7483), exports);
+exports.md = __importStar(__nccwpck_require__(2103));
+__exportStar(__nccwpck_require__(8190), exports);
 
 
 /***/ }),
 
-/***/ 1734:
+/***/ 2103:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1672,7 +1716,7 @@ function details(summaryText, body) {
 
 /***/ }),
 
-/***/ 2458:
+/***/ 7483:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1721,7 +1765,7 @@ exports.RecordingReporter = RecordingReporter;
 
 /***/ }),
 
-/***/ 6144:
+/***/ 7655:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1767,7 +1811,8 @@ exports.runAction = runAction;
  * runner passes them, runs an action's core function, and writes outputs, summary and annotations.
  */
 const core = __importStar(__nccwpck_require__(7484));
-const inputs_1 = __nccwpck_require__(1400);
+const inputs_1 = __nccwpck_require__(9543);
+const report_1 = __nccwpck_require__(7364);
 function properties(at) {
     if (!at)
         return {};
@@ -1812,6 +1857,12 @@ exports.githubState = {
     save: (name, value) => core.saveState(name, value),
     get: (name) => core.getState(name),
 };
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            core.setOutput(name, value);
+    }
+}
 /**
  * Runs one step of an action. Every input is validated before `main` runs, so bad input fails
  * with an ::error:: line per input and no call to any API.
@@ -1825,14 +1876,14 @@ async function runAction(definition, main) {
             if (spec.options.secret && typeof value === 'string')
                 reporter.mask(value);
         }
-        const outputs = await main(inputs, { reporter, state: exports.githubState, env: process.env });
-        for (const [name, value] of Object.entries(outputs)) {
-            if (value !== undefined)
-                core.setOutput(name, value);
-        }
+        setOutputs(await main(inputs, { reporter, state: exports.githubState, env: process.env }));
     }
     catch (e) {
-        if (e instanceof inputs_1.InputError) {
+        if (e instanceof report_1.StepFailure) {
+            setOutputs(e.outputs);
+            core.setFailed(e.message);
+        }
+        else if (e instanceof inputs_1.InputError) {
             for (const p of e.problems)
                 core.error(`Input "${p.input}": ${p.message}`, { title: `Invalid input: ${p.input}` });
             core.setFailed(`${e.problems.length} invalid input(s); nothing was changed.`);
@@ -6201,7 +6252,7 @@ const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(9927)
 const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(36)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -6423,7 +6474,7 @@ const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
 const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(36)
 const { AsyncResource } = __nccwpck_require__(6698)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
 
@@ -7165,7 +7216,7 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 36:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
@@ -34080,9 +34131,9 @@ var __webpack_exports__ = {};
 var exports = __webpack_exports__;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const github_1 = __nccwpck_require__(6144);
-const inputs_1 = __nccwpck_require__(8902);
-const action_1 = __nccwpck_require__(5149);
+const github_1 = __nccwpck_require__(7655);
+const inputs_1 = __nccwpck_require__(9771);
+const action_1 = __nccwpck_require__(6512);
 void (0, github_1.runAction)(inputs_1.healthGate, action_1.runHealthGate);
 
 })();

@@ -1,6 +1,6 @@
 /** The health-gate action's core: runs the gate, writes the summary and outputs, fails the step on a failing verdict. */
 import type { InputValues } from '../inputs';
-import type { Reporter } from '../report';
+import { StepFailure, type Reporter } from '../report';
 import { runGate } from './gate';
 import { gateConfig, type healthGate } from './inputs';
 import { renderGateSummary } from './summary';
@@ -16,11 +16,13 @@ export async function runHealthGate(
   reporter.summary(renderGateSummary(result));
   const failing = result.verdict === 'fail' || (result.verdict === 'inconclusive' && config.failOnInconclusive);
   const line = `Health gate: ${result.verdict}. ${result.reasons.join(' ')}`;
+  const outputs = { verdict: result.verdict, report: JSON.stringify(result.report) };
   if (failing) {
     for (const reason of result.reasons) reporter.error(reason);
-    // Fail the step but still return the outputs, so later steps can read the verdict and report.
-    process.exitCode = 1;
-  } else if (result.verdict === 'inconclusive') reporter.warning(line);
+    // Later steps still read the verdict and report of a failed gate.
+    throw new StepFailure(`Health gate: ${result.verdict}`, outputs);
+  }
+  if (result.verdict === 'inconclusive') reporter.warning(line);
   else reporter.info(line);
-  return { verdict: result.verdict, report: JSON.stringify(result.report) };
+  return outputs;
 }

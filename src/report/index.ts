@@ -1,2 +1,3 @@
 export * from './reporter';
 export * as md from './markdown';
+export * from './failure';

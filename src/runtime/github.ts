@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import { InputError, readInputs, runnerInputs, type ActionDefinition, type InputSpecs, type InputValues } from '../inputs';
-import type { Location, Reporter, StepState } from '../report';
+import { StepFailure, type Location, type Reporter, type StepState } from '../report';
 
 function properties(at?: Location): core.AnnotationProperties {
   if (!at) return {};
@@ -62,6 +62,12 @@ export type ActionMain<I extends InputSpecs, O extends string> = (
   context: ActionContext,
 ) => Promise<Partial<Record<O, string>>>;
 
+function setOutputs(outputs: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(outputs)) {
+    if (value !== undefined) core.setOutput(name, value);
+  }
+}
+
 /**
  * Runs one step of an action. Every input is validated before `main` runs, so bad input fails
  * with an ::error:: line per input and no call to any API.
@@ -77,12 +83,12 @@ export async function runAction<I extends InputSpecs, O extends string>(
       const value = (inputs as Record<string, unknown>)[name];
       if (spec.options.secret && typeof value === 'string') reporter.mask(value);
     }
-    const outputs = await main(inputs, { reporter, state: githubState, env: process.env });
-    for (const [name, value] of Object.entries(outputs)) {
-      if (value !== undefined) core.setOutput(name, value);
-    }
+    setOutputs(await main(inputs, { reporter, state: githubState, env: process.env }));
   } catch (e) {
-    if (e instanceof InputError) {
+    if (e instanceof StepFailure) {
+      setOutputs(e.outputs);
+      core.setFailed(e.message);
+    } else if (e instanceof InputError) {
       for (const p of e.problems) core.error(`Input "${p.input}": ${p.message}`, { title: `Invalid input: ${p.input}` });
       core.setFailed(`${e.problems.length} invalid input(s); nothing was changed.`);
     } else {

@@ -265,6 +265,10 @@ it('an inconclusive verdict warns, and fails the step only with fail-on-inconclu
   const strict = await gate({ ...inputs, 'fail-on-inconclusive': 'true' });
   expect(strict.outputs.verdict).toBe('inconclusive');
   expect(strict.code).toBe(1);
-  expect(strict.errors).toEqual(['/: too few samples to compare with stable (3 and 3; need 5 each)']);
+  // Each reason, then the step's own failure line; the outputs are still written.
+  expect(strict.errors).toEqual([
+    '/: too few samples to compare with stable (3 and 3; need 5 each)',
+    'Health gate: inconclusive',
+  ]);
   expect(strict.summary).toContain('### ⚠️ Health gate: inconclusive');
 }, 30_000);
