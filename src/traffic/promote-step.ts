@@ -6,7 +6,7 @@ import { createClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
 import { resolveTarget } from '../cloudrun/target';
 import type { InputValues } from '../inputs';
-import { md, type Reporter, type StepState } from '../report';
+import { md, StepFailure, type Reporter, type StepState } from '../report';
 import { promote as promoteAction } from './promote-inputs';
 import { gateProbe } from './gate-probe';
 import { promote } from './promote';
@@ -74,14 +74,13 @@ export async function promoteStep(
       },
       reporter,
     );
-    if (result.verdict === 'fail') {
-      // The outputs still matter to later steps (`if: steps.promote.outputs.verdict == 'fail'`),
-      // so the step fails through its exit code rather than by throwing.
-      reporter.error(`Promotion of ${inputs.revision} failed: ${result.reasons.join('; ')}`);
-      process.exitCode = 1;
-    }
-    return { verdict: result.verdict, traffic: formatSnapshot(result.traffic) };
+    const outputs = { verdict: result.verdict, traffic: formatSnapshot(result.traffic) };
+    // Later steps still read the outputs (`if: steps.promote.outputs.verdict == 'fail'`).
+    if (result.verdict === 'fail')
+      throw new StepFailure(`Promotion of ${inputs.revision} failed: ${result.reasons.join('; ')}`, outputs);
+    return outputs;
   } catch (e) {
+    if (e instanceof StepFailure) throw e;
     throw new Error(e instanceof Refused ? e.message : describeApiError(e));
   } finally {
     cancel.dispose();
