@@ -2117,6 +2117,7 @@ exports.duration = duration;
 exports.list = list;
 exports.lines = lines;
 exports.json = json;
+exports.parsedBy = parsedBy;
 const spec_1 = __nccwpck_require__(164);
 /** Any non-empty text. */
 exports.text = { allowed: 'any text', parse: (raw) => raw };
@@ -2260,6 +2261,22 @@ function json(allowed, validate) {
         },
     };
 }
+/** A value read by a domain parser (traffic snapshots, image references...) whose Error message says what is wrong. */
+function parsedBy(allowed, parse) {
+    return {
+        allowed,
+        parse(raw) {
+            try {
+                return parse(raw);
+            }
+            catch (e) {
+                if (e instanceof Error && !(e instanceof spec_1.InvalidValue))
+                    throw new spec_1.InvalidValue(e.message);
+                throw e;
+            }
+        },
+    };
+}
 
 
 /***/ }),
@@ -2386,6 +2403,30 @@ function defineAction(definition) {
 
 /***/ }),
 
+/***/ 8190:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.StepFailure = void 0;
+/**
+ * A step that fails yet still has outputs later steps need (`if: steps.gate.outputs.verdict == 'fail'`):
+ * the core throws it, the runtime writes the outputs, then fails the step with the message.
+ */
+class StepFailure extends Error {
+    outputs;
+    constructor(message, outputs) {
+        super(message);
+        this.outputs = outputs;
+        this.name = 'StepFailure';
+    }
+}
+exports.StepFailure = StepFailure;
+
+
+/***/ }),
+
 /***/ 7364:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -2431,6 +2472,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.md = void 0;
 __exportStar(__nccwpck_require__(7483), exports);
 exports.md = __importStar(__nccwpck_require__(2103));
+__exportStar(__nccwpck_require__(8190), exports);
 
 
 /***/ }),
@@ -2566,6 +2608,7 @@ exports.runAction = runAction;
  */
 const core = __importStar(__nccwpck_require__(7484));
 const inputs_1 = __nccwpck_require__(9543);
+const report_1 = __nccwpck_require__(7364);
 function properties(at) {
     if (!at)
         return {};
@@ -2610,6 +2653,12 @@ exports.githubState = {
     save: (name, value) => core.saveState(name, value),
     get: (name) => core.getState(name),
 };
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            core.setOutput(name, value);
+    }
+}
 /**
  * Runs one step of an action. Every input is validated before `main` runs, so bad input fails
  * with an ::error:: line per input and no call to any API.
@@ -2623,14 +2672,14 @@ async function runAction(definition, main) {
             if (spec.options.secret && typeof value === 'string')
                 reporter.mask(value);
         }
-        const outputs = await main(inputs, { reporter, state: exports.githubState, env: process.env });
-        for (const [name, value] of Object.entries(outputs)) {
-            if (value !== undefined)
-                core.setOutput(name, value);
-        }
+        setOutputs(await main(inputs, { reporter, state: exports.githubState, env: process.env }));
     }
     catch (e) {
-        if (e instanceof inputs_1.InputError) {
+        if (e instanceof report_1.StepFailure) {
+            setOutputs(e.outputs);
+            core.setFailed(e.message);
+        }
+        else if (e instanceof inputs_1.InputError) {
             for (const p of e.problems)
                 core.error(`Input "${p.input}": ${p.message}`, { title: `Invalid input: ${p.input}` });
             core.setFailed(`${e.problems.length} invalid input(s); nothing was changed.`);
