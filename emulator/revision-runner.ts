@@ -110,7 +110,8 @@ export class RevisionRunner {
       command: container.command,
       args: container.args,
       workingDir: container.workingDir,
-      env: { ...config.env, PORT: String(port) },
+      // Containers share the host's network here: HOST keeps apps that read it on loopback.
+      env: { HOST: '127.0.0.1', ...config.env, PORT: String(port) },
       mounts: config.mounts,
     });
     this.running.set(w.key, { id, port });

@@ -19,8 +19,7 @@ const IMAGE = '127.0.0.1:5000/runway-demo/web';
 const DATABASE = 'runway_demo';
 const DATABASE_URL = `postgresql://runway:runway@127.0.0.1:5432/${DATABASE}`;
 const REDIS_URL = 'redis://127.0.0.1:6379';
-// Revisions share the host's network here, so the app must listen on loopback only.
-const APP_ENV = `DATABASE_URL=${DATABASE_URL}\nREDIS_URL=${REDIS_URL}\nHOST=127.0.0.1`;
+const APP_ENV = `DATABASE_URL=${DATABASE_URL}\nREDIS_URL=${REDIS_URL}`;
 
 interface StepRecord {
   release: string;

@@ -74,11 +74,19 @@ export function runningContainers(fragment: string): string[] {
     .filter(Boolean);
 }
 
+/** What the hello image answers: its Cloud Run variables, APP_* env vars, args and an optional file. */
+export interface HelloAnswer {
+  revision: string;
+  service: string;
+  host?: string;
+  env: Record<string, string>;
+  args: string[];
+  file?: string;
+}
+
 /** GET a URL and parse the hello image's JSON answer. */
-export async function hello(
-  url: string | null | undefined,
-): Promise<{ revision: string; service: string; env: Record<string, string>; args: string[]; file?: string }> {
+export async function hello(url: string | null | undefined): Promise<HelloAnswer> {
   const res = await fetch(url!);
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
-  return (await res.json()) as { revision: string; service: string; env: Record<string, string>; args: string[]; file?: string };
+  return (await res.json()) as HelloAnswer;
 }

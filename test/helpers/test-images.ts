@@ -35,7 +35,7 @@ const server = http.createServer((req, res) => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('APP_')));
   const file = process.env.READ_FILE ? fs.readFileSync(process.env.READ_FILE, 'utf8') : undefined;
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ service: process.env.K_SERVICE, revision: process.env.K_REVISION, configuration: process.env.K_CONFIGURATION, env, args: process.argv.slice(2), file }));
+  res.end(JSON.stringify({ service: process.env.K_SERVICE, revision: process.env.K_REVISION, configuration: process.env.K_CONFIGURATION, host: process.env.HOST, env, args: process.argv.slice(2), file }));
 });
 setTimeout(() => server.listen(Number(process.env.PORT || 8080), '127.0.0.1', () => console.log('listening on', process.env.PORT)), Number(process.env.START_DELAY_MS || 0));
 `;

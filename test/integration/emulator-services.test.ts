@@ -165,6 +165,13 @@ describe('UpdateService', () => {
     expect(after.revisions).toEqual((before as typeof after).revisions);
   });
 
+  it('sets HOST=127.0.0.1 for apps on the shared host network, unless the service sets HOST', async () => {
+    const loopback = await emu.deploy('host-default', { image });
+    expect((await hello(loopback.uri)).host).toBe('127.0.0.1');
+    const own = await emu.deploy('host-own', { image, env: [{ name: 'HOST', value: '::1' }] });
+    expect((await hello(own.uri)).host).toBe('::1');
+  });
+
   it('NOT_FOUND for a missing service unless allow_missing, which creates it', async () => {
     const name = serviceName('upsert');
     const service = { name, template: { containers: [{ image }] } };
