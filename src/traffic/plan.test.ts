@@ -26,11 +26,18 @@ describe('trafficAt', () => {
   it.each([
     ['one stable revision', [rev('a', 100)], 10, [rev('c', 10), rev('a', 90)]],
     [
-      'keeps the candidate tag at 0 and puts traffic on a separate entry',
+      'puts the traffic on the entry with the candidate tag',
       [rev('a', 100), rev('c', 0, 'sha-1')],
       50,
-      [rev('c', 50), rev('c', 0, 'sha-1'), rev('a', 50)],
+      [rev('c', 50, 'sha-1'), rev('a', 50)],
     ],
+    [
+      'keeps further candidate tags at 0',
+      [rev('a', 100), rev('c', 0, 't1'), rev('c', 0, 't2')],
+      10,
+      [rev('c', 10, 't1'), rev('c', 0, 't2'), rev('a', 90)],
+    ],
+    ['a candidate already serving as planned keeps exactly its traffic', [rev('c', 100, 'rel-1')], 100, [rev('c', 100, 'rel-1')]],
     [
       'a manual split keeps its proportions',
       [rev('a', 60, 'stable'), rev('b', 40, 'old')],

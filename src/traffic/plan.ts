@@ -40,9 +40,19 @@ export function trafficAt(current: readonly TrafficEntry[], candidate: string, p
     throw new Error(`no other revision serves traffic, so ${candidate} cannot take only ${percent} %`);
   }
   const rest = others.map((e, i) => ({ ...e, percent: shares[i] }));
-  const candidateTags = current.filter((e) => isCandidate(e) && e.tag !== undefined).map((e) => ({ ...e, percent: 0 }));
-  const serving: TrafficEntry[] = percent > 0 ? [{ type: 'REVISION', revision: candidate, percent }] : [];
-  return [...serving, ...candidateTags, ...rest].filter(meaningful);
+  const tags = current.filter((e) => isCandidate(e) && e.tag !== undefined).map((e) => e.tag as string);
+  // The serving entry carries the candidate's first tag, so a revision that already serves as
+  // planned keeps exactly the traffic it has (no rewrite into an untagged and a tag-only entry).
+  const [servingTag, ...tagOnly] = percent > 0 ? tags : [undefined, ...tags];
+  const serving: TrafficEntry[] =
+    percent > 0 ? [{ type: 'REVISION', revision: candidate, percent, ...(servingTag ? { tag: servingTag } : {}) }] : [];
+  const tagEntries: TrafficEntry[] = tagOnly.map((tag) => ({
+    type: 'REVISION',
+    revision: candidate,
+    percent: 0,
+    tag: tag as string,
+  }));
+  return [...serving, ...tagEntries, ...rest].filter(meaningful);
 }
 
 /**

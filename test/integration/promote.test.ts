@@ -83,8 +83,7 @@ it('promotes in steps with every gate passing, keeps every tag and records the r
   const after = await current();
   expect(parseSnapshot(result.outputs.traffic)).toEqual(after.traffic);
   expect(after.traffic).toEqual([
-    { type: 'REVISION', revision: candidate, percent: 100 },
-    { type: 'REVISION', revision: candidate, percent: 0, tag: 'two' },
+    { type: 'REVISION', revision: candidate, percent: 100, tag: 'two' },
     { type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 0, tag: 'one' },
   ]);
   expect(await revisionsAt(after.url!, 4)).toEqual({ [candidate]: 4 });
@@ -216,7 +215,7 @@ it('with rollback-on-failure false leaves the failed step in place, fails, and l
   expect(result.errors.join('\n')).toMatch(/step 10 % failed: gate on .*\$\.revision/);
   const after = await current();
   expect(after.traffic.filter((e) => e.percent > 0)).toEqual([
-    { type: 'REVISION', revision: candidate, percent: 10 },
+    { type: 'REVISION', revision: candidate, percent: 10, tag: 'two' },
     { type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 90 },
   ]);
   expect(parseSnapshot(result.outputs.traffic)).toEqual(after.traffic);
