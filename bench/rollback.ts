@@ -8,7 +8,8 @@
  *     do when the old revision is gone from memory); it waits for a container to start.
  * Runway's rollback reads the service and its revisions in parallel, checks readiness, sends one
  * update that moves the traffic and records the history together, and polls the operation every
- * 100 ms (the client's own wait backs off ×1.3 from 100 ms). Operation delays of 1 s and 3 s stand
+ * 100 ms (src/cloudrun/services.ts; the gcloud-style baseline uses the client's own wait, which backs
+ * off ×1.3 from 100 ms; re-deploy polls like Runway). Operation delays of 1 s and 3 s stand
  * in for the real API, where a traffic change takes seconds.
  *
  *   npx tsx bench/rollback.ts [iterations=5]
@@ -49,11 +50,11 @@ async function gcloudStyle(stack: Stack): Promise<void> {
   const [revisions] = await withRetry(() => clients.revisions.listRevisions({ parent: serviceName(target) }));
   const previous = revisions.map((r) => r.name!.split('/').pop()!).find((n) => n === revisionOf(stack, 'v1'));
   const service = (await getService(clients, target))!;
-  const op = await updateService(clients, target, {
-    ...service,
-    traffic: toTargets([{ type: 'REVISION', revision: previous, percent: 100 }]),
+  // gcloud-style: the client library's own operation wait (backoff ×1.3 from 100 ms).
+  const [op] = await clients.services.updateService({
+    service: { ...service, traffic: toTargets([{ type: 'REVISION', revision: previous, percent: 100 }]) },
   });
-  await op.done();
+  await op.promise();
   await getService(clients, target);
 }
 

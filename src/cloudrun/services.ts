@@ -7,7 +7,7 @@ import { status } from '@grpc/grpc-js';
 import type { protos } from '@google-cloud/run';
 import type { GoogleClients } from './clients';
 import { errorCode, errorDetails } from './errors';
-import { isTransient, withRetry, type RetryOptions } from './retry';
+import { withRetry, type RetryOptions } from './retry';
 import { locationName, serviceName, type ServiceTarget } from './target';
 
 export type Service = protos.google.cloud.run.v2.IService;
@@ -56,13 +56,24 @@ export interface UpdateOptions {
 const concurrent = (target: ServiceTarget, e: unknown): unknown =>
   errorCode(e) === status.ABORTED || errorCode(e) === status.ALREADY_EXISTS ? new ConcurrentChangeError(target.service, e) : e;
 
-type Operation = { name?: string | null; promise(): Promise<[Service, ...unknown[]]> };
-
-const MAX_REPOLLS = 5;
+type Operation = { name?: string | null; done?: boolean | null; promise(): Promise<[Service, ...unknown[]]> };
 
 /**
- * Waits for an operation. A transient error while polling does not lose the change in flight: the
- * operation is looked up again by name and waited on.
+ * How long to wait before polling an operation again, `elapsedMs` after it started: every 100 ms
+ * for the first 5 s (a traffic change or rollback ends within that, and every tenth of a second
+ * counts), then ×1.5 per poll up to 2 s so a long rollout stays far inside the API's read quota.
+ * The client's own wait backs off ×1.3 from the start and notices a 1-3 s change up to ~30 % late.
+ */
+export function pollDelayMs(elapsedMs: number, previousMs: number): number {
+  if (elapsedMs < 5000) return 100;
+  return Math.min(2000, Math.round(Math.max(previousMs, 100) * 1.5));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits for an operation by polling it (pollDelayMs). A transient error while polling does not
+ * lose the change in flight: the poll is retried; the operation's own error is final.
  */
 function operationOf(
   target: ServiceTarget,
@@ -74,14 +85,19 @@ function operationOf(
     name,
     async done() {
       let current = operation;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const [service] = await current.promise();
-          return service;
-        } catch (e) {
-          if (!isTransient(e) || !name || attempt >= MAX_REPOLLS) throw concurrent(target, e);
+      const started = Date.now();
+      let delay = 0;
+      try {
+        while (name && !current.done) {
+          delay = pollDelayMs(Date.now() - started, delay);
+          await sleep(delay);
           current = await withRetry(() => lookUp(name));
         }
+        // A finished operation unpacks its result without another call.
+        const [service] = await current.promise();
+        return service;
+      } catch (e) {
+        throw concurrent(target, e);
       }
     },
   };

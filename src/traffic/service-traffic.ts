@@ -4,7 +4,7 @@
  */
 import type { GoogleClients } from '../cloudrun/clients';
 import { readiness } from '../cloudrun/revisions';
-import { getService, updateService, type Service, type ServiceOperation } from '../cloudrun/services';
+import { getService, updateService, type Service } from '../cloudrun/services';
 import { serviceName, type ServiceTarget } from '../cloudrun/target';
 import { withRetry } from '../cloudrun/retry';
 import type { RevisionFacts } from './ready-check';
@@ -67,24 +67,7 @@ export async function setTraffic(
   const operation = await updateService(clients, target, service, {
     updateMask: annotations ? ['traffic', 'annotations'] : ['traffic'],
   });
-  await pollUntilDone(clients, operation);
   return describeService(await operation.done());
-}
-
-const POLL_MS = 100;
-
-/**
- * Polls the operation at a steady 100 ms. The client's own wait backs off from 100 ms by ×1.3, so
- * it notices the end of a traffic change that takes a second or a few up to ~30 % late; a rollback
- * is a change whose every tenth of a second counts. `done()` then reads the result (one call).
- */
-async function pollUntilDone(clients: GoogleClients, operation: ServiceOperation): Promise<void> {
-  if (!operation.name) return;
-  for (;;) {
-    const progress = await withRetry(() => clients.services.checkUpdateServiceProgress(operation.name));
-    if (progress.done) return;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
 }
 
 /** Records annotations alone (no traffic change, no new revision). */
@@ -95,7 +78,6 @@ export async function setAnnotations(
   annotations: Record<string, string>,
 ): Promise<ServiceTraffic> {
   const operation = await updateService(clients, target, { ...current.service, annotations }, { updateMask: ['annotations'] });
-  await pollUntilDone(clients, operation);
   return describeService(await operation.done());
 }
 
