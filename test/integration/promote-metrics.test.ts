@@ -3,8 +3,7 @@
  * its router really proxied: errors the health gates do not probe still stop a promotion.
  */
 import { runBundle, type ActionRun } from '../helpers/run-action';
-import { getService } from '../../src/cloudrun/services';
-import { describeService } from '../../src/traffic/service-traffic';
+import { readService } from '../../src/traffic/service-traffic';
 import { formatSnapshot } from '../../src/traffic/snapshot';
 import { deploy, revisionOf, freshStackPerTest } from './rollback.fixtures';
 
@@ -26,7 +25,7 @@ async function promoteUnderLoad(inputs: Record<string, string>, path: string, re
   let loaded = false;
   void run.finally(() => (done = true));
   while (!done && !loaded) {
-    const s = describeService((await getService(t.stack.clients, t.stack.target))!);
+    const s = await readService(t.stack.clients, t.stack.target);
     if (s.traffic.some((e) => e.revision === candidate && e.percent === 50)) {
       for (let i = 0; i < requests; i++) await (await fetch(`${s.url}${path}`)).arrayBuffer();
       loaded = true;
@@ -62,7 +61,7 @@ it('fails the step and restores the traffic when the candidate answers 5xx to us
       `step 50 % failed: Cloud Monitoring request counts of ${candidate}: \\d+ of \\d+ requests failed \\(5xx\\): [\\d.]+ %, above max-error-rate 5 %`,
     ),
   );
-  expect(describeService((await getService(t.stack.clients, t.stack.target))!).traffic).toEqual(v1.traffic);
+  expect((await readService(t.stack.clients, t.stack.target)).traffic).toEqual(v1.traffic);
 });
 
 it('does not judge (nor fail) a step with fewer requests than metrics-min-requests', async () => {

@@ -4,9 +4,8 @@
  */
 import { ensureTestImage } from '../helpers/test-images';
 import { runBundle } from '../helpers/run-action';
-import { getService } from '../../src/cloudrun/services';
 import { decodeHistory, HISTORY_ANNOTATION } from '../../src/traffic/history';
-import { describeService } from '../../src/traffic/service-traffic';
+import { readService } from '../../src/traffic/service-traffic';
 import { parseSnapshot } from '../../src/traffic/snapshot';
 import { revisionsAt, startStack, type Stack } from './rollback.fixtures';
 
@@ -65,7 +64,7 @@ it('deploys, promotes with deploy-cloudrun outputs, and rolls back by hand to th
   expect(second.promote.errors).toEqual([]);
   expect(second.promote.outputs.verdict).toBe('pass');
 
-  const service = describeService((await getService(stack.clients, stack.target))!);
+  const service = await readService(stack.clients, stack.target);
   expect(parseSnapshot(second.promote.outputs.traffic)).toEqual(service.traffic);
   expect(await revisionsAt(service.url!, 3)).toEqual({ [second.deploy.outputs.revision]: 3 });
   expect(decodeHistory(service.annotations[HISTORY_ANNOTATION]).map((r) => [r.revision, r.commit])).toEqual([
@@ -79,7 +78,7 @@ it('deploys, promotes with deploy-cloudrun outputs, and rolls back by hand to th
   });
   expect(rollback.errors).toEqual([]);
   expect(rollback.outputs.revision).toBe(first.deploy.outputs.revision);
-  const after = describeService((await getService(stack.clients, stack.target))!);
+  const after = await readService(stack.clients, stack.target);
   expect(await revisionsAt(after.url!, 3)).toEqual({ [first.deploy.outputs.revision]: 3 });
   // The deploy's tag URL of the rolled-back release still reaches it, for debugging.
   expect(await revisionsAt(second.deploy.outputs['tag-url'], 1)).toEqual({ [second.deploy.outputs.revision]: 1 });

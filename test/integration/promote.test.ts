@@ -5,9 +5,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { runBundle, type ActionRun } from '../helpers/run-action';
-import { getService } from '../../src/cloudrun/services';
 import { decodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
-import { describeService } from '../../src/traffic/service-traffic';
+import { readService } from '../../src/traffic/service-traffic';
 import { formatSnapshot, parseSnapshot, type TrafficEntry } from '../../src/traffic/snapshot';
 import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest } from './rollback.fixtures';
 
@@ -19,7 +18,7 @@ const t = freshStackPerTest();
 /** Small, fast gates: a few samples per URL, a short startup wait. */
 const GATE = { paths: '/', samples: '8', interval: '0', concurrency: '2', 'startup-timeout': '3s', 'request-timeout': '2s' };
 
-const current = async () => describeService((await getService(t.stack.clients, t.stack.target))!);
+const current = () => readService(t.stack.clients, t.stack.target);
 
 /** A split with several tags (v1 70 % + tag, v2 30 %, tags on both), then v3 deployed beside it without traffic. */
 async function splitThenCandidate(): Promise<TrafficEntry[]> {
@@ -42,7 +41,7 @@ async function watchShares(revision: string, run: Promise<ActionRun>, onShare?: 
   let done = false;
   void run.finally(() => (done = true));
   while (!done) {
-    const s = describeService((await getService(t.stack.clients, t.stack.target))!);
+    const s = await readService(t.stack.clients, t.stack.target);
     const share = s.traffic.filter((e) => e.revision === revision).reduce((sum, e) => sum + e.percent, 0);
     if (seen[seen.length - 1] !== share) {
       seen.push(share);

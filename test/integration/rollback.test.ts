@@ -3,9 +3,8 @@
  * a workflow_dispatch with only service and region, and what it must refuse.
  */
 import { runBundle } from '../helpers/run-action';
-import { getService } from '../../src/cloudrun/services';
 import { decodeHistory, encodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
-import { describeService, setAnnotations } from '../../src/traffic/service-traffic';
+import { readService, setAnnotations } from '../../src/traffic/service-traffic';
 import { parseSnapshot, type TrafficEntry } from '../../src/traffic/snapshot';
 import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest } from './rollback.fixtures';
 
@@ -25,9 +24,7 @@ async function services(): Promise<unknown> {
   return ((await admin(t.stack, 'GET', '/state')) as { services: unknown }).services;
 }
 
-async function current() {
-  return describeService((await getService(t.stack.clients, t.stack.target))!);
-}
+const current = () => readService(t.stack.clients, t.stack.target);
 
 it('rolls back to the last good release from the history, given only service and region', async () => {
   await deploy(t.stack, t.hello, 'v1', 'one');
