@@ -5,6 +5,7 @@
  * decodes (type.googleapis.com/google.cloud.run.v2.Service, ...). An admin-set delay holds every
  * operation open at least that long, so tests can observe in-flight operations.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { ApiError, notFound, unary } from './api-error';
 import type { GrpcService } from './protos';
@@ -16,8 +17,6 @@ export type Encoders = Record<string, (message: unknown) => Buffer>;
 
 /** How many operations are kept (GetOperation on an older, finished one is NOT_FOUND). */
 export const MAX_OPERATIONS = 1000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Operations {
   delayMs = 0;

@@ -3,6 +3,7 @@
  * backoff and jitter. Everything else (INVALID_ARGUMENT, ABORTED for a stale etag, PERMISSION_DENIED)
  * is final and surfaces at once.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 
 export const TRANSIENT_CODES: ReadonlySet<number> = new Set([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]);
@@ -24,10 +25,8 @@ export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: n
   return Math.round(exact * (0.8 + 0.4 * random));
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const { attempts = 5, baseDelayMs = 500, maxDelayMs = 8000, onRetry, sleep = realSleep } = options;
+  const { attempts = 5, baseDelayMs = 500, maxDelayMs = 8000, onRetry, sleep = (ms: number) => wait(ms) } = options;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();

@@ -2,6 +2,7 @@
  * A revision's readiness, read from its own conditions (never from the service's
  * latestCreatedRevision, which may be a failed one), and waiting for it with a progress line.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 import type { protos } from '@google-cloud/run';
 import type { GoogleClients } from './clients';
@@ -111,8 +112,6 @@ export interface WaitResult {
   readonly seconds: number;
 }
 
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 function pendingLine(r: Readiness): string {
   const waiting = r.conditions.filter((c) => READINESS_CONDITIONS.includes(c.type) && c.state !== 'succeeded');
   if (waiting.length === 0) return 'not created yet';
@@ -124,7 +123,7 @@ function pendingLine(r: Readiness): string {
  * revision that does not exist yet counts as pending: the update operation creates it.
  */
 export async function waitForRevision(clients: GoogleClients, name: string, options: WaitOptions): Promise<WaitResult> {
-  const { timeoutSeconds, progress, intervalMs = 1000, signal, sleep = sleepFor } = options;
+  const { timeoutSeconds, progress, intervalMs = 1000, signal, sleep = (ms: number) => delay(ms) } = options;
   const started = Date.now();
   const short = name.split('/').pop();
   for (;;) {

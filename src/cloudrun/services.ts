@@ -3,6 +3,7 @@
  * concurrent change makes this one fail (ABORTED) instead of being overwritten silently; transient
  * errors are retried; the caller gets the long-running operation to wait on.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 import type { protos } from '@google-cloud/run';
 import type { GoogleClients } from './clients';
@@ -68,8 +69,6 @@ export function pollDelayMs(elapsedMs: number, previousMs: number): number {
   if (elapsedMs < 5000) return 100;
   return Math.min(2000, Math.round(Math.max(previousMs, 100) * 1.5));
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Waits for an operation by polling it (pollDelayMs). A transient error while polling does not

@@ -1,7 +1,7 @@
 import { defineAction, input, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
 import { checkProject, targetInputs } from '../cloudrun/target';
 import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags';
-import { InvalidImageReference, parseImageReference, type ImageReference } from '../image/reference';
+import { parseImageReference, type ImageReference } from '../image/reference';
 import { parseKeyValues, type KeyValues } from './key-values';
 import { ENV_NAME, parseSecretRefs, type SecretRefs } from './secrets';
 
@@ -62,17 +62,10 @@ const RESOURCE = (kind: string) =>
     String.raw`^(?:[a-z][a-z0-9-]{0,62}|projects/[^/\s]+/(?:locations|regions|global)[^\s]*/${kind}/[a-z][a-z0-9-]{0,62})$`,
   );
 
-const image: Kind<ImageReference> = {
-  allowed: 'REGISTRY/PATH[:TAG][@sha256:DIGEST], e.g. us-central1-docker.pkg.dev/PROJECT/REPO/IMAGE:TAG',
-  parse(raw) {
-    try {
-      return parseImageReference(raw);
-    } catch (e) {
-      if (e instanceof InvalidImageReference) throw new InvalidValue(e.message);
-      throw e;
-    }
-  },
-};
+const image: Kind<ImageReference> = kinds.parsedBy(
+  'REGISTRY/PATH[:TAG][@sha256:DIGEST], e.g. us-central1-docker.pkg.dev/PROJECT/REPO/IMAGE:TAG',
+  parseImageReference,
+);
 
 const inputs = {
   ...targetInputs,
