@@ -3,7 +3,7 @@
  * @google-cloud/run client, with revisions running as real containers.
  */
 import * as grpc from '@grpc/grpc-js';
-import { loadProtos } from '../../emulator/protos';
+import { loadProtos } from '../../emulator/apis/protos';
 import { ensureTestImage } from '../helpers/test-images';
 import {
   hello,

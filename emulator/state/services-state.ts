@@ -7,20 +7,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { ApiError, invalidArgument, notFound } from './api-error';
+import { ApiError, invalidArgument, notFound } from '../apis/api-error';
 import { condition, failure, isReady, reconciling, succeeded } from './conditions';
-import { containerProblems, SERVICE_RESERVED_ENV } from './container-validation';
-import type { Faults } from './faults';
-import { applyUpdateMask } from './field-mask';
-import { reservedKeyProblems } from './metadata-validation';
+import { containerProblems, SERVICE_RESERVED_ENV } from '../rules/container-validation';
+import type { Faults } from '../admin/faults';
+import { applyUpdateMask } from '../rules/field-mask';
+import { reservedKeyProblems } from '../rules/metadata-validation';
 import { newEtag, randomSuffix, specPicker } from './resource-fields';
-import type { Operations } from './operations';
-import { checkResourceId, childName, parseChild, parseParent, parseRevisionName, type ChildName } from './resource-names';
-import type { RevisionRunner, Workload } from './revision-runner';
-import type { Router } from './router';
+import type { Operations } from './operations-state';
+import { checkResourceId, childName, parseChild, parseParent, parseRevisionName, type ChildName } from '../rules/resource-names';
+import type { RevisionRunner, Workload } from '../runtime/revision-runner';
+import type { Router } from '../runtime/router';
 import { stableJson } from './stable-json';
-import { now, type Revision, type Service, type StateStore, type TrafficStatus } from './state';
-import { LATEST, REVISION, targetType, trafficProblems, type TrafficTargetSpec } from './traffic-validation';
+import { now, type Revision, type Service, type StateStore, type TrafficStatus } from './store';
+import { LATEST, REVISION, targetType, trafficProblems, type TrafficTargetSpec } from '../rules/traffic-validation';
 
 export const SERVICE_TYPE = 'google.cloud.run.v2.Service';
 export const REVISION_TYPE = 'google.cloud.run.v2.Revision';

@@ -11,7 +11,7 @@ import { Docker, ImageNotFound } from './docker';
 import { localImageRef } from './image-mirror';
 import { freePort, probeUntilReady } from './ports';
 import { resolveSecret, SecretNotFound } from './secrets';
-import type { ContainerSpec, VolumeSpec } from './state';
+import type { ContainerSpec, VolumeSpec } from '../state/store';
 
 export interface RunnerOptions {
   registry: string;

@@ -18,7 +18,7 @@ export interface RequestRecord {
   at?: Date;
 }
 
-/** What the router reports each request to (RequestMetrics from monitoring.ts). */
+/** What the router reports each request to (RequestMetrics, state/monitoring-state.ts). */
 export interface RequestRecorder {
   record(r: RequestRecord): void;
 }
