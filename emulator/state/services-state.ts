@@ -285,7 +285,7 @@ export class ServiceControl {
         uri: t.tag ? tagUrls[t.tag] : '',
       };
     });
-    await this.stopIdle(name, routes);
+    this.stopIdle(name, routes);
     service.latestReadyRevision = latestReady;
     service.observedGeneration = generation;
     service.reconciling = false;
@@ -367,13 +367,36 @@ export class ServiceControl {
     this.reviving.set(name, restart);
   }
 
-  /** Stops containers of the service's revisions that have no traffic and no tag (Cloud Run scales them to zero). */
-  private async stopIdle(name: string, routes: readonly { revision: string; percent?: number | null; tag?: string | null }[]) {
+  /**
+   * Scales down the service's revisions that no route serves (no traffic, no tag), as Cloud Run scales
+   * them to zero, but only once their in-flight requests have finished (Cloud Run drains an instance
+   * before it stops it). The stop runs in the service's queue and re-checks the routes, so a revision
+   * that serves again meanwhile keeps its container. The rollout does not wait for it.
+   */
+  private stopIdle(name: string, routes: readonly { revision: string; percent?: number | null; tag?: string | null }[]) {
     const serving = new Set(routes.filter((r) => (r.percent ?? 0) > 0 || r.tag).map((r) => r.revision));
-    await Promise.all(
-      this.revisionsOf(name)
-        .filter((r) => !serving.has(r.name))
-        .map((r) => this.runner.stop(r.name)),
+    for (const revision of this.revisionsOf(name).filter(
+      (r) => !serving.has(r.name) && this.runner.portOf(r.name) !== undefined,
+    )) {
+      void this.router
+        .drained(revision.name)
+        .then(() =>
+          this.enqueue(name, async () => {
+            if (!this.servedRevisions(name).has(revision.name)) await this.runner.stop(revision.name);
+          }),
+        )
+        .catch(() => undefined);
+    }
+  }
+
+  /** The revisions a service's served routes (traffic_statuses) send traffic to or tag. */
+  private servedRevisions(name: string): Set<string> {
+    const service = this.state.services[name];
+    if (!service) return new Set();
+    return new Set(
+      service.trafficStatuses
+        .filter((t) => (t.percent ?? 0) > 0 || t.tag)
+        .map((t) => (targetType(t) === 'LATEST' ? service.latestReadyRevision : `${name}/revisions/${t.revision}`)),
     );
   }
 
@@ -427,6 +450,14 @@ export class ServiceControl {
       throw new ApiError(
         grpc.status.FAILED_PRECONDITION,
         `Revision '${id.id}' cannot be deleted: it serves traffic or has a tag in service '${id.service}'. Move its traffic and tags to another revision first.`,
+      );
+    }
+    // Cloud Run refuses to delete a service's latest revision (which covers its only one):
+    // https://cloud.google.com/run/docs/managing/revisions, as stackshy/cloudemu#1074 reads it.
+    if (service?.latestCreatedRevision === name) {
+      throw new ApiError(
+        grpc.status.FAILED_PRECONDITION,
+        `Revision '${id.id}' cannot be deleted: it is the latest revision of service '${id.service}'. Deploy a newer revision first.`,
       );
     }
     const deleted = { ...structuredClone(revision), deleteTime: now() };

@@ -75,6 +75,17 @@ export function runningContainers(fragment: string): string[] {
     .filter(Boolean);
 }
 
+/** Waits (up to `timeoutMs`) until no container whose name contains `fragment` runs; returns what still runs. */
+export async function containersGone(fragment: string, timeoutMs = 10_000): Promise<string[]> {
+  const end = Date.now() + timeoutMs;
+  let running = runningContainers(fragment);
+  while (running.length > 0 && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 200));
+    running = runningContainers(fragment);
+  }
+  return running;
+}
+
 /** What the hello image answers: its Cloud Run variables, APP_* env vars, args and an optional file. */
 export interface HelloAnswer {
   revision: string;

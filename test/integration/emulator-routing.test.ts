@@ -6,6 +6,7 @@ import type { protos } from '@google-cloud/run';
 import { ensureTestImage } from '../helpers/test-images';
 import { execFileSync } from 'node:child_process';
 import {
+  containersGone,
   hello,
   runningContainers,
   shortName,
@@ -119,4 +120,43 @@ it('replaces a crashed container: the request that finds it gone gets 502, later
   expect(revision).toBe(green);
   const [got] = await emu.clients.revisions.getRevision({ name: `${svc.name}/revisions/${green}` });
   expect(got.conditions?.find((c) => c.type === 'Ready')?.state).toBe('CONDITION_SUCCEEDED');
+});
+
+it('drains: a request in flight on a revision that loses its traffic completes, none fails during the switch, then it scales down', async () => {
+  const first = await emu.deploy('drain', { image });
+  const old = shortName(first.latestReadyRevision);
+  const slow = fetch(`${first.uri}/delay/3000`).then(async (r) => [
+    r.status,
+    ((await r.json()) as { revision: string }).revision,
+  ]);
+  const failures: string[] = [];
+  const seen: string[] = [];
+  const until = Date.now() + 60_000;
+  let switching = true;
+  // Steady requests (sequential, bounded in time) through the switch.
+  const load = (async () => {
+    while (switching && Date.now() < until) {
+      await hello(first.uri).then(
+        (a) => seen.push(a.revision),
+        (e: Error) => failures.push(e.message),
+      );
+    }
+  })();
+  let next = '';
+  try {
+    // A new template moves LATEST (and all traffic) to a new revision while requests keep coming.
+    const [read] = await emu.clients.services.getService({ name: first.name! });
+    const updated = await emu.update({ ...read, template: { containers: [{ image, env: [{ name: 'APP_V', value: '2' }] }] } });
+    next = shortName(updated.latestReadyRevision);
+    while (seen.at(-1) !== next && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    switching = false;
+    await load;
+  }
+  expect(failures).toEqual([]);
+  expect([...new Set(seen)].sort()).toEqual([old, next].sort());
+  // The old revision keeps its container while its request is in flight, then scales down.
+  expect(runningContainers(old)).toHaveLength(1);
+  expect(await slow).toEqual([200, old]);
+  expect(await containersGone(old)).toEqual([]);
 });
