@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -51,16 +51,12 @@ function files(dir) {
     .sort();
 }
 
-function entries() {
-  const found = [];
-  for (const id of readdirSync(join(root, 'actions')).sort()) {
-    if (only && !only.includes(id)) continue;
-    if (!existsSync(join(root, 'actions', id, 'main.ts'))) continue;
-    found.push({ entry: join(js, 'actions', id, 'main.js'), out: id });
-    if (existsSync(join(root, 'actions', id, 'post.ts')))
-      found.push({ entry: join(js, 'actions', id, 'post.js'), out: join(id, 'post') });
-  }
-  return found;
+/** The actions to bundle and their steps: `main`, and `post` when the action has one. */
+function actions() {
+  return readdirSync(join(root, 'actions'))
+    .sort()
+    .filter((id) => (!only || only.includes(id)) && existsSync(join(root, 'actions', id, 'main.ts')))
+    .map((id) => ({ id, steps: ['main', 'post'].filter((step) => existsSync(join(root, 'actions', id, `${step}.ts`))) }));
 }
 
 /** Everything a bundle is made from: the same hash means the same bundles. */
@@ -78,17 +74,38 @@ function inputsHash() {
   return hash.digest('hex').slice(0, 16);
 }
 
+// Where action.yml finds each step's entry point, and the way from there to the action's bundle.
+const ENTRY = { main: { file: 'index.js', bundle: './steps.js' }, post: { file: 'post/index.js', bundle: '../steps.js' } };
+
+/**
+ * One minified bundle per action, steps.js, holding all its steps (promote's main and post share their
+ * code); index.js and post/index.js are the entry points action.yml names, one line each.
+ */
+function bundleAction({ id, steps }, outDir) {
+  const entry = join(js, 'actions', id, 'steps.js');
+  writeFileSync(entry, steps.map((step) => `exports.${step} = () => require('./${step}.js');\n`).join(''));
+  rmSync(outDir, { recursive: true, force: true });
+  execFileSync(ncc, ['build', entry, '-o', outDir, '--minify', '--license', 'licenses.txt', '-q'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  renameSync(join(outDir, 'index.js'), join(outDir, 'steps.js'));
+  for (const step of steps) {
+    const { file, bundle } = ENTRY[step];
+    mkdirSync(dirname(join(outDir, file)), { recursive: true });
+    writeFileSync(join(outDir, file), `require('${bundle}').${step}();\n`);
+  }
+}
+
 function bundleInto(outRoot) {
   rmSync(js, { recursive: true, force: true });
   execFileSync(tsc, ['-p', 'tsconfig.json', '--outDir', js, '--noCheck', '--sourceMap', 'false'], {
     cwd: root,
     stdio: 'inherit',
   });
-  for (const { entry, out } of entries()) {
-    const outDir = join(outRoot, out);
-    rmSync(outDir, { recursive: true, force: true });
-    execFileSync(ncc, ['build', entry, '-o', outDir, '--license', 'licenses.txt', '-q'], { cwd: root, stdio: 'inherit' });
-    console.log(`bundled ${relative(root, outDir)}/`);
+  for (const action of actions()) {
+    bundleAction(action, join(outRoot, action.id));
+    console.log(`bundled ${action.id}/`);
   }
 }
 
@@ -113,17 +130,14 @@ function fresh() {
 
 function stale(freshDir) {
   const found = [];
-  for (const { out } of entries()) {
-    const made = join(freshDir, out);
-    const committed = join(root, 'dist', out);
-    // A post bundle lives inside its action's folder: compare only files of this bundle.
-    const mine = (f) => out.includes('/') || !f.startsWith('post/');
-    const a = files(made).filter(mine);
-    const b = files(committed).filter(mine);
+  for (const { id } of actions()) {
+    const [made, committed] = [join(freshDir, id), join(root, 'dist', id)];
+    const a = files(made);
     const differs =
-      a.join('\n') !== b.join('\n') || a.some((f) => !readFileSync(join(made, f)).equals(readFileSync(join(committed, f))));
-    if (differs) found.push(`dist/${out}`);
-    else console.log(`dist/${out} is current`);
+      a.join('\n') !== files(committed).join('\n') ||
+      a.some((f) => !readFileSync(join(made, f)).equals(readFileSync(join(committed, f))));
+    if (differs) found.push(`dist/${id}`);
+    else console.log(`dist/${id} is current`);
   }
   return found;
 }
