@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { checkProject } from '../../src/image/prisma-rules';
+import { runPrismaRules } from '../../src/image/prisma-rules';
 import { loadProject } from '../../src/image/project';
 import { repoRoot } from '../helpers/run-action';
 
@@ -10,7 +10,7 @@ function findings(fixture: string, workspace?: string) {
   const loaded = loadProject({ root: join(fixtures, fixture), context: '.', dockerfile: 'Dockerfile', buildArgs: {}, workspace });
   return {
     loaded,
-    byRule: Object.fromEntries(checkProject(loaded.project).map((f) => [f.rule, `${f.level} ${f.file}:${f.line}`])),
+    byRule: Object.fromEntries(runPrismaRules(loaded.project).map((f) => [f.rule, `${f.level} ${f.file}:${f.line}`])),
   };
 }
 
@@ -48,7 +48,7 @@ describe('static Prisma readiness on fixtures', () => {
       fixture: 'client-not-copied',
       expected: {
         'runtime-openssl': 'error Dockerfile:5',
-        'client-in-runtime': 'error Dockerfile:5',
+        'client-in-runtime': 'error Dockerfile:8',
         'non-root': 'warning Dockerfile:5',
       },
     },
@@ -85,7 +85,9 @@ describe('static Prisma readiness on fixtures', () => {
       buildArgs: { NEXT_PUBLIC_API_URL: 'https://api.example.test' },
       workspace: '@p7/web',
     });
-    expect(loaded.nextPublic.map((n) => `${n.name} ${n.file}:${n.line}`)).toEqual(['NEXT_PUBLIC_SITE_NAME apps/web/server.js:2']);
+    expect(loaded.nextPublic.map((n) => `${n.message.split(' ')[0]} ${n.file}:${n.line}`)).toEqual([
+      'NEXT_PUBLIC_SITE_NAME apps/web/server.js:2',
+    ]);
   });
 
   it('refuses an unknown workspace and names the input', () => {
