@@ -33,9 +33,16 @@ export interface Workspace {
   readonly clientCopy: string;
 }
 
+/** What workspaceOf reads of a package.json. */
+export interface Manifest {
+  readonly name?: string;
+  readonly scripts?: Record<string, string>;
+  readonly workspaces?: unknown;
+}
+
 export interface WorkspaceInput {
   /** package.json files by folder relative to the context root ('' = root). */
-  readonly manifests: ReadonlyMap<string, { name?: string; scripts?: Record<string, string>; workspaces?: unknown }>;
+  readonly manifests: ReadonlyMap<string, Manifest>;
   /** `packages:` globs of pnpm-workspace.yaml when the file exists. */
   readonly pnpmGlobs?: readonly string[];
   /** Keys of package-lock.json's `packages` (where npm installed what). */
@@ -153,6 +160,12 @@ function scriptTargets(ws: Workspace, words: string[], here: Package | undefined
     const sel = names.flatMap((n) => selected(ws, n));
     return sel.length > 0 ? sel : here ? [here] : [];
   };
+  if (tool === 'turbo' || (/^(npx|pnpm|yarn)$/.test(tool) && rest[0] === 'turbo')) {
+    const args = tool === 'turbo' ? positional : positional.slice(1);
+    const s = args[0] === 'run' ? args[1] : args[0];
+    const filters = flagValue(['--filter', '-F']);
+    return s ? { packages: filters.length > 0 ? filters.flatMap((f) => selected(ws, f)) : members(ws), scripts: [s] } : undefined;
+  }
   if (tool === 'npm') {
     const [verb, script] = positional;
     const all = rest.includes('-ws') || rest.includes('--workspaces');
@@ -190,12 +203,6 @@ function scriptTargets(ws: Workspace, words: string[], here: Package | undefined
       return rest.includes('--ignore-scripts') ? undefined : { packages: ws.packages.slice(), scripts: LIFECYCLE };
     const s = positional[0] === 'run' ? positional[1] : positional[0];
     return s ? { packages: here ? [here] : [], scripts: [s] } : undefined;
-  }
-  if (tool === 'turbo' || (tool === 'npx' && rest[0] === 'turbo')) {
-    const args = tool === 'npx' ? positional.slice(1) : positional;
-    const s = args[0] === 'run' ? args[1] : args[0];
-    const filters = flagValue(['--filter', '-F']);
-    return s ? { packages: filters.length > 0 ? filters.flatMap((f) => selected(ws, f)) : members(ws), scripts: [s] } : undefined;
   }
   return undefined;
 }
