@@ -13,8 +13,10 @@ const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 describe('secretReason', () => {
   it.each<[string, string, string | undefined]>([
-    ['.env', '', 'a dotenv file'],
-    ['apps/web/.env.production.local', '', 'a dotenv file'],
+    ['.env', 'DATABASE_URL=postgres://app:pw@db/app\n', 'a dotenv file with secret values (DATABASE_URL: a password in a URL)'],
+    ['.env.production', 'NEXT_PUBLIC_SITE_NAME=Acme\nLOG_LEVEL=info\n', undefined],
+    ['.env', 'SESSION_SECRET="abc"\n', 'a dotenv file with secret values (SESSION_SECRET: a name ending in SECRET)'],
+    ['apps/web/.env.production.local', '', 'a local dotenv file'],
     ['.env.example', 'A=1', undefined],
     ['certs/server.pem', KEY, 'a PEM private key'],
     ['build-ca.pem', CERT, undefined],

@@ -5,7 +5,9 @@
 import { posix } from 'node:path';
 import { commandText, copyPaths, type Dockerfile, type Instruction, type Stage } from './dockerfile';
 import { isIgnored, parseDockerignore } from './dockerignore';
+import { secretLooking } from '../deploy/secret-looking';
 import type { Finding } from './findings';
+import { dotenvValues } from './next-public';
 import { simpleCommands } from './workspace';
 
 export interface ContextSecret {
@@ -39,13 +41,29 @@ export function secretByName(name: string): string | undefined {
 }
 
 /**
+ * A dotenv file is a secret when it is a `.local` one (Next.js and dotenv keep those out of git for local
+ * secrets) or when a value in it looks like one; a committed `.env.production` holding only NEXT_PUBLIC_*
+ * values is what `next build` must read, not a secret.
+ */
+function dotenvSecret(base: string, text: string): string | undefined {
+  if (base.endsWith('.local')) return 'a local dotenv file';
+  const found = dotenvValues(text)
+    .map(([k, v]) => secretLooking(k, v))
+    .filter((x) => x !== undefined);
+  return found.length > 0
+    ? `a dotenv file with secret values (${found.map((f) => `${f.name}: ${f.why}`).join(', ')})`
+    : undefined;
+}
+
+/**
  * Why a context file is a secret, if it is. A `.pem` holding only certificates (a CA bundle) is public;
  * an `.npmrc` token read from the environment (`${NPM_TOKEN}`) is not in the file.
  */
 export function secretReason(name: string, read: () => string | undefined): string | undefined {
+  const base = posix.basename(name);
+  if (DOTENV.test(base) && !TEMPLATE.test(base)) return dotenvSecret(base, read() ?? '');
   const byName = secretByName(name);
   if (byName) return byName;
-  const base = posix.basename(name);
   if (/\.pem$/.test(base)) return /PRIVATE KEY-----/.test(read() ?? '') ? 'a PEM private key' : undefined;
   if (base === '.npmrc')
     return /(_authToken|_auth|_password)\s*=\s*(?!\$\{)\S/.test(read() ?? '') ? 'an .npmrc with a registry token' : undefined;

@@ -46,9 +46,15 @@ export function dotenvSources(files: readonly DotenvFile[]): { sent: Map<string,
   return { sent, kept };
 }
 
+/** `KEY=value` lines of a .env file, quotes removed. */
+export const dotenvValues = (text: string): [string, string][] =>
+  [...text.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/gm)].map((m) => [
+    m[1],
+    m[2].trim().replace(/^(["'])(.*)\1$/, '$2'),
+  ]);
+
 /** Names set by `KEY=value` lines of a .env file. */
-export const dotenvNames = (text: string): string[] =>
-  [...text.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((m) => m[1]);
+export const dotenvNames = (text: string): string[] => dotenvValues(text).map(([name]) => name);
 
 /**
  * The first read of each variable that no build arg, Dockerfile ENV or .env file provides. A build arg

@@ -373,7 +373,7 @@ function clientInRuntime(ctx: Context): Finding[] {
     return [{ rule, check, level: 'pass', message: `${what} ${how}.`, ...at(ctx, place.ins) }];
   }
   const fix = clientFix(ctx);
-  const where = ctx.engines === 'none' ? 'the generated client' : 'the generated client and its engine files';
+  const where = ctx.engines === 'none' ? 'generated client' : 'generated client (nor its engine files)';
   return [
     {
       rule,
