@@ -11,7 +11,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gateConfig, healthGate, runGate } from '../src/health';
+import { gateConfig, healthGateAction, runGate } from '../src/health';
 import { readInputs } from '../src/inputs';
 import { RecordingReporter } from '../src/report';
 
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const target of targets) {
     await withServer(target.respond, async (url) => {
-      const values = readInputs(healthGate, (name) => ({ url, assert: ASSERT })[name]);
+      const values = readInputs(healthGateAction, (name) => ({ url, assert: ASSERT })[name]);
       const config = gateConfig(values, { url, ...(target.baseline ? { baselineUrl: url } : {}) });
       const t0 = performance.now();
       const result = await runGate(config, new RecordingReporter());

@@ -1,7 +1,7 @@
 /** runGate in-process, as promote calls it: cancellation and masking through the Reporter. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gateConfig, healthGate, runGate } from '../../src/health';
+import { gateConfig, healthGateAction, runGate } from '../../src/health';
 import { readInputs } from '../../src/inputs';
 import { RecordingReporter } from '../../src/report';
 
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 function config(inputs: Record<string, string>) {
-  const values = readInputs(healthGate, (name) => ({ url, ...inputs })[name]);
+  const values = readInputs(healthGateAction, (name) => ({ url, ...inputs })[name]);
   return gateConfig(values, { url: values.url, baselineUrl: values['baseline-url'] });
 }
 
