@@ -3,7 +3,7 @@
  *   scale.20-services.wall      all 20 deploys (no traffic) and promotions (50 → 100 %) at once
  *   scale.20-services.failures  steps that failed, or services not serving their new revision after
  *   emulator.api-p99            GetService latency, p99, from a separate client polling every 25 ms
- *                               during those 20 releases
+ *                               during those 20 releases (the emulator in its own process)
  *
  *   npx tsx bench/run.ts scale
  *
@@ -11,11 +11,11 @@
  * its containers at the end.
  */
 import { performance } from 'node:perf_hooks';
-import { startEmulator } from '../emulator/server';
 import { createClients } from '../src/cloudrun/clients';
 import { runBundle } from '../src/runtime/step-runner';
 import { readService } from '../src/traffic/service-traffic';
 import { ensureTestImage } from '../test/helpers/test-images';
+import { startEmulatorProcess } from './emulator-process';
 import { percentileOf, round, type Group, type Result } from './result';
 
 const SERVICES = 20;
@@ -27,7 +27,7 @@ export const scale: Group = {
   name: 'scale',
   async run(): Promise<Result[]> {
     const image = await ensureTestImage('hello');
-    const emulator = await startEmulator({ port: 0 });
+    const emulator = await startEmulatorProcess();
     const clients = createClients(emulator.env);
     const env = { ...emulator.env, GCLOUD_PROJECT: PROJECT, GITHUB_ACTOR: 'bench' };
     const names = Array.from({ length: SERVICES }, (_, i) => `scale-${String(i).padStart(2, '0')}`);
