@@ -105,7 +105,11 @@ function errorCount(samples: readonly Sample[], target: Target): number {
   return samples.filter((s) => s.target === target && s.failures.length > 0).length;
 }
 
-/** The measured phase: `samples` requests per path and target, `concurrency` workers, early stop. */
+/**
+ * The measured phase: `samples` requests per path and target, early stop. `concurrency` workers, twice
+ * as many with a baseline: the requests alternate between the targets (another URL, another
+ * revision), so each sees about the load it would alone and the comparison takes no longer.
+ */
 async function measure(
   config: GateConfig,
   reporter: Reporter,
@@ -147,7 +151,8 @@ async function measure(
       await sleep(config.intervalMs, cancel);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(config.concurrency, jobs.length) }, worker));
+  const workers = config.concurrency * (config.baselineUrl !== undefined ? 2 : 1);
+  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, worker));
   progress();
   return { samples, stoppedEarly };
 }

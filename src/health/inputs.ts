@@ -56,7 +56,10 @@ export const gateInputs = {
     kinds.integer(1, 1000),
   ).default('100'),
   interval: input('Pause of each worker between two requests', kinds.duration(0, 60)).default('500ms'),
-  concurrency: input('Requests in flight at once', kinds.integer(1, 64)).default('4'),
+  concurrency: input(
+    'Requests in flight at once per target (the candidate, and stable with a baseline-url)',
+    kinds.integer(1, 64),
+  ).default('4'),
   'request-timeout': input('Time allowed for one request, body included', kinds.duration(0.1, 300)).default('10s'),
   'startup-timeout': input(
     "Time allowed for the app's first answer; until then connection errors, timeouts and the platform's own 429/502/503/504 pages are not counted (an app's own 503, with its body, is an answer)",
