@@ -21,8 +21,8 @@ import { getService, updateService } from '../src/cloudrun/services';
 import { serviceName } from '../src/cloudrun/target';
 import { withRetry } from '../src/cloudrun/retry';
 import { RecordingReporter } from '../src/report';
-import { rollback } from '../src/traffic/rollback';
-import { describeService } from '../src/traffic/service-traffic';
+import { rollBackService } from '../src/traffic/rollback';
+import { describeService } from '../src/cloudrun/service-state';
 import { toTargets } from '../src/traffic/snapshot';
 import { ensureTestImage } from '../test/helpers/test-images';
 import { admin, deploy, revisionOf, setSplit, startStack, type Stack } from '../test/integration/rollback.fixtures';
@@ -37,7 +37,7 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 }
 
 async function runway(stack: Stack): Promise<void> {
-  const result = await rollback(
+  const result = await rollBackService(
     stack.clients,
     { target: stack.target, to: { kind: 'previous' }, removeTags: [] },
     new RecordingReporter(),
