@@ -3,7 +3,7 @@
  * env var the system sets itself (for services: "The following reserved env names were provided:
  * PORT. These values are automatically set by the system.").
  */
-import type { ContainerSpec } from './state';
+import type { ContainerSpec } from '../state/store';
 
 export const SERVICE_RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'];
 export const JOB_RESERVED_ENV = [

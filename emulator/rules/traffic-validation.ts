@@ -44,14 +44,10 @@ export function tagProblems(tag: string, service: string): string[] {
 }
 
 /**
- * Every problem with a service's traffic targets. `revisions` are the short names of the service's
- * revisions (including one this same request creates).
+ * Every problem with a service's traffic targets. Whether a named revision exists is not checked
+ * here: Cloud Run accepts the request and fails the operation (see services-state `readyRoute`).
  */
-export function trafficProblems(
-  service: string,
-  targets: readonly TrafficTargetSpec[],
-  revisions: ReadonlySet<string>,
-): string[] {
+export function trafficProblems(service: string, targets: readonly TrafficTargetSpec[]): string[] {
   const problems: string[] = [];
   const tags = new Map<string, number>();
   let sum = 0;
@@ -65,8 +61,6 @@ export function trafficProblems(
     if (type === 'LATEST' && t.revision) problems.push(`${at}: a LATEST target must not name a revision (got '${t.revision}')`);
     if (type === 'REVISION') {
       if (!t.revision) problems.push(`${at}: a REVISION target must name a revision`);
-      else if (!revisions.has(t.revision))
-        problems.push(`${at}: revision '${t.revision}' does not exist in service '${service}'`);
     }
     if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
       problems.push(`${at}: percent must be an integer from 0 to 100, got ${percent}`);

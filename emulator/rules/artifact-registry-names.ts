@@ -11,8 +11,8 @@ import {
   dockerImageName,
   packageName,
   parseImageReference,
-} from '../src/image/reference';
-import { invalidArgument } from './api-error';
+} from '../../src/image/reference';
+import { invalidArgument } from '../apis/api-error';
 import { parseChild } from './resource-names';
 
 export interface Repository {

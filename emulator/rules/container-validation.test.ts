@@ -1,5 +1,5 @@
 import { containerProblems, JOB_RESERVED_ENV, SERVICE_RESERVED_ENV } from './container-validation';
-import type { ContainerSpec } from './state';
+import type { ContainerSpec } from '../state/store';
 
 const image = '127.0.0.1:5000/app:1';
 

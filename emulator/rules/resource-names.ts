@@ -1,5 +1,5 @@
 /** Cloud Run resource names (`projects/P/locations/L/services/S`, ...), parsed strictly like the API does. */
-import { invalidArgument } from './api-error';
+import { invalidArgument } from '../apis/api-error';
 
 export interface Parent {
   readonly project: string;

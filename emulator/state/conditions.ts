@@ -1,5 +1,5 @@
 /** Condition messages as Cloud Run reports them on services, revisions, jobs and executions. */
-import { now, type Condition } from './state';
+import { now, type Condition } from './store';
 
 type Reason = { reason: string } | { revisionReason: string } | { executionReason: string } | Record<string, never>;
 

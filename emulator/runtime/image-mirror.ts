@@ -4,7 +4,7 @@
  * registry's address, e.g. `127.0.0.1:5000/us-central1-docker.pkg.dev/acme/apps/web`. Any other
  * reference (such as `127.0.0.1:5000/demo/web@sha256:...`) is used as it is.
  */
-import { artifactRegistryImage, formatImageReference, parseImageReference } from '../src/image/reference';
+import { artifactRegistryImage, formatImageReference, parseImageReference } from '../../src/image/reference';
 
 export const DEFAULT_REGISTRY = '127.0.0.1:5000';
 

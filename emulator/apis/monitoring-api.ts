@@ -6,43 +6,11 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { ApiError, invalidArgument, unary } from './api-error';
-import { Filter, FilterError, matches, metricTypeOf, parseFilter } from './monitoring-filter';
-import { ALIGNERS, Point, PointValue, QueryError, REDUCERS, RequestRecord, Series, timeSeries } from './monitoring-series';
+import { Filter, FilterError, matches, metricTypeOf, parseFilter } from '../rules/monitoring-filter';
+import { ALIGNERS, Point, PointValue, QueryError, REDUCERS, Series, timeSeries } from '../rules/monitoring-series';
 import { page } from './paging';
-import type { RequestRecord as RoutedRequest, RequestRecorder } from './router';
+import type { RequestMetrics } from '../state/monitoring-state';
 import { GrpcService, loadProtos, serviceDefinition } from './protos';
-
-export interface RequestMetricsOptions {
-  /**
-   * How long a request stays invisible to ListTimeSeries. The real service shows a minute's data
-   * a few minutes (up to 180 s) after it closes; the emulator defaults to none.
-   */
-  readonly delayMs?: number;
-  /** Oldest requests are forgotten beyond this many (memory stays bounded under load tests). */
-  readonly maxRecords?: number;
-}
-
-/** The requests the emulator's router served, as the source of the Cloud Run request metrics. */
-export class RequestMetrics implements RequestRecorder {
-  private records: RequestRecord[] = [];
-  readonly delayMs: number;
-  private readonly maxRecords: number;
-
-  constructor(options: RequestMetricsOptions = {}) {
-    this.delayMs = options.delayMs ?? 0;
-    this.maxRecords = options.maxRecords ?? 1_000_000;
-  }
-
-  record(r: RoutedRequest): void {
-    this.records.push({ ...r, at: r.at ?? new Date() });
-    if (this.records.length > this.maxRecords) this.records = this.records.slice(-Math.floor(this.maxRecords * 0.9));
-  }
-
-  /** The recorded requests, oldest first as recorded. */
-  all(): readonly RequestRecord[] {
-    return this.records;
-  }
-}
 
 /** Latency buckets of the emitted distributions: exponential, √2 growth from 0.01 ms (the emulator's choice). */
 export const LATENCY_BUCKETS = { numFiniteBuckets: 100, growthFactor: Math.SQRT2, scale: 0.01 };

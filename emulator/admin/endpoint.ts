@@ -11,8 +11,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Faults } from './faults';
-import type { Operations } from './operations';
-import type { State } from './state';
+import type { Operations } from '../state/operations-state';
+import type { State } from '../state/store';
 
 export const DEFAULT_REVISION_FAILURE =
   'The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable within the allocated timeout. ' +

@@ -6,6 +6,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { REVISION_HOST } from './ports';
 import { WeightedRoundRobin } from './traffic-split';
 
 export interface RequestRecord {
@@ -18,7 +19,7 @@ export interface RequestRecord {
   at?: Date;
 }
 
-/** What the router reports each request to (RequestMetrics from monitoring.ts). */
+/** What the router reports each request to (RequestMetrics, state/monitoring-state.ts). */
 export interface RequestRecorder {
   record(r: RequestRecord): void;
 }
@@ -146,7 +147,7 @@ export class Router {
       return;
     }
     const upstream = http.request(
-      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
+      { host: REVISION_HOST, port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.rawHeaders as unknown as http.OutgoingHttpHeaders);
         up.pipe(res);

@@ -7,10 +7,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import { ApiError, notFound, unary } from './api-error';
-import type { GrpcService } from './protos';
-import { loadProtos, serviceDefinition } from './protos';
-import type { OperationRecord, StateStore } from './state';
+import { ApiError, notFound } from '../apis/api-error';
+import type { OperationRecord, StateStore } from './store';
 
 /** Encodes a message of a given full type name to bytes (taken from the loaded gRPC methods). */
 export type Encoders = Record<string, (message: unknown) => Buffer>;
@@ -123,42 +121,4 @@ export class Operations {
     if (!encode) throw new Error(`No encoder for ${type}`);
     return encode(value);
   }
-}
-
-interface ListRequest {
-  name: string;
-  filter: string;
-  pageSize: number;
-  pageToken: string;
-}
-
-/** google.longrunning.Operations: Get, Wait, List and Delete over the store. */
-export function operationsService(store: StateStore, operations: Operations): GrpcService {
-  const definition = serviceDefinition(loadProtos(['google/longrunning/operations.proto']), 'google.longrunning.Operations');
-  return {
-    definition,
-    implementation: {
-      GetOperation: unary((req: { name: string }) => operations.message(operations.get(req.name))),
-      WaitOperation: unary(async (req: { name: string; timeout: { seconds: string; nanos: number } | null }) => {
-        const timeoutMs = req.timeout ? Number(req.timeout.seconds) * 1000 + req.timeout.nanos / 1e6 : 60_000;
-        return operations.message(await operations.wait(req.name, timeoutMs));
-      }),
-      ListOperations: unary((req: ListRequest) => {
-        const all = Object.values(store.state.operations).filter((o) => o.name.startsWith(`${req.name}/`));
-        const start = Number(req.pageToken || 0);
-        const size = req.pageSize > 0 ? req.pageSize : all.length;
-        const page = all.slice(start, start + size);
-        return {
-          operations: page.map((o) => operations.message(o)),
-          nextPageToken: start + size < all.length ? String(start + size) : '',
-        };
-      }),
-      DeleteOperation: unary((req: { name: string }) => {
-        operations.get(req.name);
-        delete store.state.operations[req.name];
-        store.save();
-        return {};
-      }),
-    },
-  };
 }

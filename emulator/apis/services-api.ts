@@ -2,9 +2,9 @@
 import { unary } from './api-error';
 import { page } from './paging';
 import { loadProtos, serviceDefinition, type GrpcService } from './protos';
-import { parentOf, parseChild, parseParent } from './resource-names';
-import type { ServiceControl, UpdateRequest } from './service-control';
-import type { Service, StateStore } from './state';
+import { parentOf, parseChild, parseParent } from '../rules/resource-names';
+import type { ServiceControl, UpdateRequest } from '../state/services-state';
+import type { Service, StateStore } from '../state/store';
 
 const RUN_PROTOS = ['google/cloud/run/v2/service.proto', 'google/cloud/run/v2/revision.proto'];
 

@@ -4,7 +4,7 @@
  * then the optional per-series alignment and cross-series reduction of ListTimeSeries. Pure: the
  * caller passes the records, the query and the current time.
  */
-import type { RequestRecord as RoutedRequest } from './router';
+import type { RequestRecord as RoutedRequest } from '../runtime/router';
 
 export const REQUEST_COUNT = 'run.googleapis.com/request_count';
 export const REQUEST_LATENCIES = 'run.googleapis.com/request_latencies';

@@ -7,20 +7,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { ApiError, invalidArgument, notFound } from './api-error';
-import { condition, failure, isReady, reconciling, succeeded } from './conditions';
-import { containerProblems, SERVICE_RESERVED_ENV } from './container-validation';
-import type { Faults } from './faults';
-import { applyUpdateMask } from './field-mask';
-import { reservedKeyProblems } from './metadata-validation';
+import { ApiError, invalidArgument, notFound } from '../apis/api-error';
+import { condition, failure, reconciling, succeeded } from './conditions';
+import { containerProblems, SERVICE_RESERVED_ENV } from '../rules/container-validation';
+import type { Faults } from '../admin/faults';
+import { applyUpdateMask } from '../rules/field-mask';
+import { reservedKeyProblems } from '../rules/metadata-validation';
 import { newEtag, randomSuffix, specPicker } from './resource-fields';
-import type { Operations } from './operations';
-import { checkResourceId, childName, parseChild, parseParent, parseRevisionName, type ChildName } from './resource-names';
-import type { RevisionRunner, Workload } from './revision-runner';
-import type { Router } from './router';
+import type { Operations } from './operations-state';
+import { checkResourceId, childName, parseChild, parseParent, parseRevisionName, type ChildName } from '../rules/resource-names';
+import type { RevisionRunner, Workload } from '../runtime/revision-runner';
+import type { Router } from '../runtime/router';
 import { stableJson } from './stable-json';
-import { now, type Revision, type Service, type StateStore, type TrafficStatus } from './state';
-import { LATEST, REVISION, targetType, trafficProblems, type TrafficTargetSpec } from './traffic-validation';
+import { now, type Revision, type Service, type StateStore, type TrafficStatus } from './store';
+import { LATEST, REVISION, targetType, trafficProblems, type TrafficTargetSpec } from '../rules/traffic-validation';
 
 export const SERVICE_TYPE = 'google.cloud.run.v2.Service';
 export const REVISION_TYPE = 'google.cloud.run.v2.Revision';
@@ -112,7 +112,7 @@ export class ServiceControl {
       ...this.templateProblems(spec),
       ...reservedKeyProblems('service.labels', spec.labels),
       ...reservedKeyProblems('service.annotations', spec.annotations),
-      ...trafficProblems(id.id, spec.traffic ?? [], new Set([...existing, ...(revisionId ? [revisionId] : [])])),
+      ...trafficProblems(id.id, spec.traffic ?? []),
     ];
     if (problems.length > 0) throw invalidArgument(`Violation in ${request}.service: ${problems.join('; ')}`);
 
@@ -242,43 +242,30 @@ export class ServiceControl {
     return result.ok;
   }
 
+  /**
+   * Reconciles the service to its spec. As service.proto's `reconciling` comment says: on success
+   * `traffic_statuses` match `traffic`, `observed_generation` matches `generation` and
+   * `latest_ready_revision` matches `latest_created_revision` (else `terminal_condition` is not Ready);
+   * on failure `traffic_statuses`, `observed_generation` and `latest_ready_revision` keep the state of
+   * the last serving revision, and `terminal_condition` and `conditions` say why.
+   */
   private async rollout(name: string, generation: string, traffic: TrafficTargetSpec[], newRevision?: string): Promise<Service> {
     const service = this.state.services[name];
     if (!service) throw notFound(`Resource '${name}' was not found`);
-    const fail = (revision: Revision): never => {
-      const message =
-        `Revision '${parseRevisionName(revision.name).id}' is not ready and cannot serve traffic. ${failure(revision.conditions) ?? ''}`.trim();
-      service.observedGeneration = generation;
-      service.reconciling = false;
-      service.terminalCondition = condition('Ready', 'CONDITION_FAILED', message, { reason: 'REVISION_FAILED' });
-      service.conditions = [
-        condition('ConfigurationsReady', 'CONDITION_FAILED', message, { reason: 'REVISION_FAILED' }),
-        condition('RoutesReady', 'CONDITION_FAILED', message, { reason: 'REVISION_FAILED' }),
-      ];
-      this.store.save();
-      throw new ApiError(grpc.status.FAILED_PRECONDITION, message);
-    };
-
     // The service has its URL from the start (503 until a revision serves), as in Cloud Run.
     service.uri = await this.router.ensureService(name);
     service.urls = [service.uri];
+    let latestReady = service.latestReadyRevision;
     if (newRevision) {
       const revision = this.state.revisions[newRevision];
-      if (revision && !(await this.startRevision(revision, true))) fail(revision);
-      if (revision) service.latestReadyRevision = revision.name;
+      if (revision && !(await this.startRevision(revision, true))) this.fail(service, notReady(revision), 'both');
+      if (revision) latestReady = revision.name;
     }
     const routes = traffic.map((t) => ({
       ...t,
-      revision: targetType(t) === 'LATEST' ? service.latestReadyRevision : `${name}/revisions/${t.revision}`,
+      revision: targetType(t) === 'LATEST' ? latestReady : `${name}/revisions/${t.revision}`,
     }));
-    for (const r of routes) {
-      const revision = this.state.revisions[r.revision];
-      if (!revision) continue;
-      const serves = (r.percent ?? 0) > 0 || !!r.tag;
-      if (serves && (!isReady(revision.conditions) || this.runner.portOf(revision.name) === undefined)) {
-        if (!(await this.startRevision(revision))) fail(revision);
-      }
-    }
+    for (const r of routes) await this.readyRoute(service, r);
     const tagUrls = await this.router.setRoutes(
       name,
       routes.filter((r) => r.revision).map((r) => ({ revision: r.revision, percent: r.percent ?? 0, tag: r.tag || undefined })),
@@ -294,12 +281,67 @@ export class ServiceControl {
       };
     });
     await this.stopIdle(name, routes);
+    service.latestReadyRevision = latestReady;
     service.observedGeneration = generation;
     service.reconciling = false;
-    service.terminalCondition = succeeded('Ready');
-    service.conditions = [succeeded('RoutesReady'), succeeded('ConfigurationsReady')];
+    this.settle(service);
     this.store.save();
     return structuredClone(service);
+  }
+
+  /**
+   * Makes a revision that a route sends traffic to (or tags) serve, or fails the rollout. A missing
+   * revision fails it with code 13 and Cloud Run's message (GoogleCloudPlatform/terraform-docs-samples#269:
+   * "Error code 13, message: Revision '…' does not exist or is deleted. Update all traffic to route to
+   * currently available revisions."). A failed revision stays failed (revisions are immutable; Cloud
+   * Run does not retry them), so a route to it fails every rollout until the route is removed. A Ready
+   * revision scaled to zero, or one a restart interrupted, is started.
+   */
+  private async readyRoute(service: Service, route: { revision: string; percent?: number | null; tag?: string | null }) {
+    if (!route.revision || ((route.percent ?? 0) === 0 && !route.tag)) return;
+    const revision = this.state.revisions[route.revision];
+    if (!revision) {
+      const id = parseRevisionName(route.revision).id;
+      const message = `Revision '${id}' does not exist or is deleted. Update all traffic to route to currently available revisions.`;
+      this.fail(service, message, 'routes', grpc.status.INTERNAL);
+    }
+    if (failure(revision.conditions) !== undefined) this.fail(service, notReady(revision), 'routes');
+    if (this.runner.portOf(revision.name) !== undefined) return;
+    if (!(await this.startRevision(revision))) this.fail(service, notReady(revision), 'routes');
+  }
+
+  /**
+   * Ends a failed rollout: the served state (traffic_statuses, latest_ready_revision,
+   * observed_generation) stays as it was; terminal_condition and the failed sub-condition say why.
+   */
+  private fail(service: Service, message: string, which: 'both' | 'routes', code = grpc.status.FAILED_PRECONDITION): never {
+    service.reconciling = false;
+    const failed = (type: string) => condition(type, 'CONDITION_FAILED', message, { reason: 'REVISION_FAILED' });
+    service.terminalCondition = failed('Ready');
+    service.conditions = [
+      which === 'both' ? failed('ConfigurationsReady') : this.configurationsReady(service),
+      failed('RoutesReady'),
+    ];
+    this.store.save();
+    throw new ApiError(code, message);
+  }
+
+  /** ConfigurationsReady: fails while the latest created revision is not Ready (Knative's Configuration). */
+  private configurationsReady(service: Service) {
+    const latest = this.state.revisions[service.latestCreatedRevision];
+    return latest && failure(latest.conditions) !== undefined
+      ? condition('ConfigurationsReady', 'CONDITION_FAILED', notReady(latest), { reason: 'REVISION_FAILED' })
+      : succeeded('ConfigurationsReady');
+  }
+
+  /** After routes are served: Ready only when the latest created revision is the latest ready one. */
+  private settle(service: Service): void {
+    const configurations = this.configurationsReady(service);
+    service.conditions = [succeeded('RoutesReady'), configurations];
+    service.terminalCondition =
+      configurations.state === 'CONDITION_SUCCEEDED' && service.latestReadyRevision === service.latestCreatedRevision
+        ? succeeded('Ready')
+        : condition('Ready', 'CONDITION_FAILED', configurations.message, { reason: 'REVISION_FAILED' });
   }
 
   /**
@@ -404,5 +446,9 @@ export class ServiceControl {
     );
   }
 }
+
+/** Cloud Run's words for a revision that cannot serve, with the revision's own reason. */
+const notReady = (revision: Revision): string =>
+  `Revision '${parseRevisionName(revision.name).id}' is not ready and cannot serve traffic. ${failure(revision.conditions) ?? ''}`.trim();
 
 const parentName = (p: Pick<ChildName, 'project' | 'location'>) => `projects/${p.project}/locations/${p.location}`;

@@ -1,10 +1,10 @@
 /** google.cloud.run.v2.Jobs and Executions over gRPC: request parsing only; JobControl does the work. */
 import { unary } from './api-error';
-import type { JobControl, RunJobRequest } from './job-control';
+import type { JobControl, RunJobRequest } from '../state/jobs-state';
 import { page } from './paging';
 import { loadProtos, serviceDefinition, type GrpcService } from './protos';
-import { parentOf, parseParent } from './resource-names';
-import type { Job, StateStore } from './state';
+import { parentOf, parseParent } from '../rules/resource-names';
+import type { Job, StateStore } from '../state/store';
 
 const JOB_PROTOS = ['google/cloud/run/v2/job.proto', 'google/cloud/run/v2/execution.proto'];
 

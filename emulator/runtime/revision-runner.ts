@@ -9,9 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Docker, ImageNotFound } from './docker';
 import { localImageRef } from './image-mirror';
-import { freePort, probeUntilReady } from './ports';
+import { freePort, probeUntilReady, tcpOpen } from './ports';
 import { resolveSecret, SecretNotFound } from './secrets';
-import type { ContainerSpec, VolumeSpec } from './state';
+import type { ContainerSpec, VolumeSpec } from '../state/store';
 
 export interface RunnerOptions {
   registry: string;
@@ -48,6 +48,34 @@ export const ingressContainer = (containers: readonly ContainerSpec[]): Containe
 export function startupDeadlineMs(probe: ContainerSpec['startupProbe']): number | undefined {
   if (!probe?.periodSeconds || !probe.failureThreshold) return undefined;
   return ((probe.initialDelaySeconds ?? 0) + probe.periodSeconds * probe.failureThreshold) * 1000;
+}
+
+/**
+ * Cloud Run's message for a container that did not listen, word for word as the API reports it
+ * (octo-sts/app#1005, 2025; openci-org/openci#487, 2025), with PORT the value the container was given;
+ * a container that exited gets the older wording without the timeout (n3d1117/chatgpt-telegram-bot#524).
+ * What the emulator knows beyond that follows, then the last log lines.
+ */
+export function startupFailure(
+  port: number,
+  deadlineMs: number,
+  status: { running: boolean; exitCode?: number },
+  loopbackOnly: boolean,
+  logs: string,
+): string {
+  const listen = `The user-provided container failed to start and listen on the port defined provided by the PORT=${port} environment variable`;
+  const message = status.running
+    ? `${listen} within the allocated timeout. This can happen when the container port is misconfigured or if the timeout is too short. The health check timeout can be extended. Logs for this revision might contain more information.`
+    : `${listen}. Logs for this revision might contain more information.`;
+  const facts = [
+    status.running
+      ? `The emulator allowed ${deadlineMs} ms.`
+      : `The container exited with code ${status.exitCode} before it listened.`,
+    ...(status.running && loopbackOnly
+      ? [`It listens on 127.0.0.1:${port} only: Cloud Run sends requests to 0.0.0.0, so listen on 0.0.0.0 (all interfaces).`]
+      : []),
+  ];
+  return `${message}\n\n${facts.join(' ')}${logs ? `\n\nLast log lines:\n${logs}` : ''}`;
 }
 
 export class RevisionRunner {
@@ -110,8 +138,9 @@ export class RevisionRunner {
       command: container.command,
       args: container.args,
       workingDir: container.workingDir,
-      // Containers share the host's network here: HOST keeps apps that read it on loopback.
-      env: { HOST: '127.0.0.1', ...config.env, PORT: String(port) },
+      // Only what Cloud Run sets (PORT, K_*) and the service's own env: no HOST, so an app must
+      // choose to listen on 0.0.0.0 as Cloud Run requires.
+      env: { ...config.env, PORT: String(port) },
       mounts: config.mounts,
     });
     this.running.set(w.key, { id, port });
@@ -124,16 +153,13 @@ export class RevisionRunner {
       alive: async () => (await this.docker.status(id)).running,
     });
     if (ready) return { ok: true, port };
-    const [status, logs] = await Promise.all([this.docker.status(id), this.docker.logs(id)]);
+    const [status, logs, loopbackOnly] = await Promise.all([
+      this.docker.status(id),
+      this.docker.logs(id),
+      tcpOpen(port, 1000, '127.0.0.1'),
+    ]);
     await this.stop(w.key);
-    const how = status.running
-      ? `failed to start and listen on the port defined provided by the PORT=${port} environment variable within the allocated timeout (${deadlineMs} ms)`
-      : `exited with code ${status.exitCode} before it listened on the port defined provided by the PORT=${port} environment variable`;
-    return {
-      ok: false,
-      message: `The user-provided container ${how}. Logs for this revision might contain more information.${logs ? `\n\nLast log lines:\n${logs}` : ''}`,
-      reason: HEALTH_CHECK,
-    };
+    return { ok: false, message: startupFailure(port, deadlineMs, status, loopbackOnly, logs), reason: HEALTH_CHECK };
   }
 
   portOf(key: string): number | undefined {

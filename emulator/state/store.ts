@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrafficTargetSpec } from './traffic-validation';
+import type { TrafficTargetSpec } from '../rules/traffic-validation';
 
 export interface Timestamp {
   seconds: string;

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { LATENCY_BUCKETS, distribution, parseRequest } from './monitoring';
+import { LATENCY_BUCKETS, distribution, parseRequest } from './monitoring-api';
 
 const COUNT = 'run.googleapis.com/request_count';
 const end = { seconds: '1800000000', nanos: 0 };

@@ -6,8 +6,8 @@
  *   (`runway-untagged-<hex>`), so it stays listed and pullable by digest, untagged, as in Artifact Registry;
  * - the registry records no upload time, so the emulator reports when it first saw a digest.
  */
-import { Manifest, ManifestBody, RegistryHttp } from './registry-http';
-import { Image, ImageDigest, Repository, localPath, registryUri } from './artifact-registry-names';
+import { Manifest, ManifestBody, RegistryHttp } from '../runtime/registry-http';
+import { Image, ImageDigest, Repository, localPath, registryUri } from '../rules/artifact-registry-names';
 
 const HIDDEN_TAG = 'runway-untagged-';
 const hiddenTag = (digest: string): string => `${HIDDEN_TAG}${digest.replace(/^sha256:/, '')}`;

@@ -1,6 +1,6 @@
-import { ApiError } from './api-error';
-import { MAX_OPERATIONS, Operations } from './operations';
-import { StateStore } from './state';
+import { ApiError } from '../apis/api-error';
+import { MAX_OPERATIONS, Operations } from './operations-state';
+import { StateStore } from './store';
 
 const encoders = { 'test.Thing': (m: unknown) => Buffer.from(JSON.stringify(m)) };
 const parent = 'projects/p/locations/l';

@@ -4,7 +4,7 @@
  * of a gRPC service, so any emulated API can fail the same way.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { GrpcService } from './protos';
+import type { GrpcService } from '../apis/protos';
 
 export interface FaultRule {
   /** `UpdateService` or `google.cloud.run.v2.Services/UpdateService`. */

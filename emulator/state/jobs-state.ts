@@ -6,18 +6,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { ApiError, invalidArgument, notFound } from './api-error';
+import { ApiError, invalidArgument, notFound } from '../apis/api-error';
 import { condition, succeeded } from './conditions';
-import { containerProblems, JOB_RESERVED_ENV } from './container-validation';
-import { applyUpdateMask } from './field-mask';
-import { localImageRef } from './image-mirror';
-import { reservedKeyProblems } from './metadata-validation';
+import { containerProblems, JOB_RESERVED_ENV } from '../rules/container-validation';
+import { applyUpdateMask } from '../rules/field-mask';
+import { localImageRef } from '../runtime/image-mirror';
+import { reservedKeyProblems } from '../rules/metadata-validation';
 import { newEtag, randomSuffix, specPicker } from './resource-fields';
-import type { Operations } from './operations';
-import { checkResourceId, childName, parseChild, parseExecutionName, parseParent } from './resource-names';
-import { ingressContainer, type RevisionRunner } from './revision-runner';
-import { SecretNotFound } from './secrets';
-import { now, type ContainerSpec, type Execution, type Job, type StateStore } from './state';
+import type { Operations } from './operations-state';
+import { checkResourceId, childName, parseChild, parseExecutionName, parseParent } from '../rules/resource-names';
+import { ingressContainer, type RevisionRunner } from '../runtime/revision-runner';
+import { SecretNotFound } from '../runtime/secrets';
+import { now, type ContainerSpec, type Execution, type Job, type StateStore } from './store';
 
 export const JOB_TYPE = 'google.cloud.run.v2.Job';
 export const EXECUTION_TYPE = 'google.cloud.run.v2.Execution';

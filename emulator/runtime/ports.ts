@@ -1,6 +1,18 @@
-/** Free TCP ports on 127.0.0.1, and a probe that waits until a port accepts connections. */
+/**
+ * Free TCP ports, and a probe that waits until a revision's port accepts connections.
+ *
+ * Revisions share the host's network here, so each gets its own PORT (a free port). The emulator
+ * reaches them at REVISION_HOST, a second loopback address: Linux routes all of 127.0.0.0/8 to the
+ * loopback interface, and a socket bound to 127.0.0.1 does not accept connections to 127.0.0.2, while
+ * one bound to 0.0.0.0 does. So an app that listens on 127.0.0.1 only fails its startup probe, as on
+ * Cloud Run, whose container contract says the ingress container must listen on 0.0.0.0
+ * (https://cloud.google.com/run/docs/reference/container-contract). Traffic stays on loopback.
+ */
 import * as http from 'node:http';
 import * as net from 'node:net';
+
+/** Where the probe and the router reach a revision's container (see above). */
+export const REVISION_HOST = '127.0.0.2';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -15,9 +27,9 @@ export function freePort(): Promise<number> {
 }
 
 /** One TCP connect attempt. */
-function tcpOpen(port: number, timeoutMs: number): Promise<boolean> {
+export function tcpOpen(port: number, timeoutMs: number, host = REVISION_HOST): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
@@ -31,7 +43,7 @@ function tcpOpen(port: number, timeoutMs: number): Promise<boolean> {
 /** One HTTP GET; success is a 2xx or 3xx status, as Cloud Run's HTTP startup probe counts it. */
 function httpOk(port: number, path: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path, timeout: timeoutMs }, (res) => {
+    const req = http.get({ host: REVISION_HOST, port, path, timeout: timeoutMs }, (res) => {
       res.resume();
       resolve((res.statusCode ?? 500) < 400);
     });

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { IMAGE_ORDER, RESOURCE_ORDER, ordered, tagFilter } from './artifact-registry';
+import { IMAGE_ORDER, RESOURCE_ORDER, ordered, tagFilter } from './artifact-registry-queries';
 
 const T = 'projects/p/locations/l/repositories/r/packages/web/tags/';
 const V = 'projects/p/locations/l/repositories/r/packages/web/versions/sha256:';
