@@ -1,7 +1,9 @@
+/** The definitions of promote and rollback, the two actions that move traffic between existing revisions. */
 import { defineAction, input, kinds } from '../inputs';
 import { checkProject, targetInputs } from '../cloudrun/target';
 import { gateInputs } from '../health';
 import { checkSteps } from './plan';
+import { parseRollbackRequest } from './rollback-target';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
 
 /** deploy-cloudrun's previous-traffic; `[]` (the deploy created the service) means there was none. */
@@ -10,7 +12,7 @@ const trafficSnapshot = kinds.parsedBy(
   (raw): TrafficEntry[] => (/^\[\s*\]$/.test(raw) ? [] : parseSnapshot(raw)),
 );
 
-export const promote = defineAction({
+export const promoteAction = defineAction({
   id: 'promote',
   name: 'Runway: promote',
   description: 'Shifts traffic to a revision in steps behind health gates, restoring the exact previous traffic on failure.',
@@ -43,6 +45,10 @@ export const promote = defineAction({
       'Fewest requests during a step for the metrics check to judge it (fewer: not judged, not failed)',
       kinds.integer(1),
     ).default('20'),
+    'keep-tags': input(
+      "How many releases' traffic tags stay (the promoted one and the newest before it); older releases' tags and failed candidates' tags are removed so their URLs stop serving",
+      kinds.integer(1, 100),
+    ).default('3'),
   },
   outputs: {
     verdict: 'pass or fail',
@@ -53,4 +59,30 @@ export const promote = defineAction({
     return [...(steps ? [{ input: 'steps', message: steps }] : []), ...checkProject(v['project-id'], env)];
   },
   post: true,
+});
+
+const rollbackRequest = kinds.parsedBy('previous, a revision name, or a previous-traffic JSON array', parseRollbackRequest);
+
+export const rollbackAction = defineAction({
+  id: 'rollback',
+  name: 'Runway: roll back',
+  description: 'Moves all traffic back to a Ready revision in one update: the last good one by default.',
+  inputs: {
+    ...targetInputs,
+    to: input(
+      'previous (the last good revision before the current one, from the release history; without history the newest Ready revision that served), a revision name, or previous-traffic JSON to restore exactly',
+      rollbackRequest,
+    ).default('previous'),
+    reason: input('Why, recorded in the release history', kinds.text),
+    'remove-tag': input(
+      "Traffic tags to remove in the same update (e.g. the bad revision's tag, so its URL stops serving)",
+      kinds.list(kinds.pattern(/^[a-z](?:[a-z0-9-]*[a-z0-9])?$/, 'a traffic tag')),
+    ),
+  },
+  outputs: {
+    revision: 'Revision that now serves the most traffic (all of it unless `to` was a split)',
+    traffic: 'JSON of the traffic after the rollback',
+    seconds: 'How long the rollback took, from the first read to the finished update',
+  },
+  check: (v, env) => checkProject(v['project-id'], env),
 });

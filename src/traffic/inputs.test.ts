@@ -1,11 +1,10 @@
 import { InputError, readInputs } from '../inputs';
-import { promote } from './promote-inputs';
-import { rollback } from './rollback-inputs';
+import { promoteAction, rollbackAction } from './inputs';
 
 const env = { GOOGLE_CLOUD_PROJECT: 'acme-prod' };
-const read = (def: typeof promote | typeof rollback, given: Record<string, string>) =>
-  readInputs(def as typeof promote, (name) => given[name], env) as Record<string, unknown>;
-const problems = (def: typeof promote | typeof rollback, given: Record<string, string>): string[] => {
+const read = (def: typeof promoteAction | typeof rollbackAction, given: Record<string, string>) =>
+  readInputs(def as typeof promoteAction, (name) => given[name], env) as Record<string, unknown>;
+const problems = (def: typeof promoteAction | typeof rollbackAction, given: Record<string, string>): string[] => {
   try {
     read(def, given);
     return [];
@@ -18,7 +17,12 @@ describe('promote inputs', () => {
   const base = { service: 'web', revision: 'web-00002-abc' };
 
   it('defaults to one step of 100 % with rollback on failure and no metrics check', () => {
-    expect(read(promote, base)).toMatchObject({ steps: [100], bake: 60, 'rollback-on-failure': true, 'metrics-check': false });
+    expect(read(promoteAction, base)).toMatchObject({
+      steps: [100],
+      bake: 60,
+      'rollback-on-failure': true,
+      'metrics-check': false,
+    });
   });
 
   it.each([
@@ -37,7 +41,7 @@ describe('promote inputs', () => {
       { paths: ['/healthz', '/'], 'max-error-rate': 0.05 },
     ],
   ])('reads %j', (given, expected) => {
-    expect(read(promote, { ...base, ...given })).toMatchObject(expected);
+    expect(read(promoteAction, { ...base, ...given })).toMatchObject(expected);
   });
 
   it.each([
@@ -48,19 +52,19 @@ describe('promote inputs', () => {
     [{ revision: 'Web_2' }, /^revision: .*Cloud Run revision name/],
     [{ bake: '2d' }, /^bake: .*duration/],
   ])('rejects %j', (given, message) => {
-    expect(problems(promote, { ...base, ...given })).toEqual([expect.stringMatching(message)]);
+    expect(problems(promoteAction, { ...base, ...given })).toEqual([expect.stringMatching(message)]);
   });
 });
 
 describe('rollback inputs', () => {
   it('needs only the service', () => {
-    expect(read(rollback, { service: 'web' })).toMatchObject({ to: { kind: 'previous' }, region: 'us-central1' });
+    expect(read(rollbackAction, { service: 'web' })).toMatchObject({ to: { kind: 'previous' }, region: 'us-central1' });
   });
 
   it.each([
     [{ to: 'Web 2' }, /^to: .*expected previous, a revision name/],
     [{ 'remove-tag': 'ok, Bad_Tag' }, /^remove-tag: .*"Bad_Tag"/],
   ])('rejects %j', (given, message) => {
-    expect(problems(rollback, { service: 'web', ...given })).toEqual([expect.stringMatching(message)]);
+    expect(problems(rollbackAction, { service: 'web', ...given })).toEqual([expect.stringMatching(message)]);
   });
 });
