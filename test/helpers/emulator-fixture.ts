@@ -11,9 +11,21 @@ import type { protos } from '@google-cloud/run';
 import { execFileSync } from 'node:child_process';
 import { createClients, type GoogleClients } from '../../src/cloudrun/clients';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server';
+import { ensureTestImage } from './test-images';
 
 export type IService = protos.google.cloud.run.v2.IService;
 export type IContainer = protos.google.cloud.run.v2.IContainer;
+export type ITrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
+
+export const REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const;
+export const LATEST = 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' as const;
+/** A traffic target to a named revision. */
+export const target = (revision: string, percent: number, tag?: string): ITrafficTarget => ({
+  type: REVISION,
+  revision,
+  percent,
+  tag,
+});
 
 export const PARENT = 'projects/runway-test/locations/us-central1';
 export const serviceName = (id: string) => `${PARENT}/services/${id}`;
@@ -66,6 +78,20 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       await emulator.stop();
     },
   };
+}
+
+/**
+ * One emulator and the hello image for a whole test file: started before its tests, stopped after.
+ * Read `emu` and `image` inside tests (they are set by then).
+ */
+export function emulatorForFile(options: EmulatorOptions = {}): { emu: TestEmulator; image: string } {
+  const context = {} as { emu: TestEmulator; image: string };
+  beforeAll(async () => {
+    context.image = await ensureTestImage('hello');
+    context.emu = await startTestEmulator(options);
+  });
+  afterAll(() => context.emu?.close());
+  return context;
 }
 
 /** Names of running containers whose name contains `fragment` (e.g. a revision ID). */

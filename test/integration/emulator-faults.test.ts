@@ -8,25 +8,18 @@
 import * as grpc from '@grpc/grpc-js';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { ensureTestImage, TEST_REGISTRY } from '../helpers/test-images';
-import { PARENT, serviceName, startTestEmulator, type TestEmulator } from '../helpers/emulator-fixture';
+import { TEST_REGISTRY } from '../helpers/test-images';
+import { PARENT, serviceName, emulatorForFile } from '../helpers/emulator-fixture';
 
 jest.setTimeout(120_000);
 
 const CODES = ['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'ABORTED', 'PERMISSION_DENIED'] as const;
 const WHEN = ['before', 'after'] as const;
 
-let emu: TestEmulator;
-let image: string;
-
-beforeAll(async () => {
-  image = await ensureTestImage('hello');
-  emu = await startTestEmulator();
-});
-afterAll(() => emu?.close());
+const file = emulatorForFile();
 
 const arm = async (method: string, code: string, when: string) =>
-  expect((await emu.admin('POST', '/faults', { method, code, when })).status).toBe(201);
+  expect((await file.emu.admin('POST', '/faults', { method, code, when })).status).toBe(201);
 
 /** The call's error, which must be the injected one. */
 async function failsWith(call: Promise<unknown>, code: string): Promise<void> {
@@ -36,33 +29,33 @@ async function failsWith(call: Promise<unknown>, code: string): Promise<void> {
 /** Waits until the emulator has no open operation (the one an after-apply fault hid from the caller). */
 async function settled(): Promise<void> {
   for (;;) {
-    const ops = Object.values(((await emu.state()) as { operations: Record<string, { done: boolean }> }).operations);
+    const ops = Object.values(((await file.emu.state()) as { operations: Record<string, { done: boolean }> }).operations);
     if (ops.every((o) => o.done)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 describe('UpdateService', () => {
-  beforeAll(() => emu.deploy('faulted', { image }));
+  beforeAll(() => file.emu.deploy('faulted', { image: file.image }));
 
   it.each(WHEN.flatMap((when) => CODES.map((code) => [when, code] as const)))('%s apply, %s', async (when, code) => {
-    const [read] = await emu.clients.services.getService({ name: serviceName('faulted') });
+    const [read] = await file.emu.clients.services.getService({ name: serviceName('faulted') });
     const label = `${when}-${code.toLowerCase().replace(/_/g, '-')}`;
     await arm('UpdateService', code, when);
-    await failsWith(emu.clients.services.updateService({ service: { ...read, labels: { case: label } } }), code);
+    await failsWith(file.emu.clients.services.updateService({ service: { ...read, labels: { case: label } } }), code);
     await settled();
-    const [after] = await emu.clients.services.getService({ name: read.name! });
+    const [after] = await file.emu.clients.services.getService({ name: read.name! });
     if (when === 'before') {
       expect([after.etag, after.labels]).toEqual([read.etag, read.labels]);
     } else {
       // Applied: a retry with the etag it read would now be ABORTED, so it must re-read first.
       expect(after.labels).toEqual({ case: label });
       expect(String(after.generation)).toBe(String(Number(read.generation) + 1));
-      await expect(emu.clients.services.updateService({ service: { ...read, labels: { case: 'retry' } } })).rejects.toMatchObject(
-        {
-          code: grpc.status.ABORTED,
-        },
-      );
+      await expect(
+        file.emu.clients.services.updateService({ service: { ...read, labels: { case: 'retry' } } }),
+      ).rejects.toMatchObject({
+        code: grpc.status.ABORTED,
+      });
     }
   });
 });
@@ -72,11 +65,15 @@ describe('CreateService', () => {
     const id = `created-${when}`;
     await arm('CreateService', 'DEADLINE_EXCEEDED', when);
     await failsWith(
-      emu.clients.services.createService({ parent: PARENT, serviceId: id, service: { template: { containers: [{ image }] } } }),
+      file.emu.clients.services.createService({
+        parent: PARENT,
+        serviceId: id,
+        service: { template: { containers: [{ image: file.image }] } },
+      }),
       'DEADLINE_EXCEEDED',
     );
     await settled();
-    const found = await emu.clients.services.getService({ name: serviceName(id) }).then(
+    const found = await file.emu.clients.services.getService({ name: serviceName(id) }).then(
       () => true,
       () => false,
     );
@@ -86,16 +83,20 @@ describe('CreateService', () => {
 
 describe('RunJob', () => {
   it.each(WHEN)('%s apply: an execution ran only after an after-apply fault', async (when) => {
-    const [op] = await emu.clients.jobs.createJob({
+    const [op] = await file.emu.clients.jobs.createJob({
       parent: PARENT,
       jobId: `migrate-${when}`,
-      job: { template: { template: { containers: [{ image, command: ['node', '-e', 'process.exit(0)'] }], maxRetries: 0 } } },
+      job: {
+        template: {
+          template: { containers: [{ image: file.image, command: ['node', '-e', 'process.exit(0)'] }], maxRetries: 0 },
+        },
+      },
     });
     const [job] = await op.promise();
     await arm('RunJob', 'UNAVAILABLE', when);
-    await failsWith(emu.clients.jobs.runJob({ name: job.name! }), 'UNAVAILABLE');
+    await failsWith(file.emu.clients.jobs.runJob({ name: job.name! }), 'UNAVAILABLE');
     await settled();
-    const [executions] = await emu.clients.executions.listExecutions({ parent: job.name! });
+    const [executions] = await file.emu.clients.executions.listExecutions({ parent: job.name! });
     expect(executions).toHaveLength(when === 'after' ? 1 : 0);
   });
 });
@@ -107,23 +108,26 @@ describe('Artifact Registry CreateTag and DeleteTag', () => {
 
   beforeAll(() => {
     const ref = `${TEST_REGISTRY}/us-central1-docker.pkg.dev/${project}/apps/web:v1`;
-    execFileSync('docker', ['pull', '-q', image]);
-    execFileSync('docker', ['tag', image, ref]);
+    execFileSync('docker', ['pull', '-q', file.image]);
+    execFileSync('docker', ['tag', file.image, ref]);
     execFileSync('docker', ['push', '-q', ref]);
-    version = `${pkg}/versions/${image.split('@')[1]}`;
+    version = `${pkg}/versions/${file.image.split('@')[1]}`;
   });
 
   const tags = async () =>
-    (await emu.clients.artifactRegistry.listTags({ parent: pkg }))[0].map((t) => t.name!.split('/').pop()).sort();
+    (await file.emu.clients.artifactRegistry.listTags({ parent: pkg }))[0].map((t) => t.name!.split('/').pop()).sort();
 
   it.each(WHEN)('%s apply', async (when) => {
     await arm('CreateTag', 'ABORTED', when);
-    await failsWith(emu.clients.artifactRegistry.createTag({ parent: pkg, tagId: `made-${when}`, tag: { version } }), 'ABORTED');
+    await failsWith(
+      file.emu.clients.artifactRegistry.createTag({ parent: pkg, tagId: `made-${when}`, tag: { version } }),
+      'ABORTED',
+    );
     expect((await tags()).includes(`made-${when}`)).toBe(when === 'after');
 
-    await emu.clients.artifactRegistry.createTag({ parent: pkg, tagId: `gone-${when}`, tag: { version } });
+    await file.emu.clients.artifactRegistry.createTag({ parent: pkg, tagId: `gone-${when}`, tag: { version } });
     await arm('DeleteTag', 'PERMISSION_DENIED', when);
-    await failsWith(emu.clients.artifactRegistry.deleteTag({ name: `${pkg}/tags/gone-${when}` }), 'PERMISSION_DENIED');
+    await failsWith(file.emu.clients.artifactRegistry.deleteTag({ name: `${pkg}/tags/gone-${when}` }), 'PERMISSION_DENIED');
     expect((await tags()).includes(`gone-${when}`)).toBe(when === 'before');
   });
 });

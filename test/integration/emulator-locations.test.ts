@@ -3,29 +3,21 @@
  * them in Cloud Run: the location is part of every resource name, each service has its own URL, and a
  * list names only its own location.
  */
-import { ensureTestImage } from '../helpers/test-images';
-import { hello, shortName, startTestEmulator, type TestEmulator } from '../helpers/emulator-fixture';
+import { hello, shortName, emulatorForFile } from '../helpers/emulator-fixture';
 
 jest.setTimeout(120_000);
 
 const PROJECT = 'projects/runway-test';
 const LOCATIONS = ['us-central1', 'europe-west1', 'asia-northeast1'];
-let emu: TestEmulator;
-let image: string;
-
-beforeAll(async () => {
-  image = await ensureTestImage('hello');
-  emu = await startTestEmulator();
-});
-afterAll(() => emu?.close());
+const file = emulatorForFile();
 
 it('serves the same service ID in three locations, each with its own names, revisions and URL', async () => {
   const deployed = await Promise.all(
     LOCATIONS.map(async (location) => {
-      const [op] = await emu.clients.services.createService({
+      const [op] = await file.emu.clients.services.createService({
         parent: `${PROJECT}/locations/${location}`,
         serviceId: 'web',
-        service: { template: { containers: [{ image, env: [{ name: 'APP_REGION', value: location }] }] } },
+        service: { template: { containers: [{ image: file.image, env: [{ name: 'APP_REGION', value: location }] }] } },
       });
       return (await op.promise())[0];
     }),
@@ -36,10 +28,10 @@ it('serves the same service ID in three locations, each with its own names, revi
   for (const [i, svc] of deployed.entries()) {
     const answer = await hello(svc.uri);
     expect([answer.env.APP_REGION, answer.revision]).toEqual([LOCATIONS[i], shortName(svc.latestReadyRevision)]);
-    const [listed] = await emu.clients.services.listServices({ parent: `${PROJECT}/locations/${LOCATIONS[i]}` });
+    const [listed] = await file.emu.clients.services.listServices({ parent: `${PROJECT}/locations/${LOCATIONS[i]}` });
     expect(listed.map((s) => s.name)).toEqual([svc.name]);
   }
   // Monitoring sees each request under its own location.
-  const locations = new Set(emu.emulator.metrics.all().map((r) => r.location));
+  const locations = new Set(file.emu.emulator.metrics.all().map((r) => r.location));
   expect([...locations].sort()).toEqual([...LOCATIONS].sort());
 });

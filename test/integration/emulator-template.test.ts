@@ -4,15 +4,10 @@
  * ALREADY_EXISTS, googleapis/google-cloud-python#11870, #14259; hashicorp/terraform-provider-google#9438)
  * and applies an `update_mask` of `traffic` to traffic only.
  */
-import type { protos } from '@google-cloud/run';
 import { ensureTestImage } from '../helpers/test-images';
-import { serviceName, shortName, startTestEmulator, type TestEmulator } from '../helpers/emulator-fixture';
+import { serviceName, shortName, startTestEmulator, type TestEmulator, target } from '../helpers/emulator-fixture';
 
 jest.setTimeout(120_000);
-
-type ITrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
-const REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const;
-const target = (revision: string, percent: number, tag?: string): ITrafficTarget => ({ type: REVISION, revision, percent, tag });
 
 let emu: TestEmulator;
 let image: string;

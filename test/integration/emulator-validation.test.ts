@@ -2,7 +2,6 @@
  * Cloud Run emulator conformance: requests the real API rejects are rejected with its status code and
  * a message naming the problem, and change nothing (the admin /state is compared before and after).
  */
-import type { protos } from '@google-cloud/run';
 import { ensureTestImage } from '../helpers/test-images';
 import {
   containersGone,
@@ -11,14 +10,13 @@ import {
   startTestEmulator,
   type IService,
   type TestEmulator,
+  REVISION,
+  LATEST,
+  target,
 } from '../helpers/emulator-fixture';
-
-type ITrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
 
 jest.setTimeout(120_000);
 
-const REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const;
-const LATEST = 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' as const;
 let emu: TestEmulator;
 let image: string;
 let svc: IService;
@@ -41,8 +39,6 @@ beforeAll(async () => {
   second = shortName(svc.latestReadyRevision);
 });
 afterAll(() => emu?.close());
-
-const target = (revision: string, percent: number, tag?: string): ITrafficTarget => ({ type: REVISION, revision, percent, tag });
 
 describe('a rejected UpdateService changes nothing', () => {
   it.each<[string, () => IService, number, RegExp]>([
