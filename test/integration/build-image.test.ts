@@ -269,6 +269,33 @@ describe('build-image with the classic builder', () => {
     expect(load?.message).toContain('libssl.so.1.1: cannot open shared object file');
   });
 
+  it('a hoisted client the runtime never copies: the image check confirms it, and the static fix makes a working image', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runway-test-build-hoisted-'));
+    workdirs.push(dir);
+    cpSync(join(repoRoot, 'test', 'fixtures', 'monorepos', 'npm-hoisted-client-missing'), dir, { recursive: true });
+    cpSync(join(fixtures, '_fake-prisma'), join(dir, 'fake-prisma'), { recursive: true });
+    const image = `${REGISTRY}/runway-test/hoisted-${run}`;
+    const broken = await build(dir, { image, push: 'false', 'prisma-check': 'warn', workspace: 'apps/web' });
+    const fix = broken.report.findings.find((f) => f.rule === 'client-in-runtime')!;
+    expect(fix).toMatchObject({ level: 'error', phase: 'static', line: 20 });
+    // What production would meet: no generated client, and @prisma/client cannot initialize.
+    expect(levelOf(broken.report, 'image-client')).toEqual(['error']);
+    expect(levelOf(broken.report, 'image-load')).toEqual(['error']);
+
+    const file = join(dir, 'Dockerfile');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.splice(fix.line!, 0, fix.fix!);
+    writeFileSync(file, lines.join('\n'));
+    const fixed = await build(dir, { image, push: 'false', workspace: 'apps/web' });
+    expect(fixed.report.verdict).toBe('pass');
+    expect(levelOf(fixed.report, 'client-in-runtime')).toEqual(['pass']);
+    expect(levelOf(fixed.report, 'image-client')).toEqual(['pass']);
+    expect(fixed.report.findings.find((f) => f.rule === 'image-load')).toMatchObject({
+      level: 'pass',
+      message: "require('@prisma/client') → /app/node_modules/@prisma/client/index.js",
+    });
+  });
+
   it('strict: refuses before building when the static check fails, and pushes nothing', async () => {
     const dir = context('engine-openssl-1.1');
     const image = `${REGISTRY}/runway-test/refused-${run}`;
