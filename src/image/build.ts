@@ -10,6 +10,7 @@ import { InputError, type InputProblem, type InputValues } from '../inputs';
 import { md, StepFailure, type Reporter } from '../report';
 import { explainBuildFailure } from './build-failure';
 import {
+  amd64Manifest,
   buildxArgs,
   buildxAttestedPushArgs,
   cacheSpec,
@@ -17,6 +18,7 @@ import {
   classicCacheImages,
   classicCacheHits,
   CLASSIC_SECRETS_DIR,
+  configDigest,
   imageTags,
   manifestProblem,
   ociLabels,
@@ -33,6 +35,7 @@ import {
   imageConfig,
   inspectImage,
   loadTest,
+  rawManifest,
   remoteManifest,
   type ImageConfig,
 } from './docker';
@@ -335,6 +338,16 @@ async function imageChecks(step: Step, built: Built, earlier: readonly Phased[])
   return enforce(step, [...earlier, ...findings], 'in the built image', { ...facts, target: platform && engineTarget(platform) });
 }
 
+/** The attested push rebuilt the image from the cache: its linux/amd64 entry must be the image that was checked. */
+async function samePushedImage(ref: string, imageId: string): Promise<void> {
+  const entry = amd64Manifest(await rawManifest(ref));
+  const config = entry && configDigest(await rawManifest(`${ref.replace(/:[^:/]+$/, '')}@${entry}`));
+  if (config !== imageId)
+    throw new Error(
+      `${ref}: the pushed linux/amd64 image (config ${config ?? 'missing'}) is not the image that was checked (${imageId}).`,
+    );
+}
+
 /** Phase 6: push (with a provenance attestation through buildx when asked), then read back what the registry serves. */
 async function push(step: Step, built: Built): Promise<string> {
   const tags = built.plan.tags;
@@ -343,6 +356,7 @@ async function push(step: Step, built: Built): Promise<string> {
     if (step.inputs.provenance !== 'false') {
       await dockerBuild(step, buildxAttestedPushArgs(built.plan, step.inputs.provenance), true);
       digest = (JSON.parse(readFileSync(built.plan.metadataFile, 'utf8')) as Record<string, string>)['containerimage.digest'];
+      await samePushedImage(tags[0], built.imageId);
       return;
     }
     for (const t of tags) {

@@ -200,3 +200,8 @@ export async function baseImageProblem(image: string): Promise<string | undefine
   if (r.code === 0) return undefined;
   return (r.stderr || r.stdout).trim().split('\n').at(-1) || `docker manifest inspect exited ${r.code}`;
 }
+
+/** The raw manifest or index a reference points at, as the registry serves it (buildx's imagetools). */
+export async function rawManifest(ref: string): Promise<string> {
+  return (await dockerOk(['buildx', 'imagetools', 'inspect', '--raw', ref])).stdout;
+}
