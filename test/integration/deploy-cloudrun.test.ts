@@ -270,6 +270,30 @@ describe('deploy-cloudrun', () => {
     expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
   });
 
+  it("fails an app that listens on 127.0.0.1 only with Cloud Run's message, and leaves the traffic untouched", async () => {
+    const service = newService('loop');
+    const first = await deploy({ service, image: helloRef });
+    expect(first.code).toBe(0);
+    const before = await traffic(service);
+    const run = await deploy({ service, image: await ensureTestImage('loopback-only') }, { GITHUB_SHA: sha(7) });
+    expect(run.code).toBe(1);
+    const error = run.errors.join('\n');
+    expect(error).toMatch(/failed to start and listen on the port defined provided by the PORT=\d+ environment variable/);
+    expect(error).toContain(`Traffic of ${service} was not moved`);
+    expect(await traffic(service)).toEqual(before);
+    expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
+  });
+
+  it("validates startup-probe settings to the proto's ranges before any call", async () => {
+    const service = newService('probe');
+    const run = await deploy({ service, image: helloRef, 'startup-probe': '/healthz period=300s timeout=2s' });
+    expect(run.code).toBe(1);
+    expect(run.errors.join('\n')).toMatch(
+      /Input "startup-probe": .*period must be from 1 to 240 seconds for a startup probe, got 300/,
+    );
+    await expect(getService(service)).rejects.toThrow(/NOT_FOUND|not found/i);
+  });
+
   it('gives up after wait-timeout with the pending conditions, and restores the traffic', async () => {
     const service = newService('slow');
     const first = await deploy({ service, image: helloRef });
