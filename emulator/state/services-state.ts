@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { ApiError, invalidArgument, notFound } from '../apis/api-error';
 import { condition, failure, reconciling, succeeded } from './conditions';
-import { containerProblems, SERVICE_RESERVED_ENV } from '../rules/container-validation';
+import { containerProblems, SERVICE_RESERVED_ENV, startupProbeProblems } from '../rules/container-validation';
+import { withServerDefaults } from '../rules/template-defaults';
 import type { Faults } from '../admin/faults';
 import { applyUpdateMask } from '../rules/field-mask';
 import { reservedKeyProblems } from '../rules/metadata-validation';
@@ -19,7 +20,7 @@ import { checkResourceId, childName, parseChild, parseParent, parseRevisionName,
 import type { RevisionRunner, Workload } from '../runtime/revision-runner';
 import type { Router } from '../runtime/router';
 import { stableJson } from './stable-json';
-import { now, type Revision, type Service, type StateStore, type TrafficStatus } from './store';
+import { now, type Revision, type RevisionTemplate, type Service, type StateStore, type TrafficStatus } from './store';
 import { LATEST, REVISION, targetType, trafficProblems, type TrafficTargetSpec } from '../rules/traffic-validation';
 
 export const SERVICE_TYPE = 'google.cloud.run.v2.Service';
@@ -55,6 +56,8 @@ export class ServiceControl {
     private readonly runner: RevisionRunner,
     private readonly router: Router,
     private readonly faults: Faults,
+    /** The template as the API stores it: through the proto and back, so echoed templates compare equal. */
+    private readonly canonical: (template: RevisionTemplate) => RevisionTemplate = (t) => t,
   ) {}
 
   private get state() {
@@ -102,14 +105,16 @@ export class ServiceControl {
   /** Validates everything, then (unless validate-only) records the change and starts the rollout. */
   private apply(name: string, current: Service | undefined, spec: Spec, validateOnly: boolean, request: string) {
     const id = parseChild(name, 'services');
-    const template = spec.template ?? {};
+    // The stored template carries the server's defaults, as the real API's does; a template equal to
+    // it once filled in is no change (no new revision).
+    const template = this.canonical(withServerDefaults(spec.template ?? {}));
     const templateChanged = !current || stableJson(current.template) !== stableJson(template);
     const existing = new Set(this.revisionsOf(name).map((r) => parseRevisionName(r.name).id));
     const generation = String(Number(current?.generation ?? 0) + 1);
     const revisionId = templateChanged ? this.revisionId(id.id, template.revision, generation, existing) : undefined;
     const traffic = spec.traffic?.length ? spec.traffic : DEFAULT_TRAFFIC;
     const problems = [
-      ...this.templateProblems(spec),
+      ...this.templateProblems(template),
       ...reservedKeyProblems('service.labels', spec.labels),
       ...reservedKeyProblems('service.annotations', spec.annotations),
       ...trafficProblems(id.id, spec.traffic ?? []),
@@ -150,10 +155,10 @@ export class ServiceControl {
     return this.operations.start(parentName(id), SERVICE_TYPE, structuredClone(service), () => this.enqueue(name, work));
   }
 
-  private templateProblems(spec: Spec): string[] {
-    const t = spec.template ?? {};
+  private templateProblems(t: RevisionTemplate): string[] {
     return [
       ...containerProblems('template.containers', t.containers ?? [], SERVICE_RESERVED_ENV),
+      ...(t.containers ?? []).flatMap((c, i) => startupProbeProblems(`template.containers[${i}].startup_probe`, c.startupProbe)),
       ...reservedKeyProblems('service.template.labels', t.labels),
       ...reservedKeyProblems('service.template.annotations', t.annotations),
     ];
