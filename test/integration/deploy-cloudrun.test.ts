@@ -294,6 +294,32 @@ describe('deploy-cloudrun', () => {
     await expect(getService(service)).rejects.toThrow(/NOT_FOUND|not found/i);
   });
 
+  it.each(['DEADLINE_EXCEEDED', 'UNAVAILABLE'])(
+    'an update and a migration run whose answers are lost (%s after apply) are each made once, never repeated',
+    async (code) => {
+      const service = newService('lost');
+      const first = await deploy({ service, image: helloRef });
+      expect(first.code).toBe(0);
+      // Both UpdateService calls (validate-only, then the change) and RunJob are applied, then fail.
+      await emu.admin('POST', '/faults', { method: 'UpdateService', code, when: 'after', times: 2 });
+      await emu.admin('POST', '/faults', { method: 'RunJob', code, when: 'after' });
+
+      const run = await deploy(
+        { service, image: helloRef, 'migration-command': 'echo migrated; exit 0' },
+        { GITHUB_SHA: sha(8) },
+      );
+
+      expect(run.errors).toEqual([]);
+      expect(run.code).toBe(0);
+      const job = (await emu.clients.jobs.getJob({ name: `${PARENT}/jobs/${service}-migrate` }))[0];
+      expect(Number(job.executionCount)).toBe(1);
+      const after = await getService(service);
+      expect(after.template?.revision).toBe(run.outputs.revision);
+      expect((await hello(run.outputs['tag-url'])).revision).toBe(run.outputs.revision);
+      expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
+    },
+  );
+
   it('gives up after wait-timeout with the pending conditions, and restores the traffic', async () => {
     const service = newService('slow');
     const first = await deploy({ service, image: helloRef });
