@@ -320,6 +320,30 @@ describe('deploy-cloudrun', () => {
     },
   );
 
+  it.each([
+    ['DEADLINE_EXCEEDED', 'after', 0],
+    ['UNAVAILABLE', 'before', 0],
+    ['PERMISSION_DENIED', 'before', 1],
+  ] as const)(
+    'creating a service under %s %s the change: created once, or a clear failure with nothing created',
+    async (code, when, exit) => {
+      const service = newService('create');
+      // Both CreateService calls: validate-only (which applies nothing), then the change.
+      await emu.admin('POST', '/faults', { method: 'CreateService', code, when, times: 2 });
+      const run = await deploy({ service, image: helloRef });
+      // A fault the refused preflight left armed must not reach the next test.
+      await emu.admin('DELETE', '/faults');
+      expect(run.code).toBe(exit);
+      if (exit === 0) {
+        expect((await hello(run.outputs.url)).revision).toBe(run.outputs.revision);
+        expect((await getService(service)).template?.revision).toBe(run.outputs.revision);
+      } else {
+        expect(run.errors.join('\n')).toMatch(/Preflight: the API rejected the change, nothing was changed/);
+        await expect(getService(service)).rejects.toThrow(/NOT_FOUND|not found/i);
+      }
+    },
+  );
+
   it('gives up after wait-timeout with the pending conditions, and restores the traffic', async () => {
     const service = newService('slow');
     const first = await deploy({ service, image: helloRef });
