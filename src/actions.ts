@@ -1,4 +1,4 @@
-/** Every action Runway ships: the docs generator, the command line and the tests walk this list. */
+/** Every action Runway ships: the docs generator (scripts/actions-docs.ts) and the tests walk this list. */
 import { buildImage } from './image/inputs';
 import { deployCloudRun } from './deploy/inputs';
 import { healthGate } from './health/inputs';
