@@ -79,7 +79,7 @@ export const execProgram: RunProgram = async (command, args, options = {}) => {
 };
 
 /** The function an entry point runs: its inputs are validated, its outputs are the definition's. */
-export type Step<I extends InputSpecs, O extends string> = (
+export type StepFunction<I extends InputSpecs, O extends string> = (
   inputs: InputValues<I>,
   context: StepContext,
 ) => Promise<Partial<Record<O, string>>>;
@@ -96,7 +96,7 @@ function setOutputs(outputs: Record<string, string | undefined>): void {
  */
 export async function runAction<I extends InputSpecs, O extends string>(
   definition: ActionDefinition<I, O>,
-  step: Step<I, O>,
+  step: StepFunction<I, O>,
 ): Promise<void> {
   const reporter = new GitHubReporter();
   try {
