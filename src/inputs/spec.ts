@@ -87,10 +87,10 @@ export function defineAction<I extends InputSpecs, O extends string>(definition:
 }
 
 /** The typed input values of an action definition (`InputsOf<typeof promoteAction>`). */
-export type InputsOf<D> = D extends ActionDefinition<infer I extends InputSpecs, string> ? InputValues<I> : never;
+export type InputsOf<D extends { readonly inputs: InputSpecs }> = InputValues<D['inputs']>;
 
 /** What a step returns: outputs its definition lists (a step may leave some unset). */
-export type OutputsOf<D> = D extends ActionDefinition<InputSpecs, infer O extends string> ? Partial<Record<O, string>> : never;
+export type OutputsOf<D extends { readonly outputs: object }> = Partial<Record<keyof D['outputs'] & string, string>>;
 
 /** What docs and listings need of any action, whatever its input types. */
 export type ActionMetadata = Omit<ActionDefinition<InputSpecs, string>, 'check'>;
