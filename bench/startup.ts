@@ -23,6 +23,7 @@ import type { AddressInfo, Server as Listener } from 'node:net';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { node24, repoRoot, runBundle, type RunOptions } from '../src/runtime/step-runner';
+import { median } from './result';
 
 export interface StartupResult {
   name: string;
@@ -146,8 +147,6 @@ function runNode(address: string): Started {
   const done = new Promise<string>((r) => child.on('close', () => r('')));
   return { pid: () => child.pid, stop: () => child.kill('SIGKILL'), done };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Samples of each bundle in `bundles` and of bare Node (`startup.node`), `runs` times each. */
 async function measure(bundles: string, runs: number): Promise<Map<string, Sample[]>> {

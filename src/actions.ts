@@ -1,4 +1,4 @@
-/** Every action Runway ships: the docs generator, the command line and the tests walk this list. */
+/** Every action Runway ships: the docs generator (scripts/actions-docs.ts) and the tests walk this list. */
 import { buildImageAction } from './image/inputs';
 import { deployCloudRunAction } from './deploy/inputs';
 import { healthGateAction } from './health/inputs';

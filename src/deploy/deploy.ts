@@ -19,27 +19,18 @@ import { revisionLogsUrl, waitForRevision, type Readiness } from '../cloudrun/re
 import { describeService, listRevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import { resolveTarget, revisionName, type ServiceTarget } from '../cloudrun/target';
 import { pinned } from '../image/reference';
-import type { Reporter } from '../report';
+import type { OutputsOf } from '../inputs';
+import type { Reporter, StepContext } from '../report';
 import { restoreTraffic } from '../traffic/apply';
 import { deployTraffic, pinLatest, servesAsWanted } from '../traffic/plan';
 import { servableTraffic } from '../traffic/ready-check';
 import { formatSnapshot, mainRevision, type TrafficEntry } from '../traffic/snapshot';
 import { resolveDigest } from './image-digest';
-import { deployTag, type DeployInputs } from './inputs';
+import { deployTag, type DeployInputs, type deployCloudRunAction } from './inputs';
 import { migrationJob, runMigration } from './migration';
 import { findPrivateAddresses, privateAddressWarning } from './private-address';
 import { buildService, hasVpcAccess, servingContainerIndex, type ServiceChange } from './service-template';
 import { deploySummary } from './summary';
-
-export type DeployOutputs = Record<
-  'revision' | 'url' | 'tag-url' | 'image-digest' | 'previous-traffic' | 'previous-revision',
-  string
->;
-
-export interface DeployContext {
-  readonly reporter: Reporter;
-  readonly env: NodeJS.ProcessEnv;
-}
 
 /** `SERVICE-TAG-xxxx`: known before the operation ends, unique per attempt, at most 52 characters. */
 export const newRevisionName = (
@@ -244,7 +235,10 @@ async function rollOut(
   });
 }
 
-export async function runDeploy(inputs: DeployInputs, { reporter, env }: DeployContext): Promise<DeployOutputs> {
+export async function runDeploy(
+  inputs: DeployInputs,
+  { reporter, env }: StepContext,
+): Promise<OutputsOf<typeof deployCloudRunAction>> {
   const started = Date.now();
   const target = resolveTarget(inputs, env);
   const tag = deployTag(inputs, env);
@@ -260,7 +254,8 @@ export async function runDeploy(inputs: DeployInputs, { reporter, env }: DeployC
     context = { ...context, serviceAccount: plan.change.service.template?.serviceAccount || undefined };
     const after = describeService(await rollOut(clients, target, plan, inputs, tag, reporter, context));
     const latestReady = plan.current?.latestReady;
-    const outputs: DeployOutputs = {
+    // Every output, always.
+    const outputs: Required<OutputsOf<typeof deployCloudRunAction>> = {
       revision: plan.revision,
       url: after.url ?? '',
       'tag-url': after.tagUrls.get(tag) ?? '',

@@ -1,16 +1,14 @@
 /** The health-gate action's core: runs the gate, writes the summary and outputs, fails the step on a failing verdict. */
-import type { InputValues } from '../inputs';
-import { StepFailure, type Reporter } from '../report';
+import type { InputsOf, OutputsOf } from '../inputs';
+import { StepFailure, type StepContext } from '../report';
 import { runGate } from './gate';
 import { gateConfig, type healthGateAction } from './inputs';
 import { renderGateSummary } from './summary';
 
-type Values = InputValues<(typeof healthGateAction)['inputs']>;
-
 export async function runHealthGate(
-  values: Values,
-  { reporter }: { reporter: Reporter },
-): Promise<{ verdict: string; report: string }> {
+  values: InputsOf<typeof healthGateAction>,
+  { reporter }: StepContext,
+): Promise<OutputsOf<typeof healthGateAction>> {
   const config = gateConfig(values, { url: values.url, baselineUrl: values['baseline-url'] });
   const result = await runGate(config, reporter);
   reporter.summary(renderGateSummary(result));

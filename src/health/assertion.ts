@@ -3,6 +3,7 @@
  * `$.version =~ "^2\."`, `$.latency_ms < 200`. A small JSON-path subset ($, .name, [0], ['name'])
  * followed by an operator and a JSON value (bare words are taken as strings).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { InvalidValue, type Kind } from '../inputs';
 
 export type Operator = '==' | '!=' | '=~' | '<' | '<=' | '>' | '>=' | 'exists';
@@ -106,22 +107,6 @@ export function select(document: unknown, segments: readonly PathSegment[]): unk
   return current;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return (
-    ka.length === kb.length &&
-    ka.every(
-      (k) =>
-        Object.prototype.hasOwnProperty.call(b, k) &&
-        deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-    )
-  );
-}
-
 function show(value: unknown): string {
   if (value === undefined) return 'missing';
   const text = JSON.stringify(value);
@@ -133,9 +118,9 @@ function holds(a: Assertion, actual: unknown): boolean {
     case 'exists':
       return actual !== undefined;
     case '==':
-      return deepEqual(actual, a.value);
+      return isDeepStrictEqual(actual, a.value);
     case '!=':
-      return actual !== undefined && !deepEqual(actual, a.value);
+      return actual !== undefined && !isDeepStrictEqual(actual, a.value);
     case '=~':
       return (typeof actual === 'string' || typeof actual === 'number') && a.regex!.test(String(actual));
     case '<':

@@ -6,8 +6,8 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { InputError, type InputProblem, type InputValues } from '../inputs';
-import { md, StepFailure, type Reporter } from '../report';
+import { InputError, type InputProblem, type InputsOf, type OutputsOf } from '../inputs';
+import { md, StepFailure, type Reporter, type RunProgram, type StepContext } from '../report';
 import { explainBuildFailure } from './build-failure';
 import {
   amd64Manifest,
@@ -48,8 +48,7 @@ import { engineMode, migratesAtStart, runContextRules, runPrismaRules } from './
 import { clientGenerator, settingText } from './prisma-schema';
 import { readinessMarkdown, verdictOf, type Phase, type PrismaReport } from './readiness-report';
 
-type Inputs = InputValues<(typeof buildImageAction)['inputs']>;
-type Outputs = Partial<Record<'digest' | 'image-ref' | 'tags' | 'metadata' | 'prisma-report', string>>;
+type Inputs = InputsOf<typeof buildImageAction>;
 type Phased = Finding & { readonly phase: Phase };
 
 /** A failed check: the step fails, and `prisma-report` is still an output. */
@@ -69,6 +68,7 @@ interface Step {
   readonly inputs: Inputs;
   readonly env: NodeJS.ProcessEnv;
   readonly reporter: Reporter;
+  readonly run: RunProgram;
   readonly root: string;
   readonly tmp: string;
   readonly loaded: LoadedProject;
@@ -95,7 +95,7 @@ function secretFile(line: string, env: NodeJS.ProcessEnv, root: string, tmp: str
 }
 
 /** Phase 1: everything about the inputs that can be wrong is found here, before docker runs. */
-function prepare(inputs: Inputs, env: NodeJS.ProcessEnv, reporter: Reporter, root: string, tmp: string): Step {
+function prepare(inputs: Inputs, { env, reporter, run }: StepContext, root: string, tmp: string): Step {
   const problems: InputProblem[] = [];
   const context = resolve(root, inputs.context);
   if (!existsSync(context) || !statSync(context).isDirectory())
@@ -124,7 +124,7 @@ function prepare(inputs: Inputs, env: NodeJS.ProcessEnv, reporter: Reporter, roo
     workspace: inputs.workspace,
   });
   const prisma = inputs['prisma-check'] !== 'off' && loaded.project.schema !== undefined;
-  return { inputs, env, reporter, root, tmp, loaded, secrets, buildArgs, prisma };
+  return { inputs, env, reporter, run, root, tmp, loaded, secrets, buildArgs, prisma };
 }
 
 /** One annotation per finding, its rule ID in the text and the title. */
@@ -191,7 +191,7 @@ async function baseImages(step: Step, earlier: readonly Phased[]): Promise<Phase
   const external = parsed.stages.filter((s) => !stageNamed(parsed, s.base, s.index) && s.base !== 'scratch');
   const findings: Phased[] = [];
   for (const stage of external) {
-    const problem = await baseImageProblem(stage.base);
+    const problem = await baseImageProblem(step.run, stage.base);
     if (!problem) continue;
     const message = `The base image ${stage.base} cannot be had: ${problem}.`;
     const fix = 'Check its name and tag; for a private registry, log in before this step.';
@@ -219,7 +219,7 @@ async function baseImages(step: Step, earlier: readonly Phased[]): Promise<Phase
 /** Runs docker for the build; a failure names the stage, the step, its first error line and what to do. */
 async function dockerBuild(step: Step, args: string[], buildx: boolean): Promise<string> {
   step.reporter.info(`docker ${args.join(' ')}`);
-  const r = await docker(args, {
+  const r = await docker(step.run, args, {
     onLine: (l) => step.reporter.info(l),
     env: { ...process.env, ...(buildx ? {} : { DOCKER_BUILDKIT: '0' }) },
   });
@@ -288,7 +288,7 @@ async function build(step: Step, builder: Builder, tags: string[]): Promise<Buil
       cacheImages = plan.cache?.type === 'registry' ? classicCacheImages(plan.cache.ref, stages) : [];
       const cacheFrom = cacheImages.map((c) => c.ref);
       for (const c of cacheImages) {
-        const pulled = await docker(['pull', c.ref]);
+        const pulled = await docker(step.run, ['pull', c.ref]);
         step.reporter.info(pulled.code === 0 ? `Cache image ${c.ref} pulled` : `No cache image ${c.ref} yet`);
       }
       for (const c of cacheImages)
@@ -301,7 +301,7 @@ async function build(step: Step, builder: Builder, tags: string[]): Promise<Buil
   }
   const ms = Date.now() - started;
   const imageId = readFileSync(plan.iidFile, 'utf8').trim();
-  const config = await imageConfig(imageId);
+  const config = await imageConfig(step.run, imageId);
   if (`${config.os}/${config.architecture}` !== PLATFORM)
     throw new Error(
       `The image was built for ${config.os}/${config.architecture}; Cloud Run runs only ${PLATFORM}. Nothing was pushed.`,
@@ -312,11 +312,12 @@ async function build(step: Step, builder: Builder, tags: string[]): Promise<Buil
 /** Phase 5: what the built image holds, and whether its client and engines load. */
 async function imageChecks(step: Step, built: Built, earlier: readonly Phased[]): Promise<PrismaReport> {
   const { project } = step.loaded;
-  const { facts, how } = await inspectImage(built.imageId);
+  const { facts, how } = await inspectImage(step.run, built.imageId);
   if (how === 'export') step.reporter.info('The image has no shell: inspected its exported filesystem instead');
   const mode = engineMode(project).mode;
   const load = facts.node
     ? await loadTest(
+        step.run,
         built.imageId,
         neededEngines(facts, mode).map((e) => e.path),
       )
@@ -360,15 +361,15 @@ async function push(step: Step, built: Built): Promise<string> {
       return;
     }
     for (const t of tags) {
-      const r = await dockerOk(['push', t], { onLine: (l) => step.reporter.info(l) });
+      const r = await dockerOk(step.run, ['push', t], { onLine: (l) => step.reporter.info(l) });
       digest ??= pushedDigest(r.stdout);
     }
     for (const c of built.cacheImages) {
-      if (!c.stage) await dockerOk(['tag', built.imageId, c.ref]);
-      await dockerOk(['push', c.ref]);
+      if (!c.stage) await dockerOk(step.run, ['tag', built.imageId, c.ref]);
+      await dockerOk(step.run, ['push', c.ref]);
     }
   });
-  const remote = await remoteManifest(tags[0]);
+  const remote = await remoteManifest(step.run, tags[0]);
   const problem = manifestProblem(tags[0], remote, remote.isIndex ? undefined : digest);
   if (problem) throw new Error(problem);
   return remote.isIndex ? digest! : remote.digest;
@@ -392,14 +393,12 @@ function summary(step: Step, built: Built, prismaReport: PrismaReport, digest: s
   );
 }
 
-export async function runBuildImage(
-  inputs: Inputs,
-  { reporter, env }: { reporter: Reporter; env: NodeJS.ProcessEnv },
-): Promise<Outputs> {
+export async function runBuildImage(inputs: Inputs, context: StepContext): Promise<OutputsOf<typeof buildImageAction>> {
+  const { reporter, env } = context;
   const root = resolve(env.GITHUB_WORKSPACE ?? process.cwd());
   const tmp = mkdtempSync(join(env.RUNNER_TEMP ?? tmpdir(), 'runway-build-'));
   try {
-    const step = prepare(inputs, env, reporter, root, tmp);
+    const step = prepare(inputs, context, root, tmp);
     const checked = staticChecks(step);
     if (inputs['check-only']) {
       reporter.summary(readinessMarkdown(checked.report));
@@ -407,7 +406,7 @@ export async function runBuildImage(
     }
     const tags = imageTags(inputs.image!, inputs.tags, env.GITHUB_SHA);
     const earlier = [...checked.findings, ...(await baseImages(step, checked.findings))];
-    const builder = await detectBuilder();
+    const builder = await detectBuilder(step.run);
     const built = await reporter.group(
       `Build ${tags[0]} (${builder.kind === 'buildx' ? 'buildx' : 'classic docker build'})`,
       () => build(step, builder, tags),

@@ -1,6 +1,6 @@
 /**
- * Input definitions: one typed description of an action's inputs that drives validation, the
- * generated action.yml, the action README tables and (later) the `runway` command line.
+ * Input definitions: one typed description of an action's inputs and outputs that drives validation,
+ * the generated action.yml, the action README tables, and the types of each step's inputs and outputs.
  */
 
 /** Thrown by a kind's parser: the message says what is wrong with the value. */
@@ -85,6 +85,12 @@ export interface ActionDefinition<I extends InputSpecs, O extends string> {
 export function defineAction<I extends InputSpecs, O extends string>(definition: ActionDefinition<I, O>): ActionDefinition<I, O> {
   return definition;
 }
+
+/** The typed input values of an action definition (`InputsOf<typeof promoteAction>`). */
+export type InputsOf<D extends { readonly inputs: InputSpecs }> = InputValues<D['inputs']>;
+
+/** What a step returns: outputs its definition lists (a step may leave some unset). */
+export type OutputsOf<D extends { readonly outputs: object }> = Partial<Record<keyof D['outputs'] & string, string>>;
 
 /** What docs and listings need of any action, whatever its input types. */
 export type ActionMetadata = Omit<ActionDefinition<InputSpecs, string>, 'check'>;

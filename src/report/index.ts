@@ -1,3 +1,4 @@
 export * from './reporter';
+export * from './context';
 export * as md from './markdown';
 export * from './failure';

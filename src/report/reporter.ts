@@ -1,6 +1,6 @@
 /**
- * How the core tells people what happened. The core only sees this interface; the GitHub Actions
- * adapter (src/runtime/github.ts) and the command line implement it, and tests record it.
+ * How the core tells people what happened. The core only sees this interface: the GitHub Actions
+ * adapter (src/runtime/github.ts) implements it; tests and the benchmarks record it.
  */
 
 /** Where an annotation points: a file of the repository and optionally a line. */
@@ -32,7 +32,7 @@ export interface StepState {
   get(name: string): string;
 }
 
-/** A Reporter that keeps everything in memory: for tests and for the command line's --json mode. */
+/** A Reporter that keeps everything in memory: for tests and the benchmarks. */
 export class RecordingReporter implements Reporter {
   readonly lines: { level: 'info' | 'progress' | 'notice' | 'warning' | 'error'; message: string; at?: Location }[] = [];
   readonly masked: string[] = [];

@@ -3,8 +3,11 @@
  * runner passes them, runs an action's core function, and writes outputs, summary and annotations.
  */
 import * as core from '@actions/core';
+import { getExecOutput } from '@actions/exec';
+import { StringDecoder } from 'node:string_decoder';
 import { InputError, readInputs, runnerInputs, type ActionDefinition, type InputSpecs, type InputValues } from '../inputs';
-import { StepFailure, type Location, type Reporter, type StepState } from '../report';
+import { lineSplitter } from './local';
+import { StepFailure, type Location, type Reporter, type RunProgram, type StepContext, type StepState } from '../report';
 
 function properties(at?: Location): core.AnnotationProperties {
   if (!at) return {};
@@ -51,15 +54,34 @@ export const githubState: StepState = {
   get: (name) => core.getState(name),
 };
 
-export interface ActionContext {
-  readonly reporter: Reporter;
-  readonly state: StepState;
-  readonly env: NodeJS.ProcessEnv;
-}
+/** Programs run through @actions/exec; their output goes to `onLine` (the step's log), not straight to stdout. */
+export const execProgram: RunProgram = async (command, args, options = {}) => {
+  const env =
+    options.env && Object.fromEntries(Object.entries(options.env).filter((e): e is [string, string] => e[1] !== undefined));
+  // Not exec's own stdline/errline: they drop a last line that has no newline.
+  const lines = { stdout: lineSplitter(options.onLine), stderr: lineSplitter(options.onLine) };
+  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  const r = await getExecOutput(command, [...args], {
+    cwd: options.cwd,
+    env,
+    silent: true,
+    ignoreReturnCode: true,
+    listeners: {
+      stdout: (d) => lines.stdout.push(decoders.stdout.write(d)),
+      stderr: (d) => lines.stderr.push(decoders.stderr.write(d)),
+    },
+  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    lines[stream].push(decoders[stream].end());
+    lines[stream].end();
+  }
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+};
 
-export type ActionMain<I extends InputSpecs, O extends string> = (
+/** The function an entry point runs: its inputs are validated, its outputs are the definition's. */
+export type StepFunction<I extends InputSpecs, O extends string> = (
   inputs: InputValues<I>,
-  context: ActionContext,
+  context: StepContext,
 ) => Promise<Partial<Record<O, string>>>;
 
 function setOutputs(outputs: Record<string, string | undefined>): void {
@@ -69,12 +91,12 @@ function setOutputs(outputs: Record<string, string | undefined>): void {
 }
 
 /**
- * Runs one step of an action. Every input is validated before `main` runs, so bad input fails
+ * Runs one step of an action. Every input is validated before `step` runs, so bad input fails
  * with an ::error:: line per input and no call to any API.
  */
 export async function runAction<I extends InputSpecs, O extends string>(
   definition: ActionDefinition<I, O>,
-  main: ActionMain<I, O>,
+  step: StepFunction<I, O>,
 ): Promise<void> {
   const reporter = new GitHubReporter();
   try {
@@ -83,7 +105,7 @@ export async function runAction<I extends InputSpecs, O extends string>(
       const value = (inputs as Record<string, unknown>)[name];
       if (spec.options.secret && typeof value === 'string') reporter.mask(value);
     }
-    setOutputs(await main(inputs, { reporter, state: githubState, env: process.env }));
+    setOutputs(await step(inputs, { reporter, state: githubState, env: process.env, run: execProgram }));
   } catch (e) {
     if (e instanceof StepFailure) {
       setOutputs(e.outputs);

@@ -5,8 +5,8 @@
 import { createClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
 import { resolveTarget } from '../cloudrun/target';
-import type { InputValues } from '../inputs';
-import { md, StepFailure, type Reporter, type StepState } from '../report';
+import type { InputsOf, OutputsOf } from '../inputs';
+import { md, StepFailure, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from './apply';
 import { promoteAction } from './inputs';
 import { gateProbe } from './gate-probe';
@@ -17,13 +17,7 @@ import { Refused } from './ready-check';
 import { formatSnapshot } from './snapshot';
 import { beforeAfter } from './summary';
 
-type Inputs = InputValues<typeof promoteAction.inputs>;
-
-interface StepContext {
-  readonly reporter: Reporter;
-  readonly state: StepState;
-  readonly env: NodeJS.ProcessEnv;
-}
+type Inputs = InputsOf<typeof promoteAction>;
 
 /** An AbortSignal that fires on the signals the runner sends a cancelled job (SIGINT, then SIGTERM). */
 function cancellation(reporter: Reporter): { signal: AbortSignal; dispose(): void } {
@@ -46,7 +40,7 @@ function cancellation(reporter: Reporter): { signal: AbortSignal; dispose(): voi
 export async function runPromote(
   inputs: Inputs,
   { reporter, state, env }: StepContext,
-): Promise<Record<'verdict' | 'traffic', string>> {
+): Promise<OutputsOf<typeof promoteAction>> {
   const target = resolveTarget(inputs, env);
   const clients = createClients(env);
   const cancel = cancellation(reporter);
@@ -94,7 +88,10 @@ export async function runPromote(
  * The post step: restores the saved traffic when the main step stopped mid-promotion, through the
  * same restore a failed step uses, so both end with exactly the traffic saved before the first change.
  */
-export async function runPromotePost(_inputs: unknown, { reporter, state, env }: StepContext): Promise<Record<string, string>> {
+export async function runPromotePost(
+  _inputs: unknown,
+  { reporter, state, env }: StepContext,
+): Promise<OutputsOf<typeof promoteAction>> {
   const pending = pendingRestore(state);
   if (!pending) {
     reporter.info('The promotion finished in its main step; nothing to restore');

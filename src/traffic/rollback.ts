@@ -6,8 +6,8 @@ import { createClients, type GoogleClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import { resolveTarget, type ServiceTarget } from '../cloudrun/target';
-import type { InputValues } from '../inputs';
-import { md, type Reporter } from '../report';
+import type { InputsOf, OutputsOf } from '../inputs';
+import { md, type Reporter, type StepContext } from '../report';
 import { setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
 import type { rollbackAction } from './inputs';
@@ -110,9 +110,9 @@ export async function rollBackService(
 
 /** The rollback action's step: inputs in, outputs out. */
 export async function runRollback(
-  inputs: InputValues<typeof rollbackAction.inputs>,
-  { reporter, env }: { reporter: Reporter; env: NodeJS.ProcessEnv },
-): Promise<Record<'revision' | 'traffic' | 'seconds', string>> {
+  inputs: InputsOf<typeof rollbackAction>,
+  { reporter, env }: StepContext,
+): Promise<OutputsOf<typeof rollbackAction>> {
   const clients = createClients(env);
   try {
     const result = await rollBackService(

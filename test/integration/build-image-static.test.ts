@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readInputs } from '../../src/inputs';
 import { RecordingReporter } from '../../src/report';
+import { localContext } from '../../src/runtime/local';
 import { ReadinessError, runBuildImage } from '../../src/image/build';
 import { fixExcludes } from '../../src/image/context-rules';
 import { buildImageAction } from '../../src/image/inputs';
@@ -260,7 +261,7 @@ describe('check-only in strict mode on the monorepo fixtures', () => {
     const env = { GITHUB_WORKSPACE: join(monorepos, fixture), RUNNER_TEMP: tmpdir() };
     const reporter = new RecordingReporter();
     const inputs = readInputs(buildImageAction, (n) => ({ 'check-only': 'true', ...raw })[n], env);
-    return { reporter, run: runBuildImage(inputs, { reporter, env }) };
+    return { reporter, run: runBuildImage(inputs, localContext({ reporter, env })) };
   };
 
   it.each([

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readInputs } from '../../src/inputs';
 import { RecordingReporter } from '../../src/report';
+import { localContext, runLocally } from '../../src/runtime/local';
 import { runBuildImage, ReadinessError } from '../../src/image/build';
 import { buildImageAction } from '../../src/image/inputs';
 import { manifestProblem } from '../../src/image/build-command';
@@ -39,7 +40,7 @@ async function build(dir: string, raw: Record<string, string>, sha = randomBytes
   const inputs = readInputs(buildImageAction, (name) => ({ network: 'host', ...raw })[name], env);
   const reporter = new RecordingReporter();
   const started = Date.now();
-  const outputs = await runBuildImage(inputs, { reporter, env });
+  const outputs = await runBuildImage(inputs, localContext({ reporter, env }));
   return { outputs, reporter, ms: Date.now() - started, report: JSON.parse(outputs['prisma-report'] ?? '{}') as PrismaReport };
 }
 
@@ -190,7 +191,7 @@ describe('build-image with the classic builder', () => {
     const reporter = new RecordingReporter();
     const outputs = await runBuildImage(
       readInputs(buildImageAction, (n) => raw[n], env),
-      { reporter, env },
+      localContext({ reporter, env }),
     );
     const report = JSON.parse(outputs['prisma-report']!) as PrismaReport;
     expect(report.verdict).toBe('pass');
@@ -304,7 +305,7 @@ describe('build-image with the classic builder', () => {
     const reporter = new RecordingReporter();
     const env = { GITHUB_WORKSPACE: dir, GITHUB_SHA: 'a'.repeat(40), RUNNER_TEMP: tmpdir() };
     const inputs = readInputs(buildImageAction, (n) => ({ image, network: 'host' })[n as 'image'], env);
-    await expect(runBuildImage(inputs, { reporter, env })).rejects.toThrow(ReadinessError);
+    await expect(runBuildImage(inputs, localContext({ reporter, env }))).rejects.toThrow(ReadinessError);
     expect(reporter.lines.find((l) => l.level === 'error')?.at).toMatchObject({ file: 'prisma/schema.prisma', line: 7 });
     const r = await fetch(`http://${REGISTRY}/v2/runway-test/refused-${run}/manifests/${'a'.repeat(40)}`, { method: 'HEAD' });
     expect(r.status).toBe(404);
@@ -319,11 +320,11 @@ describe('build-image with the classic builder', () => {
     execFileSync('docker', ['manifest', 'create', '--insecure', list, outputs.tags!]);
     execFileSync('docker', ['manifest', 'annotate', '--arch', 'arm64', list, outputs.tags!]);
     execFileSync('docker', ['manifest', 'push', '--purge', '--insecure', list]);
-    const remote = await remoteManifest(list);
+    const remote = await remoteManifest(runLocally, list);
     expect(remote).toMatchObject({ isIndex: true, platforms: ['linux/arm64'] });
     // An index is refused only without linux/amd64 (Cloud Run takes one that includes it).
     expect(manifestProblem(list, remote, undefined)).toContain('is an index of linux/arm64 without linux/amd64');
-    expect(await remoteManifest(outputs.tags!)).toMatchObject({
+    expect(await remoteManifest(runLocally, outputs.tags!)).toMatchObject({
       isIndex: false,
       digest: outputs.digest,
       platforms: ['linux/amd64'],
@@ -361,7 +362,7 @@ describe('build-image with the classic builder', () => {
     const reporter = new RecordingReporter();
     const outputs = await runBuildImage(
       readInputs(buildImageAction, (n) => raw[n], env),
-      { reporter, env },
+      localContext({ reporter, env }),
     );
     const { imageId } = JSON.parse(outputs.metadata!) as { imageId: string };
     const read = (file: string) =>
@@ -376,7 +377,7 @@ describe('build-image with the classic builder', () => {
     await expect(
       runBuildImage(
         readInputs(buildImageAction, (n) => missing[n], env),
-        { reporter, env },
+        localContext({ reporter, env }),
       ),
     ).rejects.toThrow('Input "build-secrets": token: the environment variable RUNWAY_TEST_UNSET is not set');
   });
