@@ -14,7 +14,7 @@ import { getService } from '../src/cloudrun/services';
 import { serviceName } from '../src/cloudrun/target';
 import { withRetry } from '../src/cloudrun/retry';
 import { runBundle } from '../src/runtime/step-runner';
-import { readService } from '../src/traffic/service-traffic';
+import { readService } from '../src/cloudrun/service-state';
 import { toTargets } from '../src/traffic/snapshot';
 import { ensureTestImage } from '../test/helpers/test-images';
 import { deploy, revisionOf, revisionsAt, setSplit, startStack, type Stack } from '../test/integration/rollback.fixtures';

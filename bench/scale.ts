@@ -13,7 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { createClients } from '../src/cloudrun/clients';
 import { runBundle } from '../src/runtime/step-runner';
-import { readService } from '../src/traffic/service-traffic';
+import { readService } from '../src/cloudrun/service-state';
 import { ensureTestImage } from '../test/helpers/test-images';
 import { startEmulatorProcess } from './emulator-process';
 import { percentileOf, round, type Group, type Result } from './result';

@@ -124,6 +124,8 @@ async function main(): Promise<void> {
           dockerfile: 'examples/monorepo/Dockerfile',
           'build-args': `NEXT_PUBLIC_APP_NAME=${r.appName}`,
           workspace: 'examples/monorepo/apps/web',
+          // This machine has no bridge network; users keep Docker's default.
+          network: 'host',
         },
         stepEnv,
         (run) => (run.outputs['image-ref'] ?? '').replace(/(@sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1…'),

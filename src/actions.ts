@@ -1,8 +1,7 @@
 /** Every action Runway ships: the docs generator, the command line and the tests walk this list. */
-import { buildImage } from './image/inputs';
-import { deployCloudRun } from './deploy/inputs';
+import { buildImageAction } from './image/inputs';
+import { deployCloudRunAction } from './deploy/inputs';
 import { healthGateAction } from './health/inputs';
-import { promote } from './traffic/promote-inputs';
-import { rollback } from './traffic/rollback-inputs';
+import { promoteAction, rollbackAction } from './traffic/inputs';
 
-export const actions = [buildImage, deployCloudRun, healthGateAction, promote, rollback] as const;
+export const actions = [buildImageAction, deployCloudRunAction, healthGateAction, promoteAction, rollbackAction] as const;
