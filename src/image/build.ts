@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError, type InputProblem, type InputValues } from '../inputs';
 import { md, type Reporter } from '../report';
+import { openRegistry, type RegistrySession } from '../registry/login';
 import { baseImage, runtimeStage } from './dockerfile';
 import {
   buildxArgs,
@@ -180,9 +181,12 @@ export async function runBuildImage(
 ): Promise<Outputs> {
   const root = resolve(env.GITHUB_WORKSPACE ?? process.cwd());
   const tmp = mkdtempSync(join(env.RUNNER_TEMP ?? tmpdir(), 'runway-build-'));
+  let registry: RegistrySession | undefined;
   try {
     const { secrets, buildArgs } = validate(inputs, env, root, tmp, reporter);
-    const tags = imageTags(inputs.image, inputs.tags, env.GITHUB_SHA);
+    // Repository check and Docker login before anything is built (src/registry, h-release).
+    registry = inputs.push && !inputs['check-only'] ? await openRegistry(inputs.image, env, reporter) : undefined;
+    const tags = imageTags(registry?.pushRepository ?? inputs.image, inputs.tags, env.GITHUB_SHA);
     const loaded = loadProject({
       root,
       context: inputs.context,
@@ -328,6 +332,7 @@ export async function runBuildImage(
       'prisma-report': JSON.stringify(prismaReport),
     };
   } finally {
+    registry?.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 }
