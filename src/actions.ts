@@ -4,5 +4,6 @@ import { deployCloudRun } from './deploy/inputs';
 import { healthGate } from './health/inputs';
 import { promote } from './traffic/promote-inputs';
 import { rollback } from './traffic/rollback-inputs';
+import { githubDeploymentAction } from './github/inputs';
 
-export const actions = [buildImage, deployCloudRun, healthGate, promote, rollback] as const;
+export const actions = [buildImage, deployCloudRun, healthGate, promote, rollback, githubDeploymentAction] as const;
