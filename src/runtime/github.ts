@@ -3,7 +3,15 @@
  * runner passes them, runs an action's core function, and writes outputs, summary and annotations.
  */
 import * as core from '@actions/core';
-import { InputError, readInputs, runnerInputs, type ActionDefinition, type InputSpecs, type InputValues } from '../inputs';
+import {
+  InputError,
+  readInputs,
+  runnerInputs,
+  withLegacyInputs,
+  type ActionDefinition,
+  type InputSpecs,
+  type InputValues,
+} from '../inputs';
 import { StepFailure, type Location, type Reporter, type StepState } from '../report';
 
 function properties(at?: Location): core.AnnotationProperties {
@@ -78,7 +86,8 @@ export async function runAction<I extends InputSpecs, O extends string>(
 ): Promise<void> {
   const reporter = new GitHubReporter();
   try {
-    const inputs = readInputs(definition, runnerInputs(process.env), process.env);
+    // google-github-actions/deploy-cloudrun's snake_case inputs: aliases, or errors naming Runway's input.
+    const inputs = readInputs(definition, withLegacyInputs(definition, runnerInputs(process.env), process.env), process.env);
     for (const [name, spec] of Object.entries(definition.inputs)) {
       const value = (inputs as Record<string, unknown>)[name];
       if (spec.options.secret && typeof value === 'string') reporter.mask(value);
