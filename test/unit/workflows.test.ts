@@ -32,6 +32,15 @@ it.each([...WORKFLOWS, ...ACTIONS])('%s is valid for GitHub', (file) => expect(p
 
 it("another repository's call of release.yml with the documented inputs is valid", () => expect(parsed[CALLER]).toEqual([]));
 
+it("the README's call of release.yml is valid too", () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const block = /### From another repository[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+  const file = join(mkdtempSync(join(tmpdir(), 'runway-readme-')), 'deploy.yml');
+  writeFileSync(file, block);
+  expect(parseErrors([file])[file]).toEqual([]);
+  expect(block).toContain('uses: OWNER/runway/.github/workflows/release.yml@v1');
+});
+
 it('an undocumented or missing input in a call of release.yml is an error', () => {
   const caller = readFileSync(join(repoRoot, CALLER), 'utf8');
   const dir = mkdtempSync(join(tmpdir(), 'runway-caller-'));
