@@ -1,6 +1,6 @@
 /**
  * The composite release action (actions/release/action.yml) run step by step as the runner runs it
- * (test/helpers/composite-runner.mjs: inputs, `if:`, `env:` and step outputs evaluated with
+ * (scripts/composite-runner.mjs: inputs, `if:`, `env:` and step outputs evaluated with
  * @actions/expressions), against the emulator, the local registry and a GitHub API stand-in:
  * a good release, a release whose health gate fails, and a hostile service name.
  */
@@ -48,7 +48,7 @@ async function runComposite(inputs: Record<string, string>, sha: string): Promis
   };
   const child = promisify(execFile)(
     node24,
-    [join(repoRoot, 'test', 'helpers', 'composite-runner.mjs'), join(repoRoot, 'actions', 'release', 'action.yml')],
+    [join(repoRoot, 'scripts', 'composite-runner.mjs'), join(repoRoot, 'actions', 'release', 'action.yml')],
     {
       maxBuffer: 256 * 1024 * 1024,
       env: { PATH: process.env.PATH },

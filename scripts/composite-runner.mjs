@@ -1,4 +1,4 @@
-// Runs a composite action's steps in order the way the GitHub runner does, for tests (Node 24, ESM:
+// Runs a composite action's steps in order the way the GitHub runner does, for tests and the demo (Node 24, ESM:
 // @actions/expressions is ESM-only). Input defaults, `if:`, `env:` and `with:` are evaluated with
 // GitHub's own expression library; each `run:` goes to `bash --noprofile --norc -eo pipefail FILE`
 // (the runner's `shell: bash`) with the step's env, GITHUB_ACTION_PATH and fresh GITHUB_OUTPUT /
@@ -7,7 +7,7 @@
 // Node 24 already on PATH (nothing can be downloaded here); any other `uses:` fails the run.
 //
 //   node composite-runner.mjs path/to/action.yml < {"inputs":{...},"env":{...},"github":{...}}
-// Prints one JSON line: { steps: [{ id, outcome, outputs, log }], outputs }.
+// Prints one JSON line: { steps: [{ id, name, outcome, outputs, log, summary, ms }], outputs }.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,12 +93,14 @@ for (const [index, step] of action.runs.steps.entries()) {
   const contexts = { inputs, steps, github, runner, env: request.env ?? {} };
   if (!condition(step.if, contexts, status)) {
     steps[id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} };
-    report.push({ id, outcome: 'skipped', outputs: {}, log: '' });
+    report.push({ id, name: step.name ?? id, outcome: 'skipped', outputs: {}, log: '', summary: '', ms: 0 });
     continue;
   }
   let outcome = 'success';
   let outputs = {};
   let log = '';
+  let summary = '';
+  const started = Date.now();
   if (step.uses) {
     const node = spawnSync('node', ['--version'], { encoding: 'utf8', env: { ...process.env, ...request.env } }).stdout.trim();
     const ok =
@@ -129,11 +131,12 @@ for (const [index, step] of action.runs.steps.entries()) {
     );
     outcome = r.status === 0 ? 'success' : 'failure';
     outputs = parseOutputs(readFileSync(files.GITHUB_OUTPUT, 'utf8'));
+    summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
     log = `${r.stdout}${r.stderr}`;
   }
   if (outcome === 'failure') status.failed = true;
   steps[id] = { outcome, conclusion: outcome, outputs };
-  report.push({ id, outcome, outputs, log });
+  report.push({ id, name: step.name ?? id, outcome, outputs, log, summary, ms: Date.now() - started });
 }
 
 const outputs = {};
