@@ -9,6 +9,13 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/emulator/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
     },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], slowTestThreshold: 30 },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // Bundles src/ once per run: integration tests run those bundles, not the committed dist/.
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      slowTestThreshold: 30,
+    },
   ],
 };

@@ -1,121 +1,98 @@
 /**
- * Rollback time on the emulator (real containers, the real Google client over gRPC), as ratios to
- * two baselines run in the same process against the same service:
- *   - gcloud-style: what a person types from memory — list revisions to find the previous one,
- *     get the service, update it with the new traffic, wait for the operation, get it again to
- *     see the result; one call after another.
- *   - re-deploy: run the old image again as a new revision and send it all traffic (what teams
- *     do when the old revision is gone from memory); it waits for a container to start.
- * Runway's rollback reads the service and its revisions in parallel, checks readiness, sends one
- * update that moves the traffic and records the history together, and polls the operation every
- * 100 ms (src/cloudrun/services.ts; the gcloud-style baseline uses the client's own wait, which backs
- * off ×1.3 from 100 ms; re-deploy polls like Runway). Operation delays of 1 s and 3 s stand
- * in for the real API, where a traffic change takes seconds.
+ * `rollback.time`: from the start of the rollback bundle's process (as the runner starts it) to only
+ * the target revision serving, on the emulator (real containers, the real Google client over gRPC).
+ * Side by side, the baseline: what a person types from memory, gcloud-style — list revisions, get the
+ * service, update it with the new traffic, wait with the client's own polling, get it again — run in
+ * this process (so without gcloud's own start-up of a second or more).
  *
- *   npx tsx bench/rollback.ts [iterations=5]
+ *   npx tsx bench/run.ts rollback [--runs N]
  *
- * Bounded: 3 × 3 × iterations rollbacks, one service, containers removed at the end.
+ * Bounded: 2 × runs rollbacks of one service with two revisions; the emulator removes its containers.
  */
 import { performance } from 'node:perf_hooks';
-import { getService, updateService } from '../src/cloudrun/services';
+import { getService } from '../src/cloudrun/services';
 import { serviceName } from '../src/cloudrun/target';
 import { withRetry } from '../src/cloudrun/retry';
-import { RecordingReporter } from '../src/report';
-import { rollback } from '../src/traffic/rollback';
-import { describeService } from '../src/traffic/service-traffic';
+import { runBundle } from '../src/runtime/step-runner';
+import { readService } from '../src/cloudrun/service-state';
 import { toTargets } from '../src/traffic/snapshot';
 import { ensureTestImage } from '../test/helpers/test-images';
-import { admin, deploy, revisionOf, setSplit, startStack, type Stack } from '../test/integration/rollback.fixtures';
+import { deploy, revisionOf, revisionsAt, setSplit, startStack, type Stack } from '../test/integration/rollback.fixtures';
+import { median, round, type Group, type Result } from './result';
 
-const iterations = Number(process.argv[2] ?? 5);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Polls until the service serves only `revision` and its URL answers from it; returns when. */
+async function onlyServing(stack: Stack, revision: string): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const now = await readService(stack.clients, stack.target);
+    const served = now.served.filter((e) => e.percent > 0);
+    if (served.length === 1 && served[0].revision === revision) {
+      const seen = await revisionsAt(now.url!, 3);
+      if (Object.keys(seen).length === 1 && seen[revision] === 3) return performance.now();
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${revision} never became the only revision serving`);
+}
 
-async function timed(fn: () => Promise<void>): Promise<number> {
+/** The rollback's own `seconds` output (first read to finished update) of each run, to show where the time goes. */
+const ownSeconds: number[] = [];
+
+async function runway(stack: Stack, target: string): Promise<number> {
   const started = performance.now();
-  await fn();
-  return (performance.now() - started) / 1000;
+  const run = await runBundle('dist/rollback/index.js', {
+    inputs: { ...stack.where, to: target, reason: 'bench' },
+    env: { ...stack.env, GITHUB_ACTOR: 'bench' },
+  });
+  if (run.code !== 0) throw new Error(`rollback failed: ${run.errors.join('; ') || run.stderr.slice(-500)}`);
+  ownSeconds.push(Number(run.outputs.seconds) * 1000);
+  return (await onlyServing(stack, target)) - started;
 }
 
-async function runway(stack: Stack): Promise<void> {
-  const result = await rollback(
-    stack.clients,
-    { target: stack.target, to: { kind: 'previous' }, removeTags: [] },
-    new RecordingReporter(),
-  );
-  if (result.revision !== revisionOf(stack, 'v1')) throw new Error(`runway rolled back to ${result.revision}`);
-}
-
-async function gcloudStyle(stack: Stack): Promise<void> {
-  const { clients, target } = stack;
-  const [revisions] = await withRetry(() => clients.revisions.listRevisions({ parent: serviceName(target) }));
-  const previous = revisions.map((r) => r.name!.split('/').pop()!).find((n) => n === revisionOf(stack, 'v1'));
-  const service = (await getService(clients, target))!;
-  // gcloud-style: the client library's own operation wait (backoff ×1.3 from 100 ms).
+async function gcloudStyle(stack: Stack, target: string): Promise<number> {
+  const started = performance.now();
+  const { clients } = stack;
+  const [revisions] = await withRetry(() => clients.revisions.listRevisions({ parent: serviceName(stack.target) }));
+  const previous = revisions.map((r) => r.name!.split('/').pop()!).find((n) => n === target);
+  const service = (await getService(clients, stack.target))!;
   const [op] = await clients.services.updateService({
     service: { ...service, traffic: toTargets([{ type: 'REVISION', revision: previous, percent: 100 }]) },
   });
   await op.promise();
-  await getService(clients, target);
+  await getService(clients, stack.target);
+  return (await onlyServing(stack, target)) - started;
 }
 
-let redeploys = 0;
-async function redeploy(stack: Stack, image: string): Promise<void> {
-  const { clients, target } = stack;
-  const service = (await getService(clients, target))!;
-  const template = {
-    revision: revisionOf(stack, `r${++redeploys}`),
-    containers: [{ image, env: [{ name: 'APP_REDEPLOY', value: String(redeploys) }] }],
-  };
-  const op = await updateService(clients, target, {
-    ...service,
-    template,
-    traffic: toTargets([{ type: 'LATEST', percent: 100 }]),
-  });
-  const after = describeService(await op.done());
-  if (after.latestReady !== template.revision) throw new Error(`re-deploy did not make ${template.revision} Ready`);
-}
-
-async function main(): Promise<void> {
-  const image = await ensureTestImage('hello');
-  const stack = await startStack();
-  try {
-    await deploy(stack, image, 'v1', 'one');
-    await deploy(stack, image, 'v2', 'two');
-    const bad = async () => {
-      await setSplit(stack, [
-        { type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 100 },
-        { type: 'REVISION', revision: revisionOf(stack, 'v1'), percent: 0, tag: 'one' },
-        { type: 'REVISION', revision: revisionOf(stack, 'v2'), percent: 0, tag: 'two' },
-      ]);
-    };
-    // Without a delay the emulator finishes a traffic-only update at once; with one, every
-    // operation stays open like a real API's (a few seconds for a traffic change).
-    for (const delayMs of [0, 1000, 3000]) {
-      await admin(stack, 'POST', '/operation-delay', { ms: delayMs });
-      const times: Record<string, number[]> = { runway: [], gcloud: [], redeploy: [] };
-      for (let i = 0; i < iterations; i++) {
-        await bad();
-        times.runway.push(await timed(() => runway(stack)));
-        await bad();
-        times.gcloud.push(await timed(() => gcloudStyle(stack)));
-        await bad();
-        times.redeploy.push(await timed(() => redeploy(stack, image)));
+export const rollbackGroup: Group = {
+  name: 'rollback',
+  async run({ runs }): Promise<Result[]> {
+    const image = await ensureTestImage('hello');
+    const stack = await startStack();
+    try {
+      await deploy(stack, image, 'v1', 'one');
+      await deploy(stack, image, 'v2', 'two');
+      const [good, bad] = [revisionOf(stack, 'v1'), revisionOf(stack, 'v2')];
+      const breakIt = () => setSplit(stack, [{ type: 'REVISION', revision: bad, percent: 100 }]);
+      const times = { runway: [] as number[], gcloud: [] as number[] };
+      for (let i = 0; i < runs; i++) {
+        await breakIt();
+        times.runway.push(await runway(stack, good));
+        await breakIt();
+        times.gcloud.push(await gcloudStyle(stack, good));
       }
-      const r = median(times.runway);
-      const row = (name: string, xs: number[]) =>
-        `| ${name} | ${median(xs).toFixed(3)} s | ${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)} s | ${(median(xs) / r).toFixed(2)} |`;
-      console.log(`\nRollback to the previous revision, ${iterations} runs each, operations held open ≥ ${delayMs} ms\n`);
-      console.log('| method | median | range | × Runway |\n| --- | --- | --- | --- |');
-      console.log(row('Runway rollback (one update, history recorded)', times.runway));
-      console.log(row('gcloud-style (list, get, update, wait, get)', times.gcloud));
-      console.log(row('re-deploy the old image', times.redeploy));
+      return [
+        {
+          name: 'rollback.time',
+          value: round(median(times.runway)),
+          unit: 'ms',
+          goal: 1000,
+          better: 'lower',
+          baseline: round(median(times.gcloud)),
+          command: 'npx tsx bench/run.ts rollback',
+          how: `dist/rollback bundle started as the runner does, to=<revision>, until the service serves only it and its URL answers from it; median of ${runs} (the action's own first-read-to-update time: median ${round(median(ownSeconds))} ms); baseline gcloud-style calls in process`,
+        },
+      ];
+    } finally {
+      await stack.stop();
     }
-  } finally {
-    await stack.stop();
-  }
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+  },
+};

@@ -10,21 +10,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { startAdmin } from './admin';
-import { artifactRegistryService } from './artifact-registry';
-import { Docker } from './docker';
-import { DEFAULT_REGISTRY } from './image-mirror';
-import { Faults } from './faults';
-import { EXECUTION_TYPE, JOB_TYPE, JobControl } from './job-control';
-import { monitoringService, RequestMetrics } from './monitoring';
-import { executionsService, jobProtos, jobsService } from './jobs-api';
-import { Operations, operationsService, type Encoders } from './operations';
-import { serviceDefinition } from './protos';
-import { RevisionRunner } from './revision-runner';
-import { Router } from './router';
-import { REVISION_TYPE, SERVICE_TYPE, ServiceControl } from './service-control';
-import { revisionsService, runProtos, servicesService } from './services-api';
-import { StateStore } from './state';
+import { startAdmin } from './admin/endpoint';
+import { artifactRegistryService } from './apis/artifact-registry-api';
+import { Docker } from './runtime/docker';
+import { DEFAULT_REGISTRY } from './runtime/image-mirror';
+import { Faults } from './admin/faults';
+import { EXECUTION_TYPE, JOB_TYPE, JobControl } from './state/jobs-state';
+import { monitoringService } from './apis/monitoring-api';
+import { RequestMetrics } from './state/monitoring-state';
+import { executionsService, jobProtos, jobsService } from './apis/jobs-api';
+import { operationsService } from './apis/operations-api';
+import { Operations, type Encoders } from './state/operations-state';
+import { serviceDefinition } from './apis/protos';
+import { RevisionRunner } from './runtime/revision-runner';
+import { Router } from './runtime/router';
+import { REVISION_TYPE, SERVICE_TYPE, ServiceControl } from './state/services-state';
+import { revisionsService, runProtos, servicesService } from './apis/services-api';
+import { StateStore } from './state/store';
 
 export interface EmulatorOptions {
   /** gRPC port; 0 (the default here) takes a free port. main.ts defaults to 8090. */

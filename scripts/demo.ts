@@ -213,6 +213,8 @@ async function main(): Promise<void> {
           dockerfile: 'examples/monorepo/Dockerfile',
           workspace: 'examples/monorepo/apps/web',
           'build-args': `NEXT_PUBLIC_APP_NAME=${r.appName}`,
+          // This machine has no bridge network; users keep Docker's default.
+          network: 'host',
           tag: r.tag,
           'env-vars': r.env,
           // Release 3 skips it: its migration would fail first, before the gate can show the failure.

@@ -15,7 +15,7 @@ check() {
   if "$@"; then passed=$((passed + 1)); echo "check passed: $name"; else failed=$((failed + 1)); echo "check FAILED: $name"; fi
   echo "::endgroup::"
 }
-check "type check" tsc -p tsconfig.json --noEmit
+check "type check" npm run typecheck --silent
 check "lint" eslint .
 check "format" prettier --check .
 check "action.yml and READMEs generated from definitions" tsx scripts/actions-docs.ts --check

@@ -1,9 +1,15 @@
 /** Every action Runway ships: the docs generator, the command line and the tests walk this list. */
-import { buildImage } from './image/inputs';
-import { deployCloudRun } from './deploy/inputs';
-import { healthGate } from './health/inputs';
-import { promote } from './traffic/promote-inputs';
-import { rollback } from './traffic/rollback-inputs';
+import { buildImageAction } from './image/inputs';
+import { deployCloudRunAction } from './deploy/inputs';
+import { healthGateAction } from './health/inputs';
+import { promoteAction, rollbackAction } from './traffic/inputs';
 import { githubDeploymentAction } from './github/inputs';
 
-export const actions = [buildImage, deployCloudRun, healthGate, promote, rollback, githubDeploymentAction] as const;
+export const actions = [
+  buildImageAction,
+  deployCloudRunAction,
+  healthGateAction,
+  promoteAction,
+  rollbackAction,
+  githubDeploymentAction,
+] as const;

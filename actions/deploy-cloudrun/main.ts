@@ -1,5 +1,5 @@
 import { runAction } from '../../src/runtime/github';
-import { deployCloudRun } from '../../src/deploy/inputs';
-import { deploy } from '../../src/deploy/deploy';
+import { deployCloudRunAction } from '../../src/deploy/inputs';
+import { runDeploy } from '../../src/deploy/deploy';
 
-void runAction(deployCloudRun, deploy);
+void runAction(deployCloudRunAction, runDeploy);

@@ -1,5 +1,5 @@
 import { runAction } from '../../src/runtime/github';
-import { healthGate } from '../../src/health/inputs';
+import { healthGateAction } from '../../src/health/inputs';
 import { runHealthGate } from '../../src/health/action';
 
-void runAction(healthGate, runHealthGate);
+void runAction(healthGateAction, runHealthGate);

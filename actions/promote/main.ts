@@ -1,5 +1,5 @@
 import { runAction } from '../../src/runtime/github';
-import { promote } from '../../src/traffic/promote-inputs';
-import { promoteStep } from '../../src/traffic/promote-step';
+import { promoteAction } from '../../src/traffic/inputs';
+import { runPromote } from '../../src/traffic/promote-step';
 
-void runAction(promote, promoteStep);
+void runAction(promoteAction, runPromote);

@@ -1,5 +1,5 @@
 import { runAction } from '../../src/runtime/github';
-import { promote } from '../../src/traffic/promote-inputs';
-import { restoreStep } from '../../src/traffic/promote-step';
+import { promoteAction } from '../../src/traffic/inputs';
+import { runPromotePost } from '../../src/traffic/promote-step';
 
-void runAction(promote, restoreStep);
+void runAction(promoteAction, runPromotePost);

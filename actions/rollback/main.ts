@@ -1,5 +1,5 @@
 import { runAction } from '../../src/runtime/github';
-import { rollback } from '../../src/traffic/rollback-inputs';
-import { rollbackStep } from '../../src/traffic/rollback';
+import { rollbackAction } from '../../src/traffic/inputs';
+import { runRollback } from '../../src/traffic/rollback';
 
-void runAction(rollback, rollbackStep);
+void runAction(rollbackAction, runRollback);

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { backoffDelay, withRetry } from './retry';
+import { backoffDelay, sendOnce, withRetry } from './retry';
 
 const grpcError = (code: number) => Object.assign(new Error(`code ${code}`), { code });
 const noSleep = async () => {};
@@ -44,5 +44,62 @@ describe('backoffDelay', () => {
     [1, 1, 600],
   ])('attempt %i, jitter %f -> %i ms', (attempt, random, ms) => {
     expect(backoffDelay(attempt, 500, 8000, random)).toBe(ms);
+  });
+});
+
+describe('sendOnce', () => {
+  const run = async (failures: number[], appliedAfter: number | undefined) => {
+    const log: string[] = [];
+    let sends = 0;
+    const result = await sendOnce(
+      async () => {
+        log.push('send');
+        const code = failures[sends++];
+        if (code !== undefined) throw grpcError(code);
+        return 'sent';
+      },
+      async () => {
+        log.push('read');
+        return appliedAfter !== undefined && sends >= appliedAfter ? 'applied' : undefined;
+      },
+      { sleep: noSleep },
+    ).catch((e: Error) => e.message);
+    return { result, log };
+  };
+
+  it.each([
+    { name: 'no error: one send, no read', failures: [], appliedAfter: undefined, log: 'send', result: { sent: 'sent' } },
+    {
+      name: 'a timeout that was applied: read, never sent again',
+      failures: [status.DEADLINE_EXCEEDED],
+      appliedAfter: 1,
+      log: 'send read',
+      result: { applied: 'applied' },
+    },
+    {
+      name: 'unavailable and not applied: read, then sent again',
+      failures: [status.UNAVAILABLE],
+      appliedAfter: undefined,
+      log: 'send read send',
+      result: { sent: 'sent' },
+    },
+    {
+      name: 'a final error: no read, no second send',
+      failures: [status.ABORTED],
+      appliedAfter: 1,
+      log: 'send',
+      result: 'code 10',
+    },
+    {
+      name: 'permission denied is final',
+      failures: [status.PERMISSION_DENIED],
+      appliedAfter: undefined,
+      log: 'send',
+      result: 'code 7',
+    },
+  ])('$name', async ({ failures, appliedAfter, log, result }) => {
+    const outcome = await run(failures, appliedAfter);
+    expect(outcome.log.join(' ')).toBe(log);
+    expect(outcome.result).toEqual(result);
   });
 });

@@ -1,14 +1,15 @@
 /**
  * Reading and changing a Cloud Run service. Changes carry the etag read with the service, so a
- * concurrent change makes this one fail (ABORTED) instead of being overwritten silently; transient
- * errors are retried; the caller gets the long-running operation to wait on.
+ * concurrent change makes this one fail (ABORTED) instead of being overwritten silently. A change
+ * that met a transient error is sent again only when a re-read shows it was not applied
+ * (`sendOnce`); the caller gets the long-running operation to wait on.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 import type { protos } from '@google-cloud/run';
 import type { GoogleClients } from './clients';
 import { errorCode, errorDetails } from './errors';
-import { withRetry, type RetryOptions } from './retry';
+import { NO_GAX_RETRY, sendOnce, withRetry, type RetryOptions } from './retry';
 import { locationName, serviceName, type ServiceTarget } from './target';
 
 export type Service = protos.google.cloud.run.v2.IService;
@@ -30,7 +31,7 @@ export async function getService(
   retry?: RetryOptions,
 ): Promise<Service | undefined> {
   try {
-    const [service] = await withRetry(() => clients.services.getService({ name: serviceName(target) }), retry);
+    const [service] = await withRetry(() => clients.services.getService({ name: serviceName(target) }, NO_GAX_RETRY), retry);
     return service;
   } catch (e) {
     if (errorCode(e) === status.NOT_FOUND) return undefined;
@@ -52,6 +53,12 @@ export interface UpdateOptions {
   /** Check permissions and values without changing anything. */
   readonly validateOnly?: boolean;
   readonly retry?: RetryOptions;
+  /**
+   * Whether a re-read service already carries this change, asked after a transient error (the call
+   * may have been applied). Without it the change is sent again, which the etag makes safe: an
+   * applied change then fails as a concurrent one instead of being made twice.
+   */
+  readonly applied?: (service: Service) => boolean;
 }
 
 const concurrent = (target: ServiceTarget, e: unknown): unknown =>
@@ -90,7 +97,8 @@ function operationOf(
         while (name && !current.done) {
           delay = pollDelayMs(Date.now() - started, delay);
           await sleep(delay);
-          current = await withRetry(() => lookUp(name));
+          // google-gax retries GetOperation itself (idempotent in its config): one retry layer.
+          current = await lookUp(name);
         }
         // A finished operation unpacks its result without another call.
         const [service] = await current.promise();
@@ -100,6 +108,59 @@ function operationOf(
       }
     },
   };
+}
+
+/**
+ * The wait for a change found applied by a re-read (its operation's answer was lost): polls the
+ * service until Cloud Run stops reconciling; a failed reconciliation fails it like the operation.
+ */
+function settledOperation(clients: GoogleClients, target: ServiceTarget): ServiceOperation {
+  return {
+    name: '',
+    async done() {
+      const started = Date.now();
+      let delay = 0;
+      for (;;) {
+        const service = await getService(clients, target);
+        if (!service) throw new Error(`service ${target.service} disappeared while its change was rolled out`);
+        if (!service.reconciling) {
+          const failed = service.terminalCondition?.state;
+          if (failed === 'CONDITION_FAILED' || failed === 3)
+            throw new Error(
+              `the change was applied but its rollout failed: ${service.terminalCondition?.message ?? 'no reason given'}`,
+            );
+          return service;
+        }
+        delay = pollDelayMs(Date.now() - started, delay);
+        await sleep(delay);
+      }
+    },
+  };
+}
+
+/** Sends a service mutation once, or again after a transient error only if a re-read shows it is not applied. */
+async function sendChange(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  send: () => Promise<unknown>,
+  lookUp: (name: string) => Promise<Operation>,
+  options: Pick<UpdateOptions, 'applied' | 'retry' | 'validateOnly'>,
+): Promise<ServiceOperation> {
+  const { applied } = options;
+  try {
+    const outcome = await sendOnce(
+      async () => ((await send()) as [Operation])[0],
+      async () => {
+        if (options.validateOnly || !applied) return undefined;
+        const now = await getService(clients, target);
+        return now && applied(now) ? now : undefined;
+      },
+      options.retry,
+    );
+    return 'sent' in outcome ? operationOf(target, outcome.sent, lookUp) : settledOperation(clients, target);
+  } catch (e) {
+    throw concurrent(target, e);
+  }
 }
 
 /**
@@ -118,16 +179,13 @@ export async function updateService(
     ...(options.allowMissing ? { allowMissing: true } : {}),
     ...(options.validateOnly ? { validateOnly: true } : {}),
   };
-  try {
-    const [operation] = await withRetry(() => clients.services.updateService(request), options.retry);
-    return operationOf(
-      target,
-      operation as unknown as Operation,
-      (n) => clients.services.checkUpdateServiceProgress(n) as Promise<unknown> as Promise<Operation>,
-    );
-  } catch (e) {
-    throw concurrent(target, e);
-  }
+  return sendChange(
+    clients,
+    target,
+    () => clients.services.updateService(request),
+    (n) => clients.services.checkUpdateServiceProgress(n) as Promise<unknown> as Promise<Operation>,
+    options,
+  );
 }
 
 /** Creates the service; a service created by someone else meanwhile fails as a concurrent change. */
@@ -135,26 +193,21 @@ export async function createService(
   clients: GoogleClients,
   target: ServiceTarget,
   service: Service,
-  options: Pick<UpdateOptions, 'validateOnly' | 'retry'> = {},
+  options: Pick<UpdateOptions, 'validateOnly' | 'retry' | 'applied'> = {},
 ): Promise<ServiceOperation> {
   const { name: _name, etag: _etag, ...fields } = service;
-  try {
-    const [operation] = await withRetry(
-      () =>
-        clients.services.createService({
-          parent: locationName(target),
-          serviceId: target.service,
-          service: fields,
-          ...(options.validateOnly ? { validateOnly: true } : {}),
-        }),
-      options.retry,
-    );
-    return operationOf(
-      target,
-      operation as unknown as Operation,
-      (n) => clients.services.checkCreateServiceProgress(n) as Promise<unknown> as Promise<Operation>,
-    );
-  } catch (e) {
-    throw concurrent(target, e);
-  }
+  const request = {
+    parent: locationName(target),
+    serviceId: target.service,
+    service: fields,
+    ...(options.validateOnly ? { validateOnly: true } : {}),
+  };
+  // Sent again without `applied`, a create that was applied fails ALREADY_EXISTS: a concurrent change.
+  return sendChange(
+    clients,
+    target,
+    () => clients.services.createService(request),
+    (n) => clients.services.checkCreateServiceProgress(n) as Promise<unknown> as Promise<Operation>,
+    options,
+  );
 }

@@ -1,5 +1,5 @@
 import { readInputs } from '../inputs';
-import { rollback } from '../traffic/rollback-inputs';
+import { rollbackAction } from '../traffic/inputs';
 import { checkProject, projectFromEnv, resolveTarget, revisionName, serviceName } from './target';
 
 describe('project resolution', () => {
@@ -20,7 +20,7 @@ describe('project resolution', () => {
 
 describe('service target', () => {
   it('builds resource names from inputs and the environment', () => {
-    const values = readInputs(rollback, (n) => ({ service: 'web' })[n], { GCLOUD_PROJECT: 'acme-prod' });
+    const values = readInputs(rollbackAction, (n) => ({ service: 'web' })[n], { GCLOUD_PROJECT: 'acme-prod' });
     const target = resolveTarget(values, { GCLOUD_PROJECT: 'acme-prod' });
     expect(target).toEqual({ project: 'acme-prod', region: 'us-central1', service: 'web' });
     expect(serviceName(target)).toBe('projects/acme-prod/locations/us-central1/services/web');
@@ -36,6 +36,6 @@ describe('service target', () => {
     ['project-id', 'x', /project ID/],
   ])('rejects %s=%s', (name, value, message) => {
     const raw = { service: 'web', 'project-id': 'acme-prod', [name]: value } as Record<string, string>;
-    expect(() => readInputs(rollback, (n) => raw[n], {})).toThrow(message);
+    expect(() => readInputs(rollbackAction, (n) => raw[n], {})).toThrow(message);
   });
 });

@@ -12,21 +12,24 @@ import {
   updateService,
   type Service,
   type ServiceOperation,
+  type UpdateOptions,
 } from '../cloudrun/services';
 import { credentialsPrincipal, describeApiError, errorCode, type ErrorContext } from '../cloudrun/errors';
 import { revisionLogsUrl, waitForRevision, type Readiness } from '../cloudrun/revisions';
+import { describeService, listRevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import { resolveTarget, revisionName, type ServiceTarget } from '../cloudrun/target';
 import { pinned } from '../image/reference';
 import type { Reporter } from '../report';
-import { formatSnapshot, mainRevision, toTargets, type TrafficEntry } from '../traffic/snapshot';
-import { describeService } from '../traffic/service-traffic';
+import { restoreTraffic } from '../traffic/apply';
+import { deployTraffic, pinLatest, servesAsWanted } from '../traffic/plan';
+import { servableTraffic } from '../traffic/ready-check';
+import { formatSnapshot, mainRevision, type TrafficEntry } from '../traffic/snapshot';
 import { resolveDigest } from './image-digest';
 import { deployTag, type DeployInputs } from './inputs';
 import { migrationJob, runMigration } from './migration';
 import { findPrivateAddresses, privateAddressWarning } from './private-address';
-import { buildService, hasVpcAccess, servingContainerIndex } from './service-template';
+import { buildService, hasVpcAccess, servingContainerIndex, type ServiceChange } from './service-template';
 import { deploySummary } from './summary';
-import { pinLatest, planTraffic } from './traffic-plan';
 
 export type DeployOutputs = Record<
   'revision' | 'url' | 'tag-url' | 'image-digest' | 'previous-traffic' | 'previous-revision',
@@ -122,30 +125,126 @@ async function waitForRollout(
   throw new Error(early && r.state === 'pending' ? `${failure}\nThe update failed: ${describeApiError(early)}` : failure);
 }
 
-/** Puts the traffic back exactly as it was before a failed deploy. */
-async function restoreTraffic(
-  clients: GoogleClients,
-  target: ServiceTarget,
-  before: TrafficEntry[],
-  reporter: Reporter,
-): Promise<void> {
-  try {
-    const service = await getService(clients, target);
-    if (!service) return;
-    const operation = await updateService(
-      clients,
-      target,
-      { ...service, traffic: toTargets(before) },
-      { updateMask: ['traffic'] },
-    );
-    await operation.done();
-    reporter.info(`Traffic of ${target.service} restored to what it was before the deploy`);
-  } catch (e) {
-    reporter.error(`Could not restore the traffic of ${target.service}: ${describeApiError(e)}`);
-  }
+/** What the preflight found and decided; nothing has changed yet. */
+interface DeployPlan {
+  readonly existing?: Service;
+  readonly current?: ServiceTraffic;
+  /** The traffic to put back if the deploy fails: the spec when it serves, else what serves. */
+  readonly before: TrafficEntry[];
+  readonly revision: string;
+  readonly change: ServiceChange;
+  readonly digest: string;
+  readonly image: string;
 }
 
-export async function deploy(inputs: DeployInputs, { reporter, env }: DeployContext): Promise<DeployOutputs> {
+/**
+ * The traffic before the deploy, judged from what serves (a failed rollout leaves a spec that never
+ * served), and the traffic the deploy sends: that, with tags on revisions that can no longer serve
+ * dropped (a warning each; Cloud Run fails updates that keep them), plus the new revision's tag.
+ */
+async function plannedTraffic(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  current: ServiceTraffic | undefined,
+  inputs: DeployInputs,
+  revision: string,
+  tag: string,
+  reporter: Reporter,
+): Promise<{ before: TrafficEntry[]; traffic: TrafficEntry[] }> {
+  if (!current) return { before: [], traffic: deployTraffic({ current: [], revision, tag, noTraffic: inputs['no-traffic'] }) };
+  // An existing service without traffic targets sends everything to LATEST (the API's default).
+  const spec: TrafficEntry[] = current.traffic.length ? current.traffic : [{ type: 'LATEST', percent: 100 }];
+  const before = servesAsWanted(current, spec) ? spec : current.served;
+  const noTraffic = inputs['no-traffic'];
+  // Without no-traffic the others keep only their tags, so only those need to be servable.
+  const pinned = pinLatest(before, current.latestReady).map((e) => (noTraffic ? e : { ...e, percent: 0 }));
+  const kept = servableTraffic(
+    pinned,
+    await listRevisionFacts(clients, target),
+    'refusing to deploy with no-traffic: the traffic it keeps cannot be served (deploy with no-traffic: false, or roll back first)',
+    (w) => reporter.warning(w),
+  );
+  return { before, traffic: deployTraffic({ current: kept, revision, tag, noTraffic }) };
+}
+
+/** Preflight: nothing changes until the migration or the update. */
+async function planDeploy(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  inputs: DeployInputs,
+  tag: string,
+  reporter: Reporter,
+): Promise<DeployPlan> {
+  const digest = await resolveDigest(clients, inputs.image);
+  const image = pinned(inputs.image, digest);
+  reporter.info(`Image ${inputs.image.path} resolved to ${digest}`);
+  const existing = await getService(clients, target);
+  const current = existing ? describeService(existing) : undefined;
+  const revision = newRevisionName(target.service, tag);
+  const { before, traffic } = await plannedTraffic(clients, target, current, inputs, revision, tag, reporter);
+  const change = buildService(existing, { inputs, image, revision, traffic });
+  if (!hasVpcAccess(change.service.template)) {
+    for (const found of findPrivateAddresses(plainEnv(change.service))) reporter.warning(privateAddressWarning(found));
+  }
+  return { existing, current, before, revision, change, digest, image };
+}
+
+/**
+ * Sends the change (validate-only first). A change that met a transient error is sent again only
+ * when a re-read shows the service does not carry the new revision's template yet.
+ */
+function saver(clients: GoogleClients, target: ServiceTarget, plan: DeployPlan, reporter: Reporter) {
+  const options: UpdateOptions = {
+    retry: {
+      onRetry: (e: Error, attempt: number, ms: number) =>
+        reporter.info(`${describeApiError(e).split('\n')[0]}; retrying in ${(ms / 1000).toFixed(1)}s (attempt ${attempt + 1})`),
+    },
+    applied: (now) => now.template?.revision === plan.revision,
+  };
+  return (validateOnly: boolean) =>
+    plan.existing
+      ? updateService(clients, target, plan.change.service, { ...options, updateMask: plan.change.updateMask, validateOnly })
+      : createService(clients, target, plan.change.service, { ...options, validateOnly });
+}
+
+/** Migration, then the update and the wait; a failed rollout puts the traffic back as it was. */
+async function rollOut(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  plan: DeployPlan,
+  inputs: DeployInputs,
+  tag: string,
+  reporter: Reporter,
+  context: ErrorContext,
+): Promise<Service> {
+  const save = saver(clients, target, plan, reporter);
+  try {
+    await (await save(true)).done();
+  } catch (e) {
+    throw new Error(`Preflight: the API rejected the change, nothing was changed.\n${describeApiError(e, context)}`);
+  }
+  if (inputs['migration-command']) {
+    await reporter.group('Migration', () =>
+      runMigration(clients, target, migrationJob(plan.change.service.template!, inputs['migration-command']!), reporter),
+    );
+  }
+  const shift = inputs['no-traffic'] && plan.existing ? 'no traffic' : '100 % of traffic';
+  reporter.info(
+    `${plan.existing ? 'Updating' : 'Creating'} ${target.service} with revision ${plan.revision} (tag ${tag}, ${shift})`,
+  );
+  const operation = await save(false);
+  return waitForRollout(clients, target, plan.revision, operation, inputs, reporter).catch(async (e: unknown) => {
+    // The failed revision keeps no tag and no share: the service is left with the traffic it had.
+    if (plan.existing && !(e instanceof ConcurrentChangeError)) {
+      await restoreTraffic(clients, target, plan.before, reporter).catch((r: unknown) =>
+        reporter.error(`Could not restore the traffic of ${target.service}: ${describeApiError(r)}`),
+      );
+    }
+    throw e;
+  });
+}
+
+export async function runDeploy(inputs: DeployInputs, { reporter, env }: DeployContext): Promise<DeployOutputs> {
   const started = Date.now();
   const target = resolveTarget(inputs, env);
   const tag = deployTag(inputs, env);
@@ -156,75 +255,28 @@ export async function deploy(inputs: DeployInputs, { reporter, env }: DeployCont
     serviceAccount: inputs['service-account'],
   };
   try {
-    // Preflight: nothing below changes anything until the migration or the update.
-    const digest = await resolveDigest(clients, inputs.image);
-    const image = pinned(inputs.image, digest);
-    reporter.info(`Image ${inputs.image.path} resolved to ${digest}`);
-    const existing = await getService(clients, target);
-    const current = existing ? describeService(existing) : undefined;
-    // An existing service without traffic targets sends everything to LATEST (the API's default).
-    const before: TrafficEntry[] = !current ? [] : current.traffic.length ? current.traffic : [{ type: 'LATEST', percent: 100 }];
-    const revision = newRevisionName(target.service, tag);
-    const traffic = planTraffic({
-      current: before,
-      latestReady: current?.latestReady,
-      revision,
-      tag,
-      noTraffic: inputs['no-traffic'],
-    });
-    const change = buildService(existing, { inputs, image, revision, traffic });
+    const plan = await planDeploy(clients, target, inputs, tag, reporter);
     // The account the revision runs as, for an actAs error: the input's, else the service's.
-    context = { ...context, serviceAccount: change.service.template?.serviceAccount || undefined };
-    if (!hasVpcAccess(change.service.template)) {
-      for (const found of findPrivateAddresses(plainEnv(change.service))) reporter.warning(privateAddressWarning(found));
-    }
-    const retry = {
-      onRetry: (e: Error, attempt: number, ms: number) =>
-        reporter.info(`${describeApiError(e).split('\n')[0]}; retrying in ${(ms / 1000).toFixed(1)}s (attempt ${attempt + 1})`),
-    };
-    const save = (validateOnly: boolean) =>
-      existing
-        ? updateService(clients, target, change.service, { updateMask: change.updateMask, validateOnly, retry })
-        : createService(clients, target, change.service, { validateOnly, retry });
-    try {
-      await (await save(true)).done();
-    } catch (e) {
-      throw new Error(`Preflight: the API rejected the change, nothing was changed.\n${describeApiError(e, context)}`);
-    }
-
-    if (inputs['migration-command']) {
-      await reporter.group('Migration', () =>
-        runMigration(clients, target, migrationJob(change.service.template!, inputs['migration-command']!), reporter),
-      );
-    }
-
-    reporter.info(
-      `${existing ? 'Updating' : 'Creating'} ${target.service} with revision ${revision} (tag ${tag}, ${inputs['no-traffic'] && existing ? 'no traffic' : '100 % of traffic'})`,
-    );
-    const operation = await save(false);
-    const service = await waitForRollout(clients, target, revision, operation, inputs, reporter).catch(async (e: unknown) => {
-      // The failed revision keeps no tag and no share: the service is left with the traffic it had.
-      if (existing && !(e instanceof ConcurrentChangeError)) await restoreTraffic(clients, target, before, reporter);
-      throw e;
-    });
-    const after = describeService(service);
+    context = { ...context, serviceAccount: plan.change.service.template?.serviceAccount || undefined };
+    const after = describeService(await rollOut(clients, target, plan, inputs, tag, reporter, context));
+    const latestReady = plan.current?.latestReady;
     const outputs: DeployOutputs = {
-      revision,
+      revision: plan.revision,
       url: after.url ?? '',
       'tag-url': after.tagUrls.get(tag) ?? '',
-      'image-digest': digest,
+      'image-digest': plan.digest,
       // LATEST pinned: restoring this must not send traffic to the revision just deployed.
-      'previous-traffic': formatSnapshot(pinLatest(before, current?.latestReady)),
-      'previous-revision': mainRevision(before, current?.latestReady) ?? '',
+      'previous-traffic': formatSnapshot(pinLatest(plan.before, latestReady)),
+      'previous-revision': mainRevision(plan.before, latestReady) ?? '',
     };
     reporter.summary(
       deploySummary({
         service: target.service,
-        revision,
-        image,
+        revision: plan.revision,
+        image: plan.image,
         tagUrl: outputs['tag-url'],
         url: outputs.url,
-        before,
+        before: plan.before,
         after: after.traffic,
         seconds: (Date.now() - started) / 1000,
       }),

@@ -1,9 +1,9 @@
 import { readInputs } from '../inputs';
-import { deployCloudRun, deployTag } from './inputs';
+import { deployCloudRunAction, deployTag } from './inputs';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
 const read = (raw: Record<string, string>, env: NodeJS.ProcessEnv = { GITHUB_SHA: SHA, GCLOUD_PROJECT: 'acme-prod' }) =>
-  readInputs(deployCloudRun, (n) => ({ service: 'web', image: '127.0.0.1:5000/acme/web:v1', ...raw })[n], env);
+  readInputs(deployCloudRunAction, (n) => ({ service: 'web', image: '127.0.0.1:5000/acme/web:v1', ...raw })[n], env);
 
 describe('deploy-cloudrun inputs', () => {
   it('reads the defaults', () => {

@@ -4,6 +4,7 @@ import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags
 import { parseImageReference, type ImageReference } from '../image/reference';
 import { parseKeyValues, type KeyValues } from './key-values';
 import { ENV_NAME, parseSecretRefs, type SecretRefs } from './secrets';
+import { parseStartupProbe, STARTUP_PROBE_SYNTAX } from './startup-probe';
 
 const SYNTAX = 'KEY=VALUE pairs separated by commas or newlines (\\ escapes the next character, {} means none)';
 
@@ -131,8 +132,8 @@ const inputs = {
     kinds.bool,
   ),
   'startup-probe': input(
-    'Startup probe: an HTTP path such as /healthz, or tcp',
-    kinds.pattern(/^(?:tcp|\/[^\s]*)$/, 'an HTTP path starting with /, or tcp'),
+    "Startup probe: an HTTP path such as /healthz, or tcp, with optional settings (e.g. /healthz period=5s failure-threshold=12); Cloud Run's defaults are period 10 s × failure threshold 3",
+    kinds.parsedBy(STARTUP_PROBE_SYNTAX, parseStartupProbe),
   ),
   'migration-command': input(
     'Command run first as a Cloud Run job with the same image, env, secrets and Cloud SQL instances (through /bin/sh -c); the deploy stops if it fails',
@@ -143,7 +144,7 @@ const inputs = {
 
 export type DeployInputs = InputValues<typeof inputs>;
 
-export const deployCloudRun = defineAction({
+export const deployCloudRunAction = defineAction({
   id: 'deploy-cloudrun',
   name: 'Runway: deploy to Cloud Run',
   description: 'Deploys an image as a new tagged Cloud Run revision that takes no traffic, through the Cloud Run Admin API.',

@@ -1,4 +1,4 @@
-import { migrationJob, migrationJobId } from './migration';
+import { MAX_JOB_ID, migrationJob, migrationJobId } from './migration';
 
 describe('migrationJob', () => {
   it('runs the command with the serving container, its volumes, identity and VPC access', () => {
@@ -40,9 +40,21 @@ describe('migrationJob', () => {
     });
     expect(job.template?.taskCount).toBe(1);
   });
+});
 
+describe('migrationJobId', () => {
+  const long = 'a-very-long-service-name-that-takes-up-49-chars-x';
   it.each([
     ['web', 'web-migrate'],
-    ['a'.repeat(49), `${'a'.repeat(49)}-migrate`],
-  ])('job id for %s', (service, id) => expect(migrationJobId(service)).toBe(id));
+    ['a'.repeat(41), `${'a'.repeat(41)}-migrate`],
+  ])('%s → %s', (service, id) => expect(migrationJobId(service)).toBe(id));
+
+  it('shortens a long service name to a valid job ID, stable and distinct per service', () => {
+    const id = migrationJobId(long);
+    expect(id.length).toBeLessThanOrEqual(MAX_JOB_ID);
+    expect(id).toMatch(/^[a-z](?:[a-z0-9-]*[a-z0-9])?$/);
+    expect(id).toMatch(/^a-very-long-service-name-that-take.*-[0-9a-f]{4}-migrate$/);
+    expect(migrationJobId(long)).toBe(id);
+    expect(migrationJobId(long.replace(/x$/, 'y'))).not.toBe(id);
+  });
 });

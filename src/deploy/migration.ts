@@ -3,11 +3,13 @@
  * secrets, Cloud SQL instances, service account and VPC access as the new revision, so it reaches
  * the database exactly as the app will. The job `SERVICE-migrate` is created once and updated after.
  */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 import type { protos } from '@google-cloud/run';
 import type { GoogleClients } from '../cloudrun/clients';
 import { errorCode, errorDetails } from '../cloudrun/errors';
-import { withRetry } from '../cloudrun/retry';
+import { sendOnce, withRetry } from '../cloudrun/retry';
 import { jobName, locationName, type ServiceTarget } from '../cloudrun/target';
 import type { Reporter } from '../report';
 import { servingContainerIndex } from './service-template';
@@ -16,7 +18,23 @@ type Job = protos.google.cloud.run.v2.IJob;
 type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 type Execution = protos.google.cloud.run.v2.IExecution;
 
-export const migrationJobId = (service: string): string => `${service}-migrate`;
+/**
+ * The longest job ID: a lowercase DNS label of at most 49 characters, as for services (what the
+ * emulator enforces after Cloud Run's console and gcloud; stricter than RFC 1035's 63).
+ */
+export const MAX_JOB_ID = 49;
+const SUFFIX = '-migrate';
+
+/**
+ * `SERVICE-migrate`; for a service name too long for that, its start, 4 hex digits of its hash (so
+ * two long names that share a start get different jobs) and `-migrate`. Stable per service.
+ */
+export function migrationJobId(service: string): string {
+  if (service.length + SUFFIX.length <= MAX_JOB_ID) return service + SUFFIX;
+  const hash = createHash('sha256').update(service).digest('hex').slice(0, 4);
+  const start = service.slice(0, MAX_JOB_ID - SUFFIX.length - hash.length - 1).replace(/-+$/, '');
+  return `${start}-${hash}${SUFFIX}`;
+}
 
 /** The job that runs `command` with the revision template's container, volumes and identity. */
 export function migrationJob(template: Template, command: string): Job {
@@ -49,6 +67,66 @@ export function migrationJob(template: Template, command: string): Job {
 
 type Operation<T> = { promise(): Promise<[T, ...unknown[]]> };
 
+async function readJob(clients: GoogleClients, name: string): Promise<Job | undefined> {
+  try {
+    const [job] = await withRetry(() => clients.jobs.getJob({ name }));
+    return job;
+  } catch (e) {
+    if (errorCode(e) !== status.NOT_FOUND) throw e;
+    return undefined;
+  }
+}
+
+/**
+ * Creates or updates the job. After a transient error a re-read decides: a job that now exists (a
+ * create) or whose etag moved (an update; only Runway changes this job) was saved, and is not sent again.
+ */
+async function saveJob(clients: GoogleClients, target: ServiceTarget, name: string, job: Job): Promise<void> {
+  const existing = await readJob(clients, name);
+  const sent = await sendOnce(
+    async () => {
+      const [operation] = existing
+        ? await clients.jobs.updateJob({ job: { ...job, name, etag: existing.etag } })
+        : await clients.jobs.createJob({ parent: locationName(target), jobId: migrationJobId(target.service), job });
+      return operation as unknown as Operation<Job>;
+    },
+    async () => {
+      const now = await readJob(clients, name);
+      return now && (!existing || now.etag !== existing.etag) ? now : undefined;
+    },
+  );
+  if ('sent' in sent) await sent.sent.promise();
+}
+
+/** Polls an execution until it completes (for one started by a RunJob whose answer was lost). */
+async function waitForExecution(clients: GoogleClients, name: string, intervalMs = 1000): Promise<Execution> {
+  for (;;) {
+    const [execution] = await withRetry(() => clients.executions.getExecution({ name }));
+    if (execution.completionTime) return execution;
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * Runs the job once and waits for its execution. A RunJob that met a transient error may have
+ * started an execution: the job's execution count tells, and a started one is waited for instead
+ * of running the migration twice.
+ */
+async function runOnce(clients: GoogleClients, name: string): Promise<Execution> {
+  const before = await readJob(clients, name);
+  const count = Number(before?.executionCount ?? 0);
+  const sent = await sendOnce(
+    async () => (await clients.jobs.runJob({ name }))[0] as unknown as Operation<Execution>,
+    async () => {
+      const now = await readJob(clients, name);
+      return Number(now?.executionCount ?? 0) > count ? (now?.latestCreatedExecution?.name ?? undefined) : undefined;
+    },
+  );
+  if ('applied' in sent) return waitForExecution(clients, sent.applied);
+  const [execution] = await sent.sent.promise();
+  return execution;
+}
+
 /** Creates or updates the job, runs it and waits for its execution; throws if it fails. */
 export async function runMigration(
   clients: GoogleClients,
@@ -58,16 +136,7 @@ export async function runMigration(
   intervalMs = 5000,
 ): Promise<Execution> {
   const name = jobName(target, migrationJobId(target.service));
-  let existing: Job | undefined;
-  try {
-    [existing] = await withRetry(() => clients.jobs.getJob({ name }));
-  } catch (e) {
-    if (errorCode(e) !== status.NOT_FOUND) throw e;
-  }
-  const [saved] = existing
-    ? await withRetry(() => clients.jobs.updateJob({ job: { ...job, name, etag: existing.etag } }))
-    : await withRetry(() => clients.jobs.createJob({ parent: locationName(target), jobId: migrationJobId(target.service), job }));
-  await (saved as unknown as Operation<Job>).promise();
+  await saveJob(clients, target, name, job);
 
   reporter.info(`Running the migration command as the Cloud Run job ${migrationJobId(target.service)}`);
   const started = Date.now();
@@ -76,8 +145,7 @@ export async function runMigration(
     intervalMs,
   );
   try {
-    const [run] = await withRetry(() => clients.jobs.runJob({ name }));
-    const [execution] = await (run as unknown as Operation<Execution>).promise();
+    const execution = await runOnce(clients, name);
     if ((execution.failedCount ?? 0) > 0) throw new Error(`the execution ${execution.name} failed`);
     reporter.info(`Migration finished in ${Math.round((Date.now() - started) / 1000)}s`);
     return execution;

@@ -1,12 +1,12 @@
 import { readInputs } from '../inputs';
 import type { Service } from '../cloudrun/services';
-import { deployCloudRun } from './inputs';
+import { deployCloudRunAction } from './inputs';
 import { buildService, hasVpcAccess, secretVolumeName } from './service-template';
 
 const ENV = { GITHUB_SHA: 'abcdef0123456789abcdef0123456789abcdef01', GCLOUD_PROJECT: 'acme-prod' };
 const IMAGE = `127.0.0.1:5000/acme/web@sha256:${'1'.repeat(64)}`;
 const inputsOf = (raw: Record<string, string | undefined>) =>
-  readInputs(deployCloudRun, (n) => ({ service: 'web', image: '127.0.0.1:5000/acme/web:v2', ...raw })[n], ENV);
+  readInputs(deployCloudRunAction, (n) => ({ service: 'web', image: '127.0.0.1:5000/acme/web:v2', ...raw })[n], ENV);
 const build = (raw: Record<string, string | undefined>, existing?: Service) =>
   buildService(existing, {
     inputs: inputsOf(raw),

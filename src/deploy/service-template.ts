@@ -166,10 +166,7 @@ export function buildContainer(existing: Container | undefined, volumes: Volume[
     };
   }
   if (inputs.port) container.ports = [{ name: container.ports?.[0]?.name || 'http1', containerPort: inputs.port }];
-  if (inputs['startup-probe']) {
-    const probe = inputs['startup-probe'];
-    container.startupProbe = probe === 'tcp' ? { tcpSocket: {} } : { httpGet: { path: probe } };
-  }
+  if (inputs['startup-probe']) container.startupProbe = inputs['startup-probe'];
   const secretParts = buildSecretVolumes(
     volumes,
     container.volumeMounts ?? [],

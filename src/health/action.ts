@@ -2,10 +2,10 @@
 import type { InputValues } from '../inputs';
 import { StepFailure, type Reporter } from '../report';
 import { runGate } from './gate';
-import { gateConfig, type healthGate } from './inputs';
+import { gateConfig, type healthGateAction } from './inputs';
 import { renderGateSummary } from './summary';
 
-type Values = InputValues<(typeof healthGate)['inputs']>;
+type Values = InputValues<(typeof healthGateAction)['inputs']>;
 
 export async function runHealthGate(
   values: Values,

@@ -7,12 +7,22 @@ describe('budgetOutcome (the early-stop rule)', () => {
     [7, 7, 60, 6, 'fail'], // always failing: certain after allowed + 1 requests
     [6, 10, 60, 6, 'open'],
     [0, 54, 60, 6, 'pass'], // even 6 more failures stay within 6
-    [0, 53, 60, 6, 'open'],
+    [2, 53, 60, 6, 'open'], // 2 + 7 more could exceed 6; P(X <= 2 | 53, 0.1) = 0.09
     [3, 57, 60, 6, 'pass'],
     [6, 60, 60, 6, 'pass'],
     [7, 60, 60, 6, 'fail'],
     [1, 1, 60, 0, 'fail'],
     [0, 60, 60, 0, 'pass'],
+    // Passing with 99 % confidence that the bad share is below allowed / total (10 %): 0.9^44 < 0.01 < 0.9^43.
+    [0, 44, 100, 10, 'pass'],
+    [0, 43, 100, 10, 'open'],
+    [1, 63, 100, 10, 'open'], // P(X <= 1 | 63, 0.1) = 0.0105
+    [1, 64, 100, 10, 'pass'], // 0.0095
+    [5, 80, 100, 10, 'open'], // 6 % observed is not below 10 % with 99 % confidence; the budget decides at the end
+    [0, 89, 100, 5, 'open'], // p95 limit: 5 slow allowed of 100, 0.95^89 = 0.0104
+    [0, 90, 100, 5, 'pass'],
+    [0, 1000, 1000, 0, 'pass'], // nothing allowed: only the full run can pass
+    [0, 999, 1000, 0, 'open'],
   ] as const)('%d bad of %d done, %d planned, %d allowed: %s', (bad, done, total, allowed, outcome) => {
     expect(budgetOutcome({ bad, done, total, allowed })).toBe(outcome);
   });

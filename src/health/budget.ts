@@ -3,7 +3,16 @@
  * `total` planned requests may be bad" (failed, or slower than a latency limit). After `done`
  * requests with `bad` of them bad, the outcome is already certain when the budget is spent (fail)
  * or when even every remaining request going bad could not spend it (pass).
+ *
+ * Without a baseline the gate may also pass once the share of bad requests is below the budget's
+ * rate (allowed / total) with PASS_CONFIDENCE: if the true share were at the rate, seeing as few bad
+ * requests in `done` would happen at most 1 % of the time (a one-sided binomial test, the
+ * Clopper-Pearson bound). At max-error-rate 10 % that is 44 clean requests instead of 90; the
+ * budget's own fail rule is unchanged, so an answer that is wrong often still fails at once.
  */
+import { binomialCdf } from './stats';
+
+export const PASS_CONFIDENCE = 0.99;
 
 export type Outcome = 'pass' | 'fail' | 'open';
 
@@ -17,6 +26,7 @@ export interface Budget {
 export function budgetOutcome({ bad, done, total, allowed }: Budget): Outcome {
   if (bad > allowed) return 'fail';
   if (bad + (total - done) <= allowed) return 'pass';
+  if (done > 0 && allowed > 0 && binomialCdf(bad, done, allowed / total) <= 1 - PASS_CONFIDENCE) return 'pass';
   return 'open';
 }
 

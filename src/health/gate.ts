@@ -6,9 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Reporter } from '../report';
-import { isColdStartFailure } from './check';
+import { isRetried } from './check';
 import type { GateConfig, GateResult, Sample, Target } from './model';
-import { probe, probeUrl } from './probe';
+import { probe, probeUrl, type Observation } from './probe';
 import { earlyOutcome, judge, type Run } from './verdict';
 
 export interface GateOptions {
@@ -17,6 +17,8 @@ export interface GateOptions {
 }
 
 const PROGRESS_EVERY_MS = 2000;
+/** Pause before asking again after the platform's own error (a new instance starts in about a second). */
+const RETRY_PAUSE_MS = 250;
 
 async function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0) return;
@@ -49,7 +51,12 @@ function checkToken(config: GateConfig, reporter: Reporter): void {
 
 type Startup = Run['startup'];
 
-/** Probes the first path until it succeeds or answers with a failure that is not a cold start. */
+/**
+ * Probes the first path until the app answers. Deploy has already waited for the revision's Ready
+ * condition, so any answer of the app, even a 503 with its own body, ends the wait (the measured
+ * phase judges it); only no connection, no answer in time or the platform's own page mean the
+ * revision is still starting.
+ */
 async function waitForStartup(config: GateConfig, reporter: Reporter, signal: AbortSignal): Promise<Startup> {
   if (config.startupTimeoutMs === 0) return { ready: true, ms: 0, attempts: 0 };
   const started = performance.now();
@@ -61,8 +68,7 @@ async function waitForStartup(config: GateConfig, reporter: Reporter, signal: Ab
     const observed = await probe(url, config, Math.max(config.requestTimeoutMs, deadline - performance.now()), signal);
     const ms = performance.now() - started;
     if (!observed) return { ready: false, ms, attempts, failure: 'cancelled while waiting for the first success' };
-    if (observed.failures.length === 0 || !isColdStartFailure(observed.failures, observed.status))
-      return { ready: true, ms, attempts };
+    if (observed.failures.length === 0 || observed.unanswered === undefined) return { ready: true, ms, attempts };
     const last = observed.failures[0].message;
     if (performance.now() >= deadline)
       return {
@@ -81,11 +87,29 @@ async function waitForStartup(config: GateConfig, reporter: Reporter, signal: Ab
   }
 }
 
+/** One measured request; asked once more after a lost connection or the platform's own page (see isRetried). */
+async function probeOnceMore(
+  url: string,
+  config: GateConfig,
+  cancel: AbortSignal,
+): Promise<(Observation & { retried?: boolean }) | null> {
+  const first = await probe(url, config, config.requestTimeoutMs, cancel);
+  if (!first || first.failures.length === 0 || !isRetried(first.unanswered)) return first;
+  await sleep(RETRY_PAUSE_MS, cancel);
+  if (cancel.aborted) return null;
+  const second = await probe(url, config, config.requestTimeoutMs, cancel);
+  return second && { ...second, retried: true };
+}
+
 function errorCount(samples: readonly Sample[], target: Target): number {
   return samples.filter((s) => s.target === target && s.failures.length > 0).length;
 }
 
-/** The measured phase: `samples` requests per path and target, `concurrency` workers, early stop. */
+/**
+ * The measured phase: `samples` requests per path and target, early stop. `concurrency` workers, twice
+ * as many with a baseline: the requests alternate between the targets (another URL, another
+ * revision), so each sees about the load it would alone and the comparison takes no longer.
+ */
 async function measure(
   config: GateConfig,
   reporter: Reporter,
@@ -112,7 +136,7 @@ async function measure(
   const worker = async () => {
     while (next < jobs.length && !cancel.aborted) {
       const job = jobs[next++];
-      const observed = await probe(job.url, config, config.requestTimeoutMs, cancel);
+      const observed = await probeOnceMore(job.url, config, cancel);
       if (!observed) return;
       samples.push({ target: job.target, path: job.path, ...observed });
       if (samples.length < jobs.length && earlyOutcome(config, config.paths, samples, config.samples) !== 'open') {
@@ -127,7 +151,8 @@ async function measure(
       await sleep(config.intervalMs, cancel);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(config.concurrency, jobs.length) }, worker));
+  const workers = config.concurrency * (config.baselineUrl !== undefined ? 2 : 1);
+  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, worker));
   progress();
   return { samples, stoppedEarly };
 }

@@ -1,5 +1,5 @@
 /** What other actions (promote) use of the health gate. */
-export { gateInputs, gateConfig, checkGateInputs, healthGate, type GateValues } from './inputs';
+export { gateInputs, gateConfig, checkGateInputs, healthGateAction, type GateValues } from './inputs';
 export { runGate, type GateOptions } from './gate';
 export { renderGateSummary } from './summary';
 export type { GateConfig, GateReport, GateResult, PathReport, TargetStats, Comparison, Verdict } from './model';

@@ -1,8 +1,8 @@
 import { InputError, readInputs } from '../inputs';
-import { checkGateInputs, gateConfig, gateInputs, healthGate } from './inputs';
+import { checkGateInputs, gateConfig, gateInputs, healthGateAction } from './inputs';
 
 function read(inputs: Record<string, string>) {
-  return readInputs(healthGate, (name) => inputs[name]);
+  return readInputs(healthGateAction, (name) => inputs[name]);
 }
 
 function problems(inputs: Record<string, string>): string[] {

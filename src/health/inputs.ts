@@ -52,14 +52,17 @@ export const gateInputs = {
   'body-regex': input('Regular expression the response body must match', regex),
   headers: input('Request headers, one per line as Name: value', kinds.lines(header)),
   samples: input(
-    'Measured requests per path (and per target with a baseline), after the first success',
+    'Most measured requests per path (and per target with a baseline) after the first answer; without a baseline, probing stops once the verdict is certain or the error rate is below max-error-rate with 99 % confidence',
     kinds.integer(1, 1000),
   ).default('100'),
   interval: input('Pause of each worker between two requests', kinds.duration(0, 60)).default('500ms'),
-  concurrency: input('Requests in flight at once', kinds.integer(1, 64)).default('4'),
+  concurrency: input(
+    'Requests in flight at once per target (the candidate, and stable with a baseline-url)',
+    kinds.integer(1, 64),
+  ).default('4'),
   'request-timeout': input('Time allowed for one request, body included', kinds.duration(0.1, 300)).default('10s'),
   'startup-timeout': input(
-    'Time allowed for the first success of a cold revision; connection errors, timeouts and 429/502/503/504 before it are not counted',
+    "Time allowed for the app's first answer; until then connection errors, timeouts and the platform's own 429/502/503/504 pages are not counted (an app's own 503, with its body, is an answer)",
     kinds.duration(0, 3600),
   ).default('20s'),
   'max-error-rate': input('Share of measured requests allowed to fail', fraction).default('10%'),
@@ -125,7 +128,7 @@ export function gateConfig(values: GateValues, urls: { url: string; baselineUrl?
   };
 }
 
-export const healthGate = defineAction({
+export const healthGateAction = defineAction({
   id: 'health-gate',
   name: 'Runway: health gate',
   description:

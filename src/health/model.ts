@@ -41,6 +41,8 @@ export interface Sample {
   readonly ms: number;
   readonly status?: number;
   readonly failures: readonly Failure[];
+  /** Asked a second time because the first attempt got no answer from the app (see isRetried); this is the second outcome. */
+  readonly retried?: boolean;
 }
 
 /** Why a request did not pass. Assertion failures carry the path, the expected and the actual value. */
@@ -80,6 +82,8 @@ export interface TargetStats {
   readonly max: number | null;
   /** Response count per HTTP status ("none" for requests without a response). */
   readonly statuses: Readonly<Record<string, number>>;
+  /** Requests asked a second time after the platform's own error or a lost connection. */
+  readonly retried: number;
   readonly failures: readonly FailureCount[];
 }
 

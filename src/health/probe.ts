@@ -1,6 +1,6 @@
 /** The I/O edge of the gate: one timed HTTP request, judged by checkResponse. */
 import { performance } from 'node:perf_hooks';
-import { checkResponse, type ResponseChecks } from './check';
+import { checkResponse, isPlatformUnavailable, type ResponseChecks, type Unanswered } from './check';
 import type { Failure, GateConfig } from './model';
 
 export type ProbeRequest = Pick<GateConfig, 'headers' | 'idToken'> & ResponseChecks;
@@ -9,6 +9,8 @@ export interface Observation {
   readonly ms: number;
   readonly status?: number;
   readonly failures: Failure[];
+  /** Set when the app itself did not answer (see Unanswered). */
+  readonly unanswered?: Unanswered;
 }
 
 /** Joins a base URL (which may carry a path prefix) and a probe path. */
@@ -42,12 +44,18 @@ export async function probe(
     const response = await fetch(url, { headers, redirect: 'manual', signal });
     const body = await response.text();
     const ms = performance.now() - started;
-    return { ms, status: response.status, failures: checkResponse(request, response.status, body) };
+    const failures = checkResponse(request, response.status, body);
+    const platform = failures.length > 0 && isPlatformUnavailable(response.status, body);
+    return { ms, status: response.status, failures, ...(platform ? { unanswered: 'platform' as const } : {}) };
   } catch (e) {
     const ms = performance.now() - started;
     if (cancel?.aborted) return null;
     if (timeout.aborted)
-      return { ms, failures: [{ kind: 'timeout', message: `no complete response within ${timeoutMs / 1000} s` }] };
-    return { ms, failures: [{ kind: 'network', message: networkMessage(e) }] };
+      return {
+        ms,
+        failures: [{ kind: 'timeout', message: `no complete response within ${timeoutMs / 1000} s` }],
+        unanswered: 'timeout',
+      };
+    return { ms, failures: [{ kind: 'network', message: networkMessage(e) }], unanswered: 'network' };
   }
 }

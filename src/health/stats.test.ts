@@ -1,4 +1,5 @@
 import {
+  binomialCdf,
   boschlooGreater,
   fisherExactGreater,
   hodgesLehmannShift,
@@ -158,5 +159,22 @@ describe('Boschloo exact, one-sided "first proportion greater"', () => {
 
   it('falls back to Fisher for very large samples', () => {
     expect(boschlooGreater(30, 1000, 10, 1000)).toEqual({ pValue: fisherExactGreater(30, 1000, 10, 1000), test: 'fisher' });
+  });
+});
+
+describe('binomialCdf', () => {
+  // Reference values: R's pbinom(x, n, p).
+  it.each([
+    [10, 100, 0.05, 0.9885276],
+    [3, 20, 0.3, 0.1070868],
+    [0, 44, 0.1, 0.009697737],
+    [1, 64, 0.1, 0.00956315],
+    [0, 0, 0.5, 1],
+    [5, 5, 0.9, 1],
+    [2, 10, 0, 1],
+    [2, 10, 1, 0],
+    [-1, 10, 0.5, 0],
+  ])('P(X <= %d | n %d, p %d) = %d', (x, n, p, expected) => {
+    expect(binomialCdf(x, n, p)).toBeCloseTo(expected, 7);
   });
 });

@@ -178,6 +178,16 @@ function fisherPValues(n1: number, n2: number): Float64Array[] {
   return p;
 }
 
+/** P(X <= x) for X ~ Binomial(n, pi). */
+export function binomialCdf(x: number, n: number, pi: number): number {
+  if (x >= n || pi <= 0) return 1;
+  if (x < 0) return 0;
+  if (pi >= 1) return 0;
+  let p = 0;
+  for (let k = 0; k <= x; k++) p += Math.exp(logChoose(n, k) + k * Math.log(pi) + (n - k) * Math.log1p(-pi));
+  return Math.min(1, p);
+}
+
 function binomialPmf(n: number, pi: number): Float64Array {
   const pmf = new Float64Array(n + 1);
   for (let x = 0; x <= n; x++) pmf[x] = Math.exp(logChoose(n, x) + x * Math.log(pi) + (n - x) * Math.log1p(-pi));

@@ -10,6 +10,7 @@ const stats = (over: Partial<TargetStats> = {}): TargetStats => ({
   p99: 81.25,
   max: 90,
   statuses: { '200': 60 },
+  retried: 0,
   failures: [],
   ...over,
 });

@@ -161,7 +161,8 @@ describe('earlyOutcome', () => {
     ['7 failures in 7: certain fail', base, samples('candidate', 7, fast, () => status503), 'fail'],
     ['6 failures in 6: still open', base, samples('candidate', 6, fast, () => status503), 'open'],
     ['54 successes: 6 more failures could not breach 10 %', base, samples('candidate', 54, fast), 'pass'],
-    ['53 successes: open', base, samples('candidate', 53, fast), 'open'],
+    ['44 successes: below 10 % errors with 99 % confidence (0.9^44 < 0.01)', base, samples('candidate', 44, fast), 'pass'],
+    ['40 successes: open (0.9^40 = 0.015)', base, samples('candidate', 40, fast), 'open'],
     ['with a baseline a pass waits for every sample', withBaseline, samples('candidate', 54, fast), 'open'],
     ['with a baseline a certain fail still stops', withBaseline, samples('candidate', 7, fast, () => status503), 'fail'],
     [

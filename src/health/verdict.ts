@@ -142,6 +142,7 @@ export function targetStats(samples: readonly Sample[]): TargetStats {
     p99: round(percentile(ms, 99)),
     max: round(percentile(ms, 100)),
     statuses,
+    retried: samples.filter((s) => s.retried).length,
     failures: failureCounts(samples),
   };
 }
@@ -245,7 +246,8 @@ export function judge(config: GateConfig, run: Run): GateResult {
       if (criteria.some((c) => c.outcome === 'open'))
         inconclusive.push(`${path}: too few samples to judge (${candidate.samples} of ${run.planned} requests made)`);
       const report: PathReport = { path, candidate };
-      let passing = `${path}: ${candidate.samples - candidate.errors} of ${candidate.samples} requests passed, p95 ${formatMs(candidate.p95)}`;
+      const retried = candidate.retried > 0 ? ` (${candidate.retried} asked twice after the platform's own error)` : '';
+      let passing = `${path}: ${candidate.samples - candidate.errors} of ${candidate.samples} requests passed${retried}, p95 ${formatMs(candidate.p95)}`;
       if (config.baselineUrl !== undefined && !run.stoppedEarly) {
         const baselineSamples = of(run.samples, 'baseline', path);
         const baseline = targetStats(baselineSamples);

@@ -1,6 +1,7 @@
 import {
   builderOf,
   buildxArgs,
+  buildxAttestedPushArgs,
   cacheSpec,
   classicBuildArgs,
   classicCacheImages,
@@ -22,6 +23,7 @@ const base: BuildPlan = {
   labels: {},
   iidFile: '/tmp/iid',
   metadataFile: '/tmp/meta.json',
+  network: 'host',
 };
 
 describe('buildxArgs', () => {
@@ -40,6 +42,7 @@ describe('buildxArgs', () => {
         '127.0.0.1:5000/app:abc',
         '--iidfile',
         '/tmp/iid',
+        '--progress=plain',
         '--platform',
         'linux/amd64',
         '--metadata-file',
@@ -86,6 +89,7 @@ describe('buildxArgs', () => {
         'runner',
         '--iidfile',
         '/tmp/iid',
+        '--progress=plain',
         '--platform',
         'linux/amd64',
         '--metadata-file',
@@ -116,6 +120,7 @@ describe('buildxArgs', () => {
         '127.0.0.1:5000/app:abc',
         '--iidfile',
         '/tmp/iid',
+        '--progress=plain',
         '--platform',
         'linux/amd64',
         '--metadata-file',
@@ -246,15 +251,39 @@ describe('helpers', () => {
   });
 });
 
+describe('network and provenance', () => {
+  it("leaves the network to Docker's default unless given", () => {
+    const { network: _, ...plan } = base;
+    expect(classicBuildArgs(plan)).not.toContain('--network');
+    expect(buildxArgs(plan)).not.toContain('--network');
+    expect(classicBuildArgs({ ...plan, network: 'none' })).toEqual(expect.arrayContaining(['--network', 'none']));
+  });
+
+  it.each([
+    ['true', '--provenance=mode=min'],
+    ['mode=max', '--provenance=mode=max'],
+  ])('provenance %s pushes with buildx and %s, without --load or --iidfile', (provenance, flag) => {
+    const args = buildxAttestedPushArgs(base, provenance);
+    expect(args.slice(0, 2)).toEqual(['buildx', 'build']);
+    expect(args).toEqual(expect.arrayContaining([flag, '--push', '--sbom=false', '--platform', 'linux/amd64']));
+    expect(args).not.toContain('--load');
+    expect(args).not.toContain('--iidfile');
+    expect(args).not.toContain('--provenance=false');
+    expect(args.at(-1)).toBe('.');
+  });
+});
+
 describe('manifestProblem', () => {
   const d = 'sha256:' + 'a'.repeat(64);
   it.each([
     [{ isIndex: false, digest: d, platforms: ['linux/amd64'] }, d, undefined],
     [{ isIndex: false, digest: d, platforms: [] }, undefined, undefined],
+    // Cloud Run takes an index that includes linux/amd64 (an attestation shows as unknown/unknown).
+    [{ isIndex: true, digest: '', platforms: ['linux/amd64', 'unknown/unknown'] }, d, undefined],
     [
-      { isIndex: true, digest: '', platforms: ['linux/amd64', 'linux/arm64'] },
+      { isIndex: true, digest: '', platforms: ['linux/arm64'] },
       d,
-      'r/a:1 is a multi-platform index (linux/amd64, linux/arm64); Cloud Run needs a single linux/amd64 manifest.',
+      'r/a:1 is an index of linux/arm64 without linux/amd64, the only platform Cloud Run runs.',
     ],
     [{ isIndex: false, digest: d, platforms: ['linux/arm64'] }, d, 'r/a:1 is for linux/arm64; Cloud Run runs only linux/amd64.'],
     [

@@ -21,13 +21,15 @@ export interface BuildPlan {
   readonly labels: Readonly<Record<string, string>>;
   readonly iidFile: string;
   readonly metadataFile: string;
+  /** `docker build --network`; Docker's default when undefined. */
+  readonly network?: string;
 }
 
 /** Where the classic builder finds secrets: inside the context, since it has no --secret. */
 export const CLASSIC_SECRETS_DIR = '.runway/secrets';
 
 function common(plan: BuildPlan): string[] {
-  const args = ['--network', 'host', '--file', plan.dockerfile];
+  const args = [...(plan.network ? ['--network', plan.network] : []), '--file', plan.dockerfile];
   for (const t of plan.tags) args.push('--tag', t);
   for (const [k, v] of plan.buildArgs) args.push('--build-arg', `${k}=${v}`);
   for (const [k, v] of Object.entries(plan.labels)) args.push('--label', `${k}=${v}`);
@@ -38,10 +40,19 @@ function common(plan: BuildPlan): string[] {
 
 /**
  * `docker buildx build`: loads the image into the daemon (it is checked before anything is pushed) with
- * no provenance or SBOM attestations, which would turn the single-platform image into an index.
+ * no attestations (the docker exporter cannot hold them); plain progress, so a failure can be explained.
  */
 export function buildxArgs(plan: BuildPlan): string[] {
-  const args = ['buildx', 'build', ...common(plan), '--platform', plan.platform, '--metadata-file', plan.metadataFile];
+  const args = [
+    'buildx',
+    'build',
+    ...common(plan),
+    '--progress=plain',
+    '--platform',
+    plan.platform,
+    '--metadata-file',
+    plan.metadataFile,
+  ];
   for (const s of plan.secrets) args.push('--secret', `id=${s.id},src=${s.src}`);
   if (plan.cache?.type === 'gha') {
     args.push('--cache-from', `type=gha,scope=${plan.cache.scope}`, '--cache-to', `type=gha,mode=max,scope=${plan.cache.scope}`);
@@ -55,6 +66,24 @@ export function buildxArgs(plan: BuildPlan): string[] {
   }
   args.push('--provenance=false', '--sbom=false', '--load', plan.context);
   return args;
+}
+
+/**
+ * The push with a provenance attestation, as docker/build-push-action's `provenance` input: the same build
+ * again (every layer from the cache of the checked build) pushed by buildx as an index of the image and
+ * its attestation. The caller checks that the pushed image is the one it checked.
+ */
+export function buildxAttestedPushArgs(plan: BuildPlan, provenance: string): string[] {
+  const load = buildxArgs(plan);
+  const args = load.slice(0, load.indexOf('--provenance=false'));
+  const mode = provenance === 'true' ? 'mode=min' : provenance;
+  return [
+    ...args.filter((a, i) => a !== '--iidfile' && args[i - 1] !== '--iidfile'),
+    `--provenance=${mode}`,
+    '--sbom=false',
+    '--push',
+    plan.context,
+  ];
 }
 
 /**
@@ -147,16 +176,20 @@ export function classicCacheHits(output: string): { steps: number; cached: numbe
 }
 
 /**
- * What is wrong with the manifest a tag points at after the push, if anything: an index (several
- * platforms, or attestations) is refused, and the registry must serve the digest docker pushed.
+ * What is wrong with the manifest a tag points at after the push, if anything. Cloud Run takes an image
+ * index when it includes linux/amd64 (cloud.google.com/run/docs/container-contract: "If deploying a
+ * multi-architecture image, the manifest list must include linux/amd64"; an attestation is an entry
+ * for unknown/unknown), so only an index without linux/amd64 is refused; the registry must serve the
+ * digest docker pushed.
  */
 export function manifestProblem(
   ref: string,
   remote: { readonly isIndex: boolean; readonly digest: string; readonly platforms: readonly string[] },
   pushed: string | undefined,
 ): string | undefined {
-  if (remote.isIndex)
-    return `${ref} is a multi-platform index (${remote.platforms.join(', ')}); Cloud Run needs a single linux/amd64 manifest.`;
+  if (remote.isIndex && !remote.platforms.includes('linux/amd64'))
+    return `${ref} is an index of ${remote.platforms.join(', ')} without linux/amd64, the only platform Cloud Run runs.`;
+  if (remote.isIndex) return undefined;
   if (remote.platforms.length > 0 && !remote.platforms.includes('linux/amd64'))
     return `${ref} is for ${remote.platforms.join(', ')}; Cloud Run runs only linux/amd64.`;
   if (pushed && pushed !== remote.digest)

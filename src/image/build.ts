@@ -1,16 +1,18 @@
 /**
- * build-image: static Prisma checks → build (buildx, or classic docker build) → checks of the built
- * image → push → the registry's digest. An image that fails a strict check is never pushed.
+ * build-image, in phases: prepare (inputs, project) → static checks → base images → build (buildx, or
+ * classic docker build) → checks of the built image → push → the registry's digest. An image that fails
+ * a strict check is never pushed; a failed check still writes the `prisma-report` output and the summary.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError, type InputProblem, type InputValues } from '../inputs';
-import { md, type Reporter } from '../report';
+import { md, StepFailure, type Reporter } from '../report';
+import { explainBuildFailure } from './build-failure';
 import { openRegistry, type RegistrySession } from '../registry/login';
-import { baseImage, runtimeStage } from './dockerfile';
 import {
   buildxArgs,
+  buildxAttestedPushArgs,
   cacheSpec,
   classicBuildArgs,
   classicCacheImages,
@@ -21,20 +23,38 @@ import {
   ociLabels,
   pushedDigest,
   type BuildPlan,
+  type Builder,
 } from './build-command';
-import { detectBuilder, docker, dockerOk, imageConfig, inspectImage, loadTest, remoteManifest } from './docker';
+import { baseImage, runtimeStage, stageNamed } from './dockerfile';
+import {
+  baseImageProblem,
+  detectBuilder,
+  docker,
+  dockerOk,
+  imageConfig,
+  inspectImage,
+  loadTest,
+  remoteManifest,
+  type ImageConfig,
+} from './docker';
+import { applyIgnore, type Finding } from './findings';
 import { checkImage, neededEngines } from './image-facts';
-import { PLATFORM, type buildImage } from './inputs';
+import { PLATFORM, type buildImageAction } from './inputs';
 import { engineTarget, platformOfFacts } from './platforms';
 import { loadProject, type LoadedProject } from './project';
-import { checkProject, engineMode, migratesAtStart, type Finding } from './prisma-rules';
+import { engineMode, migratesAtStart, runContextRules, runPrismaRules } from './prisma-rules';
 import { clientGenerator, settingText } from './prisma-schema';
 import { readinessMarkdown, verdictOf, type Phase, type PrismaReport } from './readiness-report';
 
-type Inputs = InputValues<(typeof buildImage)['inputs']>;
+type Inputs = InputValues<(typeof buildImageAction)['inputs']>;
 type Outputs = Partial<Record<'digest' | 'image-ref' | 'tags' | 'metadata' | 'prisma-report', string>>;
+type Phased = Finding & { readonly phase: Phase };
 
-export class ReadinessError extends Error {}
+/** A failed check: the step fails, and `prisma-report` is still an output. */
+export class ReadinessError extends StepFailure {}
+
+/** Test-only: lets this project's fixture images, whose Prisma engines are placeholders, pass the image check. */
+export const PLACEHOLDER_ENGINES_ENV = 'RUNWAY_TEST_PLACEHOLDER_ENGINES';
 
 /** A build secret as a file (an env secret is written to the step's temporary folder, removed at the end). */
 interface Secret {
@@ -42,14 +62,38 @@ interface Secret {
   readonly src: string;
 }
 
-/** Everything about the inputs that can be wrong is found here, before docker runs. */
-function validate(
-  inputs: Inputs,
-  env: NodeJS.ProcessEnv,
-  root: string,
-  tmp: string,
-  reporter: Reporter,
-): { secrets: Secret[]; buildArgs: [string, string][] } {
+/** What every phase after the first works with. */
+interface Step {
+  readonly inputs: Inputs;
+  readonly env: NodeJS.ProcessEnv;
+  readonly reporter: Reporter;
+  readonly root: string;
+  readonly tmp: string;
+  readonly loaded: LoadedProject;
+  readonly secrets: Secret[];
+  readonly buildArgs: [string, string][];
+  /** Prisma rules run (a schema was found and prisma-check is not off). */
+  readonly prisma: boolean;
+}
+
+function secretFile(line: string, env: NodeJS.ProcessEnv, root: string, tmp: string, reporter: Reporter): Secret | InputProblem {
+  const id = line.slice(0, line.indexOf('='));
+  const value = line.slice(line.indexOf('=') + 1);
+  if (!value.startsWith('env:')) {
+    const src = resolve(root, value);
+    return existsSync(src) ? { id, src } : { input: 'build-secrets', message: `${id}: the file ${value} does not exist` };
+  }
+  const content = env[value.slice(4)];
+  if (content === undefined)
+    return { input: 'build-secrets', message: `${id}: the environment variable ${value.slice(4)} is not set` };
+  reporter.mask(content);
+  const src = join(tmp, `secret-${id}`);
+  writeFileSync(src, content, { mode: 0o600 });
+  return { id, src };
+}
+
+/** Phase 1: everything about the inputs that can be wrong is found here, before docker runs. */
+function prepare(inputs: Inputs, env: NodeJS.ProcessEnv, reporter: Reporter, root: string, tmp: string): Step {
   const problems: InputProblem[] = [];
   const context = resolve(root, inputs.context);
   if (!existsSync(context) || !statSync(context).isDirectory())
@@ -61,56 +105,49 @@ function validate(
   );
   const secrets: Secret[] = [];
   for (const line of inputs['build-secrets'] ?? []) {
-    const id = line.slice(0, line.indexOf('='));
-    const value = line.slice(line.indexOf('=') + 1);
-    if (value.startsWith('env:')) {
-      const content = env[value.slice(4)];
-      if (content === undefined) {
-        problems.push({ input: 'build-secrets', message: `${id}: the environment variable ${value.slice(4)} is not set` });
-        continue;
-      }
-      reporter.mask(content);
-      const src = join(tmp, `secret-${id}`);
-      writeFileSync(src, content, { mode: 0o600 });
-      secrets.push({ id, src });
-    } else {
-      const src = resolve(root, value);
-      if (!existsSync(src)) problems.push({ input: 'build-secrets', message: `${id}: the file ${value} does not exist` });
-      else secrets.push({ id, src });
-    }
+    const s = secretFile(line, env, root, tmp, reporter);
+    if ('src' in s) secrets.push(s);
+    else problems.push(s);
   }
+  if (inputs.provenance !== 'false' && !inputs.push)
+    problems.push({ input: 'provenance', message: 'needs push: true (the attestation is pushed with the image)' });
   if (problems.length > 0) throw new InputError(problems);
-  return { secrets, buildArgs };
+  const loaded = loadProject({
+    root,
+    context: inputs.context,
+    dockerfile: inputs.dockerfile,
+    target: inputs.target,
+    buildArgs: Object.fromEntries(buildArgs),
+    prismaSchema: inputs['prisma-schema'],
+    workspace: inputs.workspace,
+  });
+  const prisma = inputs['prisma-check'] !== 'off' && loaded.project.schema !== undefined;
+  return { inputs, env, reporter, root, tmp, loaded, secrets, buildArgs, prisma };
 }
 
+/** One annotation per finding, its rule ID in the text and the title. */
 function annotate(reporter: Reporter, findings: readonly Finding[], fallback?: { file: string; line: number }): void {
   for (const f of findings) {
-    const text = f.fix ? `${f.message} Fix: ${f.fix}` : f.message;
-    const at = f.file
-      ? { file: f.file, line: f.line, title: `Prisma: ${f.check}` }
-      : fallback && { ...fallback, title: `Prisma: ${f.check}` };
+    const text = `[${f.rule}] ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}`;
+    const title = `${f.check} (${f.rule})`;
+    const at = f.file ? { file: f.file, line: f.line, title } : fallback && { ...fallback, title };
     if (f.level === 'error') reporter.error(text, at);
     else if (f.level === 'warning') reporter.warning(text, at);
     else if (f.level === 'notice') reporter.notice(text, at);
   }
 }
 
-function report(
-  inputs: Inputs,
-  loaded: LoadedProject,
-  findings: (Finding & { phase: Phase })[],
-  image?: PrismaReport['image'],
-): PrismaReport {
-  const { project } = loaded;
+function report(step: Step, findings: readonly Phased[], image?: PrismaReport['image']): PrismaReport {
+  const { project } = step.loaded;
   const runtime = runtimeStage(project.dockerfile.parsed, project.dockerfile.target);
   const engines = engineMode(project);
   return {
-    mode: inputs['prisma-check'],
-    verdict: verdictOf(findings, inputs['prisma-check']),
+    mode: step.inputs['prisma-check'],
+    verdict: verdictOf(findings, step.inputs['prisma-check']),
     prisma: project.schema
       ? { version: project.prisma?.version, lockfile: project.prisma?.lockfile, engines: engines.mode, why: engines.why }
       : undefined,
-    schema: project.schema ? { file: project.schema.file, note: loaded.schemaNote } : undefined,
+    schema: project.schema ? { file: project.schema.file, note: step.loaded.schemaNote } : undefined,
     dockerfile: {
       file: project.dockerfile.file,
       runtimeStage: runtime.name ?? `stage ${runtime.index}`,
@@ -121,58 +158,225 @@ function report(
   };
 }
 
-/** Fails a strict check: the summary already holds the table. */
-function enforce(inputs: Inputs, r: PrismaReport, reporter: Reporter, phase: string): void {
-  if (inputs['prisma-check'] !== 'strict' || r.verdict !== 'fail') return;
-  reporter.summary(readinessMarkdown(r));
+/** Annotates, and fails a strict check with the summary written and `prisma-report` still an output. */
+function enforce(step: Step, findings: readonly Phased[], phase: string, image?: PrismaReport['image']): PrismaReport {
+  const r = report(step, findings, image);
+  if (step.inputs['prisma-check'] !== 'strict' || r.verdict !== 'fail') return r;
+  step.reporter.summary(readinessMarkdown(r));
   const errors = r.findings.filter((f) => f.level === 'error').length;
   throw new ReadinessError(
-    `Prisma readiness: ${errors} error(s) ${phase}; nothing was pushed. Fix them, or set prisma-check: warn to report only.`,
+    `Readiness check: ${errors} error(s) ${phase}; nothing was pushed. Fix them, list their rule IDs in \`ignore\`, or set prisma-check: warn to report only.`,
+    { 'prisma-report': JSON.stringify(r) },
   );
 }
 
-async function build(
-  plan: BuildPlan,
-  buildx: boolean,
-  stages: readonly string[],
-  reporter: Reporter,
-): Promise<{ output: string; ms: number; cacheImages: { stage?: string; ref: string }[] }> {
-  const copied: string[] = [];
-  const run = (args: string[]) => {
-    reporter.info(`docker ${args.join(' ')}`);
-    return dockerOk(args, {
-      onLine: (l) => reporter.info(l),
-      env: { ...process.env, ...(buildx ? {} : { DOCKER_BUILDKIT: '0' }) },
+/** Phase 2: the rules on the Dockerfile, schema and build context, before anything is built. */
+function staticChecks(step: Step): { findings: Phased[]; report: PrismaReport } {
+  const { project, schemaNote } = step.loaded;
+  if (step.inputs['prisma-check'] !== 'off' && !project.schema) step.reporter.notice(`Prisma: ${schemaNote}`);
+  const all =
+    step.inputs['prisma-check'] === 'off'
+      ? []
+      : [...(step.prisma ? runPrismaRules(project) : []), ...runContextRules(project), ...step.loaded.nextPublic];
+  const findings = applyIgnore(all, step.inputs.ignore ?? []).map((f) => ({ ...f, phase: 'static' as const }));
+  annotate(step.reporter, findings);
+  return { findings, report: enforce(step, findings, 'in the Dockerfile, schema and build context') };
+}
+
+/** Phase 3: every external base image can be had (pulled or present) before a build is started. */
+async function baseImages(step: Step, earlier: readonly Phased[]): Promise<Phased[]> {
+  const { parsed, file } = step.loaded.project.dockerfile;
+  const external = parsed.stages.filter((s) => !stageNamed(parsed, s.base, s.index) && s.base !== 'scratch');
+  const findings: Phased[] = [];
+  for (const stage of external) {
+    const problem = await baseImageProblem(stage.base);
+    if (!problem) continue;
+    const message = `The base image ${stage.base} cannot be had: ${problem}.`;
+    const fix = 'Check its name and tag; for a private registry, log in before this step.';
+    findings.push({
+      rule: 'base-image',
+      check: 'Base images can be pulled',
+      level: 'error',
+      message,
+      fix,
+      file,
+      line: stage.from.line,
+      phase: 'static',
     });
+  }
+  const kept = applyIgnore(findings, step.inputs.ignore ?? []);
+  annotate(step.reporter, kept);
+  const r = report(step, [...earlier, ...kept]);
+  if (kept.some((f) => f.level === 'error')) {
+    step.reporter.summary(readinessMarkdown(r));
+    throw new ReadinessError('A base image cannot be pulled; nothing was built.', { 'prisma-report': JSON.stringify(r) });
+  }
+  return kept;
+}
+
+/** Runs docker for the build; a failure names the stage, the step, its first error line and what to do. */
+async function dockerBuild(step: Step, args: string[], buildx: boolean): Promise<string> {
+  step.reporter.info(`docker ${args.join(' ')}`);
+  const r = await docker(args, {
+    onLine: (l) => step.reporter.info(l),
+    env: { ...process.env, ...(buildx ? {} : { DOCKER_BUILDKIT: '0' }) },
+  });
+  const output = r.stdout + r.stderr;
+  if (r.code === 0) return output;
+  const { parsed, file } = step.loaded.project.dockerfile;
+  const f = explainBuildFailure(output, parsed.all);
+  const where = [f.stage && `stage ${f.stage}`, f.step && `step \`${f.step}\``].filter(Boolean).join(', ');
+  const message = `docker build failed${where ? ` in ${where}` : ''}: ${f.firstError}. ${f.hint}`;
+  step.reporter.error(message, f.line ? { file, line: f.line, title: 'docker build failed' } : undefined);
+  throw new Error(message);
+}
+
+interface Built {
+  readonly plan: BuildPlan;
+  readonly builder: Builder;
+  readonly imageId: string;
+  readonly config: ImageConfig;
+  readonly ms: number;
+  readonly hits?: { steps: number; cached: number };
+  readonly cacheImages: { stage?: string; ref: string }[];
+}
+
+function buildPlan(step: Step, builder: Builder, tags: string[]): BuildPlan {
+  return {
+    context: resolve(step.root, step.inputs.context),
+    dockerfile: resolve(step.root, step.inputs.dockerfile),
+    tags,
+    buildArgs: step.buildArgs,
+    secrets: step.secrets,
+    target: step.inputs.target,
+    platform: step.inputs.platform,
+    cache: cacheSpec(step.inputs.cache, builder, step.env, step.inputs.image!),
+    labels: ociLabels(step.env),
+    iidFile: join(step.tmp, 'iid'),
+    metadataFile: join(step.tmp, 'metadata.json'),
+    network: step.inputs.network,
   };
+}
+
+/** The classic builder has no --secret: each file sits in the context for this build only. */
+function placeClassicSecrets(plan: BuildPlan): string[] {
+  if (plan.secrets.length === 0) return [];
+  mkdirSync(join(plan.context, CLASSIC_SECRETS_DIR), { recursive: true });
+  return plan.secrets.map((s) => {
+    const dest = join(plan.context, CLASSIC_SECRETS_DIR, s.id);
+    copyFileSync(s.src, dest);
+    return dest;
+  });
+}
+
+/** Phase 4: the build (and, for the classic builder's registry cache, one image per named stage). */
+async function build(step: Step, builder: Builder, tags: string[]): Promise<Built> {
+  const plan = buildPlan(step, builder, tags);
+  const buildx = builder.kind === 'buildx';
+  const { parsed } = step.loaded.project.dockerfile;
+  const runtime = runtimeStage(parsed, step.inputs.target);
+  const stages = parsed.stages.filter((st) => st.index < runtime.index && st.name).map((st) => st.name!);
+  const copied = buildx ? [] : placeClassicSecrets(plan);
+  const started = Date.now();
+  let output: string;
+  let cacheImages: { stage?: string; ref: string }[] = [];
   try {
-    if (!buildx && plan.secrets.length > 0) {
-      // The classic builder has no --secret: the file sits in the context for this build only.
-      mkdirSync(join(plan.context, CLASSIC_SECRETS_DIR), { recursive: true });
-      for (const s of plan.secrets) {
-        const dest = join(plan.context, CLASSIC_SECRETS_DIR, s.id);
-        copyFileSync(s.src, dest);
-        copied.push(dest);
+    if (buildx) output = await dockerBuild(step, buildxArgs(plan), true);
+    else {
+      cacheImages = plan.cache?.type === 'registry' ? classicCacheImages(plan.cache.ref, stages) : [];
+      const cacheFrom = cacheImages.map((c) => c.ref);
+      for (const c of cacheImages) {
+        const pulled = await docker(['pull', c.ref]);
+        step.reporter.info(pulled.code === 0 ? `Cache image ${c.ref} pulled` : `No cache image ${c.ref} yet`);
       }
+      for (const c of cacheImages)
+        if (c.stage)
+          await dockerBuild(step, classicBuildArgs({ ...plan, tags: [c.ref], target: c.stage, labels: {} }, cacheFrom), false);
+      output = await dockerBuild(step, classicBuildArgs(plan, cacheFrom), false);
     }
-    const started = Date.now();
-    if (buildx) {
-      const r = await run(buildxArgs(plan));
-      return { output: r.stdout + r.stderr, ms: Date.now() - started, cacheImages: [] };
-    }
-    const cacheImages = plan.cache?.type === 'registry' ? classicCacheImages(plan.cache.ref, stages) : [];
-    const cacheFrom = cacheImages.map((c) => c.ref);
-    for (const c of cacheImages) {
-      const pulled = await docker(['pull', c.ref]);
-      reporter.info(pulled.code === 0 ? `Cache image ${c.ref} pulled` : `No cache image ${c.ref} yet`);
-    }
-    for (const c of cacheImages)
-      if (c.stage) await run(classicBuildArgs({ ...plan, tags: [c.ref], target: c.stage, labels: {} }, cacheFrom));
-    const r = await run(classicBuildArgs(plan, cacheFrom));
-    return { output: r.stdout + r.stderr, ms: Date.now() - started, cacheImages };
   } finally {
     for (const f of copied) rmSync(f, { force: true });
   }
+  const ms = Date.now() - started;
+  const imageId = readFileSync(plan.iidFile, 'utf8').trim();
+  const config = await imageConfig(imageId);
+  if (`${config.os}/${config.architecture}` !== PLATFORM)
+    throw new Error(
+      `The image was built for ${config.os}/${config.architecture}; Cloud Run runs only ${PLATFORM}. Nothing was pushed.`,
+    );
+  return { plan, builder, imageId, config, ms, hits: buildx ? undefined : classicCacheHits(output), cacheImages };
+}
+
+/** Phase 5: what the built image holds, and whether its client and engines load. */
+async function imageChecks(step: Step, built: Built, earlier: readonly Phased[]): Promise<PrismaReport> {
+  const { project } = step.loaded;
+  const { facts, how } = await inspectImage(built.imageId);
+  if (how === 'export') step.reporter.info('The image has no shell: inspected its exported filesystem instead');
+  const mode = engineMode(project).mode;
+  const load = facts.node
+    ? await loadTest(
+        built.imageId,
+        neededEngines(facts, mode).map((e) => e.path),
+      )
+    : undefined;
+  const generator = project.schema && clientGenerator(project.schema.parsed);
+  const expectations = {
+    engines: mode,
+    compiledClient: settingText(generator?.provider) === 'prisma-client',
+    migrateAtStart: migratesAtStart(project),
+    placeholderEngines: step.env[PLACEHOLDER_ENGINES_ENV] === '1',
+  };
+  const findings = applyIgnore(checkImage(facts, expectations, load), step.inputs.ignore ?? []).map((f) => ({
+    ...f,
+    phase: 'image' as const,
+  }));
+  const runtime = runtimeStage(project.dockerfile.parsed, project.dockerfile.target);
+  annotate(step.reporter, findings, { file: project.dockerfile.file, line: runtime.from.line });
+  const platform = platformOfFacts(facts);
+  return enforce(step, [...earlier, ...findings], 'in the built image', { ...facts, target: platform && engineTarget(platform) });
+}
+
+/** Phase 6: push (with a provenance attestation through buildx when asked), then read back what the registry serves. */
+async function push(step: Step, built: Built): Promise<string> {
+  const tags = built.plan.tags;
+  let digest: string | undefined;
+  await step.reporter.group(`Push ${tags.length} tag(s)`, async () => {
+    if (step.inputs.provenance !== 'false') {
+      await dockerBuild(step, buildxAttestedPushArgs(built.plan, step.inputs.provenance), true);
+      digest = (JSON.parse(readFileSync(built.plan.metadataFile, 'utf8')) as Record<string, string>)['containerimage.digest'];
+      return;
+    }
+    for (const t of tags) {
+      const r = await dockerOk(['push', t], { onLine: (l) => step.reporter.info(l) });
+      digest ??= pushedDigest(r.stdout);
+    }
+    for (const c of built.cacheImages) {
+      if (!c.stage) await dockerOk(['tag', built.imageId, c.ref]);
+      await dockerOk(['push', c.ref]);
+    }
+  });
+  const remote = await remoteManifest(tags[0]);
+  const problem = manifestProblem(tags[0], remote, remote.isIndex ? undefined : digest);
+  if (problem) throw new Error(problem);
+  return remote.isIndex ? digest! : remote.digest;
+}
+
+function summary(step: Step, built: Built, prismaReport: PrismaReport, digest: string | undefined): string {
+  const image = step.inputs.image!;
+  const builder = `${built.builder.kind === 'buildx' ? 'buildx' : 'classic'}, ${(built.ms / 1000).toFixed(1)} s${built.hits ? `, ${built.hits.cached}/${built.hits.steps} steps from cache` : ''}`;
+  return (
+    md.heading('Image') +
+    md.table(
+      ['', ''],
+      [
+        ['Image', digest ? md.code(`${image}@${digest}`) : `${md.code(built.imageId)} (not pushed)`],
+        ['Tags', built.plan.tags.map((t) => md.code(t.slice(image.length + 1))).join(' ')],
+        ['Builder', builder],
+        ['Size', `${(built.config.size / 1e6).toFixed(0)} MB`],
+      ],
+    ) +
+    readinessMarkdown(prismaReport)
+  );
 }
 
 export async function runBuildImage(
@@ -183,147 +387,36 @@ export async function runBuildImage(
   const tmp = mkdtempSync(join(env.RUNNER_TEMP ?? tmpdir(), 'runway-build-'));
   let registry: RegistrySession | undefined;
   try {
-    const { secrets, buildArgs } = validate(inputs, env, root, tmp, reporter);
-    // Repository check and Docker login before anything is built (src/registry, h-release).
-    registry = inputs.push && !inputs['check-only'] ? await openRegistry(inputs.image, env, reporter) : undefined;
-    const tags = imageTags(registry?.pushRepository ?? inputs.image, inputs.tags, env.GITHUB_SHA);
-    const loaded = loadProject({
-      root,
-      context: inputs.context,
-      dockerfile: inputs.dockerfile,
-      target: inputs.target,
-      buildArgs: Object.fromEntries(buildArgs),
-      prismaSchema: inputs['prisma-schema'],
-      workspace: inputs.workspace,
-    });
-    const { project } = loaded;
-    const runtime = runtimeStage(project.dockerfile.parsed, inputs.target);
-    const runtimeAt = { file: project.dockerfile.file, line: runtime.from.line };
-    for (const n of loaded.nextPublic)
-      reporter.warning(n.reason, { file: n.file, line: n.line, title: 'NEXT_PUBLIC_* at build time' });
-
-    // 1. Static checks, before anything is built.
-    const checking = inputs['prisma-check'] !== 'off' && project.schema !== undefined;
-    if (inputs['prisma-check'] !== 'off' && !project.schema) reporter.notice(`Prisma: ${loaded.schemaNote}`);
-    const staticFindings = checking ? checkProject(project).map((f) => ({ ...f, phase: 'static' as const })) : [];
-    annotate(reporter, staticFindings);
-    let prismaReport = report(inputs, loaded, staticFindings);
-    enforce(inputs, prismaReport, reporter, 'in the Dockerfile and schema');
+    const step = prepare(inputs, env, reporter, root, tmp);
+    const checked = staticChecks(step);
     if (inputs['check-only']) {
-      reporter.summary(readinessMarkdown(prismaReport));
-      return { 'prisma-report': JSON.stringify(prismaReport) };
+      reporter.summary(readinessMarkdown(checked.report));
+      return { 'prisma-report': JSON.stringify(checked.report) };
     }
-
-    // 2. Build.
+    // Repository check and Docker login before anything is built (src/registry, h-release).
+    registry = inputs.push ? await openRegistry(inputs.image!, env, reporter) : undefined;
+    const tags = imageTags(registry?.pushRepository ?? inputs.image!, inputs.tags, env.GITHUB_SHA);
+    const earlier = [...checked.findings, ...(await baseImages(step, checked.findings))];
     const builder = await detectBuilder();
-    const buildx = builder.kind === 'buildx';
-    const cache = cacheSpec(inputs.cache, builder, env, inputs.image);
-    const plan: BuildPlan = {
-      context: resolve(root, inputs.context),
-      dockerfile: resolve(root, inputs.dockerfile),
-      tags,
-      buildArgs,
-      secrets,
-      target: inputs.target,
-      platform: inputs.platform,
-      cache,
-      labels: ociLabels(env),
-      iidFile: join(tmp, 'iid'),
-      metadataFile: join(tmp, 'metadata.json'),
-    };
-    // Named stages before the runtime one: the classic builder's registry cache keeps one image each.
-    const cachedStages = project.dockerfile.parsed.stages
-      .filter((st) => st.index < runtime.index && st.name)
-      .map((st) => st.name!);
-    const built = await reporter.group(`Build ${tags[0]} (${buildx ? 'buildx' : 'classic docker build'})`, () =>
-      build(plan, buildx, cachedStages, reporter),
+    const built = await reporter.group(
+      `Build ${tags[0]} (${builder.kind === 'buildx' ? 'buildx' : 'classic docker build'})`,
+      () => build(step, builder, tags),
     );
-    const imageId = readFileSync(plan.iidFile, 'utf8').trim();
-    const config = await imageConfig(imageId);
-    if (`${config.os}/${config.architecture}` !== PLATFORM) {
-      throw new Error(
-        `The image was built for ${config.os}/${config.architecture}; Cloud Run runs only ${PLATFORM}. Nothing was pushed.`,
-      );
-    }
-    const hits = buildx ? undefined : classicCacheHits(built.output);
-
-    // 3. Checks of the built image.
-    if (checking) {
-      const { facts, how } = await inspectImage(imageId);
-      if (how === 'export') reporter.info('The image has no shell: inspected its exported filesystem instead');
-      const mode = engineMode(project).mode;
-      const load = facts.node
-        ? await loadTest(
-            imageId,
-            neededEngines(facts, mode).map((e) => e.path),
-          )
-        : undefined;
-      const generator = project.schema && clientGenerator(project.schema.parsed);
-      const imageFindings = checkImage(
-        facts,
-        {
-          engines: mode,
-          compiledClient: settingText(generator?.provider) === 'prisma-client',
-          migrateAtStart: migratesAtStart(project),
-        },
-        load,
-      ).map((f) => ({ ...f, phase: 'image' as const }));
-      annotate(reporter, imageFindings, runtimeAt);
-      const platform = platformOfFacts(facts);
-      prismaReport = report(inputs, loaded, [...staticFindings, ...imageFindings], {
-        ...facts,
-        target: platform && engineTarget(platform),
-      });
-      enforce(inputs, prismaReport, reporter, 'in the built image');
-    }
-
-    // 4. Push, then read back what the registry serves.
-    let digest: string | undefined;
-    if (inputs.push) {
-      await reporter.group(`Push ${tags.length} tag(s)`, async () => {
-        for (const t of tags) {
-          const r = await dockerOk(['push', t], { onLine: (l) => reporter.info(l) });
-          digest ??= pushedDigest(r.stdout);
-        }
-        for (const c of built.cacheImages) {
-          if (!c.stage) await dockerOk(['tag', imageId, c.ref]);
-          await dockerOk(['push', c.ref]);
-        }
-      });
-      const remote = await remoteManifest(tags[0]);
-      const problem = manifestProblem(tags[0], remote, digest);
-      if (problem) throw new Error(problem);
-      digest = remote.digest;
-    }
-
+    const prismaReport = step.prisma ? await imageChecks(step, built, earlier) : report(step, earlier);
+    const digest = inputs.push ? await push(step, built) : undefined;
     const metadata = {
       image: inputs.image,
       tags,
       digest,
-      imageId,
-      builder: buildx ? 'buildx' : 'classic',
+      imageId: built.imageId,
+      builder: built.builder.kind === 'buildx' ? 'buildx' : 'classic',
       platform: PLATFORM,
-      size: config.size,
+      size: built.config.size,
       buildMs: built.ms,
-      cache: { spec: plan.cache ?? 'local', ...(hits ?? {}) },
-      labels: plan.labels,
+      cache: { spec: built.plan.cache ?? 'local', ...(built.hits ?? {}) },
+      labels: built.plan.labels,
     };
-    reporter.summary(
-      md.heading('Image') +
-        md.table(
-          ['', ''],
-          [
-            ['Image', digest ? md.code(`${inputs.image}@${digest}`) : `${md.code(imageId)} (not pushed)`],
-            ['Tags', tags.map((t) => md.code(t.slice(inputs.image.length + 1))).join(' ')],
-            [
-              'Builder',
-              `${metadata.builder}, ${(built.ms / 1000).toFixed(1)} s${hits ? `, ${hits.cached}/${hits.steps} steps from cache` : ''}`,
-            ],
-            ['Size', `${(config.size / 1e6).toFixed(0)} MB`],
-          ],
-        ) +
-        (checking ? readinessMarkdown(prismaReport) : ''),
-    );
+    reporter.summary(summary(step, built, prismaReport, digest));
     return {
       digest,
       'image-ref': digest ? `${inputs.image}@${digest}` : undefined,

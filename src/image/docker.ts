@@ -1,6 +1,6 @@
 /**
  * The docker CLI edge: run a command (streaming its lines), look at images and at what a registry holds.
- * Every container runs with `--network host` (no bridge networks on these machines).
+ * The containers that inspect a built image run with `--network none`: the checks never need a network.
  */
 import { spawn } from 'node:child_process';
 import { builderOf, type Builder } from './build-command';
@@ -118,12 +118,12 @@ function piped(args: readonly string[], command: string, commandArgs: readonly s
  * the filesystem of a created, never started container is exported and listed from outside.
  */
 export async function inspectImage(image: string): Promise<{ facts: ImageFacts; how: 'shell' | 'export' }> {
-  const r = await docker(['run', '--rm', '--network', 'host', '--user', '0', '--entrypoint', 'sh', image, '-c', INSPECT_SCRIPT]);
+  const r = await docker(['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'sh', image, '-c', INSPECT_SCRIPT]);
   if (r.code === 0) return { facts: parseInspection(r.stdout), how: 'shell' };
   if (!/executable file not found|no such file or directory/i.test(r.stderr)) {
     throw new DockerError(`inspecting ${image} failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
   }
-  const id = (await dockerOk(['create', '--network', 'host', image])).stdout.trim();
+  const id = (await dockerOk(['create', '--network', 'none', image])).stdout.trim();
   try {
     const paths = (await piped(['export', id], 'tar', ['-t'])).split('\n').filter(Boolean);
     const osRelease = await piped(['cp', '-L', `${id}:/etc/os-release`, '-'], 'tar', ['-xO']).catch(() => '');
@@ -139,7 +139,7 @@ export async function loadTest(image: string, engines: readonly string[]): Promi
     'run',
     '--rm',
     '--network',
-    'host',
+    'none',
     '--entrypoint',
     'node',
     image,
@@ -186,4 +186,17 @@ export async function remoteManifest(ref: string): Promise<RemoteManifest> {
     isIndex: false,
     platforms: p ? [`${p.os}/${p.architecture}`] : [],
   };
+}
+
+/**
+ * Why a base image cannot be had, or undefined when it can: present in the daemon, or its manifest
+ * readable from its registry (the same credentials the build uses).
+ */
+export async function baseImageProblem(image: string): Promise<string | undefined> {
+  if ((await docker(['image', 'inspect', image])).code === 0) return undefined;
+  const host = image.split('/')[0];
+  const insecure = /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host) ? ['--insecure'] : [];
+  const r = await docker(['manifest', 'inspect', ...insecure, image]);
+  if (r.code === 0) return undefined;
+  return (r.stderr || r.stdout).trim().split('\n').at(-1) || `docker manifest inspect exited ${r.code}`;
 }

@@ -115,3 +115,37 @@ describe('helpers', () => {
     expect(list[1]).toMatchObject({ args: 'echo a b', line: 3, endLine: 4 });
   });
 });
+
+describe('heredocs', () => {
+  // `RUN <<EOF` bodies hold lines that look like instructions; none of them may become one.
+  const file = parseDockerfile(
+    [
+      'FROM node:24-bookworm AS build', // 1
+      'WORKDIR /app', // 2
+      'RUN <<EOF', // 3
+      'npm ci', // 4
+      'FROM scratch', // 5
+      'npx prisma generate', // 6
+      'EOF', // 7
+      'COPY <<EOT /app/config.json', // 8
+      '{"USER": "root"}', // 9
+      'EOT', // 10
+      'FROM node:24-bookworm', // 11
+      'COPY --from=build /app/node_modules ./node_modules', // 12
+    ].join('\n'),
+  );
+
+  it('keeps heredoc bodies inside their instruction', () => {
+    expect(file.stages.map((s) => s.from.line)).toEqual([1, 11]);
+    expect(file.stages[0].instructions.map((i) => [i.keyword, i.line, i.endLine])).toEqual([
+      ['WORKDIR', 2, 2],
+      ['RUN', 3, 7],
+      ['COPY', 8, 10],
+    ]);
+  });
+
+  it('gives the script as the command text and no path for inline content', () => {
+    expect(commandText(file.stages[0].instructions[1])).toBe('npm ci\nFROM scratch\nnpx prisma generate');
+    expect(copyPaths(file.stages[0].instructions[2])).toEqual({ sources: [], dest: '/app/config.json' });
+  });
+});

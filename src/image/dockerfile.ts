@@ -1,18 +1,28 @@
 /**
- * A Dockerfile parser good enough for readiness rules: stages, instructions with their line numbers,
- * continuation lines, comments, `--flag=value` options and basic ARG substitution in FROM. Pure.
+ * The Dockerfile as the readiness rules see it: stages, instructions with their line numbers, flags,
+ * heredocs, and ARG substitution in FROM. Parsing is dockerfile-ast's (the parser of the Docker VS Code
+ * extension: continuation lines, comments inside them, `# escape=`, heredocs); this file maps its tree
+ * to the small model the rules need. Pure.
  */
+import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
+
+/** A here-document: `RUN <<EOF` … `EOF` (its body is the script) or `COPY <<EOT /file` (inline content). */
+export interface Heredoc {
+  readonly name: string;
+  readonly body: string;
+}
 
 export interface Instruction {
   /** Upper-case keyword: FROM, RUN, COPY, USER, ... */
   readonly keyword: string;
-  /** Arguments with continuations joined by a space and flags removed. */
+  /** Arguments with continuations joined and flags removed; for a heredoc, the first line only. */
   readonly args: string;
   /** `--from=build` → { from: 'build' }. */
   readonly flags: Readonly<Record<string, string>>;
   /** 1-based line where the instruction starts, and where it ends. */
   readonly line: number;
   readonly endLine: number;
+  readonly heredocs: readonly Heredoc[];
 }
 
 export interface Stage {
@@ -29,50 +39,58 @@ export interface Stage {
 
 export interface Dockerfile {
   readonly stages: readonly Stage[];
+  /** Every instruction in file order, global ARGs included (what the classic builder numbers as steps). */
+  readonly all: readonly Instruction[];
   /** ARG defaults declared before the first FROM, overridden by build args. */
   readonly globalArgs: Readonly<Record<string, string>>;
 }
 
 export class DockerfileError extends Error {}
 
-/** Splits text into logical instructions, keeping the line numbers people see in their editor. */
-export function instructions(text: string): Instruction[] {
-  const lines = text.split(/\r?\n/);
-  const escape = /^#\s*escape\s*=\s*`/i.test(lines[0] ?? '') ? '`' : '\\';
-  const result: Instruction[] = [];
-  let parts: string[] = [];
-  let start = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    const trimmed = raw.trim();
-    // Comment lines and blank lines inside a continuation are dropped, as Docker does.
-    if (trimmed.startsWith('#') || (trimmed === '' && parts.length > 0)) continue;
-    if (trimmed === '') continue;
-    if (parts.length === 0) start = i + 1;
-    const continued = trimmed.endsWith(escape);
-    parts.push(continued ? trimmed.slice(0, -1).trim() : trimmed);
-    if (!continued) {
-      result.push(toInstruction(parts.join(' '), start, i + 1));
-      parts = [];
-    }
-  }
-  if (parts.length > 0) result.push(toInstruction(parts.join(' '), start, lines.length));
-  return result;
+interface AstHeredoc {
+  getName(): string;
+  getContentRange(): { start: { line: number }; end: { line: number } } | null;
 }
 
-function toInstruction(textLine: string, line: number, endLine: number): Instruction {
-  const m = /^(\S+)\s*(.*)$/.exec(textLine);
-  const keyword = (m?.[1] ?? '').toUpperCase();
-  let rest = m?.[2] ?? '';
+function heredocsOf(lines: readonly string[], ins: AstInstruction): Heredoc[] {
+  // RUN and COPY expose getHeredocs (ADD is a COPY in dockerfile-ast); other instructions have none.
+  const docs = (ins as unknown as { getHeredocs?: () => AstHeredoc[] }).getHeredocs?.() ?? [];
+  return docs.map((d) => {
+    const range = d.getContentRange();
+    return { name: d.getName(), body: range ? lines.slice(range.start.line, range.end.line + 1).join('\n') : '' };
+  });
+}
+
+function toInstruction(lines: readonly string[], ins: AstInstruction): Instruction {
+  const range = ins.getRange();
   const flags: Record<string, string> = {};
-  // Flags come first: `COPY --from=build --chown=node:node src dst`, `RUN --mount=type=secret,id=ca ...`.
-  for (;;) {
-    const f = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest);
-    if (!f) break;
-    flags[f[1]] = f[2] ?? 'true';
-    rest = rest.slice(f[0].length);
-  }
-  return { keyword, args: rest.trim(), flags, line, endLine };
+  const withFlags = ins as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
+  for (const f of withFlags.getFlags?.() ?? []) flags[f.getName()] = f.getValue() ?? 'true';
+  const heredocs = heredocsOf(lines, ins);
+  // The argument words, without comment lines inside continuations; a heredoc's body is kept apart.
+  const args =
+    heredocs.length > 0
+      ? (ins.getArgumentsContent() ?? '').split('\n')[0].trim()
+      : ins
+          .getArguments()
+          .map((a) => a.getValue())
+          .join(' ');
+  return {
+    keyword: ins.getKeyword().toUpperCase(),
+    args,
+    flags,
+    line: range.start.line + 1,
+    endLine: range.end.line + 1,
+    heredocs,
+  };
+}
+
+/** Every instruction with the line numbers people see in their editor. */
+export function instructions(text: string): Instruction[] {
+  const lines = text.split(/\r?\n/);
+  return DockerfileParser.parse(text)
+    .getInstructions()
+    .map((ins) => toInstruction(lines, ins));
 }
 
 /** `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}` with the given values; unknown variables become empty. */
@@ -122,7 +140,7 @@ export function parseDockerfile(text: string, buildArgs: Readonly<Record<string,
   }
   if (current) stages.push({ index: stages.length, ...current });
   if (stages.length === 0) throw new DockerfileError('no FROM instruction: not a Dockerfile');
-  return { stages, globalArgs };
+  return { stages, all, globalArgs };
 }
 
 /** The stage a `--target` names, or the last one (what `docker build` runs). */
@@ -183,7 +201,7 @@ export function normalize(path: string): string {
   return '/' + out.join('/');
 }
 
-/** Source and destination paths of COPY/ADD, in shell or JSON form. */
+/** Source and destination paths of COPY/ADD, in shell or JSON form; heredoc sources are inline content, not paths. */
 export function copyPaths(ins: Instruction): { sources: string[]; dest: string } {
   let words: string[];
   if (ins.args.startsWith('[')) {
@@ -193,11 +211,19 @@ export function copyPaths(ins: Instruction): { sources: string[]; dest: string }
       words = ins.args.split(/\s+/);
     }
   } else words = ins.args.split(/\s+/);
-  return { sources: words.slice(0, -1), dest: words.at(-1) ?? '' };
+  const sources = words.slice(0, -1).filter((w) => !/^<<-?/.test(w));
+  return { sources, dest: words.at(-1) ?? '' };
 }
 
-/** The command text of RUN/CMD/ENTRYPOINT, JSON form joined by spaces. */
+/**
+ * The command text of RUN/CMD/ENTRYPOINT, JSON form joined by spaces. A heredoc RUN runs its body as the
+ * script (`RUN <<EOF`), or feeds it to the command on the first line (`RUN python3 <<EOF`): both count.
+ */
 export function commandText(ins: Instruction): string {
+  if (ins.heredocs.length > 0) {
+    const first = ins.args.replace(/<<-?\s*["']?\w+["']?/g, '').trim();
+    return [first, ...ins.heredocs.map((h) => h.body)].filter((t) => t !== '').join('\n');
+  }
   if (ins.args.startsWith('[')) {
     try {
       return (JSON.parse(ins.args) as string[]).join(' ');

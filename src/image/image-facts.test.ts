@@ -140,11 +140,15 @@ describe('checkImage', () => {
   });
 
   it.each([
-    ['loaded', 'pass'],
-    ['/app/x.so.node: invalid ELF header', 'notice'],
-    ['libssl.so.1.1: cannot open shared object file: No such file or directory', 'error'],
-  ])('dlopen result %s → %s', (result, level) => {
-    const f = checkImage(debian, lib, { ...loaded, engines: { '/app/x.so.node': result } }).find(
+    ['loaded', false, 'pass'],
+    ['Module did not self-register', false, 'pass'],
+    // Issue 10 point 8: a truncated or non-ELF engine fails; only the test-only switch lets a placeholder by.
+    ['/app/x.so.node: invalid ELF header', false, 'error'],
+    ['/app/x.so.node: file too short', false, 'error'],
+    ['/app/x.so.node: invalid ELF header', true, 'notice'],
+    ['libssl.so.1.1: cannot open shared object file: No such file or directory', true, 'error'],
+  ])('dlopen result %s (placeholders allowed: %s) → %s', (result, placeholderEngines, level) => {
+    const f = checkImage(debian, { ...lib, placeholderEngines }, { ...loaded, engines: { '/app/x.so.node': result } }).find(
       (x) => x.rule === 'image-engine-load',
     );
     expect(f?.level).toBe(level);

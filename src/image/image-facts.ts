@@ -3,7 +3,8 @@
  * readiness verdicts on it. The shell script runs inside the image; parsing and judging are pure.
  */
 import { engineTarget, platformOfFacts, type Libc, type Platform } from './platforms';
-import type { EngineMode, Finding } from './prisma-rules';
+import type { Finding, RuleId } from './findings';
+import type { EngineMode } from './prisma-rules';
 
 /** Where the C library and libssl live (Debian multiarch, Alpine, RHEL). */
 const LIB_DIRS = [
@@ -140,129 +141,156 @@ export function neededEngines(facts: ImageFacts, mode: EngineMode): EngineFile[]
   return byClient.length > 0 ? byClient : matching;
 }
 
-interface Expectations {
+export interface Expectations {
   readonly engines: EngineMode;
   /** The generator is prisma-client, whose TypeScript output is compiled into the app. */
   readonly compiledClient: boolean;
   readonly migrateAtStart: boolean;
+  /**
+   * Placeholder (non-ELF) engine files pass as a notice instead of failing: only for this project's own
+   * fixtures, which cannot download real engines. Set by the test-only RUNWAY_TEST_PLACEHOLDER_ENGINES=1.
+   */
+  readonly placeholderEngines?: boolean;
 }
 
-/** Readiness verdicts on the built image; `where` names the image in messages. */
-export function checkImage(facts: ImageFacts, expect: Expectations, load: LoadResult | undefined): Finding[] {
-  const findings: Finding[] = [];
-  const add = (rule: string, check: string, level: Finding['level'], message: string, fix?: string) =>
-    findings.push({ rule, check, level, message, fix });
-  const platform: Platform | undefined = platformOfFacts(facts);
-  const os = facts.osName ?? facts.osId ?? 'unknown OS';
-  if (!platform) {
-    add(
-      'image-platform',
-      'Image platform',
-      expect.engines === 'none' ? 'notice' : 'warning',
-      `${os}: found no C library (neither libc.so.6 nor ld-musl) in the library folders.`,
-    );
-  } else {
-    add(
-      'image-platform',
-      'Image platform',
-      'pass',
-      `${os}, ${platform.libc}, ${facts.libssl.length ? facts.libssl.map((l) => l.split('/').at(-1)).join(' ') : 'no libssl'} → ${engineTarget(platform)}`,
-    );
-  }
-  if (expect.engines !== 'none') {
-    if (platform && !platform.opensslInstalled) {
-      add(
-        'image-openssl',
-        'libssl in the image',
-        'error',
-        `${os} has no libssl: Prisma assumes OpenSSL 1.1 and its engine fails with "libssl.so.1.1: cannot open shared object file".`,
-        platform.libc === 'musl' ? 'RUN apk add --no-cache openssl' : 'RUN apt-get install -y openssl',
-      );
-    } else if (platform) {
-      add('image-openssl', 'libssl in the image', 'pass', facts.libssl.join(', '));
-    }
-    const kindName = expect.engines === 'library' ? 'libquery_engine-*.so.node' : 'query-engine-*';
-    const ofKind = facts.engines.filter((e) => e.kind === expect.engines);
-    const needed = platform ? engineTarget(platform) : undefined;
-    const match = ofKind.filter((e) => e.target === needed);
-    if (ofKind.length === 0) {
-      add(
-        'image-engines',
-        'Engine for the image platform',
+/** What the image rules see: the facts, what the project expects, the load test and the platform. */
+interface ImageContext {
+  readonly facts: ImageFacts;
+  readonly expect: Expectations;
+  readonly load?: LoadResult;
+  readonly platform?: Platform;
+  readonly os: string;
+}
+
+type Verdict = Omit<Finding, 'rule' | 'check'>;
+const verdict = (level: Finding['level'], message: string, fix?: string): Verdict => ({ level, message, fix });
+
+function imagePlatform(c: ImageContext): Verdict[] {
+  if (!c.platform)
+    return [
+      verdict(
+        c.expect.engines === 'none' ? 'notice' : 'warning',
+        `${c.os}: found no C library (neither libc.so.6 nor ld-musl) in the library folders.`,
+      ),
+    ];
+  const ssl = c.facts.libssl.length ? c.facts.libssl.map((l) => l.split('/').at(-1)).join(' ') : 'no libssl';
+  return [verdict('pass', `${c.os}, ${c.platform.libc}, ${ssl} → ${engineTarget(c.platform)}`)];
+}
+
+function imageOpenSsl(c: ImageContext): Verdict[] {
+  if (c.expect.engines === 'none' || !c.platform) return [];
+  if (c.platform.opensslInstalled) return [verdict('pass', c.facts.libssl.join(', '))];
+  return [
+    verdict(
+      'error',
+      `${c.os} has no libssl: Prisma assumes OpenSSL 1.1 and its engine fails with "libssl.so.1.1: cannot open shared object file".`,
+      c.platform.libc === 'musl' ? 'RUN apk add --no-cache openssl' : 'RUN apt-get install -y openssl',
+    ),
+  ];
+}
+
+function imageEngines(c: ImageContext): Verdict[] {
+  if (c.expect.engines === 'none') return [];
+  const kindName = c.expect.engines === 'library' ? 'libquery_engine-*.so.node' : 'query-engine-*';
+  const ofKind = c.facts.engines.filter((e) => e.kind === c.expect.engines);
+  const needed = c.platform ? engineTarget(c.platform) : undefined;
+  const match = ofKind.filter((e) => e.target === needed);
+  if (ofKind.length === 0)
+    return [
+      verdict(
         'error',
         `No ${kindName} file in the image: the client cannot start.`,
         'Copy node_modules/.prisma/client (with its engine files) from the stage that ran prisma generate',
-      );
-    } else if (needed && match.length === 0) {
-      add(
-        'image-engines',
-        'Engine for the image platform',
+      ),
+    ];
+  if (needed && match.length === 0)
+    return [
+      verdict(
         'error',
         `The image has ${ofKind.map((e) => e.path).join(', ')} but its platform needs ${needed}: PrismaClientInitializationError at the first query.`,
         `binaryTargets = ["native", "${needed}"] and generate again`,
-      );
-    } else if (match.length > 0) {
-      add('image-engines', 'Engine for the image platform', 'pass', match.map((e) => e.path).join(', '));
-    }
-    if (expect.migrateAtStart && !facts.engines.some((e) => e.kind === 'schema' && e.target === needed)) {
-      add(
-        'image-schema-engine',
-        'Schema engine for migrate deploy',
-        'warning',
-        `The container runs prisma migrate deploy at start but has no schema-engine-${needed ?? '*'}.`,
-      );
-    }
-  }
-  if (facts.clients.length > 0) add('image-client', 'Generated client in the image', 'pass', facts.clients.join(', '));
-  else if (expect.compiledClient)
-    add(
-      'image-client',
-      'Generated client in the image',
-      'notice',
-      'The prisma-client generator output is compiled into the app; no separate client folder to find.',
-    );
-  else
-    add(
-      'image-client',
-      'Generated client in the image',
+      ),
+    ];
+  return match.length > 0 ? [verdict('pass', match.map((e) => e.path).join(', '))] : [];
+}
+
+function imageSchemaEngine(c: ImageContext): Verdict[] {
+  if (c.expect.engines === 'none' || !c.expect.migrateAtStart) return [];
+  const needed = c.platform ? engineTarget(c.platform) : undefined;
+  if (c.facts.engines.some((e) => e.kind === 'schema' && e.target === needed)) return [];
+  return [verdict('warning', `The container runs prisma migrate deploy at start but has no schema-engine-${needed ?? '*'}.`)];
+}
+
+function imageClient(c: ImageContext): Verdict[] {
+  if (c.facts.clients.length > 0) return [verdict('pass', c.facts.clients.join(', '))];
+  if (c.expect.compiledClient)
+    return [verdict('notice', 'The prisma-client generator output is compiled into the app; no separate client folder to find.')];
+  return [
+    verdict(
       'error',
       'No generated Prisma client (.prisma/client) in the image: "@prisma/client did not initialize yet".',
       'Run prisma generate in the build and copy its output into the runtime stage',
-    );
+    ),
+  ];
+}
 
-  if (!load) {
-    add(
-      'image-load',
-      'Client loads in the image',
-      'notice',
-      facts.node ? 'Not run.' : 'No node in the image: load test skipped.',
-    );
-    return findings;
-  }
-  if (load.ok) add('image-load', 'Client loads in the image', 'pass', `require('@prisma/client') → ${load.client}`);
-  else if (facts.hasPrismaClientPackage || !expect.compiledClient)
-    add('image-load', 'Client loads in the image', 'error', `require('@prisma/client') failed: ${load.error}`);
-  for (const [path, result] of Object.entries(load.engines)) {
+function imageLoad(c: ImageContext): Verdict[] {
+  if (!c.load) return [verdict('notice', c.facts.node ? 'Not run.' : 'No node in the image: load test skipped.')];
+  if (c.load.ok) return [verdict('pass', `require('@prisma/client') → ${c.load.client}`)];
+  if (c.facts.hasPrismaClientPackage || !c.expect.compiledClient)
+    return [verdict('error', `require('@prisma/client') failed: ${c.load.error}`)];
+  return [];
+}
+
+const NOT_ELF = /invalid ELF header|file too short|not an ELF/i;
+
+function imageEngineLoad(c: ImageContext): Verdict[] {
+  return Object.entries(c.load?.engines ?? {}).map(([path, result]) => {
     // "did not self-register" comes after a successful dlopen: every shared library it needs resolved.
-    if (result === 'loaded' || /did not self-register/.test(result))
-      add('image-engine-load', 'Engine loads (dlopen)', 'pass', path);
-    else if (/invalid ELF header|file too short|not an ELF/i.test(result))
-      add(
-        'image-engine-load',
-        'Engine loads (dlopen)',
+    if (result === 'loaded' || /did not self-register/.test(result)) return verdict('pass', path);
+    if (NOT_ELF.test(result) && c.expect.placeholderEngines)
+      return verdict(
         'notice',
-        `${path} is not a real library (a placeholder): the loader test was skipped.`,
+        `${path} is a placeholder, not a library (RUNWAY_TEST_PLACEHOLDER_ENGINES is set: test fixtures only).`,
       );
-    else
-      add(
-        'image-engine-load',
-        'Engine loads (dlopen)',
+    if (NOT_ELF.test(result))
+      return verdict(
         'error',
-        `${path}: ${result}`,
-        /libssl|libcrypto/.test(result)
-          ? 'Install the OpenSSL the engine was built for, or generate for this platform'
-          : undefined,
+        `${path} is not a loadable engine (${result}): a truncated download or a placeholder; the client fails at its first query.`,
+        'Generate again where the engine can be downloaded (or set PRISMA_ENGINES_MIRROR), and copy the generated client whole',
       );
-  }
-  return findings;
+    const ssl = /libssl|libcrypto/.test(result);
+    return verdict(
+      'error',
+      `${path}: ${result}`,
+      ssl ? 'Install the OpenSSL the engine was built for, or generate for this platform' : undefined,
+    );
+  });
+}
+
+/** The image rules, in report order. */
+export const IMAGE_RULES: readonly {
+  readonly id: RuleId;
+  readonly check: string;
+  readonly run: (c: ImageContext) => Verdict[];
+}[] = [
+  { id: 'image-platform', check: 'Image platform', run: imagePlatform },
+  { id: 'image-openssl', check: 'libssl in the image', run: imageOpenSsl },
+  { id: 'image-engines', check: 'Engine for the image platform', run: imageEngines },
+  { id: 'image-schema-engine', check: 'Schema engine for migrate deploy', run: imageSchemaEngine },
+  { id: 'image-client', check: 'Generated client in the image', run: imageClient },
+  { id: 'image-load', check: 'Client loads in the image', run: imageLoad },
+  { id: 'image-engine-load', check: 'Engine loads (dlopen)', run: imageEngineLoad },
+];
+
+/** Readiness verdicts on the built image. */
+export function checkImage(facts: ImageFacts, expect: Expectations, load: LoadResult | undefined): Finding[] {
+  const c: ImageContext = {
+    facts,
+    expect,
+    load,
+    platform: platformOfFacts(facts),
+    os: facts.osName ?? facts.osId ?? 'unknown OS',
+  };
+  return IMAGE_RULES.flatMap((r) => r.run(c).map((v) => ({ rule: r.id, check: r.check, ...v })));
 }

@@ -1,8 +1,8 @@
 import { InputError, readInputs } from '../inputs';
-import { buildImage } from './inputs';
+import { buildImageAction } from './inputs';
 
 const read = (raw: Record<string, string>, env: NodeJS.ProcessEnv = { GITHUB_SHA: 'abc' }) =>
-  readInputs(buildImage, (n) => raw[n], env);
+  readInputs(buildImageAction, (n) => raw[n], env);
 
 function problems(raw: Record<string, string>, env?: NodeJS.ProcessEnv): string[] {
   try {

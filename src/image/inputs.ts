@@ -1,4 +1,5 @@
 import { defineAction, input, kinds, type InputProblem } from '../inputs';
+import { RULE_IDS } from './findings';
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=[\s\S]*$/;
@@ -7,7 +8,7 @@ const SECRET = /^[A-Za-z0-9_][A-Za-z0-9_.-]*=(env:[A-Za-z_][A-Za-z0-9_]*|[^\s].*
 /** Cloud Run runs linux/amd64 only: anything else would be refused at deploy time, so refuse it now. */
 export const PLATFORM = 'linux/amd64';
 
-export const buildImage = defineAction({
+export const buildImageAction = defineAction({
   id: 'build-image',
   name: 'Runway: build image',
   description: 'Builds a Prisma-ready image, checks it for Prisma engine and OpenSSL problems, and pushes it with its digest.',
@@ -15,7 +16,7 @@ export const buildImage = defineAction({
     image: input(
       'Registry path of the image, without tag (e.g. us-central1-docker.pkg.dev/PROJECT/REPO/APP)',
       kinds.pattern(/^[a-z0-9.:\-_/]+$/, 'an image path without tag or digest'),
-    ).required(),
+    ),
     context: input('Build context directory', kinds.text).default('.'),
     dockerfile: input('Dockerfile path, relative to the working directory', kinds.text).default('Dockerfile'),
     tags: input(
@@ -40,6 +41,16 @@ export const buildImage = defineAction({
       kinds.pattern(/^(gha|[a-z0-9.:\-_/]+:[A-Za-z0-9_][A-Za-z0-9_.-]*)$/, 'gha or an image reference with a tag'),
     ),
     push: input('Push the image; false builds and checks only', kinds.bool).default('true'),
+    network: input(
+      "Network for the build's RUN steps (`docker build --network`); Docker's default when not given",
+      kinds.oneOf('default', 'host', 'none'),
+    ),
+    provenance: input(
+      'SLSA provenance attestation, as docker/build-push-action: false, true, mode=min or mode=max. Needs buildx with a builder that ' +
+        'exports (docker/setup-buildx-action) and push; the image is then an index of the linux/amd64 image and its attestation, ' +
+        'which Cloud Run accepts (its container contract: a manifest list must include linux/amd64)',
+      kinds.oneOf('false', 'true', 'mode=min', 'mode=max'),
+    ).default('false'),
     'prisma-check': input(
       'Prisma readiness check: strict fails the build on an error, warn reports only, off skips it',
       kinds.oneOf('strict', 'warn', 'off'),
@@ -49,7 +60,14 @@ export const buildImage = defineAction({
       'The monorepo app this image runs (folder such as apps/web, or its package name): picks its schema and scans it for NEXT_PUBLIC_*',
       kinds.text,
     ),
-    'check-only': input('Run the static checks and stop before building (for pull requests)', kinds.bool).default('false'),
+    'check-only': input(
+      'Run the static checks and stop before building (for pull requests); `image` is then not needed',
+      kinds.bool,
+    ).default('false'),
+    ignore: input(
+      'Rule IDs whose findings are reported as notes and never fail the check (each annotation names its rule ID; see the README)',
+      kinds.list(kinds.oneOf(...RULE_IDS)),
+    ),
   },
   outputs: {
     digest: "Image digest, equal to the registry's manifest digest",
@@ -62,7 +80,8 @@ export const buildImage = defineAction({
     const problems: InputProblem[] = [];
     if (!env.GITHUB_SHA && (v.tags ?? []).length === 0 && !v['check-only'])
       problems.push({ input: 'tags', message: 'is required when GITHUB_SHA is not set (nothing to tag the image with)' });
-    if (v.image.includes('@') || /:[^/]*$/.test(v.image.replace(/^[^/]+\//, '')))
+    if (!v.image && !v['check-only']) problems.push({ input: 'image', message: 'is required unless check-only is true' });
+    if (v.image && (v.image.includes('@') || /:[^/]*$/.test(v.image.replace(/^[^/]+\//, ''))))
       problems.push({ input: 'image', message: `"${v.image}" must not carry a tag or digest; put tags in "tags"` });
     return problems;
   },

@@ -1,9 +1,11 @@
 /**
- * Static Prisma readiness rules: each a pure function over the parsed project (Dockerfile, schema,
- * lockfile, package scripts) that returns findings pointing at a file and line.
+ * Static readiness rules: a table of pure functions over the parsed project (Dockerfile, schema,
+ * lockfile, the workspace's packages and scripts, the build context) that return findings pointing at a
+ * file and line.
  */
+import { posix } from 'node:path';
+import { contextSecretFindings, secretInRuntimeFindings, swallowedFailureFindings, type BuildContext } from './context-rules';
 import {
-  ancestry,
   baseImage,
   commandText,
   copyPaths,
@@ -16,31 +18,27 @@ import {
   type Instruction,
   type Stage,
 } from './dockerfile';
+import type { Finding, RuleId } from './findings';
 import { majorOf } from './lockfile';
 import { engineTarget, installsOpenSsl, platformOfImage, type Platform } from './platforms';
 import { clientGenerator, settingText, type Generator, type PrismaSchema } from './prisma-schema';
+import { reaches, type Workspace } from './workspace';
 
-export type Level = 'error' | 'warning' | 'notice' | 'pass';
-
-export interface Finding {
-  /** Stable rule id, e.g. `binary-targets`. */
-  readonly rule: string;
-  /** What was checked, for the summary table. */
-  readonly check: string;
-  readonly level: Level;
-  readonly message: string;
-  readonly fix?: string;
-  readonly file?: string;
-  readonly line?: number;
-}
+export type { Finding, Level } from './findings';
 
 export interface PrismaProject {
   readonly dockerfile: { readonly file: string; readonly parsed: Dockerfile; readonly target?: string };
-  /** contextDir: the schema's folder relative to the build context, e.g. `packages/db/prisma`. */
-  readonly schema?: { readonly file: string; readonly parsed: PrismaSchema; readonly contextDir: string };
+  /** contextDir: the schema's folder relative to the build context; package: the folder of its package. */
+  readonly schema?: {
+    readonly file: string;
+    readonly parsed: PrismaSchema;
+    readonly contextDir: string;
+    readonly package: string;
+  };
   readonly prisma?: { readonly version: string; readonly lockfile: string };
-  /** Scripts of every package.json in the repository, by script name (a monorepo has several). */
-  readonly scripts: Readonly<Record<string, readonly string[]>>;
+  /** The packages of the build context and where the package manager puts the client. */
+  readonly workspace: Workspace;
+  readonly context: BuildContext;
 }
 
 /** Which engine files the client loads at run time: none for Prisma 7 and `engineType = "client"`. */
@@ -59,16 +57,35 @@ export function engineMode(project: PrismaProject): { mode: EngineMode; why: str
 }
 
 const GENERATE = /\bprisma(?:@\S+)?\s+generate\b/;
-const RUN_SCRIPT = /\b(?:npm\s+run(?:-script)?|pnpm(?:\s+run)?|yarn(?:\s+run)?|bun\s+run|turbo(?:\s+run)?)\s+([\w:.-]+)/g;
-const INSTALL = /\b(?:npm\s+(?:ci|install|i)|pnpm\s+(?:install|i)|yarn(?:\s+install)?)(?:\s|$)/;
+const MIGRATE = /\bprisma(?:@\S+)?\s+migrate\s+deploy\b/;
+/** Files only the context root has: where they are copied to is where the context root sits in the image. */
+const ROOT_FILES = /^(\.\/?|package\.json|package\*\.json|package-lock\.json|pnpm-lock\.yaml|pnpm-workspace\.yaml|yarn\.lock)$/;
 
-/** Whether a command runs `what` directly or through a package script (one level of `npm run X`, or an install's postinstall). */
-export function runsCommand(command: string, what: RegExp, scripts: PrismaProject['scripts']): boolean {
-  if (what.test(command)) return true;
-  const named = [...command.matchAll(RUN_SCRIPT)].map((m) => m[1]);
-  if (INSTALL.test(command)) named.push('postinstall', 'prepare');
-  if (/\bnpm\s+start\b/.test(command)) named.push('start');
-  return named.some((name) => (scripts[name] ?? []).some((s) => what.test(s)));
+/**
+ * Where the context root sits in a stage's filesystem: the destination of the first `COPY .` or `COPY
+ * package.json …` from the context in the stage's lineage, else the stage's last WORKDIR.
+ */
+export function contextRoot(file: Dockerfile, stage: Stage): string {
+  const all = effectiveInstructions(file, stage);
+  for (const ins of all) {
+    if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || ins.flags.from) continue;
+    const { sources, dest } = copyPaths(ins);
+    if (!sources.some((s) => ROOT_FILES.test(s.replace(/^\.\/(?=.)/, '')))) continue;
+    const workdir = workdirAfter(all, ins.line);
+    const resolved = normalize(dest.startsWith('/') ? dest : `${workdir}/${dest}`);
+    // `COPY package.json /app/package.json` names the file itself.
+    return sources.length === 1 && !/\/$|^\.$/.test(dest) && posix.basename(resolved) === posix.basename(sources[0])
+      ? posix.dirname(resolved)
+      : resolved;
+  }
+  return workdirAfter(all);
+}
+
+/** Where `what` runs (directly or through package scripts) when the instruction runs in its stage. */
+export function reachesAt(project: PrismaProject, stage: Stage, ins: Instruction, what: RegExp) {
+  const file = project.dockerfile.parsed;
+  const cwd = workdirAfter(effectiveInstructions(file, stage), ins.line);
+  return reaches(project.workspace, commandText(ins), cwd, contextRoot(file, stage), what);
 }
 
 interface Site {
@@ -79,7 +96,7 @@ interface Site {
 function generateSites(project: PrismaProject): Site[] {
   return project.dockerfile.parsed.stages.flatMap((stage) =>
     stage.instructions
-      .filter((ins) => ins.keyword === 'RUN' && runsCommand(commandText(ins), GENERATE, project.scripts))
+      .filter((ins) => ins.keyword === 'RUN' && reachesAt(project, stage, ins, GENERATE).length > 0)
       .map((ins) => ({ stage, ins })),
   );
 }
@@ -251,101 +268,130 @@ function runtimeOpenSsl(ctx: Context): Finding[] {
   ];
 }
 
-/**
- * Whether copying `source` (an absolute path in the generating stage) carries the generated client:
- * the whole app folder, node_modules (default output), the custom output folder, a Next.js standalone
- * folder (it traces the client), or for `prisma-client` a compiled build folder (the client is compiled in).
- */
-function clientCovered(ctx: Context, source: string, site: Site): boolean {
-  const workdir = workdirAfter(effectiveInstructions(ctx.file, site.stage), site.ins.line);
-  const within = (path: string) => path === source || path.startsWith(source === '/' ? '/' : `${source}/`);
-  if (/\.next\/standalone/.test(source) || within(workdir)) return true;
-  if (settingText(ctx.generator?.provider) === 'prisma-client' && /(^|\/)(dist|build|\.next)(\/|$)/.test(source)) return true;
+/** Where a generate site writes the client: the schema's `output`, or where the package manager puts it. */
+function generatedAt(ctx: Context, site: Site): string {
+  const root = contextRoot(ctx.file, site.stage);
   const output = settingText(ctx.generator?.output);
-  if (output && ctx.project.schema) return within(normalize(`${workdir}/${ctx.project.schema.contextDir}/${output}`));
-  return /\/node_modules(\/\.prisma(\/client)?)?$/.test(source);
+  const schema = ctx.project.schema;
+  if (output && schema) return normalize(`${root}/${schema.contextDir}/${output}`);
+  return normalize(`${root}/${ctx.project.workspace.clientDir}`);
 }
 
-/** A stage has the client when it (or a stage it builds on) generated it, or copied it from one that has it. */
-function clientSource(
-  ctx: Context,
-  stage: Stage,
-  seen = new Set<number>(),
-): { ins: Instruction; generated: boolean } | undefined {
-  if (seen.has(stage.index)) return undefined;
-  seen.add(stage.index);
-  const chain = new Set(ancestry(ctx.file, stage).map((s) => s.index));
-  const site = ctx.sites.find((s) => chain.has(s.stage.index));
-  if (site) return { ins: site.ins, generated: true };
-  for (const ins of effectiveInstructions(ctx.file, stage)) {
-    if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || !ins.flags.from) continue;
-    const from = stageNamed(ctx.file, ins.flags.from, stage.index);
-    if (!from || !clientSource(ctx, from, seen)) continue;
-    const fromSite =
-      ctx.sites.find((s) => new Set(ancestry(ctx.file, from).map((a) => a.index)).has(s.stage.index)) ?? ctx.sites[0];
-    if (!fromSite) continue;
+/** A folder of a stage's filesystem that holds the generated client, and the instruction that put it there. */
+interface ClientPlace {
+  readonly path: string;
+  readonly ins: Instruction;
+  readonly generated: boolean;
+}
+
+const within = (path: string, folder: string): boolean => folder === '/' || path === folder || path.startsWith(`${folder}/`);
+
+/**
+ * Folders a copied `source` carries the client in without holding its folder: a Next.js standalone output
+ * traces it, and a compiled build folder holds a `prisma-client` output compiled into the app.
+ */
+const carriesCompiled = (ctx: Context, source: string): boolean =>
+  /\.next\/standalone/.test(source) ||
+  (settingText(ctx.generator?.provider) === 'prisma-client' && /(^|\/)(dist|build|\.next)(\/|$)/.test(source));
+
+/**
+ * Every place the client is in a stage after its last instruction: inherited from its parent stage,
+ * generated by its own RUNs, or brought by any `COPY --from` (all of them, in any order).
+ */
+function clientPlaces(ctx: Context, stage: Stage, memo = new Map<number, ClientPlace[]>()): ClientPlace[] {
+  const known = memo.get(stage.index);
+  if (known) return known;
+  const parent = stageNamed(ctx.file, stage.base, stage.index);
+  const places = parent ? [...clientPlaces(ctx, parent, memo)] : [];
+  const all = effectiveInstructions(ctx.file, stage);
+  for (const ins of stage.instructions) {
+    const site = ctx.sites.find((s) => s.ins === ins);
+    if (site) places.push({ path: generatedAt(ctx, site), ins, generated: true });
+    const from =
+      ins.flags.from && (ins.keyword === 'COPY' || ins.keyword === 'ADD') && stageNamed(ctx.file, ins.flags.from, stage.index);
+    if (!from) continue;
+    const there = clientPlaces(ctx, from, memo);
+    if (there.length === 0) continue;
     const fromWorkdir = workdirAfter(effectiveInstructions(ctx.file, from));
-    const covered = copyPaths(ins).sources.some((src) =>
-      clientCovered(ctx, normalize(src.startsWith('/') ? src : `${fromWorkdir}/${src}`), fromSite),
-    );
-    if (covered) return { ins, generated: false };
+    const { sources, dest } = copyPaths(ins);
+    const destAbs = normalize(dest.startsWith('/') ? dest : `${workdirAfter(all, ins.line)}/${dest}`);
+    for (const src of sources.map((x) => normalize(x.startsWith('/') ? x : `${fromWorkdir}/${x}`))) {
+      // A folder's contents land in the destination folder.
+      for (const p of there.filter((p) => within(p.path, src)))
+        places.push({ path: normalize(`${destAbs}/${src === '/' ? p.path : p.path.slice(src.length)}`), ins, generated: false });
+      if (carriesCompiled(ctx, src)) places.push({ path: destAbs, ins, generated: false });
+    }
   }
-  return undefined;
+  memo.set(stage.index, places);
+  return places;
+}
+
+/** The line that would hold the client and the exact line to add after it (absolute paths: it works anywhere after). */
+function clientFix(ctx: Context): { after: Instruction; line: string; why: string } {
+  const site = ctx.sites.at(-1)!;
+  const from = site.stage.name ?? String(site.stage.index);
+  const schema = ctx.project.schema;
+  const output = settingText(ctx.generator?.output);
+  const folder = output && schema ? normalize(`/${schema.contextDir}/${output}`).slice(1) : ctx.project.workspace.clientCopy;
+  const source = normalize(`${contextRoot(ctx.file, site.stage)}/${folder}`);
+  const dest = normalize(`${contextRoot(ctx.file, ctx.runtime)}/${folder}`);
+  const modules = ctx.runtime.instructions.filter(
+    (i) => i.flags.from && copyPaths(i).sources.some((s) => /node_modules\/?$/.test(s)),
+  );
+  const copies = ctx.runtime.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD');
+  const after = modules.at(-1) ?? copies.at(-1) ?? ctx.runtime.from;
+  const why = modules.length
+    ? `line ${modules.at(-1)!.line} copies node_modules from a stage that never ran \`prisma generate\`, and nothing copies ${source} from ${from}, where line ${site.ins.line} generates the client`
+    : `nothing copies ${source} from ${from}, where line ${site.ins.line} generates the client`;
+  return { after, line: `COPY --from=${from} ${source} ${dest}`, why };
 }
 
 function clientInRuntime(ctx: Context): Finding[] {
   const check = 'Generated client in the runtime stage';
   if (!ctx.generator) return [];
+  const rule = 'client-in-runtime';
   if (ctx.sites.length === 0) {
+    const message =
+      'No stage runs `prisma generate` (directly or through a package script of the package it runs in): the image would have no generated client.';
     return [
       {
-        rule: 'client-in-runtime',
+        rule,
         check,
         level: 'error',
-        message:
-          'No stage runs `prisma generate` (directly or through a package script): the image would have no generated client.',
+        message,
         fix: 'RUN npx prisma generate after copying the schema and installing dependencies',
         ...at(ctx, ctx.runtime.from),
       },
     ];
   }
-  const source = clientSource(ctx, ctx.runtime);
-  if (source) {
-    const how = source.generated
+  const place = clientPlaces(ctx, ctx.runtime).at(-1);
+  if (place) {
+    const how = place.generated
       ? 'generated in this stage lineage'
-      : `copied by ${source.ins.keyword} --from=${source.ins.flags.from}`;
-    return [
-      {
-        rule: 'client-in-runtime',
-        check,
-        level: 'pass',
-        message: `${ctx.engines === 'none' ? 'The client is' : 'The client and its engines are'} ${how}.`,
-        ...at(ctx, source.ins),
-      },
-    ];
+      : `copied by ${place.ins.keyword} --from=${place.ins.flags.from} to ${place.path}`;
+    const what = ctx.engines === 'none' ? 'The client is' : 'The client and its engines are';
+    return [{ rule, check, level: 'pass', message: `${what} ${how}.`, ...at(ctx, place.ins) }];
   }
-  const where =
-    ctx.engines === 'none' ? 'the generated client' : 'the generated client and its engine files (node_modules/.prisma/client)';
+  const fix = clientFix(ctx);
+  const where = ctx.engines === 'none' ? 'generated client' : 'generated client (nor its engine files)';
   return [
     {
-      rule: 'client-in-runtime',
+      rule,
       check,
       level: 'error',
-      message: `The runtime stage copies nothing that holds ${where} from the stage that ran \`prisma generate\` (line ${ctx.sites[0].ins.line}).`,
-      fix: `COPY --from=${ctx.sites[0].stage.name ?? ctx.sites[0].stage.index} ${workdirAfter(effectiveInstructions(ctx.file, ctx.sites[0].stage), ctx.sites[0].ins.line).replace(/\/$/, '')}/node_modules ./node_modules`,
-      ...at(ctx, ctx.runtime.from),
+      message: `The runtime stage has no ${where}: ${fix.why}. Add the line below after line ${fix.after.line}.`,
+      fix: fix.line,
+      ...at(ctx, fix.after),
     },
   ];
 }
-
-const MIGRATE = /\bprisma(?:@\S+)?\s+migrate\s+deploy\b/;
 
 /** The CMD or ENTRYPOINT the container starts with, if it runs `prisma migrate deploy` (directly or by a script). */
 function migrateAtStart(project: PrismaProject, file: Dockerfile, runtime: Stage): Instruction | undefined {
   const start = [...effectiveInstructions(file, runtime)]
     .reverse()
     .find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
-  return start && runsCommand(commandText(start), MIGRATE, project.scripts) ? start : undefined;
+  return start && reachesAt(project, runtime, start, MIGRATE).length > 0 ? start : undefined;
 }
 
 /** Whether the built image runs migrations when it starts (it then needs them, and the schema engine). */
@@ -368,7 +414,7 @@ function migrationsInRuntime(ctx: Context): Finding[] {
         const from = stageNamed(ctx.file, ins.flags.from, ctx.runtime.index);
         if (!from) return false;
         const abs = normalize(src.startsWith('/') ? src : `${workdirAfter(effectiveInstructions(ctx.file, from))}/${src}`);
-        const target = normalize(`${workdirAfter(effectiveInstructions(ctx.file, from))}/${migrations}`);
+        const target = normalize(`${contextRoot(ctx.file, from)}/${migrations}`);
         return target === abs || target.startsWith(`${abs}/`);
       }
       const rel = normalize(src).slice(1);
@@ -419,32 +465,47 @@ function nonRoot(ctx: Context): Finding[] {
   ];
 }
 
-export const RULES = [opensslAtGenerate, binaryTargets, runtimeOpenSsl, clientInRuntime, migrationsInRuntime, nonRoot];
+function schemaGenerator(ctx: Context): Finding[] {
+  const schema = ctx.project.schema;
+  if (!schema || ctx.generator) return [];
+  const message = 'The schema has no prisma-client-js or prisma-client generator.';
+  return [{ rule: 'schema-generator', check: 'Prisma client generator', level: 'warning', message, file: schema.file, line: 1 }];
+}
 
-/** Runs every rule. Without a schema only the rules that need none run. */
-export function checkProject(project: PrismaProject): Finding[] {
+/** The Prisma rules, in the order they are reported; each returns findings of its own ID only. */
+export const PRISMA_RULES: readonly { readonly id: RuleId; readonly run: (ctx: Context) => Finding[] }[] = [
+  { id: 'schema-generator', run: schemaGenerator },
+  { id: 'openssl-at-generate', run: opensslAtGenerate },
+  { id: 'binary-targets', run: binaryTargets },
+  { id: 'runtime-openssl', run: runtimeOpenSsl },
+  { id: 'client-in-runtime', run: clientInRuntime },
+  { id: 'migrations-in-runtime', run: migrationsInRuntime },
+  { id: 'non-root', run: nonRoot },
+];
+
+/** Runs the Prisma rules on a project with a schema. */
+export function runPrismaRules(project: PrismaProject): Finding[] {
   const file = project.dockerfile.parsed;
   const runtime = runtimeStage(file, project.dockerfile.target);
-  const generator = project.schema && clientGenerator(project.schema.parsed);
   const ctx: Context = {
     project,
     file,
     runtime,
     runtimePlatform: stagePlatform(file, runtime),
-    generator,
+    generator: project.schema && clientGenerator(project.schema.parsed),
     engines: engineMode(project).mode,
     sites: generateSites(project),
   };
-  const findings = RULES.flatMap((rule) => rule(ctx));
-  if (project.schema && !generator) {
-    findings.unshift({
-      rule: 'schema',
-      check: 'Prisma client generator',
-      level: 'warning',
-      message: 'The schema has no prisma-client-js or prisma-client generator.',
-      file: project.schema.file,
-      line: 1,
-    });
-  }
-  return findings;
+  return PRISMA_RULES.flatMap((rule) => rule.run(ctx));
+}
+
+/** The rules on the build context and the Dockerfile that hold with or without Prisma. */
+export function runContextRules(project: PrismaProject): Finding[] {
+  const file = { name: project.dockerfile.file, parsed: project.dockerfile.parsed };
+  const runtime = runtimeStage(file.parsed, project.dockerfile.target);
+  return [
+    ...contextSecretFindings(project.context),
+    ...secretInRuntimeFindings(file, runtime, project.context),
+    ...swallowedFailureFindings(file),
+  ];
 }

@@ -1,7 +1,7 @@
 import { readinessMarkdown, verdictOf, type PrismaReport } from './readiness-report';
 import type { Finding } from './prisma-rules';
 
-const f = (level: Finding['level']): Finding => ({ rule: 'r', check: 'c', level, message: 'm' });
+const f = (level: Finding['level']): Finding => ({ rule: 'non-root', check: 'c', level, message: 'm' });
 
 describe('readiness report', () => {
   it.each<[Finding['level'][], PrismaReport['mode'], PrismaReport['verdict']]>([

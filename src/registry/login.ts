@@ -5,7 +5,7 @@
  * The token is masked, goes to the image's registry host only, and the folder is removed by `close`.
  */
 import { GoogleAuth } from 'google-auth-library';
-import { DEFAULT_REGISTRY, localImageRef } from '../../emulator/image-mirror';
+import { DEFAULT_REGISTRY, localImageRef } from '../../emulator/runtime/image-mirror';
 import { createClients, EMULATOR_ENV } from '../cloudrun/clients';
 import { credentialsPrincipal } from '../cloudrun/errors';
 import { artifactRegistryImage, parseImageReference } from '../image/reference';

@@ -4,15 +4,15 @@
  * value fails before anything is built, pushed or deployed.
  */
 import { targetInputs } from '../cloudrun/target';
-import { deployCloudRun } from '../deploy/inputs';
+import { deployCloudRunAction } from '../deploy/inputs';
 import { githubDeploymentAction } from '../github/inputs';
 import { gateInputs } from '../health/inputs';
-import { buildImage } from '../image/inputs';
+import { buildImageAction } from '../image/inputs';
 import { defineAction, input, kinds } from '../inputs';
-import { promote } from '../traffic/promote-inputs';
+import { promoteAction } from '../traffic/inputs';
 
-const build = buildImage.inputs;
-const deploy = deployCloudRun.inputs;
+const build = buildImageAction.inputs;
+const deploy = deployCloudRunAction.inputs;
 
 export const releaseAction = defineAction({
   id: 'release',
@@ -20,19 +20,20 @@ export const releaseAction = defineAction({
   description: 'Builds, deploys a tagged no-traffic revision, gates it, and promotes it; traffic is restored on any failure.',
   inputs: {
     ...targetInputs,
-    image: build.image,
+    image: build.image.required(),
     workspace: build.workspace,
     context: build.context,
     dockerfile: build.dockerfile,
     'build-args': build['build-args'],
+    network: build.network,
     tag: deploy.tag,
     'env-vars': deploy['env-vars'],
     secrets: deploy.secrets,
     'migration-command': deploy['migration-command'],
     paths: gateInputs.paths,
     assert: gateInputs.assert,
-    steps: promote.inputs.steps,
-    bake: promote.inputs.bake,
+    steps: promoteAction.inputs.steps,
+    bake: promoteAction.inputs.bake,
     environment: input(
       'GitHub environment to record the release in as a GitHub Deployment; empty records none',
       githubDeploymentAction.inputs.environment.kind,

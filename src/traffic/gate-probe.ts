@@ -1,11 +1,24 @@
 /** The health gate as promote runs it at every step: same inputs, different URLs. */
-import { gateConfig, renderGateSummary, runGate, type GateValues } from '../health';
+import { gateConfig, renderGateSummary, runGate, type GateResult, type GateValues } from '../health';
 import type { Reporter } from '../report';
 import type { Probe } from './promote';
+
+/** The gate's answered requests to its candidate URL by response class ("2xx", "5xx"). */
+export function sentByClass(result: GateResult): Record<string, number> {
+  const sent: Record<string, number> = {};
+  for (const path of result.report.paths) {
+    for (const [code, n] of Object.entries(path.candidate.statuses)) {
+      if (!/^\d{3}$/.test(code)) continue;
+      const cls = `${code[0]}xx`;
+      sent[cls] = (sent[cls] ?? 0) + n;
+    }
+  }
+  return sent;
+}
 
 export function gateProbe(values: GateValues, reporter: Reporter): Probe {
   return async (url, baselineUrl, signal) => {
     const result = await runGate(gateConfig(values, { url, baselineUrl }), reporter, { signal });
-    return { verdict: result.verdict, reasons: result.reasons, details: renderGateSummary(result) };
+    return { verdict: result.verdict, reasons: result.reasons, details: renderGateSummary(result), sent: sentByClass(result) };
   };
 }

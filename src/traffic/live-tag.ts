@@ -5,7 +5,7 @@
 import { status } from '@grpc/grpc-js';
 import type { GoogleClients } from '../cloudrun/clients';
 import { errorCode } from '../cloudrun/errors';
-import { withRetry } from '../cloudrun/retry';
+import { sendOnce } from '../cloudrun/retry';
 import { artifactRegistryImage, packageName, parseImageReference } from '../image/reference';
 
 export const liveTag = (service: string): string => `live-${service}`;
@@ -25,11 +25,22 @@ export async function tagLiveImage(clients: GoogleClients, image: string | undef
   if (!ref.digest) return `Image ${image} is not pinned to a digest; tag ${tag} not set.`;
   const parent = packageName(ar);
   const wanted = { name: `${parent}/tags/${tag}`, version: `${parent}/versions/${ref.digest}` };
+  // A CreateTag or UpdateTag that met a transient error is sent again only if the tag does not
+  // point at the digest yet (a re-read), never blindly.
+  const applied = async () => {
+    try {
+      const [now] = await clients.artifactRegistry.getTag({ name: wanted.name });
+      return now.version === wanted.version ? now : undefined;
+    } catch (e) {
+      if (errorCode(e) === status.NOT_FOUND) return undefined;
+      throw e;
+    }
+  };
   try {
-    await withRetry(() => clients.artifactRegistry.createTag({ parent, tagId: tag, tag: wanted }));
+    await sendOnce(() => clients.artifactRegistry.createTag({ parent, tagId: tag, tag: wanted }), applied);
   } catch (e) {
     if (errorCode(e) !== status.ALREADY_EXISTS) throw e;
-    await withRetry(() => clients.artifactRegistry.updateTag({ tag: wanted, updateMask: { paths: ['version'] } }));
+    await sendOnce(() => clients.artifactRegistry.updateTag({ tag: wanted, updateMask: { paths: ['version'] } }), applied);
   }
   return `Tagged ${ref.digest} as ${tag} in Artifact Registry.`;
 }

@@ -1,4 +1,16 @@
-import { apportion, checkSteps, pinLatest, restorePlan, sharesByRevision, stepPlan, trafficAt } from './plan';
+import {
+  apportion,
+  checkSteps,
+  deployTraffic,
+  pinLatest,
+  restorePlan,
+  sameServing,
+  servesAsWanted,
+  sharesByRevision,
+  stepPlan,
+  trafficAt,
+  withoutStaleTags,
+} from './plan';
 import type { TrafficEntry } from './snapshot';
 
 const rev = (revision: string, percent: number, tag?: string): TrafficEntry =>
@@ -105,5 +117,178 @@ describe('checkSteps', () => {
     const result = checkSteps(steps);
     if (problem) expect(result).toMatch(problem);
     else expect(result).toBeUndefined();
+  });
+});
+
+describe('deployTraffic', () => {
+  it.each([
+    {
+      name: 'first deploy takes all traffic',
+      current: [],
+      noTraffic: true,
+      expected: [rev('web-new', 100, 'sha-b')],
+    },
+    {
+      name: 'no-traffic keeps percents and other tags, adds the new tag at 0',
+      current: [rev('web-a', 100, 'sha-a')],
+      noTraffic: true,
+      expected: [rev('web-a', 100, 'sha-a'), rev('web-new', 0, 'sha-b')],
+    },
+    {
+      name: 'no-traffic pins LATEST to the revision it serves today',
+      current: [latest(100)],
+      noTraffic: true,
+      expected: [rev('web-a', 100), rev('web-new', 0, 'sha-b')],
+    },
+    {
+      name: 'a split with several tags keeps every one of them',
+      current: [rev('web-a', 90, 'stable'), rev('web-c', 10, 'canary'), rev('web-d', 0, 'sha-d')],
+      noTraffic: true,
+      expected: [rev('web-a', 90, 'stable'), rev('web-c', 10, 'canary'), rev('web-d', 0, 'sha-d'), rev('web-new', 0, 'sha-b')],
+    },
+    {
+      name: 'the new tag leaves an older revision that serves nothing',
+      current: [rev('web-a', 100, 'stable'), rev('web-old', 0, 'sha-b')],
+      noTraffic: true,
+      expected: [rev('web-a', 100, 'stable'), rev('web-new', 0, 'sha-b')],
+    },
+    {
+      name: 'the new tag leaves an older revision that serves traffic, which keeps its percent',
+      current: [rev('web-old', 100, 'sha-b')],
+      noTraffic: true,
+      expected: [rev('web-old', 100), rev('web-new', 0, 'sha-b')],
+    },
+    {
+      name: 'a tagged LATEST entry is pinned so its tag keeps pointing at the same revision',
+      current: [rev('web-a', 100), latest(0, 'head')],
+      noTraffic: true,
+      expected: [rev('web-a', 100), rev('web-a', 0, 'head'), rev('web-new', 0, 'sha-b')],
+    },
+    {
+      name: 'with traffic the new revision takes 100 % and the others keep their tags at 0',
+      current: [rev('web-a', 80, 'stable'), rev('web-c', 20)],
+      noTraffic: false,
+      expected: [rev('web-a', 0, 'stable'), rev('web-new', 100, 'sha-b')],
+    },
+  ])('$name', ({ current, noTraffic, expected }) => {
+    // The deploy pins what serves first, so LATEST keeps the revision it resolves to today.
+    const plan = deployTraffic({ current: pinLatest(current, 'web-a'), revision: 'web-new', tag: 'sha-b', noTraffic });
+    expect(plan).toEqual(expected);
+    expect(plan.reduce((sum, e) => sum + e.percent, 0)).toBe(100);
+    expect(plan.filter((e) => e.tag === 'sha-b')).toEqual([rev('web-new', noTraffic && current.length > 0 ? 0 : 100, 'sha-b')]);
+  });
+});
+
+describe('pinLatest', () => {
+  it.each([
+    { entries: [latest(100)], latestReady: 'web-a', expected: [rev('web-a', 100)] },
+    {
+      entries: [rev('web-a', 90), latest(10, 'head')],
+      latestReady: 'web-b',
+      expected: [rev('web-a', 90), rev('web-b', 10, 'head')],
+    },
+    { entries: [latest(100)], latestReady: undefined, expected: [latest(100)] },
+  ])('$entries with latest ready $latestReady', ({ entries, latestReady, expected }) => {
+    expect(pinLatest(entries, latestReady)).toEqual(expected);
+  });
+});
+
+describe('sameServing', () => {
+  it.each([
+    { name: 'same entries', a: [rev('a', 100, 'one')], b: [rev('a', 100, 'one')], same: true },
+    {
+      name: 'order and split entries do not matter',
+      a: [rev('a', 60), rev('a', 40, 't')],
+      b: [rev('a', 100), rev('a', 0, 't')],
+      same: true,
+    },
+    { name: 'a different share', a: [rev('a', 90), rev('b', 10)], b: [rev('a', 100)], same: false },
+    {
+      name: 'a tag on another revision',
+      a: [rev('a', 100), rev('b', 0, 't')],
+      b: [rev('a', 100), rev('a', 0, 't')],
+      same: false,
+    },
+    { name: 'a missing tag', a: [rev('a', 100), rev('b', 0, 't')], b: [rev('a', 100)], same: false },
+  ])('$name', ({ a, b, same }) => {
+    expect(sameServing(a, b)).toBe(same);
+    expect(sameServing(b, a)).toBe(same);
+  });
+});
+
+describe('servesAsWanted', () => {
+  const wanted = [rev('a', 100, 'one')];
+  const settled = { traffic: wanted, served: wanted, reconciling: false };
+  it.each([
+    { name: 'spec and served match, settled', state: settled, result: true },
+    { name: 'a rollout under way', state: { ...settled, reconciling: true }, result: false },
+    {
+      name: 'a failed rollout: the spec is as wanted, the old traffic still serves',
+      state: { ...settled, served: [rev('b', 100)], rolloutFailure: 'Revision b does not exist' },
+      result: false,
+    },
+    { name: 'served differs from the spec', state: { ...settled, served: [rev('b', 50), rev('a', 50, 'one')] }, result: false },
+    { name: 'the spec differs', state: { ...settled, traffic: [latest(100, 'one')] }, result: false },
+    {
+      name: 'LATEST wanted and served by the revision it resolves to',
+      state: { ...settled, traffic: [latest(100)], served: [rev('a', 100)], latestReady: 'a' },
+      wanted: [latest(100)],
+      result: true,
+    },
+  ])('$name', ({ state, result, ...rest }) => {
+    expect(servesAsWanted(state, 'wanted' in rest ? rest.wanted! : wanted)).toBe(result);
+  });
+});
+
+describe('withoutStaleTags', () => {
+  // r1 … r6 created in order; r7 deployed after the candidate r5 (another release under way).
+  const revisions = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'].map((name, i) => ({ name, ready: true, created: i }));
+  const promoted = [rev('r5', 100, 't5'), rev('r4', 0, 't4'), rev('r3', 0, 't3'), rev('r2', 0, 't2'), rev('r1', 0, 't1')];
+  it.each([
+    {
+      name: 'keeps the newest keep releases (the candidate first)',
+      traffic: promoted,
+      releases: ['r5', 'r4', 'r3', 'r2', 'r1'],
+      keep: 3,
+      kept: ['t5', 't4', 't3'],
+      removed: ['t2', 't1'],
+    },
+    {
+      name: 'a failed candidate (never released) loses its tag',
+      traffic: [rev('r5', 100, 't5'), rev('r4', 0, 't4'), rev('r3', 0, 't3')],
+      releases: ['r5', 'r3'],
+      keep: 3,
+      kept: ['t5', 't3'],
+      removed: ['t4'],
+    },
+    {
+      name: 'what served before counts as a release when there is no history',
+      traffic: [rev('r5', 100, 't5'), rev('r1', 0, 'one')],
+      releases: ['r1'],
+      keep: 3,
+      kept: ['t5', 'one'],
+      removed: [],
+    },
+    {
+      name: 'a revision newer than the candidate keeps its tag',
+      traffic: [rev('r5', 100, 't5'), rev('r7', 0, 't7'), rev('r1', 0, 't1')],
+      releases: ['r5'],
+      keep: 1,
+      kept: ['t5', 't7'],
+      removed: ['t1'],
+    },
+    {
+      name: 'a stale tag on a serving entry goes, its percent stays',
+      traffic: [rev('r5', 60, 't5'), rev('r1', 40, 't1')],
+      releases: ['r5'],
+      keep: 1,
+      kept: ['t5'],
+      removed: ['t1'],
+    },
+  ])('$name', ({ traffic, releases, keep, kept, removed }) => {
+    const result = withoutStaleTags(traffic, 'r5', releases, revisions, keep);
+    expect(result.traffic.flatMap((e) => (e.tag ? [e.tag] : []))).toEqual(kept);
+    expect(result.removed).toEqual(removed);
+    expect(result.traffic.reduce((sum, e) => sum + e.percent, 0)).toBe(100);
   });
 });

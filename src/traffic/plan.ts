@@ -3,6 +3,8 @@
  * Pure. Every state keeps every tag and names revisions explicitly (never LATEST), so a revision
  * that becomes Ready meanwhile cannot take traffic underneath a promotion.
  */
+import { isDeepStrictEqual } from 'node:util';
+import type { RevisionFacts } from '../cloudrun/service-state';
 import type { TrafficEntry } from './snapshot';
 
 /** Splits `total` over `weights` proportionally in whole numbers (largest remainder, ties by order). */
@@ -16,9 +18,12 @@ export function apportion(weights: readonly number[], total: number): number[] {
   return result;
 }
 
-/** The entries with LATEST replaced by the revision it resolves to now (`latest`); percents and tags kept. */
-export function pinLatest(entries: readonly TrafficEntry[], latest: string): TrafficEntry[] {
-  return entries.map((e) => (e.type === 'LATEST' ? { ...e, type: 'REVISION', revision: latest } : e));
+/**
+ * The entries with LATEST replaced by the revision it resolves to now (`latest`, the service's
+ * latestReadyRevision); percents and tags kept. Without a Ready revision LATEST stays as it is.
+ */
+export function pinLatest(entries: readonly TrafficEntry[], latest: string | undefined): TrafficEntry[] {
+  return entries.map((e) => (e.type === 'LATEST' && latest ? { ...e, type: 'REVISION', revision: latest } : e));
 }
 
 /** Drops entries that carry neither traffic nor a tag: the API keeps nothing for them. */
@@ -80,6 +85,93 @@ export function restorePlan(
       `previous traffic follows LATEST, which is now ${candidate}, and no other revision is known to restore it to`,
     );
   return pinLatest(previous, stable);
+}
+
+export interface DeployTrafficInput {
+  /** The traffic that serves before the deploy, pinned; empty for a new service. */
+  readonly current: readonly TrafficEntry[];
+  readonly revision: string;
+  readonly tag: string;
+  readonly noTraffic: boolean;
+}
+
+/**
+ * The traffic a deploy sends. Every other revision keeps its tag, the new tag names only the new
+ * revision, and with no-traffic no percent moves (`current` is pinned, or the new revision would
+ * take LATEST's share as soon as it is Ready).
+ */
+export function deployTraffic({ current, revision, tag, noTraffic }: DeployTrafficInput): TrafficEntry[] {
+  // A new service has no traffic to keep: its first revision takes all of it.
+  if (current.length === 0) return [{ type: 'REVISION', revision, percent: 100, tag }];
+  const kept = current.map((e): TrafficEntry => {
+    const { tag: ownTag, ...rest } = e;
+    return { ...rest, percent: noTraffic ? e.percent : 0, ...(ownTag && ownTag !== tag ? { tag: ownTag } : {}) };
+  });
+  return [...kept.filter(meaningful), { type: 'REVISION', revision, percent: noTraffic ? 0 : 100, tag }];
+}
+
+/** Tag → revision of the entries that carry a tag. */
+const tagsOf = (entries: readonly TrafficEntry[]): Map<string, string | undefined> =>
+  new Map(entries.filter((e) => e.tag !== undefined).map((e) => [e.tag!, e.revision]));
+
+/** Whether two traffic states send the same share to each revision and the same tags to the same revisions. */
+export function sameServing(a: readonly TrafficEntry[], b: readonly TrafficEntry[]): boolean {
+  const shares = (entries: readonly TrafficEntry[]) =>
+    [...sharesByRevision(entries)].filter(([, p]) => p > 0).sort(([x], [y]) => x.localeCompare(y));
+  const tags = (entries: readonly TrafficEntry[]) => [...tagsOf(entries)].sort(([x], [y]) => x.localeCompare(y));
+  return isDeepStrictEqual(shares(a), shares(b)) && isDeepStrictEqual(tags(a), tags(b));
+}
+
+/** A service as far as traffic goes: its spec, what serves, and whether that is settled. */
+export interface TrafficState {
+  readonly traffic: readonly TrafficEntry[];
+  readonly served: readonly TrafficEntry[];
+  readonly latestReady?: string;
+  readonly reconciling: boolean;
+  readonly rolloutFailure?: string;
+}
+
+/**
+ * Whether `wanted` is both the spec and what serves, with no rollout under way or failed: only then
+ * is there nothing to change. A failed rollout leaves the spec as asked and the old traffic serving
+ * (service.proto, `reconciling`), so the spec alone would call an unrestored service restored.
+ */
+export function servesAsWanted(state: TrafficState, wanted: readonly TrafficEntry[]): boolean {
+  return (
+    !state.reconciling &&
+    state.rolloutFailure === undefined &&
+    isDeepStrictEqual(state.traffic, wanted) &&
+    sameServing(state.served, pinLatest(wanted, state.latestReady))
+  );
+}
+
+/**
+ * The traffic after a successful promotion without stale tags. `releases` are the revisions that
+ * were released, newest first: the candidate, the release history's promotions, then what served
+ * before the promotion (a release made before Runway kept history). A tag stays on the newest
+ * `keep` of them and on revisions created after the candidate (another release may be under way);
+ * every other tag goes, so an old revision, with whatever was fixed since, stops being reachable at
+ * its tag URL. Failed candidates were never released, so their tags go too. Percents stay.
+ */
+export function withoutStaleTags(
+  traffic: readonly TrafficEntry[],
+  candidate: string,
+  releases: readonly string[],
+  revisions: readonly RevisionFacts[],
+  keep: number,
+): { traffic: TrafficEntry[]; removed: string[] } {
+  const kept = new Set([...new Set([candidate, ...releases])].slice(0, Math.max(keep, 1)));
+  const created = new Map(revisions.map((r) => [r.name, r.created]));
+  const since = created.get(candidate) ?? Infinity;
+  const stale = (e: TrafficEntry) =>
+    e.tag !== undefined && e.type === 'REVISION' && !kept.has(e.revision!) && (created.get(e.revision!) ?? 0) <= since;
+  const removed = traffic.filter(stale).map((e) => e.tag!);
+  const result = traffic.flatMap((e): TrafficEntry[] => {
+    if (!stale(e)) return [e];
+    const { tag: _tag, ...rest } = e;
+    return e.percent > 0 ? [rest] : [];
+  });
+  return { traffic: result, removed };
 }
 
 /** Steps as given: strictly increasing whole percents ending at 100. Returns the problem, if any. */

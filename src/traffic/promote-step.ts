@@ -7,11 +7,12 @@ import { describeApiError } from '../cloudrun/errors';
 import { resolveTarget } from '../cloudrun/target';
 import type { InputValues } from '../inputs';
 import { md, StepFailure, type Reporter, type StepState } from '../report';
-import { promote as promoteAction } from './promote-inputs';
+import { restoreTraffic } from './apply';
+import { promoteAction } from './inputs';
 import { gateProbe } from './gate-probe';
-import { promote } from './promote';
+import { promoteRevision } from './promote';
 import { requestCounts } from './request-counts';
-import { pendingRestore, restoreTraffic } from './restore';
+import { pendingRestore } from './restore';
 import { Refused } from './ready-check';
 import { formatSnapshot } from './snapshot';
 import { beforeAfter } from './summary';
@@ -42,7 +43,7 @@ function cancellation(reporter: Reporter): { signal: AbortSignal; dispose(): voi
   };
 }
 
-export async function promoteStep(
+export async function runPromote(
   inputs: Inputs,
   { reporter, state, env }: StepContext,
 ): Promise<Record<'verdict' | 'traffic', string>> {
@@ -50,7 +51,7 @@ export async function promoteStep(
   const clients = createClients(env);
   const cancel = cancellation(reporter);
   try {
-    const result = await promote(
+    const result = await promoteRevision(
       clients,
       {
         target,
@@ -71,6 +72,7 @@ export async function promoteStep(
         signal: cancel.signal,
         actor: env.GITHUB_ACTOR,
         commit: env.GITHUB_SHA,
+        keepTags: inputs['keep-tags'],
       },
       reporter,
     );
@@ -88,8 +90,11 @@ export async function promoteStep(
   }
 }
 
-/** The post step: restores the saved traffic when the main step stopped mid-promotion. */
-export async function restoreStep(_inputs: unknown, { reporter, state, env }: StepContext): Promise<Record<string, string>> {
+/**
+ * The post step: restores the saved traffic when the main step stopped mid-promotion, through the
+ * same restore a failed step uses, so both end with exactly the traffic saved before the first change.
+ */
+export async function runPromotePost(_inputs: unknown, { reporter, state, env }: StepContext): Promise<Record<string, string>> {
   const pending = pendingRestore(state);
   if (!pending) {
     reporter.info('The promotion finished in its main step; nothing to restore');
@@ -105,6 +110,7 @@ export async function restoreStep(_inputs: unknown, { reporter, state, env }: St
     );
     return {};
   } catch (e) {
+    if (e instanceof Refused) throw new Error(e.message);
     throw new Error(`Could not restore the traffic of ${pending.target.service}: ${describeApiError(e)}`);
   } finally {
     await clients.close();

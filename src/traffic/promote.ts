@@ -6,24 +6,38 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { GoogleClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
+import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import type { ServiceTarget } from '../cloudrun/target';
 import { md, type Reporter, type StepState } from '../report';
-import { recordRelease, type Release } from './history';
+import { restoreTraffic, setTraffic } from './apply';
+import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
 import { tagLiveImage } from './live-tag';
-import { pinLatest, restorePlan, stepPlan } from './plan';
-import { markFinished, restoreTraffic, saveRestore } from './restore';
-import { checkReady, type RevisionFacts } from './ready-check';
-import { listRevisionFacts, readService, setAnnotations, setTraffic, type ServiceTraffic } from './service-traffic';
+import { restorePlan, servesAsWanted, stepPlan, withoutStaleTags } from './plan';
+import { markFinished, saveRestore } from './restore';
+import { checkReady, servableTraffic } from './ready-check';
 import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
 import { beforeAfter, stepsTable, type StepRecord } from './summary';
-import { countRequests, judgeMetrics, stepVerdict, type Check, type MetricsLimits, type Verdict } from './verdict';
+import {
+  countRequests,
+  judgeMetrics,
+  MONITORING_DELAY_SECONDS,
+  stepVerdict,
+  withoutOwnRequests,
+  type Check,
+  type MetricsLimits,
+  type Verdict,
+} from './verdict';
 
-/** One health-gate run: the candidate at `url`, compared with `baselineUrl` when given. */
+/**
+ * One health-gate run: the candidate at `url`, compared with `baselineUrl` when given. `sent` counts
+ * the gate's own requests to `url` that got an answer, by response class ("2xx", "5xx"), so the
+ * metrics check can leave them out.
+ */
 export type Probe = (
   url: string,
   baselineUrl: string | undefined,
   signal: AbortSignal | undefined,
-) => Promise<{ verdict: Verdict; reasons: readonly string[]; details?: string }>;
+) => Promise<{ verdict: Verdict; reasons: readonly string[]; details?: string; sent?: Record<string, number> }>;
 
 /** Requests per response class served by a revision in a time window. */
 export type CountRequests = (revision: string, start: Date, end: Date) => Promise<Record<string, number>>;
@@ -45,6 +59,8 @@ export interface PromoteOptions {
   readonly signal?: AbortSignal;
   readonly actor?: string;
   readonly commit?: string;
+  /** How many releases keep their traffic tags after a successful promotion (issue 13: stale tags). */
+  readonly keepTags?: number;
 }
 
 export interface PromoteResult {
@@ -83,42 +99,81 @@ function tagUrl(state: ServiceTraffic, revision: string | undefined): string | u
   return tagged ? state.tagUrls.get(tagged.tag!) : undefined;
 }
 
+/** Gate checks of one step, with the gate's own requests the candidate received (by response class). */
 async function gates(
   probe: Probe,
   state: ServiceTraffic,
   candidate: string,
+  percent: number,
   stable: string | undefined,
   reporter: Reporter,
   signal: AbortSignal | undefined,
-): Promise<Check[]> {
+): Promise<{ checks: Check[]; sent: Record<string, number> }> {
   const checks: Check[] = [];
+  const sent: Record<string, number> = {};
+  // The service URL's requests reach the candidate in proportion to its share; its tag URL's all do.
+  const add = (counts: Record<string, number> | undefined, share: number) => {
+    for (const [cls, n] of Object.entries(counts ?? {})) sent[cls] = (sent[cls] ?? 0) + Math.round(n * share);
+  };
   if (state.url) {
-    checks.push({ name: 'gate on the service URL', ...(await probe(state.url, undefined, signal)) });
+    const { sent: own, ...check } = await probe(state.url, undefined, signal);
+    checks.push({ name: 'gate on the service URL', ...check });
+    add(own, percent / 100);
   }
   const candidateUrl = tagUrl(state, candidate);
   if (!candidateUrl) {
     reporter.warning(`${candidate} has no traffic tag, so it cannot be probed on its own; only the service URL is gated`);
-    return checks;
+    return { checks, sent };
   }
   const stableUrl = tagUrl(state, stable);
   const name = stableUrl
     ? `gate on ${candidate} beside ${stable}`
     : `gate on ${candidate} (${stable ?? 'the stable revision'} has no tag to compare with)`;
-  checks.push({ name, ...(await probe(candidateUrl, stableUrl, signal)) });
-  return checks;
+  const { sent: own, ...check } = await probe(candidateUrl, stableUrl, signal);
+  checks.push({ name, ...check });
+  add(own, 1);
+  return { checks, sent };
 }
 
-export async function promote(clients: GoogleClients, options: PromoteOptions, reporter: Reporter): Promise<PromoteResult> {
+interface Promotion {
+  readonly start: ServiceTraffic;
+  readonly revisions: RevisionFacts[];
+  readonly stable?: string;
+  readonly restore: TrafficEntry[];
+  readonly steps: readonly number[];
+  readonly plan: TrafficEntry[][];
+}
+
+/**
+ * Reads the service and checks everything before the first change: the candidate and every
+ * revision the steps and the restore name. The plan starts from what serves, not the spec.
+ */
+async function planPromotion(clients: GoogleClients, options: PromoteOptions, reporter: Reporter): Promise<Promotion> {
   const { target, candidate } = options;
   const [start, revisions] = await Promise.all([readService(clients, target), listRevisionFacts(clients, target)]);
   const stable = mainRevision(start.served.filter((e) => e.revision !== candidate));
-  const restore = restorePlan(options.previous ?? start.traffic, start.latestReady, candidate, stable);
-  // Everything is checked before the first change: the candidate and every revision the restore needs.
+  // The spec is the state to come back to only when it serves (no failed rollout left it unserved).
+  const now = servesAsWanted(start, start.traffic) ? start.traffic : start.served;
+  const warn = (w: string) => reporter.warning(w);
   checkReady([{ type: 'REVISION', revision: candidate, percent: 100 }], revisions, 'refusing to promote');
-  checkReady(restore, revisions, 'refusing to promote: the traffic to restore on failure cannot be served');
-  const pinned = start.latestReady ? pinLatest(start.traffic, start.latestReady) : start.traffic;
+  const restore = servableTraffic(
+    restorePlan(options.previous ?? now, start.latestReady, candidate, stable),
+    revisions,
+    'refusing to promote: the traffic to restore on failure cannot be served',
+    warn,
+  );
+  const served = servableTraffic(start.served, revisions, 'refusing to promote', warn);
   const steps = stable ? options.steps : [100];
-  const plan = stepPlan(pinned, candidate, steps);
+  return { start, revisions, stable, restore, steps, plan: stepPlan(served, candidate, steps) };
+}
+
+export async function promoteRevision(
+  clients: GoogleClients,
+  options: PromoteOptions,
+  reporter: Reporter,
+): Promise<PromoteResult> {
+  const { target, candidate } = options;
+  const { start, revisions, stable, restore, steps, plan } = await planPromotion(clients, options, reporter);
   reporter.info(`Promoting ${candidate} on ${target.service} in steps ${steps.join(', ')} % (stable: ${stable ?? 'none'})`);
   reporter.info(`Traffic to restore on failure: ${formatSnapshot(restore)}`);
 
@@ -152,44 +207,50 @@ export async function promote(clients: GoogleClients, options: PromoteOptions, r
     const restoreNow = cancelled || options.rollbackOnFailure;
     const after = restoreNow ? (await restoreTraffic(clients, target, restore, reporter)).after.traffic : current.traffic;
     markFinished(options.state, restoreNow ? 'restored' : 'left');
-    summarize(reporter, options, start.traffic, after, records, failure, restoreNow ? 'restored' : 'left');
+    summarize(reporter, options, start.served, after, records, failure, restoreNow ? 'restored' : 'left');
     return { verdict: 'fail', traffic: after, reasons: failure };
   }
 
+  // What served before the promotion counts as released, newest first (for the tags it keeps).
+  const servedBefore = revisions
+    .filter((r) => start.served.some((e) => e.revision === r.name && e.percent > 0))
+    .sort((a, b) => b.created - a.created)
+    .map((r) => r.name);
+  const finished = await recordSuccess(clients, options, current, revisions, servedBefore, reporter);
   markFinished(options.state, 'promoted');
-  const notes = await recordSuccess(
-    clients,
-    options,
-    current,
-    revisions.find((r) => r.name === candidate),
-    reporter,
-  );
-  summarize(reporter, options, start.traffic, current.traffic, records, notes, 'promoted');
-  return { verdict: 'pass', traffic: current.traffic, reasons: [] };
+  summarize(reporter, options, start.served, finished.state.traffic, records, finished.notes, 'promoted');
+  return { verdict: 'pass', traffic: finished.state.traffic, reasons: [] };
 }
 
 /**
- * The metrics check of one step. A Monitoring API that cannot be read (e.g. no
- * monitoring.timeSeries.list permission) leaves the step not judged by metrics, like too few
- * requests: the gates already passed, and a missing role must not roll back a healthy release.
+ * The metrics check of one step, without the gate's own requests (`sent`). A Monitoring API that
+ * cannot be read (e.g. no monitoring.timeSeries.list permission) leaves the step not judged by
+ * metrics, like too few requests: the gates already passed, and a missing role must not roll back
+ * a healthy release. No data at all by the end of the bake is said as a warning, never a silent pass.
  */
 async function judgeRequestCounts(
-  metrics: NonNullable<PromoteOptions['metrics']>,
-  candidate: string,
+  options: PromoteOptions,
   stepStart: Date,
-  signal: AbortSignal | undefined,
+  sent: Record<string, number>,
   reporter: Reporter,
 ): Promise<Check> {
-  let check: Check;
+  const { metrics, candidate, signal } = options;
+  const name = `Cloud Monitoring request counts of ${candidate}`;
+  let counts: Record<string, number>;
   try {
-    const counts = await unlessCancelled(metrics.count(candidate, stepStart, new Date()), signal);
-    check = judgeMetrics(candidate, countRequests(counts), metrics.limits);
+    counts = await unlessCancelled(metrics!.count(candidate, stepStart, new Date()), signal);
   } catch (e) {
     if (e instanceof Cancelled) throw e;
     const reason = `could not be read, not judged: ${describeApiError(e)} (reading needs roles/monitoring.viewer)`;
-    reporter.warning(`Cloud Monitoring request counts of ${candidate} ${reason}`);
-    return { name: `Cloud Monitoring request counts of ${candidate}`, verdict: 'inconclusive', reasons: [reason] };
+    reporter.warning(`${name} ${reason}`);
+    return { name, verdict: 'inconclusive', reasons: [reason] };
   }
+  if (Object.keys(counts).length === 0) {
+    const reason = `no data yet for the ${options.bakeSeconds}s bake: Cloud Monitoring publishes a minute's counts up to ${MONITORING_DELAY_SECONDS}s later, so only a bake of at least ${MONITORING_DELAY_SECONDS + 60}s would be judged; not judged`;
+    reporter.warning(`${name}: ${reason}`);
+    return { name, verdict: 'inconclusive', reasons: [reason] };
+  }
+  const check = judgeMetrics(candidate, countRequests(withoutOwnRequests(counts, sent)), metrics!.limits);
   if (check.verdict === 'inconclusive') reporter.notice(`${check.name}: ${check.reasons.join('; ')}`);
   return check;
 }
@@ -207,9 +268,9 @@ async function runStep(
   const { candidate, signal } = options;
   const stepStart = new Date();
   const state = await unlessCancelled(setTraffic(clients, options.target, before, traffic), signal);
-  const checks = options.probe
-    ? await unlessCancelled(gates(options.probe, state, candidate, stable, reporter, signal), signal)
-    : [];
+  const { checks, sent } = options.probe
+    ? await unlessCancelled(gates(options.probe, state, candidate, percent, stable, reporter, signal), signal)
+    : { checks: [], sent: {} };
   const judging = { failOnInconclusive: options.failOnInconclusive };
   for (const c of checks.filter((c) => c.verdict === 'inconclusive' && !options.failOnInconclusive))
     reporter.warning(
@@ -218,9 +279,7 @@ async function runStep(
   let metrics: Check | undefined;
   if (stepVerdict(checks, undefined, judging).verdict === 'pass') {
     await bake(options.bakeSeconds * 1000 - (Date.now() - stepStart.getTime()), signal);
-    if (options.metrics) {
-      metrics = await judgeRequestCounts(options.metrics, candidate, stepStart, signal, reporter);
-    }
+    if (options.metrics) metrics = await judgeRequestCounts(options, stepStart, sent, reporter);
   }
   const verdict = stepVerdict(checks, metrics, judging);
   return {
@@ -233,27 +292,41 @@ async function runStep(
   };
 }
 
-/** Release history, last good revision and the live image tag; failures here are reported, not fatal. */
+/**
+ * After the last step: one traffic update that removes stale tags (releases older than the last
+ * `keepTags`, failed candidates) and records the release, so history and last-good are written
+ * only with a traffic operation that succeeded; then the live image tag. Failures here are
+ * reported, not fatal: the candidate already serves.
+ */
 async function recordSuccess(
   clients: GoogleClients,
   options: PromoteOptions,
   current: ServiceTraffic,
-  revision: RevisionFacts | undefined,
+  revisions: readonly RevisionFacts[],
+  servedBefore: readonly string[],
   reporter: Reporter,
-): Promise<string[]> {
+): Promise<{ state: ServiceTraffic; notes: string[] }> {
   const notes: string[] = [];
-  const digest = revision?.digest;
+  const revision = revisions.find((r) => r.name === options.candidate);
   const release: Release = {
     action: 'promote',
     revision: options.candidate,
     time: new Date().toISOString(),
-    ...(digest ? { digest } : {}),
+    ...(revision?.digest ? { digest: revision.digest } : {}),
     ...(options.commit ? { commit: options.commit } : {}),
     ...(options.actor ? { actor: options.actor } : {}),
   };
+  const annotations = recordRelease(current.annotations, release);
+  const releases = [
+    ...decodeHistory(annotations[HISTORY_ANNOTATION]).flatMap((r) => (r.action === 'promote' ? [r.revision] : [])),
+    ...servedBefore,
+  ];
+  const pruned = withoutStaleTags(current.traffic, options.candidate, releases, revisions, options.keepTags ?? 3);
+  let state = current;
   try {
-    await setAnnotations(clients, options.target, current, recordRelease(current.annotations, release));
+    state = await setTraffic(clients, options.target, current, pruned.traffic, annotations);
     notes.push(`Recorded ${options.candidate} as the last good revision in the service annotations.`);
+    if (pruned.removed.length) notes.push(`Removed stale traffic tags: ${pruned.removed.join(', ')}.`);
   } catch (e) {
     reporter.warning(`Promoted, but the release history could not be recorded: ${(e as Error).message}`);
   }
@@ -263,7 +336,7 @@ async function recordSuccess(
     reporter.warning(`Promoted, but the live image tag could not be set: ${(e as Error).message}`);
   }
   for (const n of notes) reporter.info(n);
-  return notes;
+  return { state, notes };
 }
 
 function summarize(

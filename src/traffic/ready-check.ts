@@ -1,21 +1,21 @@
-/** Whether the revisions a traffic change needs can serve: checked before anything changes. */
+/**
+ * Whether the revisions a traffic change names can serve, checked before anything changes. Cloud
+ * Run accepts an update naming a missing revision and then fails its rollout ("Revision '…' does
+ * not exist or is deleted"; GoogleCloudPlatform/terraform-docs-samples#269), and a tag left on a
+ * failed revision keeps later updates failing: Runway never writes such a reference.
+ */
+import type { RevisionFacts } from '../cloudrun/service-state';
 import type { TrafficEntry } from './snapshot';
 
 /** A change refused before any call that mutates: the message says why and that nothing changed. */
 export class Refused extends Error {}
 
-export interface RevisionFacts {
-  /** Short revision name, e.g. web-00002-abc. */
-  readonly name: string;
-  readonly ready: boolean;
-  /** Creation time in ms since the epoch. */
-  readonly created: number;
-  /** Why it is not Ready, from its conditions. */
-  readonly notReadyReason?: string;
-  /** The first container's image, as deployed (pinned to a digest by deploy-cloudrun). */
-  readonly image?: string;
-  /** The digest the image is pinned to, if it is. */
-  readonly digest?: string;
+/** Why `name` cannot be referenced, or undefined when it is a Ready revision. */
+function unservable(name: string, byName: ReadonlyMap<string, RevisionFacts>): string | undefined {
+  const r = byName.get(name);
+  if (!r) return `${name} does not exist`;
+  if (!r.ready) return `${name} is not Ready${r.notReadyReason ? ` (${r.notReadyReason})` : ''}`;
+  return undefined;
 }
 
 /**
@@ -28,11 +28,37 @@ export function checkReady(traffic: readonly TrafficEntry[], revisions: readonly
     .filter((e) => e.type === 'REVISION' && e.percent > 0)
     .map((e) => e.revision!)
     .filter((name, i, all) => all.indexOf(name) === i)
-    .flatMap((name) => {
-      const r = byName.get(name);
-      if (!r) return [`${name} does not exist`];
-      if (!r.ready) return [`${name} is not Ready${r.notReadyReason ? ` (${r.notReadyReason})` : ''}`];
-      return [];
-    });
+    .flatMap((name) => unservable(name, byName) ?? []);
   if (problems.length > 0) throw new Refused(`${refusing}, nothing was changed: ${problems.join('; ')}`);
+}
+
+/**
+ * The traffic without tag-only entries (0 %) on revisions that are missing or not Ready, and a
+ * warning per entry dropped. Writing the rest repairs a service that already carries such a tag.
+ */
+export function dropUnservableTags(
+  traffic: readonly TrafficEntry[],
+  revisions: readonly RevisionFacts[],
+): { traffic: TrafficEntry[]; warnings: string[] } {
+  const byName = new Map(revisions.map((r) => [r.name, r]));
+  const warnings: string[] = [];
+  const kept = traffic.filter((e) => {
+    const problem = e.type === 'REVISION' && e.percent === 0 ? unservable(e.revision!, byName) : undefined;
+    if (problem) warnings.push(`dropping the tag ${e.tag ?? '(none)'}: ${problem}, and Cloud Run fails updates that name it`);
+    return !problem;
+  });
+  return { traffic: kept, warnings };
+}
+
+/** Both checks: tag-only entries on unservable revisions dropped (warned), serving ones refused. */
+export function servableTraffic(
+  traffic: readonly TrafficEntry[],
+  revisions: readonly RevisionFacts[],
+  refusing: string,
+  warn: (message: string) => void,
+): TrafficEntry[] {
+  const { traffic: kept, warnings } = dropUnservableTags(traffic, revisions);
+  checkReady(kept, revisions, refusing);
+  for (const w of warnings) warn(w);
+  return kept;
 }

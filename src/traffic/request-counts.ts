@@ -5,7 +5,7 @@
  * verdict then says "not judged" rather than failing a healthy release.
  */
 import type { GoogleClients } from '../cloudrun/clients';
-import { withRetry } from '../cloudrun/retry';
+import { NO_GAX_RETRY, withRetry } from '../cloudrun/retry';
 import type { ServiceTarget } from '../cloudrun/target';
 
 const timestamp = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
@@ -38,13 +38,17 @@ export async function requestCounts(
   end: Date,
 ): Promise<Record<string, number>> {
   const { startMs, endMs } = minuteWindow(start, end);
+  // google-gax would retry UNAVAILABLE itself (ListTimeSeries in its config): one retry layer.
   const [series] = await withRetry(() =>
-    clients.metrics.listTimeSeries({
-      name: `projects/${target.project}`,
-      filter: requestCountFilter(target.service, revision),
-      interval: { startTime: timestamp(startMs), endTime: timestamp(endMs) },
-      view: 'FULL',
-    }),
+    clients.metrics.listTimeSeries(
+      {
+        name: `projects/${target.project}`,
+        filter: requestCountFilter(target.service, revision),
+        interval: { startTime: timestamp(startMs), endTime: timestamp(endMs) },
+        view: 'FULL',
+      },
+      NO_GAX_RETRY,
+    ),
   );
   const byClass: Record<string, number> = {};
   for (const s of series) {

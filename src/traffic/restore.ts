@@ -1,12 +1,9 @@
 /**
- * Putting traffic back after a failed, cancelled or killed promotion, and the step state that lets a
- * `post` step do it when the main step could not.
+ * The step state that lets promote's `post` step put traffic back after a cancelled or killed
+ * promotion, with the same traffic a failed step restores (`restoreTraffic` in apply.ts does both).
  */
-import type { GoogleClients } from '../cloudrun/clients';
-import { ConcurrentChangeError } from '../cloudrun/services';
 import type { ServiceTarget } from '../cloudrun/target';
-import type { Reporter, StepState } from '../report';
-import { readService, setTraffic, type ServiceTraffic } from './service-traffic';
+import type { StepState } from '../report';
 import { formatSnapshot, parseSnapshot, type TrafficEntry } from './snapshot';
 
 const RESTORE = 'restore';
@@ -35,36 +32,4 @@ export function pendingRestore(state: StepState): PendingRestore | undefined {
   if (state.get(PHASE) !== 'shifting') return undefined;
   const saved = JSON.parse(state.get(RESTORE)) as { target: ServiceTarget; candidate: string; traffic: string };
   return { target: saved.target, candidate: saved.candidate, traffic: parseSnapshot(saved.traffic) };
-}
-
-const ATTEMPTS = 3;
-
-/**
- * Sets `traffic` on a fresh read of the service (its etag may have moved since the promotion's
- * last change), re-reading when another change slips in between. Nothing is sent when the traffic
- * already is what must be restored.
- */
-export async function restoreTraffic(
-  clients: GoogleClients,
-  target: ServiceTarget,
-  traffic: readonly TrafficEntry[],
-  reporter: Reporter,
-): Promise<{ before: TrafficEntry[]; after: ServiceTraffic }> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await readService(clients, target);
-    if (formatSnapshot(current.traffic) === formatSnapshot(traffic)) {
-      reporter.info(`Traffic of ${target.service} already is the traffic to restore`);
-      return { before: current.traffic, after: current };
-    }
-    try {
-      const after = await setTraffic(clients, target, current, traffic);
-      reporter.info(`Restored the traffic of ${target.service}: ${formatSnapshot(after.traffic)}`);
-      return { before: current.traffic, after };
-    } catch (e) {
-      if (!(e instanceof ConcurrentChangeError) || attempt >= ATTEMPTS) throw e;
-      reporter.warning(
-        `The service changed while restoring its traffic; reading it again (attempt ${attempt + 1} of ${ATTEMPTS})`,
-      );
-    }
-  }
 }

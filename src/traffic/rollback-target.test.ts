@@ -1,5 +1,6 @@
 import type { Release } from './history';
-import { Refused, type RevisionFacts } from './ready-check';
+import type { RevisionFacts } from '../cloudrun/service-state';
+import { Refused } from './ready-check';
 import { allTrafficTo, choosePrevious, missingTags, parseRollbackRequest, withoutTags } from './rollback-target';
 import type { TrafficEntry } from './snapshot';
 

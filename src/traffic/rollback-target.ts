@@ -3,7 +3,8 @@
  * the history annotation; this decides.
  */
 import type { Release } from './history';
-import { Refused, type RevisionFacts } from './ready-check';
+import type { RevisionFacts } from '../cloudrun/service-state';
+import { Refused } from './ready-check';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
 
 /** What the `to` input asks for. */

@@ -4,15 +4,16 @@
  */
 import { createClients, type GoogleClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
+import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import { resolveTarget, type ServiceTarget } from '../cloudrun/target';
 import type { InputValues } from '../inputs';
 import { md, type Reporter } from '../report';
+import { setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
-import { sharesByRevision } from './plan';
-import type { rollback as rollbackAction } from './rollback-inputs';
-import { checkReady, Refused } from './ready-check';
+import type { rollbackAction } from './inputs';
+import { servesAsWanted, sharesByRevision } from './plan';
+import { Refused, servableTraffic } from './ready-check';
 import { allTrafficTo, choosePrevious, missingTags, withoutTags, type RollbackRequest } from './rollback-target';
-import { listRevisionFacts, readService, setTraffic } from './service-traffic';
 import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
 import { beforeAfter } from './summary';
 
@@ -32,15 +33,16 @@ export interface RollbackResult {
   readonly changed: boolean;
 }
 
-const same = (a: readonly TrafficEntry[], b: readonly TrafficEntry[]): boolean => formatSnapshot(a) === formatSnapshot(b);
-
-export async function rollback(clients: GoogleClients, options: RollbackOptions, reporter: Reporter): Promise<RollbackResult> {
-  const started = performance.now();
-  const { target, to, removeTags } = options;
-  const [current, revisions] = await Promise.all([readService(clients, target), listRevisionFacts(clients, target)]);
-  const from = mainRevision(current.served, current.latestReady);
-  const history = decodeHistory(current.annotations[HISTORY_ANNOTATION]);
-
+/** The traffic the rollback sets and why, from what serves (tags on unservable revisions dropped). */
+function rollbackTraffic(
+  options: RollbackOptions,
+  current: ServiceTraffic,
+  revisions: readonly RevisionFacts[],
+  history: readonly Release[],
+  from: string | undefined,
+  reporter: Reporter,
+): { traffic: TrafficEntry[]; why: string } {
+  const { to, removeTags } = options;
   let traffic: TrafficEntry[];
   let why: string;
   if (to.kind === 'traffic') {
@@ -48,20 +50,35 @@ export async function rollback(clients: GoogleClients, options: RollbackOptions,
     why = 'the traffic given in `to`';
   } else {
     const serving = new Set([...sharesByRevision(current.served)].filter(([, p]) => p > 0).map(([r]) => r));
+    // Targets are revision names from the history: a rollback never needs a release's old tag.
     const choice =
       to.kind === 'revision'
         ? { revision: to.revision, why: 'named in `to`' }
         : choosePrevious(history, from, revisions, serving);
-    traffic = allTrafficTo(current.traffic, choice.revision, removeTags);
+    traffic = allTrafficTo(current.served, choice.revision, removeTags);
     why = choice.why;
   }
-  checkReady(traffic, revisions, 'refusing to roll back');
-  for (const tag of missingTags(current.traffic, removeTags)) reporter.warning(`remove-tag: the service has no tag "${tag}"`);
+  for (const tag of missingTags(current.served, removeTags)) reporter.warning(`remove-tag: the service has no tag "${tag}"`);
+  return { traffic: servableTraffic(traffic, revisions, 'refusing to roll back', (w) => reporter.warning(w)), why };
+}
+
+export async function rollBackService(
+  clients: GoogleClients,
+  options: RollbackOptions,
+  reporter: Reporter,
+): Promise<RollbackResult> {
+  const started = performance.now();
+  const { target } = options;
+  const [current, revisions] = await Promise.all([readService(clients, target), listRevisionFacts(clients, target)]);
+  const from = mainRevision(current.served, current.latestReady);
+  const history = decodeHistory(current.annotations[HISTORY_ANNOTATION]);
+  const { traffic, why } = rollbackTraffic(options, current, revisions, history, from, reporter);
   const revision = mainRevision(traffic, current.latestReady) ?? '';
   reporter.info(`Rolling ${target.service} back from ${from ?? 'nothing'} to ${revision}: ${why}`);
 
   let after = current;
-  const changed = !same(traffic, current.traffic);
+  // Judged from what serves: after a failed rollout the spec may already name this traffic.
+  const changed = !servesAsWanted(current, traffic);
   if (changed) {
     // The record describes the revision now live: its image digest, and the commit it was released from.
     const digest = revisions.find((r) => r.name === revision)?.digest;
@@ -76,28 +93,29 @@ export async function rollback(clients: GoogleClients, options: RollbackOptions,
       ...(options.reason ? { reason: options.reason } : {}),
       ...(options.actor ? { actor: options.actor } : {}),
     };
+    // One update: the history is written only if the traffic operation succeeds.
     after = await setTraffic(clients, target, current, traffic, recordRelease(current.annotations, release));
   } else {
-    reporter.notice(`${target.service} already has this traffic; nothing was changed`);
+    reporter.notice(`${target.service} already serves this traffic; nothing was changed`);
   }
   const seconds = (performance.now() - started) / 1000;
   reporter.info(`Rolled back in ${seconds.toFixed(2)} s`);
   reporter.summary(
     md.heading(`Rollback of ${md.code(target.service)} to ${md.code(revision)}`) +
       `${why}${options.reason ? `. Reason: ${options.reason}` : ''}. ${changed ? `Done in **${seconds.toFixed(2)} s**, one traffic update.` : 'Nothing to change.'}\n\n` +
-      beforeAfter(current.traffic, after.traffic),
+      beforeAfter(current.served, after.traffic),
   );
   return { revision, traffic: after.traffic, seconds, changed };
 }
 
 /** The rollback action's step: inputs in, outputs out. */
-export async function rollbackStep(
+export async function runRollback(
   inputs: InputValues<typeof rollbackAction.inputs>,
   { reporter, env }: { reporter: Reporter; env: NodeJS.ProcessEnv },
 ): Promise<Record<'revision' | 'traffic' | 'seconds', string>> {
   const clients = createClients(env);
   try {
-    const result = await rollback(
+    const result = await rollBackService(
       clients,
       {
         target: resolveTarget(inputs, env),

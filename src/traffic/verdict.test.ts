@@ -1,4 +1,4 @@
-import { countRequests, judgeMetrics, stepVerdict, type Check } from './verdict';
+import { countRequests, judgeMetrics, stepVerdict, withoutOwnRequests, type Check } from './verdict';
 
 const limits = { maxErrorRate: 5, minRequests: 20 };
 
@@ -51,4 +51,18 @@ describe('countRequests', () => {
       { total: 100, errors: 5 },
     ],
   ])('%j', (byClass, counts) => expect(countRequests(byClass)).toEqual(counts));
+});
+
+describe('withoutOwnRequests', () => {
+  it.each([
+    [{ '2xx': 40, '5xx': 3 }, { '2xx': 16 }, { '2xx': 24, '5xx': 3 }],
+    [
+      { '2xx': 10, '5xx': 2 },
+      { '2xx': 12, '5xx': 2 },
+      { '2xx': 0, '5xx': 0 },
+    ],
+    [{ '4xx': 5 }, {}, { '4xx': 5 }],
+  ])('%j minus the gate’s %j → %j', (counts, own, expected) => {
+    expect(withoutOwnRequests(counts, own)).toEqual(expected);
+  });
 });

@@ -27,6 +27,22 @@ export interface MetricsLimits {
   readonly minRequests: number;
 }
 
+/**
+ * How late Cloud Monitoring shows a minute's Cloud Run request counts: Google Cloud metrics are
+ * "sampled every 60 seconds. After sampling, data is not visible for up to N seconds", 180 for
+ * run.googleapis.com/request_count (cloud.google.com/monitoring/api/v3/latency-n-retention and the
+ * metric list at cloud.google.com/monitoring/api/metrics_gcp_p_z).
+ */
+export const MONITORING_DELAY_SECONDS = 180;
+
+/** Request counts by class without the ones the gate itself sent (never below zero). */
+export function withoutOwnRequests(
+  counts: Readonly<Record<string, number>>,
+  own: Readonly<Record<string, number>>,
+): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).map(([cls, n]) => [cls, Math.max(0, n - (own[cls] ?? 0))]));
+}
+
 /** Judges the candidate's request counts of one step. */
 export function judgeMetrics(revision: string, counts: RequestCounts, limits: MetricsLimits): Check {
   const name = `Cloud Monitoring request counts of ${revision}`;

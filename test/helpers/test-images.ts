@@ -4,11 +4,13 @@
  * `127.0.0.1:5000/runway-test/<kind>:<content hash>`. A later call (any test file, any worker) finds the
  * pushed tag and only reads its digest, so builds are shared and cached.
  *
- *   ensureTestImage('hello')       HTTP server on $PORT: GET / answers JSON {service, revision,
+ *   ensureTestImage('hello')       HTTP server on 0.0.0.0:$PORT (as Cloud Run requires): GET / answers JSON {service, revision,
  *                                  configuration, env (APP_* vars), args, file (contents of $READ_FILE)};
  *                                  GET /status/NNN answers that status; POST echoes the body.
  *   ensureTestImage('crash')       prints two log lines, then exits 1 before listening.
  *   ensureTestImage('slow-start')  listens like hello, but only after $START_DELAY_MS (default 5000).
+ *   ensureTestImage('loopback-only') like hello, but listens on 127.0.0.1 only: Cloud Run (and the
+ *                                  emulator) fail its startup probe.
  *
  * Returns `127.0.0.1:5000/runway-test/<kind>@sha256:...`.
  */
@@ -19,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export type TestImage = 'hello' | 'crash' | 'slow-start';
+export type TestImage = 'hello' | 'crash' | 'slow-start' | 'loopback-only';
 
 export const TEST_REGISTRY = '127.0.0.1:5000';
 const BASE = 'node:24-bookworm-slim';
@@ -37,7 +39,7 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ service: process.env.K_SERVICE, revision: process.env.K_REVISION, configuration: process.env.K_CONFIGURATION, host: process.env.HOST, env, args: process.argv.slice(2), file }));
 });
-setTimeout(() => server.listen(Number(process.env.PORT || 8080), '127.0.0.1', () => console.log('listening on', process.env.PORT)), Number(process.env.START_DELAY_MS || 0));
+setTimeout(() => server.listen(Number(process.env.PORT || 8080), process.env.LISTEN_HOST || '0.0.0.0', () => console.log('listening on', process.env.PORT)), Number(process.env.START_DELAY_MS || 0));
 `;
 
 const CRASH = `
@@ -50,6 +52,7 @@ const SOURCES: Record<TestImage, { script: string; env?: string }> = {
   hello: { script: HELLO },
   crash: { script: CRASH },
   'slow-start': { script: HELLO, env: 'ENV START_DELAY_MS=5000' },
+  'loopback-only': { script: HELLO, env: 'ENV LISTEN_HOST=127.0.0.1' },
 };
 
 const built = new Map<TestImage, Promise<string>>();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readInputs } from '../../src/inputs';
 import { RecordingReporter } from '../../src/report';
 import { runBuildImage, ReadinessError } from '../../src/image/build';
-import { buildImage } from '../../src/image/inputs';
+import { buildImageAction } from '../../src/image/inputs';
 import { manifestProblem } from '../../src/image/build-command';
 import { remoteManifest } from '../../src/image/docker';
 import type { PrismaReport } from '../../src/image/readiness-report';
@@ -30,9 +30,13 @@ function context(fixture: string): string {
   return dir;
 }
 
+// The fixtures' Prisma engines are placeholders (real ones cannot be downloaded here): only this test-only
+// switch lets them pass the image check. Builds use the host network, which this machine needs.
+const TEST_ENV = { RUNWAY_TEST_PLACEHOLDER_ENGINES: '1' };
+
 async function build(dir: string, raw: Record<string, string>, sha = randomBytes(20).toString('hex')) {
-  const env = { GITHUB_WORKSPACE: dir, GITHUB_SHA: sha, RUNNER_TEMP: tmpdir() };
-  const inputs = readInputs(buildImage, (name) => raw[name], env);
+  const env = { GITHUB_WORKSPACE: dir, GITHUB_SHA: sha, RUNNER_TEMP: tmpdir(), ...TEST_ENV };
+  const inputs = readInputs(buildImageAction, (name) => ({ network: 'host', ...raw })[name], env);
   const reporter = new RecordingReporter();
   const started = Date.now();
   const outputs = await runBuildImage(inputs, { reporter, env });
@@ -123,7 +127,7 @@ describe('build-image with the classic builder', () => {
     expect(engine).toMatchObject({ level: 'pass', phase: 'image' });
     expect(engine.message).toContain('libquery_engine-debian-openssl-3.0.x.so.node');
     expect(levelOf(cold.report, 'image-load')).toEqual(['pass']);
-    // The placeholder engine is recognised as such by the real dlopen, not reported as a crash.
+    // The placeholder engine is recognised as such by the real dlopen; only the test-only switch lets it by.
     expect(levelOf(cold.report, 'image-engine-load')).toEqual(['notice']);
     expect(cold.report.image?.target).toBe('debian-openssl-3.0.x');
     expect(cold.reporter.markdown).toContain('Prisma readiness: ✅ ready');
@@ -174,6 +178,7 @@ describe('build-image with the classic builder', () => {
   it('passes the reference Dockerfile of examples/monorepo, built and pushed', async () => {
     const env = { GITHUB_WORKSPACE: repoRoot, GITHUB_SHA: randomBytes(20).toString('hex'), RUNNER_TEMP: tmpdir() };
     const raw: Record<string, string> = {
+      network: 'host',
       image: `${REGISTRY}/runway-test/example-${run}`,
       context: 'examples/monorepo',
       dockerfile: 'examples/monorepo/Dockerfile',
@@ -182,7 +187,7 @@ describe('build-image with the classic builder', () => {
     };
     const reporter = new RecordingReporter();
     const outputs = await runBuildImage(
-      readInputs(buildImage, (n) => raw[n], env),
+      readInputs(buildImageAction, (n) => raw[n], env),
       { reporter, env },
     );
     const report = JSON.parse(outputs['prisma-report']!) as PrismaReport;
@@ -269,7 +274,7 @@ describe('build-image with the classic builder', () => {
     const image = `${REGISTRY}/runway-test/refused-${run}`;
     const reporter = new RecordingReporter();
     const env = { GITHUB_WORKSPACE: dir, GITHUB_SHA: 'a'.repeat(40), RUNNER_TEMP: tmpdir() };
-    const inputs = readInputs(buildImage, (n) => ({ image })[n as 'image'], env);
+    const inputs = readInputs(buildImageAction, (n) => ({ image, network: 'host' })[n as 'image'], env);
     await expect(runBuildImage(inputs, { reporter, env })).rejects.toThrow(ReadinessError);
     expect(reporter.lines.find((l) => l.level === 'error')?.at).toMatchObject({ file: 'prisma/schema.prisma', line: 7 });
     const r = await fetch(`http://${REGISTRY}/v2/runway-test/refused-${run}/manifests/${'a'.repeat(40)}`, { method: 'HEAD' });
@@ -318,13 +323,14 @@ describe('build-image with the classic builder', () => {
       RUNWAY_TEST_TOKEN: 'not-in-the-image',
     };
     const raw: Record<string, string> = {
+      network: 'host',
       image: `${REGISTRY}/runway-test/secrets-${run}`,
       push: 'false',
       'build-secrets': 'ca=/etc/ssl/certs/ca-certificates.crt\ntoken=env:RUNWAY_TEST_TOKEN',
     };
     const reporter = new RecordingReporter();
     const outputs = await runBuildImage(
-      readInputs(buildImage, (n) => raw[n], env),
+      readInputs(buildImageAction, (n) => raw[n], env),
       { reporter, env },
     );
     const { imageId } = JSON.parse(outputs.metadata!) as { imageId: string };
@@ -339,7 +345,7 @@ describe('build-image with the classic builder', () => {
     const missing: Record<string, string> = { ...raw, 'build-secrets': 'token=env:RUNWAY_TEST_UNSET' };
     await expect(
       runBuildImage(
-        readInputs(buildImage, (n) => missing[n], env),
+        readInputs(buildImageAction, (n) => missing[n], env),
         { reporter, env },
       ),
     ).rejects.toThrow('Input "build-secrets": token: the environment variable RUNWAY_TEST_UNSET is not set');
@@ -348,8 +354,8 @@ describe('build-image with the classic builder', () => {
   it('dist/build-image runs like the runner runs it: outputs, summary and annotations on file and line', async () => {
     const dir = context('good-debian');
     const image = `${REGISTRY}/runway-test/bundle-${run}`;
-    const env = { GITHUB_WORKSPACE: dir, GITHUB_SHA: randomBytes(20).toString('hex') };
-    const ok = await runBundle('dist/build-image/index.js', { inputs: { image }, env, timeoutMs: 120_000 });
+    const env = { GITHUB_WORKSPACE: dir, GITHUB_SHA: randomBytes(20).toString('hex'), ...TEST_ENV };
+    const ok = await runBundle('dist/build-image/index.js', { inputs: { image, network: 'host' }, env, timeoutMs: 120_000 });
     expect(ok.errors).toEqual([]);
     expect(ok.code).toBe(0);
     expect(ok.outputs.digest).toBe((await registryDigest(`${image}:${env.GITHUB_SHA}`)).digest);
@@ -364,12 +370,14 @@ describe('build-image with the classic builder', () => {
     });
     expect(failed.code).not.toBe(0);
     expect(failed.stdout).toMatch(
-      /^::error title=Prisma%3A OpenSSL where `prisma generate` runs,file=Dockerfile,line=4,endLine=4::/m,
+      /^::error title=OpenSSL where `prisma generate` runs (openssl-at-generate),file=Dockerfile,line=4,endLine=4::\[openssl-at-generate\] /m,
     );
     expect(failed.stdout).toMatch(
-      /^::error title=Prisma%3A binaryTargets cover the runtime stage,file=prisma\/schema.prisma,line=5,endLine=5::/m,
+      /^::error title=binaryTargets cover the runtime stage (binary-targets),file=prisma\/schema.prisma,line=5,endLine=5::\[binary-targets\] /m,
     );
     expect(failed.summary).toContain('Prisma readiness: ❌ not ready');
+    // A failed check still gives its report.
+    expect(JSON.parse(failed.outputs['prisma-report']) as PrismaReport).toMatchObject({ verdict: 'fail' });
   });
 
   it('classic builder: a registry cache restores the dependency layers after the local ones are gone', async () => {

@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { actions } from '../../src/actions';
-import { repoRoot, runBundle } from '../helpers/run-action';
+import { freshBundle, runBundle } from '../helpers/run-action';
 
-// Every bundle must start under Node 24 (google-gax inside an ncc CommonJS bundle) and refuse to
-// run without its required inputs, before any API call.
+// Every bundle (made from src/ by the global setup) must start under Node 24 (google-gax inside an
+// ncc CommonJS bundle) and refuse to run without its required inputs, before any API call.
 describe.each(actions.map((a) => [a.id, a] as const))('dist/%s', (id, def) => {
   const required = Object.entries(def.inputs)
     .filter(([, spec]) => spec.options.required)
     .map(([name]) => name);
 
   it('exists for every entry point', () => {
-    expect(existsSync(join(repoRoot, 'dist', id, 'index.js'))).toBe(true);
+    expect(existsSync(freshBundle(`dist/${id}/index.js`))).toBe(true);
+    expect(existsSync(freshBundle(`dist/${id}/post/index.js`))).toBe(def.post === true);
   });
 
   it('fails within seconds with an ::error:: naming each missing required input', async () => {

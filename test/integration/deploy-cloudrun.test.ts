@@ -258,14 +258,14 @@ describe('deploy-cloudrun', () => {
     expect(error).toContain('cannot connect to the database at 127.0.0.1:1');
     expect(error).toMatch(/Logs: https:\/\//);
     expect(error).toContain(`Traffic of ${service} was not moved`);
-    expect(run.stdout).toContain(`Traffic of ${service} restored to what it was before the deploy`);
+    expect(run.stdout).toContain(`Restored the traffic of ${service}`);
     expect(await traffic(service)).toEqual(before);
     expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
 
     // A deploy meant to take all traffic puts the exact previous traffic back when its revision fails.
     const moving = await deploy({ service, image: crashRef, 'no-traffic': 'false' }, { GITHUB_SHA: sha(6) });
     expect(moving.code).toBe(1);
-    expect(moving.stdout).toContain(`Traffic of ${service} restored to what it was before the deploy`);
+    expect(moving.stdout).toContain(`Restored the traffic of ${service}`);
     expect(await traffic(service)).toEqual(before);
     expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
   });

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { RegistryHttp } from '../../emulator/registry-http';
+import { RegistryHttp } from '../../emulator/runtime/registry-http';
 import { Emulator, startEmulator } from '../../emulator/server';
 import { GoogleClients, createClients } from '../../src/cloudrun/clients';
 

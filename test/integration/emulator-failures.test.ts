@@ -21,13 +21,14 @@ jest.setTimeout(120_000);
 
 const secretsDir = mkdtempSync(join(tmpdir(), 'runway-test-secrets-'));
 let emu: TestEmulator;
-let images: Record<'hello' | 'crash' | 'slow-start', string>;
+let images: Record<'hello' | 'crash' | 'slow-start' | 'loopback-only', string>;
 
 beforeAll(async () => {
   images = {
     hello: await ensureTestImage('hello'),
     crash: await ensureTestImage('crash'),
     'slow-start': await ensureTestImage('slow-start'),
+    'loopback-only': await ensureTestImage('loopback-only'),
   };
   mkdirSync(join(secretsDir, 'db-url'));
   writeFileSync(join(secretsDir, 'db-url', '1'), 'postgres://old');
@@ -60,13 +61,20 @@ describe('a revision that fails to start', () => {
     [
       'exits at start',
       () => ({ containers: [{ image: images.crash }] }),
-      /exited with code 1 before it listened on the port[\s\S]*Last log lines:[\s\S]*Error: cannot connect to the database/,
+      /failed to start and listen on the port defined provided by the PORT=\d+ environment variable\. [\s\S]*exited with code 1 before it listened[\s\S]*Last log lines:[\s\S]*Error: cannot connect to the database/,
       'HEALTH_CHECK_CONTAINER_ERROR',
     ],
     [
       'does not listen in time',
       () => ({ containers: [{ image: images['slow-start'] }] }),
-      /within the allocated timeout \(3000 ms\)/,
+      /within the allocated timeout\. This can happen when the container port is misconfigured[\s\S]*The emulator allowed 3000 ms\./,
+      'HEALTH_CHECK_CONTAINER_ERROR',
+    ],
+    [
+      // Cloud Run sends requests to 0.0.0.0 (its container contract): an app on 127.0.0.1 only never starts.
+      'listens on 127.0.0.1 only',
+      () => ({ containers: [{ image: images['loopback-only'] }] }),
+      /The user-provided container failed to start and listen on the port defined provided by the PORT=\d+ environment variable within the allocated timeout\.[\s\S]*It listens on 127\.0\.0\.1:\d+ only/,
       'HEALTH_CHECK_CONTAINER_ERROR',
     ],
     [
@@ -80,7 +88,9 @@ describe('a revision that fails to start', () => {
       'SECRETS_ACCESS_CHECK_FAILED',
     ],
   ])('%s: not Ready, says why, and the serving traffic is untouched', async (_, template, message, reason) => {
-    const id = `fail-${reason === 'SECRETS_ACCESS_CHECK_FAILED' ? 'secret' : template()!.containers![0].image === images.crash ? 'crash' : 'slow'}`;
+    const image = template()!.containers![0].image;
+    const kind = { [images.crash]: 'crash', [images['slow-start']]: 'slow', [images['loopback-only']]: 'loopback' }[image!];
+    const id = `fail-${reason === 'SECRETS_ACCESS_CHECK_FAILED' ? 'secret' : kind}`;
     const { good, error, after, failed } = await failNext(id, template());
     expect(error).toMatchObject({
       code: 9,
@@ -184,7 +194,7 @@ describe('startup probe timing and reserved env', () => {
       },
     });
     await expect(op.promise()).rejects.toMatchObject({
-      message: expect.stringMatching(/within the allocated timeout \(1000 ms\)/),
+      message: expect.stringMatching(/within the allocated timeout\.[\s\S]*The emulator allowed 1000 ms\./),
     });
   });
 

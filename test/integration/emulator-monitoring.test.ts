@@ -3,7 +3,8 @@
  * real @google-cloud/monitoring client over gRPC.
  */
 import * as grpc from '@grpc/grpc-js';
-import { RequestMetrics, monitoringService } from '../../emulator/monitoring';
+import { monitoringService } from '../../emulator/apis/monitoring-api';
+import { RequestMetrics } from '../../emulator/state/monitoring-state';
 import { GoogleClients, createClients } from '../../src/cloudrun/clients';
 
 const COUNT = 'run.googleapis.com/request_count';

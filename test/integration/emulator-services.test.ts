@@ -3,7 +3,7 @@
  * @google-cloud/run client, with revisions running as real containers.
  */
 import * as grpc from '@grpc/grpc-js';
-import { loadProtos } from '../../emulator/protos';
+import { loadProtos } from '../../emulator/apis/protos';
 import { ensureTestImage } from '../helpers/test-images';
 import {
   hello,
@@ -165,9 +165,9 @@ describe('UpdateService', () => {
     expect(after.revisions).toEqual((before as typeof after).revisions);
   });
 
-  it('sets HOST=127.0.0.1 for apps on the shared host network, unless the service sets HOST', async () => {
-    const loopback = await emu.deploy('host-default', { image });
-    expect((await hello(loopback.uri)).host).toBe('127.0.0.1');
+  it("sets no HOST (Cloud Run sets only PORT and K_*): a HOST env var is the service's own", async () => {
+    const plain = await emu.deploy('host-default', { image });
+    expect((await hello(plain.uri)).host).toBeUndefined();
     const own = await emu.deploy('host-own', { image, env: [{ name: 'HOST', value: '::1' }] });
     expect((await hello(own.uri)).host).toBe('::1');
   });

@@ -1,7 +1,7 @@
 /** runGate in-process, as promote calls it: cancellation and masking through the Reporter. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gateConfig, healthGate, runGate } from '../../src/health';
+import { gateConfig, healthGateAction, runGate } from '../../src/health';
 import { readInputs } from '../../src/inputs';
 import { RecordingReporter } from '../../src/report';
 
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 function config(inputs: Record<string, string>) {
-  const values = readInputs(healthGate, (name) => ({ url, ...inputs })[name]);
+  const values = readInputs(healthGateAction, (name) => ({ url, ...inputs })[name]);
   return gateConfig(values, { url: values.url, baselineUrl: values['baseline-url'] });
 }
 
@@ -48,4 +48,36 @@ it('masks the id-token through the reporter and keeps it out of the result', asy
   expect(reporter.masked).toEqual(['token-value-123']);
   expect(JSON.stringify(result)).not.toContain('token-value-123');
   expect(reporter.lines.map((l) => l.message).join('\n')).not.toContain('token-value-123');
+});
+
+it('with a baseline, twice `concurrency` requests are in flight: each target sees about the load it would alone', async () => {
+  let inFlight = 0;
+  let most = 0;
+  const slow = () =>
+    createServer((_req, res) => {
+      most = Math.max(most, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"database":"connected"}');
+      }, 30);
+    });
+  const both = [slow(), slow()];
+  for (const s of both) await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const [candidate, stable] = both.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`);
+  try {
+    const values = readInputs(
+      healthGateAction,
+      (name) => ({ url: candidate, samples: '20', interval: '0', concurrency: '2' })[name],
+    );
+    const result = await runGate(gateConfig(values, { url: candidate, baselineUrl: stable }), new RecordingReporter());
+    expect(result.verdict).toBe('pass');
+    expect(most).toBe(4);
+    expect(result.report.paths[0].baseline!.samples).toBe(20);
+  } finally {
+    for (const s of both) {
+      s.closeAllConnections();
+      s.close();
+    }
+  }
 });

@@ -48,6 +48,12 @@ function json(res: ServerResponse, status: number, body: unknown, delayMs = 0): 
 
 const healthy = { status: 'ok', database: 'connected', redis: 'connected' };
 
+/** Cloud Run's own page when no instance takes a request (src/health/check.ts cites it). */
+const CLOUD_RUN_503 =
+  '<html><head>\n<meta http-equiv="content-type" content="text/html;charset=utf-8">\n<title>503 Server Error</title>\n</head>\n' +
+  '<body text=#000000 bgcolor=#ffffff>\n<h1>Error: Server Error</h1>\n' +
+  '<h2>The service you requested is not available yet.<p>Please try again in 30 seconds.</h2>\n<h2></h2>\n</body></html>\n';
+
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
@@ -99,13 +105,28 @@ it('fails a 200 whose body says the database is down, naming path, expected and 
   expect(run.summary).toMatch(/\| `\/` \| candidate \| 11 \| `\$\.database` \| == "connected" \| "error" \|/);
 }, 30_000);
 
-it('fails a revision that always answers 503 once the startup timeout is over', async () => {
-  const server = await serve((_n, _req, res) => json(res, 503, { error: 'unavailable' }));
+it("fails fast on the app's own 503: an answer with a body ends the startup wait at once", async () => {
+  const server = await serve((_n, _req, res) => json(res, 503, { status: 'unavailable', database: 'error' }));
+  const run = await gate({ url: server.url }); // default startup-timeout 20 s
+  expect(run.code).toBe(1);
+  expect(run.outputs.verdict).toBe('fail');
+  expect(run.errors[0]).toMatch(
+    /^\/: 11 of 11 requests failed; max-error-rate 10 % allows 10 of 100\. 11× status 503 \(expected 200-299\)$/,
+  );
+  expect(run.report!.startup).toMatchObject({ ready: true, attempts: 1 });
+  expect(server.count()).toBeLessThanOrEqual(1 + 11 + 4);
+}, 30_000);
+
+it("waits out the platform's own 503 page until startup-timeout, then fails naming it", async () => {
+  const server = await serve((_n, _req, res) => {
+    res.writeHead(503, { 'content-type': 'text/html; charset=UTF-8' });
+    res.end(CLOUD_RUN_503);
+  });
   const run = await gate({ url: server.url, 'startup-timeout': '1s' });
   expect(run.code).toBe(1);
   expect(run.outputs.verdict).toBe('fail');
   expect(run.errors[0]).toMatch(
-    /^\/: no successful response within startup-timeout 1 s \(\d+ attempts; last: status 503 \(expected 200-299\)\)$/,
+    /^\/: no successful response within startup-timeout 1 s \(\d+ attempts; last: status 503, the platform's own page: no instance took the request \(expected 200-299\)\)$/,
   );
   expect(run.report!.startup.ready).toBe(false);
   expect(server.count()).toBeGreaterThan(1);
@@ -122,7 +143,7 @@ it('fails an always-500 revision fast: the app answered, so the startup wait end
   expect(server.count()).toBeLessThanOrEqual(1 + 11 + 4);
 }, 30_000);
 
-it('passes with 5 % transient errors at the default max-error-rate', async () => {
+it("passes with 5 % of the app's own errors at the default max-error-rate", async () => {
   const server = await serve((n, _req, res) => json(res, n % 20 === 0 ? 503 : 200, healthy));
   const run = await gate({ url: server.url, assert: '$.database == "connected"' });
   expect(run.outputs.verdict).toBe('pass');
@@ -133,6 +154,32 @@ it('passes with 5 % transient errors at the default max-error-rate', async () =>
   expect([4, 5]).toContain(errors);
   expect(errorRate).toBeLessThanOrEqual(0.056);
   expect(run.summary).toContain(`| \`/\` | candidate | ${samples} | ${errors} |`);
+}, 30_000);
+
+it("asks again after the platform's own page in the measured phase, and counts only the second answer", async () => {
+  const server = await serve((n, _req, res) => {
+    if (n % 5 !== 0) return json(res, 200, healthy);
+    res.writeHead(503, { 'content-type': 'text/html; charset=UTF-8' });
+    res.end(CLOUD_RUN_503);
+  });
+  // One request at a time, so a second attempt is never itself a 5th request.
+  const run = await gate({ url: server.url, samples: '30', concurrency: '1', assert: '$.database == "connected"' });
+  expect(run.outputs.verdict).toBe('pass');
+  const { samples, errors, retried } = run.report!.paths[0].candidate;
+  expect(errors).toBe(0);
+  expect(retried).toBeGreaterThanOrEqual(3);
+  expect(server.count()).toBe(1 + samples + retried);
+  expect(run.outputs.report).toContain('"retried":');
+}, 30_000);
+
+it('passes a healthy revision at default settings once 10 % errors are ruled out with 99 % confidence', async () => {
+  const server = await serve((_n, _req, res) => json(res, 200, healthy));
+  const run = await gate({ url: server.url, assert: '$.database == "connected"' });
+  expect(run.outputs.verdict).toBe('pass');
+  expect(run.report!.stoppedEarly).toBe(true);
+  // 0.9^44 < 1 %: the 44th clean request decides; requests in flight then are dropped.
+  expect(run.report!.paths[0].candidate.samples).toBe(44);
+  expect(server.count()).toBeLessThanOrEqual(1 + 44 + 4);
 }, 30_000);
 
 it('fails a slow p95 and reports the percentile', async () => {
@@ -147,11 +194,14 @@ it('fails a slow p95 and reports the percentile', async () => {
   expect(server.count()).toBeLessThanOrEqual(61);
 }, 30_000);
 
-it('waits for a slow cold start without counting its failures, then passes', async () => {
-  const started = Date.now();
-  const server = await serve((_n, _req, res) =>
-    Date.now() - started < 1500 ? json(res, 503, { starting: true }) : json(res, 200, healthy),
-  );
+it("waits for a slow cold start (the platform's page) without counting its failures, then passes", async () => {
+  let first: number | undefined;
+  const server = await serve((_n, _req, res) => {
+    first ??= Date.now(); // from the first probe: the bundle's own start-up is not the revision's
+    if (Date.now() - first >= 1500) return json(res, 200, healthy);
+    res.writeHead(503, { 'content-type': 'text/html; charset=UTF-8' });
+    res.end(CLOUD_RUN_503);
+  });
   const run = await gate({
     url: server.url,
     samples: '20',
@@ -165,7 +215,7 @@ it('waits for a slow cold start without counting its failures, then passes', asy
   expect(run.report!.startup.ms).toBeGreaterThanOrEqual(1000);
   expect(run.report!.paths[0].candidate.errors).toBe(0);
   expect(run.report!.paths[0].candidate.samples).toBeGreaterThanOrEqual(18); // 10 % of 20 allows 2 failures
-  expect(run.stdout).toMatch(/Waiting for the first success of .*: attempt 1, .*last: status 503/);
+  expect(run.stdout).toMatch(/Waiting for the first success of .*: attempt 1, .*last: status 503, the platform's own page/);
   expect(run.summary).toMatch(/first success after \d+\.\d s \(\d+ attempt\(s\)\)/);
 }, 30_000);
 

@@ -3,7 +3,7 @@
  * its router really proxied: errors the health gates do not probe still stop a promotion.
  */
 import { runBundle, type ActionRun } from '../helpers/run-action';
-import { readService } from '../../src/traffic/service-traffic';
+import { readService } from '../../src/cloudrun/service-state';
 import { formatSnapshot } from '../../src/traffic/snapshot';
 import { deploy, revisionOf, freshStackPerTest } from './rollback.fixtures';
 

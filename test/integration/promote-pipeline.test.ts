@@ -5,7 +5,7 @@
 import { ensureTestImage } from '../helpers/test-images';
 import { runBundle } from '../helpers/run-action';
 import { decodeHistory, HISTORY_ANNOTATION } from '../../src/traffic/history';
-import { readService } from '../../src/traffic/service-traffic';
+import { readService } from '../../src/cloudrun/service-state';
 import { parseSnapshot } from '../../src/traffic/snapshot';
 import { revisionsAt, startStack, type Stack } from './rollback.fixtures';
 

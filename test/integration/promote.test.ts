@@ -6,7 +6,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { runBundle, type ActionRun } from '../helpers/run-action';
 import { decodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
-import { readService } from '../../src/traffic/service-traffic';
+import { readService } from '../../src/cloudrun/service-state';
+import { RecordingReporter, type StepState } from '../../src/report';
+import { promoteRevision, type PromoteOptions } from '../../src/traffic/promote';
+import { rollBackService } from '../../src/traffic/rollback';
 import { formatSnapshot, parseSnapshot, type TrafficEntry } from '../../src/traffic/snapshot';
 import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest } from './rollback.fixtures';
 
@@ -280,4 +283,89 @@ it('refuses a candidate that is not Ready, and bad steps, before changing anythi
   expect(badSteps.errors.join('\n')).toMatch(/Input "steps": must increase/);
 
   expect(services(await admin(t.stack, 'GET', '/state'))).toEqual(services(before));
+});
+
+/** Step state kept in memory, as the runner keeps it between main and post. */
+function memoryState(): StepState {
+  const values = new Map<string, string>();
+  return { save: (n, v) => void values.set(n, v), get: (n) => values.get(n) ?? '' };
+}
+
+/** Promotes in process (no gate, no bake), recording every UpdateService request it sends. */
+async function promoteInProcess(candidate: string, extra: Partial<PromoteOptions> = {}) {
+  const update = jest.spyOn(t.stack.clients.services, 'updateService');
+  try {
+    const result = await promoteRevision(
+      t.stack.clients,
+      {
+        target: t.stack.target,
+        candidate,
+        steps: [50, 100],
+        bakeSeconds: 0,
+        rollbackOnFailure: true,
+        state: memoryState(),
+        ...extra,
+      },
+      new RecordingReporter(),
+    );
+    return { result, requests: update.mock.calls.map(([request]) => request!) };
+  } finally {
+    update.mockRestore();
+  }
+}
+
+/** Whether a tag URL still answers. */
+const answers = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
+
+it('sends traffic-only updates: an update mask of traffic (and annotations), never a template', async () => {
+  await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+
+  const { result, requests } = await promoteInProcess(revisionOf(t.stack, 'v2'));
+
+  expect(result.verdict).toBe('pass');
+  // 50 %, 100 %, then the release record with the tag clean-up.
+  expect(requests).toHaveLength(3);
+  for (const request of requests) {
+    expect(request.service?.template).toBeUndefined();
+    expect(request.updateMask?.paths).toEqual(expect.arrayContaining(['traffic']));
+    expect(request.updateMask?.paths?.every((p) => p === 'traffic' || p === 'annotations')).toBe(true);
+    expect(Object.keys(request.service ?? {}).sort()).toEqual(
+      request.updateMask?.paths?.includes('annotations')
+        ? ['annotations', 'etag', 'name', 'traffic']
+        : ['etag', 'name', 'traffic'],
+    );
+  }
+});
+
+it('after six releases only the last keep-tags releases keep tags that resolve; rollback still finds older ones by name', async () => {
+  const urls = new Map<string, string>();
+  for (let i = 1; i <= 6; i++) {
+    const deployed = await deploy(t.stack, t.hello, `r${i}`, `rel-${i}`);
+    urls.set(`rel-${i}`, deployed.tagUrls.get(`rel-${i}`)!);
+    expect((await promoteInProcess(revisionOf(t.stack, `r${i}`), { keepTags: 3 })).result.verdict).toBe('pass');
+  }
+
+  const after = await current();
+  expect(
+    after.traffic
+      .filter((e) => e.tag)
+      .map((e) => e.tag)
+      .sort(),
+  ).toEqual(['rel-4', 'rel-5', 'rel-6']);
+  for (const kept of ['rel-4', 'rel-5', 'rel-6']) expect(await answers(after.tagUrls.get(kept)!)).toBe(true);
+  for (const removed of ['rel-1', 'rel-2', 'rel-3']) expect(await answers(urls.get(removed)!)).toBe(false);
+
+  // Rolling back needs no tag: the target is found by revision name in the release history.
+  const rolled = await rollBackService(
+    t.stack.clients,
+    { target: t.stack.target, to: { kind: 'revision', revision: revisionOf(t.stack, 'r2') }, removeTags: [] },
+    new RecordingReporter(),
+  );
+  expect(rolled.revision).toBe(revisionOf(t.stack, 'r2'));
+  expect(await revisionsAt((await current()).url!, 3)).toEqual({ [revisionOf(t.stack, 'r2')]: 3 });
 });

@@ -6,13 +6,13 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { startGitHubApi, type GitHubApiStandIn } from '../helpers/github-api';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator-fixture';
-import { node24, repoRoot } from '../helpers/run-action';
+import { freshBundle, node24, repoRoot } from '../helpers/run-action';
 
 jest.setTimeout(600_000);
 
@@ -29,6 +29,19 @@ interface CompositeRun {
 let emu: TestEmulator;
 let github: GitHubApiStandIn;
 let work: string;
+let actionYml: string;
+
+/**
+ * The composite as the runner lays it out (actions/release next to dist/), with dist/ being this
+ * run's fresh bundles of src/ (test/global-setup.ts), not the committed ones.
+ */
+function layout(): string {
+  const root = mkdtempSync(join(tmpdir(), 'runway-composite-layout-'));
+  mkdirSync(join(root, 'actions', 'release'), { recursive: true });
+  copyFileSync(join(repoRoot, 'actions', 'release', 'action.yml'), join(root, 'actions', 'release', 'action.yml'));
+  symlinkSync(dirname(freshBundle('dist/release')), join(root, 'dist'));
+  return join(root, 'actions', 'release', 'action.yml');
+}
 
 async function runComposite(inputs: Record<string, string>, sha: string): Promise<CompositeRun> {
   const request = {
@@ -46,14 +59,10 @@ async function runComposite(inputs: Record<string, string>, sha: string): Promis
       GITHUB_API_URL: github.url,
     },
   };
-  const child = promisify(execFile)(
-    node24,
-    [join(repoRoot, 'scripts', 'composite-runner.mjs'), join(repoRoot, 'actions', 'release', 'action.yml')],
-    {
-      maxBuffer: 256 * 1024 * 1024,
-      env: { PATH: process.env.PATH },
-    },
-  );
+  const child = promisify(execFile)(node24, [join(repoRoot, 'scripts', 'composite-runner.mjs'), actionYml], {
+    maxBuffer: 256 * 1024 * 1024,
+    env: { PATH: process.env.PATH },
+  });
   child.child.stdin!.end(JSON.stringify(request));
   const { stdout } = await child;
   return JSON.parse(stdout) as CompositeRun;
@@ -75,6 +84,8 @@ const release = (mode: string) => ({
   service: SERVICE,
   'project-id': PROJECT,
   image: IMAGE,
+  // This machine has no bridge network.
+  network: 'host',
   'env-vars': `APP_MODE=${mode}`,
   paths: '/healthz',
   assert: '$.database == "connected"',
@@ -86,6 +97,7 @@ beforeAll(async () => {
   emu = await startTestEmulator();
   github = await startGitHubApi();
   work = mkdtempSync(join(tmpdir(), 'runway-release-'));
+  actionYml = layout();
   // The repository must exist (build-image checks); the emulator has one once it holds an image.
   execFileSync('docker', ['tag', 'node:24-bookworm-slim', `127.0.0.1:5000/${IMAGE}-seed:v1`]);
   execFileSync('docker', ['push', '-q', `127.0.0.1:5000/${IMAGE}-seed:v1`]);

@@ -9,7 +9,8 @@ import { ensureTestImage } from '../helpers/test-images';
 import { createClients, type GoogleClients } from '../../src/cloudrun/clients';
 import { createService, getService, updateService } from '../../src/cloudrun/services';
 import type { ServiceTarget } from '../../src/cloudrun/target';
-import { describeService, setTraffic, type ServiceTraffic } from '../../src/traffic/service-traffic';
+import { describeService, type ServiceTraffic } from '../../src/cloudrun/service-state';
+import { setTraffic } from '../../src/traffic/apply';
 import { toTargets, type TrafficEntry } from '../../src/traffic/snapshot';
 
 export interface Stack {

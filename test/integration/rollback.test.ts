@@ -4,7 +4,8 @@
  */
 import { runBundle } from '../helpers/run-action';
 import { decodeHistory, encodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
-import { readService, setAnnotations } from '../../src/traffic/service-traffic';
+import { readService } from '../../src/cloudrun/service-state';
+import { setAnnotations } from '../../src/traffic/apply';
 import { parseSnapshot, type TrafficEntry } from '../../src/traffic/snapshot';
 import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest } from './rollback.fixtures';
 
@@ -174,6 +175,7 @@ it('retries transient API errors', async () => {
 it('waits for the update operation to finish before it reports the rollback done', async () => {
   await deploy(t.stack, t.hello, 'v1');
   await deploy(t.stack, t.hello, 'v2');
+  await setSplit(t.stack, [{ type: 'REVISION', revision: revisionOf(t.stack, 'v2'), percent: 100 }]);
   await admin(t.stack, 'POST', '/operation-delay', { ms: 1500 });
 
   const run = await rollback({ to: revisionOf(t.stack, 'v1') });

@@ -1,0 +1,74 @@
+/**
+ * How often the candidate-versus-stable comparison is wrong, at the default 100 samples per side:
+ * simulated request-level samples (log-normal latencies, random errors, seeded) judged by the real
+ * comparison functions of the verdict. A/A rows are false alarms; the others are power.
+ *
+ *   npx tsx bench/run.ts comparison
+ */
+import type { Sample, Target } from '../src/health/model';
+import { ALPHA, compare, comparisonFindings, targetStats } from '../src/health/verdict';
+import { round, seeded, type Group, type Result } from './result';
+
+const RUNS = 500;
+const SAMPLES = 100;
+
+function normal(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+/** Latency around `medianMs` with the long right tail of real requests (log-normal, sigma 0.5). */
+function samples(rand: () => number, target: Target, medianMs: number, errorRate: number): Sample[] {
+  return Array.from({ length: SAMPLES }, () => ({
+    target,
+    path: '/',
+    ms: medianMs * Math.exp(0.5 * normal(rand)),
+    failures: rand() < errorRate ? [{ kind: 'status' as const, message: 'status 503' }] : [],
+  }));
+}
+
+interface Scenario {
+  name: string;
+  candidate: [number, number];
+  stable: [number, number];
+}
+
+/** Share of RUNS simulated comparisons that end in `fail`, in %. */
+function failRate(s: Scenario, rand: () => number): number {
+  let fails = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const candidate = samples(rand, 'candidate', ...s.candidate);
+    const stable = samples(rand, 'baseline', ...s.stable);
+    if (comparisonFindings('/', compare(candidate, stable), targetStats(candidate), targetStats(stable)).fail.length > 0) fails++;
+  }
+  return (100 * fails) / RUNS;
+}
+
+export const comparison: Group = {
+  name: 'comparison',
+  async run(): Promise<Result[]> {
+    const rand = seeded(42);
+    const aa = [
+      { name: 'same latency, 1 % errors both', candidate: [100, 0.01], stable: [100, 0.01] },
+      { name: 'same latency, 5 % errors both', candidate: [100, 0.05], stable: [100, 0.05] },
+    ] satisfies Scenario[];
+    const power = [
+      { name: 'candidate 50 % slower', candidate: [150, 0], stable: [100, 0] },
+      { name: 'candidate 8 % errors, stable 1 %', candidate: [100, 0.08], stable: [100, 0.01] },
+    ] satisfies Scenario[];
+    const falseAlarms = aa.map((s) => ({ s, rate: failRate(s, rand) }));
+    const detected = power.map((s) => ({ s, rate: failRate(s, rand) }));
+    const worst = falseAlarms.reduce((a, b) => (b.rate > a.rate ? b : a));
+    const how = (rows: { s: Scenario; rate: number }[]) => rows.map((r) => `${r.s.name}: ${round(r.rate, 1)} %`).join('; ');
+    return [
+      {
+        name: 'gate.comparison.false-alarm',
+        value: round(worst.rate, 1),
+        unit: '%',
+        goal: ALPHA * 100,
+        better: 'lower',
+        command: 'npx tsx bench/run.ts comparison',
+        how: `worst A/A row of ${RUNS} simulated comparisons, ${SAMPLES} requests per side (${how(falseAlarms)}); power: ${how(detected)}`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * 20 services released at once on one emulator, every step a bundle run as the runner runs it:
+ *   scale.20-services.wall      all 20 deploys (no traffic) and promotions (50 → 100 %) at once
+ *   scale.20-services.failures  steps that failed, or services not serving their new revision after
+ *   emulator.api-p99            GetService latency, p99, from a separate client polling every 25 ms
+ *                               during those 20 releases (the emulator in its own process)
+ *
+ *   npx tsx bench/run.ts scale
+ *
+ * Bounded: 20 services of the small hello test image, two revisions each; the emulator removes
+ * its containers at the end.
+ */
+import { performance } from 'node:perf_hooks';
+import { createClients } from '../src/cloudrun/clients';
+import { runBundle } from '../src/runtime/step-runner';
+import { readService } from '../src/cloudrun/service-state';
+import { ensureTestImage } from '../test/helpers/test-images';
+import { startEmulatorProcess } from './emulator-process';
+import { percentileOf, round, type Group, type Result } from './result';
+
+const SERVICES = 20;
+const PROJECT = 'runway-bench';
+const REGION = 'us-central1';
+const GATE = { paths: '/', samples: '10', interval: '50ms' };
+
+export const scale: Group = {
+  name: 'scale',
+  async run(): Promise<Result[]> {
+    const image = await ensureTestImage('hello');
+    const emulator = await startEmulatorProcess();
+    const clients = createClients(emulator.env);
+    const env = { ...emulator.env, GCLOUD_PROJECT: PROJECT, GITHUB_ACTOR: 'bench' };
+    const names = Array.from({ length: SERVICES }, (_, i) => `scale-${String(i).padStart(2, '0')}`);
+    const deploy = (service: string, tag: string) =>
+      runBundle('dist/deploy-cloudrun/index.js', { inputs: { service, region: REGION, image, tag }, env, timeoutMs: 300_000 });
+    try {
+      // Setup, not measured: each service's first revision, which takes all traffic.
+      const setup = await Promise.all(names.map((s) => deploy(s, 'one')));
+      const broken = setup.filter((r) => r.code !== 0);
+      if (broken.length > 0)
+        throw new Error(`setup deploys failed: ${broken[0].errors.join('; ') || broken[0].stderr.slice(-500)}`);
+
+      const latencies: number[] = [];
+      let polling = true;
+      const poller = (async () => {
+        for (let i = 0; polling; i++) {
+          const started = performance.now();
+          await clients.services.getService({ name: `projects/${PROJECT}/locations/${REGION}/services/${names[i % SERVICES]}` });
+          latencies.push(performance.now() - started);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      })();
+
+      const started = performance.now();
+      const outcomes = await Promise.all(
+        names.map(async (service) => {
+          const deployed = await deploy(service, 'two');
+          if (deployed.code !== 0) return `${service}: deploy: ${deployed.errors.join('; ')}`;
+          const promoted = await runBundle('dist/promote/index.js', {
+            inputs: {
+              service,
+              region: REGION,
+              revision: deployed.outputs.revision,
+              steps: '50,100',
+              'previous-traffic': deployed.outputs['previous-traffic'],
+              bake: '0',
+              ...GATE,
+            },
+            env,
+            timeoutMs: 300_000,
+          });
+          if (promoted.code !== 0) return `${service}: promote: ${promoted.errors.join('; ')}`;
+          const now = await readService(clients, { project: PROJECT, region: REGION, service });
+          const served = now.served.filter((e) => e.percent > 0);
+          return served.length === 1 && served[0].revision === deployed.outputs.revision
+            ? undefined
+            : `${service}: serves ${JSON.stringify(served)}`;
+        }),
+      );
+      const wall = performance.now() - started;
+      polling = false;
+      await poller;
+      const failures = outcomes.filter((o): o is string => o !== undefined);
+      for (const f of failures.slice(0, 5)) console.log(`  ✖ ${f}`);
+      const how = `${SERVICES} services of the hello test image on one emulator; each: deploy-cloudrun (no traffic) then promote 50,100 (gate: ${GATE.samples} samples), all at once`;
+      return [
+        {
+          name: 'scale.20-services.wall',
+          value: round(wall / 1000, 1),
+          unit: 's',
+          goal: 120,
+          better: 'lower',
+          command: 'npx tsx bench/run.ts scale',
+          how,
+        },
+        {
+          name: 'scale.20-services.failures',
+          value: failures.length,
+          unit: 'services',
+          goal: 0,
+          better: 'lower',
+          command: 'npx tsx bench/run.ts scale',
+          how,
+        },
+        {
+          name: 'emulator.api-p99',
+          value: round(percentileOf(latencies, 99), 1),
+          unit: 'ms',
+          goal: 20,
+          better: 'lower',
+          command: 'npx tsx bench/run.ts scale',
+          how: `GetService over gRPC from a separate client every 25 ms during the 20 releases: ${latencies.length} calls, p50 ${round(percentileOf(latencies, 50), 1)} ms`,
+        },
+      ];
+    } finally {
+      await clients.close();
+      await emulator.stop();
+    }
+  },
+};

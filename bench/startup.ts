@@ -1,0 +1,183 @@
+/**
+ * startup.<action>: from process start to the action's first API call or probe, for each of the
+ * five bundles, run the way the runner runs them (src/runtime/step-runner.ts, Node 24). A bare
+ * listener on loopback stands in for what each action reaches first and notes when the first request
+ * arrives; the action is then stopped:
+ *   - deploy-cloudrun, promote, rollback: the Cloud Run API (an HTTP/2 listener at CLOUD_RUN_EMULATOR_HOST,
+ *     where gRPC requests arrive);
+ *   - health-gate: its first probe of `url`;
+ *   - build-image: the Docker Engine API (DOCKER_HOST), after its static checks of the example app.
+ * Each process's CPU time at that moment is printed too (a busy machine stretches wall time), and
+ * startup.node, the floor: a bare `node -e` that makes one HTTP request. measureStartup() (for
+ * `npm run bench`) returns the wall-time medians of the five actions.
+ *
+ *   npx tsx bench/startup.ts [bundles folder=dist] [runs=7]
+ *
+ * Bounded: runs × 6 processes, each killed at its first request or after 30 s.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttp2Server } from 'node:http2';
+import type { AddressInfo, Server as Listener } from 'node:net';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { node24, repoRoot, runBundle, type RunOptions } from '../src/runtime/step-runner';
+
+export interface StartupResult {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+interface Started {
+  /** The process, once it has started. */
+  pid(): number | undefined;
+  stop(): void;
+  /** Its output, when it has ended. */
+  done: Promise<string>;
+}
+
+interface Sample {
+  /** ms from spawning the process to its first request. */
+  wall: number;
+  /** CPU ms (user + system) the process had used by then: less sensitive to a busy machine. */
+  cpu: number;
+}
+
+/** CPU ms a process has used so far, from /proc/<pid>/stat (utime and stime, in 1/100 s). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function firstRequest(listen: (onRequest: () => void) => Listener, start: (address: string) => Started): Promise<Sample> {
+  let pidOf: () => number | undefined = () => undefined;
+  let arrived: (s: Sample | undefined) => void = () => undefined;
+  const seen = new Promise<Sample | undefined>((r) => (arrived = r));
+  const server = listen(() => {
+    const pid = pidOf();
+    arrived(pid ? { wall: performance.now() - started, cpu: cpuMs(pid) } : undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const started = performance.now();
+  const child = start(`127.0.0.1:${(server.address() as AddressInfo).port}`);
+  pidOf = child.pid;
+  const timeout = setTimeout(() => arrived(undefined), 30_000);
+  const sample = await Promise.race([seen, child.done.then(() => undefined)]);
+  clearTimeout(timeout);
+  child.stop();
+  const output = await child.done;
+  server.close();
+  if (!sample) throw new Error(`the process ended (or took 30 s) before its first request:\n${output.slice(-2000)}`);
+  return sample;
+}
+
+const grpcListener = (onRequest: () => void) =>
+  createHttp2Server().on('stream', (stream) => {
+    onRequest();
+    stream.close();
+  });
+const httpListener = (onRequest: () => void) =>
+  createHttpServer((_req, res) => {
+    onRequest();
+    res.writeHead(503).end();
+  });
+
+interface Case {
+  readonly action: string;
+  readonly listener: (onRequest: () => void) => Listener;
+  readonly options: (address: string) => RunOptions;
+}
+
+const target = { service: 'startup', region: 'us-central1', 'project-id': 'runway-bench' };
+const sha = { GITHUB_SHA: 'b'.repeat(40) };
+const cases: Case[] = [
+  {
+    action: 'build-image',
+    listener: httpListener,
+    options: (address) => ({
+      inputs: { image: '127.0.0.1:5000/bench/startup', context: '.', 'prisma-check': 'warn' },
+      env: { GITHUB_WORKSPACE: join(repoRoot, 'examples', 'monorepo'), ...sha, DOCKER_HOST: `tcp://${address}` },
+    }),
+  },
+  {
+    action: 'deploy-cloudrun',
+    listener: grpcListener,
+    options: (address) => ({
+      inputs: { ...target, image: 'us-central1-docker.pkg.dev/runway-bench/apps/startup@sha256:' + 'a'.repeat(64) },
+      env: { ...sha, CLOUD_RUN_EMULATOR_HOST: address },
+    }),
+  },
+  {
+    action: 'health-gate',
+    listener: httpListener,
+    options: (address) => ({ inputs: { url: `http://${address}/` } }),
+  },
+  {
+    action: 'promote',
+    listener: grpcListener,
+    options: (address) => ({
+      inputs: { ...target, revision: 'startup-00002-abc' },
+      env: { ...sha, CLOUD_RUN_EMULATOR_HOST: address },
+    }),
+  },
+  {
+    action: 'rollback',
+    listener: grpcListener,
+    options: (address) => ({ inputs: target, env: { ...sha, CLOUD_RUN_EMULATOR_HOST: address } }),
+  },
+];
+
+function runAction(bundles: string, c: Case) {
+  return (address: string): Started => {
+    let pid: number | undefined;
+    const run = runBundle(join(bundles, c.action, 'index.js'), { ...c.options(address), onStart: (p) => (pid = p) });
+    const done = run.then((r) => {
+      pid = undefined;
+      return r.stdout + r.stderr;
+    });
+    return { pid: () => pid, stop: () => pid && process.kill(pid, 'SIGKILL'), done };
+  };
+}
+
+function runNode(address: string): Started {
+  const child = spawn(node24, ['-e', `require('http').get('http://${address}/', () => {})`], { stdio: 'ignore' });
+  const done = new Promise<string>((r) => child.on('close', () => r('')));
+  return { pid: () => child.pid, stop: () => child.kill('SIGKILL'), done };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Samples of each bundle in `bundles` and of bare Node (`startup.node`), `runs` times each. */
+async function measure(bundles: string, runs: number): Promise<Map<string, Sample[]>> {
+  const samples = new Map<string, Sample[]>();
+  const add = (name: string, s: Sample) => samples.set(name, [...(samples.get(name) ?? []), s]);
+  // Interleaved, so a busy moment of the machine touches every action alike.
+  for (let i = 0; i < runs; i++) {
+    add('startup.node', await firstRequest(httpListener, runNode));
+    for (const c of cases) add(`startup.${c.action}`, await firstRequest(c.listener, runAction(bundles, c)));
+  }
+  return samples;
+}
+
+/** startup.<action>: the median ms from process start to the first API call or probe, of each bundle. */
+export async function measureStartup(bundles = join(repoRoot, 'dist'), runs = 7): Promise<StartupResult[]> {
+  const samples = await measure(bundles, runs);
+  return cases.map((c) => ({
+    name: `startup.${c.action}`,
+    value: Math.round(median(samples.get(`startup.${c.action}`)!.map((s) => s.wall))),
+    unit: 'ms',
+  }));
+}
+
+if (require.main === module) {
+  const [dir, runs] = process.argv.slice(2);
+  void measure(dir ? resolve(dir) : join(repoRoot, 'dist'), runs ? Number(runs) : 7).then((samples) => {
+    console.log('name                     wall ms   cpu ms (medians)');
+    for (const [name, s] of samples) {
+      const [wall, cpu] = [median(s.map((x) => x.wall)), median(s.map((x) => x.cpu))];
+      console.log(`${name.padEnd(24)} ${String(Math.round(wall)).padStart(7)} ${String(cpu).padStart(8)}`);
+    }
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * Injected failures for tests: make a named RPC fail N times with a gRPC code (and a realistic
+ * message), or make the next revision fail to start. `wrap` puts the check in front of every handler
+ * of a gRPC service, so any emulated API can fail the same way.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { GrpcService } from '../apis/protos';
+
+export interface FaultRule {
+  /** `UpdateService` or `google.cloud.run.v2.Services/UpdateService`. */
+  method: string;
+  code: grpc.status;
+  message: string;
+  remaining: number;
+}
+
+/** A gRPC status from its name (`UNAVAILABLE`) or number; throws naming what is allowed. */
+export function parseCode(code: unknown): grpc.status {
+  if (typeof code === 'number' && grpc.status[code] !== undefined) return code;
+  if (typeof code === 'string' && /^[A-Z_]+$/.test(code) && typeof grpc.status[code as keyof typeof grpc.status] === 'number') {
+    return grpc.status[code as keyof typeof grpc.status];
+  }
+  const names = Object.keys(grpc.status).filter((k) => Number.isNaN(Number(k)));
+  throw new Error(`code ${JSON.stringify(code)} is not a gRPC status: use a number 0-16 or one of ${names.join(', ')}`);
+}
+
+export class Faults {
+  private rules: FaultRule[] = [];
+  /** When set, the next revision fails to start with this message. */
+  nextRevisionFailure: string | undefined;
+
+  add(rule: { method: string; code: unknown; message?: string; times?: number }): FaultRule {
+    if (typeof rule.method !== 'string' || !/^([\w.]+\/)?\w+$/.test(rule.method)) {
+      throw new Error(
+        `method ${JSON.stringify(rule.method)} is not valid: use e.g. UpdateService or google.cloud.run.v2.Services/UpdateService`,
+      );
+    }
+    const times = rule.times ?? 1;
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`times must be a positive integer, got ${JSON.stringify(rule.times)}`);
+    const code = parseCode(rule.code);
+    const added = {
+      method: rule.method,
+      code,
+      message: rule.message ?? `Injected fault: ${grpc.status[code]}`,
+      remaining: times,
+    };
+    this.rules.push(added);
+    return added;
+  }
+
+  clear(): void {
+    this.rules = [];
+    this.nextRevisionFailure = undefined;
+  }
+
+  list(): readonly FaultRule[] {
+    return this.rules;
+  }
+
+  /** The fault to return for a call of `path` (`pkg.Service/Method`), consuming one use of it. */
+  take(path: string): FaultRule | undefined {
+    const method = path.split('/').pop();
+    const rule = this.rules.find((r) => r.remaining > 0 && (r.method === path || r.method === method));
+    if (!rule) return undefined;
+    rule.remaining -= 1;
+    this.rules = this.rules.filter((r) => r.remaining > 0);
+    return rule;
+  }
+
+  /** The service with every unary handler checking for an injected fault first. */
+  wrap(service: GrpcService): GrpcService {
+    const implementation: grpc.UntypedServiceImplementation = {};
+    for (const [name, handler] of Object.entries(service.implementation)) {
+      const path = service.definition[name]?.path.replace(/^\//, '') ?? name;
+      implementation[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        const fault = this.take(path);
+        if (fault) callback({ code: fault.code, details: fault.message });
+        else (handler as grpc.handleUnaryCall<unknown, unknown>)(call, callback);
+      }) as grpc.UntypedHandleCall;
+    }
+    return { definition: service.definition, implementation };
+  }
+}

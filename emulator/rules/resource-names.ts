@@ -1,0 +1,63 @@
+/** Cloud Run resource names (`projects/P/locations/L/services/S`, ...), parsed strictly like the API does. */
+import { invalidArgument } from '../apis/api-error';
+
+export interface Parent {
+  readonly project: string;
+  readonly location: string;
+}
+
+export interface ChildName extends Parent {
+  readonly id: string;
+}
+
+const PARENT = /^projects\/([^/]+)\/locations\/([^/]+)$/;
+
+export function parseParent(parent: string): Parent {
+  const m = PARENT.exec(parent ?? '');
+  if (!m) throw invalidArgument(`Invalid parent '${parent}': expected projects/PROJECT/locations/LOCATION`);
+  return { project: m[1], location: m[2] };
+}
+
+/** Parses `projects/P/locations/L/<collection>/ID`, e.g. collection `services`. */
+export function parseChild(name: string, collection: string): ChildName {
+  const m = new RegExp(`^projects/([^/]+)/locations/([^/]+)/${collection}/([^/]+)$`).exec(name ?? '');
+  if (!m) {
+    throw invalidArgument(`Invalid resource name '${name}': expected projects/PROJECT/locations/LOCATION/${collection}/ID`);
+  }
+  return { project: m[1], location: m[2], id: m[3] };
+}
+
+export const parentOf = (p: Parent): string => `projects/${p.project}/locations/${p.location}`;
+export const childName = (p: Parent, collection: string, id: string): string => `${parentOf(p)}/${collection}/${id}`;
+
+/** A revision's name lives under its service: `.../services/S/revisions/R`. */
+export function parseRevisionName(name: string): ChildName & { service: string } {
+  const m = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)\/revisions\/([^/]+)$/.exec(name ?? '');
+  if (!m) {
+    throw invalidArgument(
+      `Invalid revision name '${name}': expected projects/PROJECT/locations/LOCATION/services/SERVICE/revisions/REVISION`,
+    );
+  }
+  return { project: m[1], location: m[2], service: m[3], id: m[4] };
+}
+
+/** An execution's name lives under its job: `.../jobs/J/executions/E`. */
+export function parseExecutionName(name: string): ChildName & { job: string } {
+  const m = /^projects\/([^/]+)\/locations\/([^/]+)\/jobs\/([^/]+)\/executions\/([^/]+)$/.exec(name ?? '');
+  if (!m) {
+    throw invalidArgument(
+      `Invalid execution name '${name}': expected projects/PROJECT/locations/LOCATION/jobs/JOB/executions/EXECUTION`,
+    );
+  }
+  return { project: m[1], location: m[2], job: m[3], id: m[4] };
+}
+
+/** Resource IDs as Cloud Run accepts them: a lowercase DNS label of at most 49 characters for services. */
+export function checkResourceId(id: string, kind: 'Service' | 'Job'): void {
+  if (!/^[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/.test(id ?? '')) {
+    throw invalidArgument(
+      `${kind} name '${id}' is invalid: it must use only lowercase letters, digits and hyphens, start with a letter, ` +
+        'not end with a hyphen, and be at most 49 characters long',
+    );
+  }
+}

@@ -1,0 +1,454 @@
+/**
+ * What Cloud Run does with a service: validates a change completely before touching anything,
+ * applies the spec (generation, etag, a new revision when the template changed), then rolls it out in
+ * the background: starts the new revision's container, and only when every revision that must serve is
+ * ready, moves the routes (traffic_statuses, the service and tag URLs). A revision that fails leaves
+ * the serving traffic as it was, and the operation fails with the revision's reason.
+ */
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { ApiError, invalidArgument, notFound } from '../apis/api-error';
+import { condition, failure, reconciling, succeeded } from './conditions';
+import { containerProblems, SERVICE_RESERVED_ENV } from '../rules/container-validation';
+import type { Faults } from '../admin/faults';
+import { applyUpdateMask } from '../rules/field-mask';
+import { reservedKeyProblems } from '../rules/metadata-validation';
+import { newEtag, randomSuffix, specPicker } from './resource-fields';
+import type { Operations } from './operations-state';
+import { checkResourceId, childName, parseChild, parseParent, parseRevisionName, type ChildName } from '../rules/resource-names';
+import type { RevisionRunner, Workload } from '../runtime/revision-runner';
+import type { Router } from '../runtime/router';
+import { stableJson } from './stable-json';
+import { now, type Revision, type Service, type StateStore, type TrafficStatus } from './store';
+import { LATEST, REVISION, targetType, trafficProblems, type TrafficTargetSpec } from '../rules/traffic-validation';
+
+export const SERVICE_TYPE = 'google.cloud.run.v2.Service';
+export const REVISION_TYPE = 'google.cloud.run.v2.Revision';
+
+type Spec = Record<string, unknown> & Pick<Service, 'template' | 'traffic' | 'labels' | 'annotations'>;
+
+/** The fields of a Service a request sets; output-only ones are computed here. */
+const specOf = specPicker<Spec>([
+  'latestReadyRevision',
+  'latestCreatedRevision',
+  'trafficStatuses',
+  'uri',
+  'urls',
+  'threatDetectionEnabled',
+]);
+const DEFAULT_TRAFFIC: TrafficTargetSpec[] = [{ type: LATEST, percent: 100 }];
+
+export interface UpdateRequest {
+  service: Service;
+  updateMask?: { paths: string[] } | null;
+  validateOnly?: boolean;
+  allowMissing?: boolean;
+}
+
+export class ServiceControl {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly reviving = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly operations: Operations,
+    private readonly runner: RevisionRunner,
+    private readonly router: Router,
+    private readonly faults: Faults,
+  ) {}
+
+  private get state() {
+    return this.store.state;
+  }
+
+  getService(name: string): Service {
+    parseChild(name, 'services');
+    const service = this.state.services[name];
+    if (!service) throw notFound(`Resource '${name}' was not found`);
+    return service;
+  }
+
+  revisionsOf(service: string): Revision[] {
+    return Object.values(this.state.revisions).filter((r) => r.service === service);
+  }
+
+  create(parent: string, serviceId: string, incoming: Service, validateOnly: boolean) {
+    const p = parseParent(parent);
+    checkResourceId(serviceId, 'Service');
+    const name = childName(p, 'services', serviceId);
+    if (this.state.services[name]) throw new ApiError(grpc.status.ALREADY_EXISTS, `Resource '${name}' already exists`);
+    return this.apply(name, undefined, specOf(incoming), validateOnly, 'CreateServiceRequest');
+  }
+
+  update(req: UpdateRequest) {
+    const name = req.service?.name ?? '';
+    const id = parseChild(name, 'services');
+    const current = this.state.services[name];
+    if (!current) {
+      if (!req.allowMissing) throw notFound(`Resource '${name}' was not found`);
+      checkResourceId(id.id, 'Service');
+      return this.apply(name, undefined, specOf(req.service), !!req.validateOnly, 'UpdateServiceRequest');
+    }
+    if (req.service.etag && req.service.etag !== current.etag) {
+      throw new ApiError(
+        grpc.status.ABORTED,
+        `The etag ${req.service.etag} of the request does not match the current etag ${current.etag} of service '${name}': it was changed since you read it. Read it again and retry.`,
+      );
+    }
+    const spec = applyUpdateMask(specOf(current), specOf(req.service), req.updateMask?.paths);
+    return this.apply(name, current, spec, !!req.validateOnly, 'UpdateServiceRequest');
+  }
+
+  /** Validates everything, then (unless validate-only) records the change and starts the rollout. */
+  private apply(name: string, current: Service | undefined, spec: Spec, validateOnly: boolean, request: string) {
+    const id = parseChild(name, 'services');
+    const template = spec.template ?? {};
+    const templateChanged = !current || stableJson(current.template) !== stableJson(template);
+    const existing = new Set(this.revisionsOf(name).map((r) => parseRevisionName(r.name).id));
+    const generation = String(Number(current?.generation ?? 0) + 1);
+    const revisionId = templateChanged ? this.revisionId(id.id, template.revision, generation, existing) : undefined;
+    const traffic = spec.traffic?.length ? spec.traffic : DEFAULT_TRAFFIC;
+    const problems = [
+      ...this.templateProblems(spec),
+      ...reservedKeyProblems('service.labels', spec.labels),
+      ...reservedKeyProblems('service.annotations', spec.annotations),
+      ...trafficProblems(id.id, spec.traffic ?? []),
+    ];
+    if (problems.length > 0) throw invalidArgument(`Violation in ${request}.service: ${problems.join('; ')}`);
+
+    const time = now();
+    const service: Service = {
+      ...(current ?? {}),
+      ...spec,
+      name,
+      uid: current?.uid ?? randomUUID(),
+      generation,
+      observedGeneration: current?.observedGeneration ?? '0',
+      labels: spec.labels ?? {},
+      annotations: spec.annotations ?? {},
+      createTime: current?.createTime ?? time,
+      updateTime: time,
+      template,
+      // The API fills in its default (100% to LATEST) when no traffic is given.
+      traffic,
+      trafficStatuses: current?.trafficStatuses ?? [],
+      terminalCondition: reconciling('Ready'),
+      conditions: current?.conditions ?? [],
+      latestReadyRevision: current?.latestReadyRevision ?? '',
+      latestCreatedRevision: revisionId ? `${name}/revisions/${revisionId}` : (current?.latestCreatedRevision ?? ''),
+      uri: current?.uri ?? '',
+      urls: current?.urls ?? [],
+      reconciling: true,
+      etag: newEtag(),
+    };
+    if (validateOnly) return this.operations.start(parentName(id), SERVICE_TYPE, service, async () => service);
+
+    this.state.services[name] = service;
+    const revision = revisionId ? this.newRevision(service, revisionId) : undefined;
+    this.store.save();
+    const work = () => this.rollout(name, generation, traffic, revision?.name);
+    return this.operations.start(parentName(id), SERVICE_TYPE, structuredClone(service), () => this.enqueue(name, work));
+  }
+
+  private templateProblems(spec: Spec): string[] {
+    const t = spec.template ?? {};
+    return [
+      ...containerProblems('template.containers', t.containers ?? [], SERVICE_RESERVED_ENV),
+      ...reservedKeyProblems('service.template.labels', t.labels),
+      ...reservedKeyProblems('service.template.annotations', t.annotations),
+    ];
+  }
+
+  /** The new revision's ID: the template's (checked) or SERVICE-NNNNN-xyz. */
+  private revisionId(service: string, wanted: string | undefined, generation: string, existing: Set<string>): string {
+    if (!wanted) return `${service}-${generation.padStart(5, '0')}-${randomSuffix(3)}`;
+    if (!wanted.startsWith(`${service}-`) || !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(wanted)) {
+      throw invalidArgument(
+        `Violation in service.template.revision: '${wanted}' must start with the service name and a hyphen ('${service}-') and be a lowercase DNS label of at most 63 characters`,
+      );
+    }
+    if (existing.has(wanted)) {
+      throw new ApiError(grpc.status.ALREADY_EXISTS, `Revision named '${wanted}' with different configuration already exists.`);
+    }
+    return wanted;
+  }
+
+  private newRevision(service: Service, id: string): Revision {
+    const t = service.template;
+    const time = now();
+    const { revision: _name, labels, annotations, containers, volumes, ...rest } = t;
+    const revision: Revision = {
+      ...rest,
+      name: `${service.name}/revisions/${id}`,
+      uid: randomUUID(),
+      generation: '1',
+      observedGeneration: '1',
+      service: service.name,
+      labels: labels ?? {},
+      annotations: annotations ?? {},
+      createTime: time,
+      updateTime: time,
+      containers: containers ?? [],
+      volumes: volumes ?? [],
+      conditions: [reconciling('Ready'), reconciling('ContainerHealthy'), reconciling('ResourcesAvailable')],
+      reconciling: true,
+      etag: newEtag(),
+    };
+    this.state.revisions[revision.name] = revision;
+    return revision;
+  }
+
+  /** Runs `work` after every earlier change of the same service. */
+  private enqueue<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(work, work);
+    this.queues.set(
+      key,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  private workload(revision: Revision): Workload {
+    const { service, id } = parseRevisionName(revision.name);
+    return {
+      key: revision.name,
+      containerName: `runway-emu-${this.runner.docker.instance}-${id}`,
+      containers: revision.containers,
+      volumes: revision.volumes,
+      env: { K_SERVICE: service, K_REVISION: id, K_CONFIGURATION: service },
+    };
+  }
+
+  /**
+   * Starts a revision's container and records the outcome on its conditions; true when Ready. An
+   * injected failure (admin /next-revision-fails) applies to a new revision only.
+   */
+  private async startRevision(revision: Revision, isNew = false): Promise<boolean> {
+    const injected = isNew ? this.faults.nextRevisionFailure : undefined;
+    if (isNew) this.faults.nextRevisionFailure = undefined;
+    const result =
+      injected !== undefined
+        ? ({ ok: false, message: injected, reason: { revisionReason: 'HEALTH_CHECK_CONTAINER_ERROR' } } as const)
+        : await this.runner.start(this.workload(revision));
+    revision.reconciling = false;
+    revision.updateTime = now();
+    revision.conditions = result.ok
+      ? [succeeded('Ready'), succeeded('ContainerHealthy'), succeeded('ResourcesAvailable')]
+      : [
+          condition('Ready', 'CONDITION_FAILED', result.message, result.reason),
+          condition('ContainerHealthy', 'CONDITION_FAILED', result.message, result.reason),
+          succeeded('ResourcesAvailable'),
+        ];
+    return result.ok;
+  }
+
+  /**
+   * Reconciles the service to its spec. As service.proto's `reconciling` comment says: on success
+   * `traffic_statuses` match `traffic`, `observed_generation` matches `generation` and
+   * `latest_ready_revision` matches `latest_created_revision` (else `terminal_condition` is not Ready);
+   * on failure `traffic_statuses`, `observed_generation` and `latest_ready_revision` keep the state of
+   * the last serving revision, and `terminal_condition` and `conditions` say why.
+   */
+  private async rollout(name: string, generation: string, traffic: TrafficTargetSpec[], newRevision?: string): Promise<Service> {
+    const service = this.state.services[name];
+    if (!service) throw notFound(`Resource '${name}' was not found`);
+    // The service has its URL from the start (503 until a revision serves), as in Cloud Run.
+    service.uri = await this.router.ensureService(name);
+    service.urls = [service.uri];
+    let latestReady = service.latestReadyRevision;
+    if (newRevision) {
+      const revision = this.state.revisions[newRevision];
+      if (revision && !(await this.startRevision(revision, true))) this.fail(service, notReady(revision), 'both');
+      if (revision) latestReady = revision.name;
+    }
+    const routes = traffic.map((t) => ({
+      ...t,
+      revision: targetType(t) === 'LATEST' ? latestReady : `${name}/revisions/${t.revision}`,
+    }));
+    for (const r of routes) await this.readyRoute(service, r);
+    const tagUrls = await this.router.setRoutes(
+      name,
+      routes.filter((r) => r.revision).map((r) => ({ revision: r.revision, percent: r.percent ?? 0, tag: r.tag || undefined })),
+    );
+    service.trafficStatuses = traffic.map((t): TrafficStatus => {
+      const type = targetType(t) === 'LATEST' ? LATEST : REVISION;
+      return {
+        type,
+        revision: type === REVISION ? (t.revision ?? '') : '',
+        percent: t.percent ?? 0,
+        tag: t.tag ?? '',
+        uri: t.tag ? tagUrls[t.tag] : '',
+      };
+    });
+    await this.stopIdle(name, routes);
+    service.latestReadyRevision = latestReady;
+    service.observedGeneration = generation;
+    service.reconciling = false;
+    this.settle(service);
+    this.store.save();
+    return structuredClone(service);
+  }
+
+  /**
+   * Makes a revision that a route sends traffic to (or tags) serve, or fails the rollout. A missing
+   * revision fails it with code 13 and Cloud Run's message (GoogleCloudPlatform/terraform-docs-samples#269:
+   * "Error code 13, message: Revision '…' does not exist or is deleted. Update all traffic to route to
+   * currently available revisions."). A failed revision stays failed (revisions are immutable; Cloud
+   * Run does not retry them), so a route to it fails every rollout until the route is removed. A Ready
+   * revision scaled to zero, or one a restart interrupted, is started.
+   */
+  private async readyRoute(service: Service, route: { revision: string; percent?: number | null; tag?: string | null }) {
+    if (!route.revision || ((route.percent ?? 0) === 0 && !route.tag)) return;
+    const revision = this.state.revisions[route.revision];
+    if (!revision) {
+      const id = parseRevisionName(route.revision).id;
+      const message = `Revision '${id}' does not exist or is deleted. Update all traffic to route to currently available revisions.`;
+      this.fail(service, message, 'routes', grpc.status.INTERNAL);
+    }
+    if (failure(revision.conditions) !== undefined) this.fail(service, notReady(revision), 'routes');
+    if (this.runner.portOf(revision.name) !== undefined) return;
+    if (!(await this.startRevision(revision))) this.fail(service, notReady(revision), 'routes');
+  }
+
+  /**
+   * Ends a failed rollout: the served state (traffic_statuses, latest_ready_revision,
+   * observed_generation) stays as it was; terminal_condition and the failed sub-condition say why.
+   */
+  private fail(service: Service, message: string, which: 'both' | 'routes', code = grpc.status.FAILED_PRECONDITION): never {
+    service.reconciling = false;
+    const failed = (type: string) => condition(type, 'CONDITION_FAILED', message, { reason: 'REVISION_FAILED' });
+    service.terminalCondition = failed('Ready');
+    service.conditions = [
+      which === 'both' ? failed('ConfigurationsReady') : this.configurationsReady(service),
+      failed('RoutesReady'),
+    ];
+    this.store.save();
+    throw new ApiError(code, message);
+  }
+
+  /** ConfigurationsReady: fails while the latest created revision is not Ready (Knative's Configuration). */
+  private configurationsReady(service: Service) {
+    const latest = this.state.revisions[service.latestCreatedRevision];
+    return latest && failure(latest.conditions) !== undefined
+      ? condition('ConfigurationsReady', 'CONDITION_FAILED', notReady(latest), { reason: 'REVISION_FAILED' })
+      : succeeded('ConfigurationsReady');
+  }
+
+  /** After routes are served: Ready only when the latest created revision is the latest ready one. */
+  private settle(service: Service): void {
+    const configurations = this.configurationsReady(service);
+    service.conditions = [succeeded('RoutesReady'), configurations];
+    service.terminalCondition =
+      configurations.state === 'CONDITION_SUCCEEDED' && service.latestReadyRevision === service.latestCreatedRevision
+        ? succeeded('Ready')
+        : condition('Ready', 'CONDITION_FAILED', configurations.message, { reason: 'REVISION_FAILED' });
+  }
+
+  /**
+   * Called by the router when a revision's container did not answer: if it has exited, a new one is
+   * started (Cloud Run replaces a crashed instance; the revision stays Ready). One restart at a time.
+   */
+  revive(name: string): void {
+    if (this.reviving.has(name)) return;
+    const restart = (async () => {
+      const revision = this.state.revisions[name];
+      const running = this.runner.running.get(name);
+      if (!revision || !running || (await this.runner.docker.status(running.id).catch(() => ({ running: false }))).running)
+        return;
+      await this.runner.start(this.workload(revision));
+    })()
+      .catch(() => undefined)
+      .finally(() => this.reviving.delete(name));
+    this.reviving.set(name, restart);
+  }
+
+  /** Stops containers of the service's revisions that have no traffic and no tag (Cloud Run scales them to zero). */
+  private async stopIdle(name: string, routes: readonly { revision: string; percent?: number | null; tag?: string | null }[]) {
+    const serving = new Set(routes.filter((r) => (r.percent ?? 0) > 0 || r.tag).map((r) => r.revision));
+    await Promise.all(
+      this.revisionsOf(name)
+        .filter((r) => !serving.has(r.name))
+        .map((r) => this.runner.stop(r.name)),
+    );
+  }
+
+  deleteService(name: string, etag: string, validateOnly: boolean) {
+    const service = this.getService(name);
+    if (etag && etag !== service.etag) {
+      throw new ApiError(
+        grpc.status.ABORTED,
+        `The etag ${etag} of the request does not match the current etag ${service.etag} of service '${name}'.`,
+      );
+    }
+    const deleted = { ...structuredClone(service), deleteTime: now() };
+    if (validateOnly)
+      return this.operations.start(parentName(parseChild(name, 'services')), SERVICE_TYPE, deleted, async () => deleted);
+    delete this.state.services[name];
+    const revisions = this.revisionsOf(name);
+    for (const r of revisions) delete this.state.revisions[r.name];
+    this.store.save();
+    return this.operations.start(parentName(parseChild(name, 'services')), SERVICE_TYPE, deleted, () =>
+      this.enqueue(name, async () => {
+        await Promise.all(revisions.map((r) => this.runner.stop(r.name)));
+        await this.router.removeService(name);
+        this.store.save();
+        return deleted;
+      }),
+    );
+  }
+
+  getRevision(name: string): Revision {
+    parseRevisionName(name);
+    const revision = this.state.revisions[name];
+    if (!revision) throw notFound(`Resource '${name}' was not found`);
+    return revision;
+  }
+
+  deleteRevision(name: string, etag: string, validateOnly: boolean) {
+    const revision = this.getRevision(name);
+    const id = parseRevisionName(name);
+    if (etag && etag !== revision.etag)
+      throw new ApiError(
+        grpc.status.ABORTED,
+        `The etag ${etag} does not match the current etag ${revision.etag} of revision '${id.id}'.`,
+      );
+    const service = this.state.services[revision.service];
+    const targets = [...(service?.traffic ?? []), ...(service?.trafficStatuses ?? [])];
+    const serving = targets.some((t) => {
+      const target = targetType(t) === 'LATEST' ? service?.latestReadyRevision : `${revision.service}/revisions/${t.revision}`;
+      return target === name && ((t.percent ?? 0) > 0 || !!t.tag);
+    });
+    if (serving) {
+      throw new ApiError(
+        grpc.status.FAILED_PRECONDITION,
+        `Revision '${id.id}' cannot be deleted: it serves traffic or has a tag in service '${id.service}'. Move its traffic and tags to another revision first.`,
+      );
+    }
+    const deleted = { ...structuredClone(revision), deleteTime: now() };
+    const parent = parentName(id);
+    if (validateOnly) return this.operations.start(parent, REVISION_TYPE, deleted, async () => deleted);
+    delete this.state.revisions[name];
+    this.store.save();
+    return this.operations.start(parent, REVISION_TYPE, deleted, async () => {
+      await this.runner.stop(name);
+      return deleted;
+    });
+  }
+
+  /** After a restart from saved state: start the containers that serve, and listen on the URLs again. */
+  async restore(): Promise<void> {
+    await Promise.all(
+      Object.values(this.state.services).map((s) =>
+        this.enqueue(s.name, () =>
+          this.rollout(s.name, s.generation, s.traffic.length ? s.traffic : DEFAULT_TRAFFIC).catch(() => undefined),
+        ),
+      ),
+    );
+  }
+}
+
+/** Cloud Run's words for a revision that cannot serve, with the revision's own reason. */
+const notReady = (revision: Revision): string =>
+  `Revision '${parseRevisionName(revision.name).id}' is not ready and cannot serve traffic. ${failure(revision.conditions) ?? ''}`.trim();
+
+const parentName = (p: Pick<ChildName, 'project' | 'location'>) => `projects/${p.project}/locations/${p.location}`;

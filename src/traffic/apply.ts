@@ -1,0 +1,105 @@
+/**
+ * The one place traffic changes: deploy, promote and rollback set traffic (and annotations) through
+ * here. A traffic-only update sends the service's name, etag, traffic and annotations under an
+ * update_mask of exactly those fields, never the template: echoing `template.revision` back has
+ * met 409 "Revision named … with different configuration already exists"
+ * (googleapis/google-cloud-python#11870, #14259; hashicorp/terraform-provider-google#9438).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { GoogleClients } from '../cloudrun/clients';
+import { describeService, listRevisionFacts, readService, type ServiceTraffic } from '../cloudrun/service-state';
+import { ConcurrentChangeError, updateService, type Service } from '../cloudrun/services';
+import { serviceName, type ServiceTarget } from '../cloudrun/target';
+import type { Reporter } from '../report';
+import { pinLatest, sameServing, servesAsWanted } from './plan';
+import { servableTraffic } from './ready-check';
+import { formatSnapshot, fromTargets, toTargets, type TrafficEntry } from './snapshot';
+
+/** Fails unless `after` serves `wanted`: the operation ended, but what serves decides. */
+function checkServing(target: ServiceTarget, after: ServiceTraffic, wanted: readonly TrafficEntry[]): ServiceTraffic {
+  if (after.rolloutFailure)
+    throw new Error(`the traffic change of ${target.service} failed to roll out: ${after.rolloutFailure}`);
+  if (!sameServing(after.served, pinLatest(wanted, after.latestReady))) {
+    throw new Error(
+      `the traffic change of ${target.service} finished, but what serves is ${formatSnapshot(after.served)}, not ${formatSnapshot(wanted)}`,
+    );
+  }
+  return after;
+}
+
+/**
+ * Sets the traffic (and annotations, when given) in one traffic-only update, checked against the
+ * etag of `current.service`, waits for the operation and checks what serves afterwards.
+ */
+export async function setTraffic(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  current: ServiceTraffic,
+  traffic: readonly TrafficEntry[],
+  annotations?: Record<string, string>,
+): Promise<ServiceTraffic> {
+  const service: Service = {
+    name: serviceName(target),
+    etag: current.service.etag,
+    traffic: toTargets(traffic),
+    ...(annotations ? { annotations } : {}),
+  };
+  const operation = await updateService(clients, target, service, {
+    updateMask: annotations ? ['traffic', 'annotations'] : ['traffic'],
+    applied: (now) =>
+      isDeepStrictEqual(fromTargets(now.traffic), [...traffic]) &&
+      (!annotations || isDeepStrictEqual({ ...now.annotations }, annotations)),
+  });
+  return checkServing(target, describeService(await operation.done()), traffic);
+}
+
+/** Records annotations alone (no traffic change, no new revision). */
+export async function setAnnotations(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  current: ServiceTraffic,
+  annotations: Record<string, string>,
+): Promise<ServiceTraffic> {
+  const service: Service = { name: serviceName(target), etag: current.service.etag, annotations };
+  const operation = await updateService(clients, target, service, {
+    updateMask: ['annotations'],
+    applied: (now) => isDeepStrictEqual({ ...now.annotations }, annotations),
+  });
+  return describeService(await operation.done());
+}
+
+const ATTEMPTS = 3;
+
+/**
+ * Puts `traffic` back on a fresh read of the service (its etag may have moved since the last
+ * change), re-reading when another change slips in between. Nothing is sent only when the traffic
+ * both is the spec and serves, so a restore after a failed rollout really moves traffic. Tags on
+ * revisions that can no longer serve are dropped with a warning; a serving one refuses.
+ */
+export async function restoreTraffic(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  traffic: readonly TrafficEntry[],
+  reporter: Reporter,
+): Promise<{ before: TrafficEntry[]; after: ServiceTraffic }> {
+  const wanted = servableTraffic(traffic, await listRevisionFacts(clients, target), 'cannot restore the traffic', (w) =>
+    reporter.warning(w),
+  );
+  for (let attempt = 1; ; attempt++) {
+    const current = await readService(clients, target);
+    if (servesAsWanted(current, wanted)) {
+      reporter.info(`Traffic of ${target.service} already is the traffic to restore, and it serves`);
+      return { before: current.served, after: current };
+    }
+    try {
+      const after = await setTraffic(clients, target, current, wanted);
+      reporter.info(`Restored the traffic of ${target.service}: ${formatSnapshot(after.traffic)}`);
+      return { before: current.served, after };
+    } catch (e) {
+      if (!(e instanceof ConcurrentChangeError) || attempt >= ATTEMPTS) throw e;
+      reporter.warning(
+        `The service changed while restoring its traffic; reading it again (attempt ${attempt + 1} of ${ATTEMPTS})`,
+      );
+    }
+  }
+}

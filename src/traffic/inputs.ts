@@ -1,0 +1,88 @@
+/** The definitions of promote and rollback, the two actions that move traffic between existing revisions. */
+import { defineAction, input, kinds } from '../inputs';
+import { checkProject, targetInputs } from '../cloudrun/target';
+import { gateInputs } from '../health';
+import { checkSteps } from './plan';
+import { parseRollbackRequest } from './rollback-target';
+import { parseSnapshot, type TrafficEntry } from './snapshot';
+
+/** deploy-cloudrun's previous-traffic; `[]` (the deploy created the service) means there was none. */
+const trafficSnapshot = kinds.parsedBy(
+  'a JSON array of traffic entries as deploy-cloudrun outputs it in previous-traffic',
+  (raw): TrafficEntry[] => (/^\[\s*\]$/.test(raw) ? [] : parseSnapshot(raw)),
+);
+
+export const promoteAction = defineAction({
+  id: 'promote',
+  name: 'Runway: promote',
+  description: 'Shifts traffic to a revision in steps behind health gates, restoring the exact previous traffic on failure.',
+  inputs: {
+    ...targetInputs,
+    revision: input(
+      "Revision to promote, usually deploy-cloudrun's revision output",
+      kinds.pattern(/^[a-z][a-z0-9-]{0,62}$/, 'a Cloud Run revision name'),
+    ).required(),
+    steps: input(
+      'Percent of traffic on the revision at each step, increasing and ending at 100',
+      kinds.list(kinds.integer(1, 100)),
+    ).default('100'),
+    bake: input('How long each step lasts at least before it is judged', kinds.duration(0, 3600)).default('60s'),
+    'previous-traffic': input(
+      "The traffic to restore on failure, deploy-cloudrun's previous-traffic output; default (and for [], a service the deploy created): the traffic when the promotion starts",
+      trafficSnapshot,
+    ),
+    ...gateInputs,
+    'rollback-on-failure': input('Restore the previous traffic when a step fails', kinds.bool).default('true'),
+    'metrics-check': input(
+      "Also judge each step by the revision's Cloud Monitoring request counts (run.googleapis.com/request_count)",
+      kinds.bool,
+    ).default('false'),
+    'metrics-max-error-rate': input(
+      'Highest share of 5xx responses allowed by the metrics check, in percent',
+      kinds.decimal(0, 100),
+    ).default('1'),
+    'metrics-min-requests': input(
+      'Fewest requests during a step for the metrics check to judge it (fewer: not judged, not failed)',
+      kinds.integer(1),
+    ).default('20'),
+    'keep-tags': input(
+      "How many releases' traffic tags stay (the promoted one and the newest before it); older releases' tags and failed candidates' tags are removed so their URLs stop serving",
+      kinds.integer(1, 100),
+    ).default('3'),
+  },
+  outputs: {
+    verdict: 'pass or fail',
+    traffic: 'JSON of the traffic after the promotion (the restored traffic when it failed)',
+  },
+  check: (v, env) => {
+    const steps = checkSteps(v.steps);
+    return [...(steps ? [{ input: 'steps', message: steps }] : []), ...checkProject(v['project-id'], env)];
+  },
+  post: true,
+});
+
+const rollbackRequest = kinds.parsedBy('previous, a revision name, or a previous-traffic JSON array', parseRollbackRequest);
+
+export const rollbackAction = defineAction({
+  id: 'rollback',
+  name: 'Runway: roll back',
+  description: 'Moves all traffic back to a Ready revision in one update: the last good one by default.',
+  inputs: {
+    ...targetInputs,
+    to: input(
+      'previous (the last good revision before the current one, from the release history; without history the newest Ready revision that served), a revision name, or previous-traffic JSON to restore exactly',
+      rollbackRequest,
+    ).default('previous'),
+    reason: input('Why, recorded in the release history', kinds.text),
+    'remove-tag': input(
+      "Traffic tags to remove in the same update (e.g. the bad revision's tag, so its URL stops serving)",
+      kinds.list(kinds.pattern(/^[a-z](?:[a-z0-9-]*[a-z0-9])?$/, 'a traffic tag')),
+    ),
+  },
+  outputs: {
+    revision: 'Revision that now serves the most traffic (all of it unless `to` was a split)',
+    traffic: 'JSON of the traffic after the rollback',
+    seconds: 'How long the rollback took, from the first read to the finished update',
+  },
+  check: (v, env) => checkProject(v['project-id'], env),
+});
