@@ -176,6 +176,6 @@ export async function baseImageProblem(run: RunProgram, image: string): Promise<
 }
 
 /** The raw manifest or index a reference points at, as the registry serves it (buildx's imagetools). */
-export async function rawManifest(ref: string): Promise<string> {
-  return (await dockerOk(['buildx', 'imagetools', 'inspect', '--raw', ref])).stdout;
+export async function rawManifest(run: RunProgram, ref: string): Promise<string> {
+  return (await dockerOk(run, ['buildx', 'imagetools', 'inspect', '--raw', ref])).stdout;
 }
