@@ -171,6 +171,7 @@ describe('example monorepo image', () => {
     expect(r.stderr).toContain('DATABASE_URL is not set');
   });
 
+  // Two Node processes and two psql calls: seconds on a loaded 2-core runner, more than Jest's 5 s default.
   it('migration runner applies the SQL migrations once and records them', async () => {
     const first = await migrate({ DATABASE_URL: databaseUrl });
     expect(first.stderr).toBe('');
@@ -180,7 +181,7 @@ describe('example monorepo image', () => {
     expect(second.stdout).toContain('migrations: 0 applied, 1 already applied');
     expect(await psql('SELECT name FROM _runway_migrations', databaseUrl)).toBe('20261125180000_init');
     expect(await psql("SELECT to_regclass('public.items') IS NOT NULL", databaseUrl)).toBe('t');
-  });
+  }, 60_000);
 
   it('migration runner stops when an applied migration no longer matches its file', async () => {
     const recorded = await psql("SELECT checksum FROM _runway_migrations WHERE name = '20261125180000_init'", databaseUrl);
