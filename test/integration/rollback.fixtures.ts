@@ -25,7 +25,8 @@ export interface Stack {
 }
 
 export async function startStack(): Promise<Stack> {
-  const emulator = await startEmulator({ port: 0 });
+  // Monitoring data at once, so promote's metrics check has data to judge (Cloud Run's 180 s delay is the default).
+  const emulator = await startEmulator({ port: 0, metricsDelayMs: 0 });
   const clients = createClients(emulator.env);
   const target = { project: 'runway-test', region: 'us-central1', service: `svc-${randomBytes(3).toString('hex')}` };
   return {
