@@ -27,7 +27,7 @@ function dockerBuild(context: string, tag: string, extra: string[]): number {
       maxBuffer: 64 * 1024 * 1024,
     },
   );
-  if (run.status !== 0) throw new Error(`docker build ${tag} failed: ${(run.stderr || run.stdout).slice(-1500)}`);
+  if (run.status !== 0) throw new Error(`docker build ${tag} failed: ${`${run.stdout}\n${run.stderr}`.slice(-1500)}`);
   return performance.now() - started;
 }
 

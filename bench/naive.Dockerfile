@@ -5,6 +5,7 @@ FROM node:24-bookworm-slim
 WORKDIR /app
 COPY . .
 RUN npm ci --ignore-scripts --no-audit --no-fund
+ARG NEXT_PUBLIC_APP_NAME
 RUN touch /tmp/no-schema-engine && PRISMA_SCHEMA_ENGINE_BINARY=/tmp/no-schema-engine npm run generate \
  && npm run build -w @runway-example/web
 ENV NODE_ENV=production

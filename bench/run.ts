@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { build } from './build';
 import { gate } from './gate';
 import { comparison } from './comparison';
@@ -46,13 +47,15 @@ function table(results: readonly Result[]): string {
   ].join('\n');
 }
 
-function writeReadme(results: readonly Result[], when: string): void {
+/** Writes the table into bench/README.md, formatted as `npm run lint` wants it. */
+async function writeReadme(results: readonly Result[], when: string): Promise<void> {
   const text = readFileSync(README, 'utf8');
   const at = text.indexOf(BEGIN);
   const end = text.indexOf(END);
   if (at < 0 || end < at) throw new Error(`${README} lacks the ${BEGIN} … ${END} markers`);
   const block = `${BEGIN}\n\nMeasured ${when}.\n\n${table(results)}\n\n${END}`;
-  writeFileSync(README, text.slice(0, at) + block + text.slice(end + END.length));
+  const options = { ...(await resolveConfig(README)), filepath: README };
+  writeFileSync(README, await format(text.slice(0, at) + block + text.slice(end + END.length), options));
 }
 
 async function main(): Promise<void> {
@@ -78,7 +81,7 @@ async function main(): Promise<void> {
   const fresh = new Set(measured.map((r) => r.name));
   const results = [...earlier.filter((r) => !fresh.has(r.name)), ...measured];
   writeFileSync(RESULTS, `${JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2)}\n`);
-  writeReadme(results, new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
+  await writeReadme(results, new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
   const missed = measured.filter((r) => !meets(r));
   for (const r of missed)
     console.error(`✖ ${r.name} = ${r.value} ${r.unit} misses its goal ${r.better === 'lower' ? '≤' : '≥'} ${r.goal}`);

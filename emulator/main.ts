@@ -6,7 +6,7 @@
 import { startEmulator, type EmulatorOptions } from './server';
 
 const USAGE =
-  'usage: npm run emulator -- [--port N] [--state-dir DIR] [--secrets-dir DIR] [--registry HOST:PORT] [--startup-timeout-ms MS]';
+  'usage: npm run emulator -- [--port N] [--state-dir DIR] [--secrets-dir DIR] [--registry HOST:PORT] [--startup-timeout-ms MS] [--metrics-delay-ms MS]';
 
 export function parseArgs(argv: readonly string[]): EmulatorOptions {
   const options: EmulatorOptions = { port: 8090 };
@@ -34,6 +34,9 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
         break;
       case '--startup-timeout-ms':
         options.startupTimeoutMs = int();
+        break;
+      case '--metrics-delay-ms':
+        options.metricsDelayMs = int();
         break;
       default:
         throw new Error(`unknown option ${flag}; ${USAGE}`);

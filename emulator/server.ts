@@ -25,7 +25,7 @@ import { serviceDefinition } from './apis/protos';
 import { RevisionRunner } from './runtime/revision-runner';
 import { Router } from './runtime/router';
 import { REVISION_TYPE, SERVICE_TYPE, ServiceControl } from './state/services-state';
-import { revisionsService, runProtos, servicesService } from './apis/services-api';
+import { revisionsService, runProtos, servicesService, templateCanonicalizer } from './apis/services-api';
 import { StateStore } from './state/store';
 
 export interface EmulatorOptions {
@@ -39,6 +39,8 @@ export interface EmulatorOptions {
   secretsDir?: string;
   /** How long a revision may take to listen before it fails (default 60 s). */
   startupTimeoutMs?: number;
+  /** How long after its minute closes a request shows in Monitoring (default 180 s, as Cloud Run; tests may set 0). */
+  metricsDelayMs?: number;
 }
 
 export interface Emulator {
@@ -81,7 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const faults = new Faults();
   const operations = new Operations(store, encoders());
-  const metrics = new RequestMetrics();
+  const metrics = new RequestMetrics({ delayMs: options.metricsDelayMs });
   // The router and the control plane need each other: a crashed container is revived on the next request.
   let services: ServiceControl | undefined = undefined;
   const router = new Router(
@@ -90,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store.state.ports,
     (revision) => services?.revive(revision),
   );
-  services = new ServiceControl(store, operations, runner, router, faults);
+  services = new ServiceControl(store, operations, runner, router, faults, templateCanonicalizer());
   const jobs = new JobControl(store, operations, runner, registry);
 
   const server = new grpc.Server();

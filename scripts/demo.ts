@@ -2,20 +2,28 @@
  * The demo pipeline on the local stack: the example monorepo app goes through every Runway action,
  * each run from its dist/ bundle exactly as the GitHub runner runs it, against the Cloud Run emulator.
  *
- *   release 1  build-image → deploy-cloudrun (migration job, first deploy takes 100 %) → health-gate → promote
- *   release 2  build-image → deploy-cloudrun (no traffic) → health-gate beside stable → promote 10 → 50 → 100 %
- *   release 3  deploy-cloudrun with a broken DATABASE_URL → health-gate fails on its body → never promoted
+ * Releases go through the composite action actions/release step by step, as the runner runs it
+ * (scripts/composite-runner.mjs), with an Artifact Registry path served by the emulator, so
+ * promote's `live-SERVICE` tag is set in the (emulated) registry end to end.
+ *
+ *   release 1  check → build-image → deploy-cloudrun (migration job, first deploy takes 100 %) → health-gate → promote
+ *   release 2  the same, no traffic until promoted, gate beside stable, promote 10 → 50 → 100 %
+ *   release 3  a broken DATABASE_URL → health-gate fails on its body → never promoted, traffic untouched
  *   on call    rollback with only service and region → release 1, in one traffic update
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../emulator/server';
-import { repoRoot, runBundle, type ActionRun } from '../src/runtime/step-runner';
+import { createClients } from '../src/cloudrun/clients';
+import { node24, repoRoot, runBundle, type ActionRun } from '../src/runtime/step-runner';
 
 const SERVICE = 'demo-web';
 const REGION = 'us-central1';
-const IMAGE = '127.0.0.1:5000/runway-demo/web';
+const PROJECT = 'runway-demo';
+// An Artifact Registry path: the emulator keeps it in the local registry under the same path.
+const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/apps/web`;
 const DATABASE = 'runway_demo';
 const DATABASE_URL = `postgresql://runway:runway@127.0.0.1:5432/${DATABASE}`;
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -98,6 +106,76 @@ async function step(
   return run;
 }
 
+interface CompositeStep {
+  id: string;
+  name: string;
+  outcome: string;
+  outputs: Record<string, string>;
+  log: string;
+  summary: string;
+  ms: number;
+}
+
+/** What each composite step is worth a line for in the table. */
+const DETAIL: Record<string, (o: Record<string, string>) => string> = {
+  build: (o) => (o['image-ref'] ?? '').replace(/(@sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1…'),
+  deploy: (o) => `${o.revision} at ${o['tag-url']}`,
+  gate: (o) => `verdict ${o.verdict}`,
+  promote: (o) => describeTraffic(o.traffic),
+  restore: (o) => `restored: ${describeTraffic(o.traffic)}`,
+};
+
+/** One run of actions/release, step by step as the runner runs it; `ok` says whether it should pass. */
+async function release(name: string, inputs: Record<string, string>, env: Record<string, string>, ok: boolean): Promise<void> {
+  process.stdout.write(`\n▶ ${name}: actions/release\n`);
+  const request = {
+    inputs: { ...inputs, environment: '' },
+    cwd: repoRoot,
+    env: { ...env, PATH: `${join(repoRoot, 'node_modules', '.bin')}:${process.env.PATH}`, HOME: process.env.HOME ?? '' },
+  };
+  // Asynchronously: the emulator answers from this process.
+  const child = promisify(execFile)(
+    node24,
+    [join(repoRoot, 'scripts', 'composite-runner.mjs'), join(repoRoot, 'actions', 'release', 'action.yml')],
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  child.child.stdin?.end(JSON.stringify(request));
+  const run = await child.catch((e: Error & { stderr?: string }) => {
+    throw new Error(`the composite runner failed: ${(e.stderr ?? e.message).slice(-2000)}`);
+  });
+  const { steps } = JSON.parse(run.stdout) as { steps: CompositeStep[] };
+  for (const s of steps.filter((st) => st.outcome !== 'skipped' && st.id !== '__0')) {
+    process.stdout.write(`  · ${s.name}\n`);
+    printLog(s.log);
+    const detail = DETAIL[s.id]?.(s.outputs) ?? '';
+    records.push({
+      release: name,
+      action: s.id,
+      result: s.outcome === 'success' ? 'ok' : 'failed',
+      seconds: (s.ms / 1000).toFixed(1),
+      detail,
+    });
+    summaries.push(`# ${name}: ${s.name}\n\n${s.summary}`);
+  }
+  const failed = steps.find((s) => s.outcome === 'failure');
+  if (ok && failed) throw new Error(`${name}: ${failed.name} failed:\n${failed.log.slice(-2000)}`);
+  if (!ok && !failed) throw new Error(`${name} passed but was expected to fail`);
+  if (!ok && steps.find((s) => s.id === 'promote')?.outcome !== 'skipped') throw new Error(`${name} reached promote`);
+}
+
+/** The registry tag promote sets: which digest is live. */
+async function liveTag(emulatorEnv: Record<string, string>): Promise<string> {
+  const clients = createClients(emulatorEnv);
+  try {
+    const [tag] = await clients.artifactRegistry.getTag({
+      name: `projects/${PROJECT}/locations/${REGION}/repositories/apps/packages/web/tags/live-${SERVICE}`,
+    });
+    return `live-${SERVICE} → ${(tag.version ?? '').split('/').pop()?.slice(0, 19)}…`;
+  } finally {
+    await clients.close();
+  }
+}
+
 async function main(): Promise<void> {
   ensureDatabase();
   const emulator = await startEmulator({ port: 0 });
@@ -108,91 +186,58 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   try {
+    // `gcloud artifacts repositories create apps`: the emulator has a repository once it holds an image.
+    execFileSync('docker', ['tag', 'node:24-bookworm-slim', `127.0.0.1:5000/${IMAGE}-base:v1`]);
+    execFileSync('docker', ['push', '-q', `127.0.0.1:5000/${IMAGE}-base:v1`], { stdio: 'ignore' });
     const releases = [
-      { name: 'release 1', appName: 'Runway demo (release 1)', tag: 'rel-1' },
-      { name: 'release 2', appName: 'Runway demo (release 2)', tag: 'rel-2' },
+      { name: 'release 1', appName: 'Runway demo (release 1)', tag: 'rel-1', steps: '100', env: APP_ENV, ok: true },
+      { name: 'release 2', appName: 'Runway demo (release 2)', tag: 'rel-2', steps: '10,50,100', env: APP_ENV, ok: true },
+      // Release 3's configuration is broken: the gate refuses it and traffic stays on release 2.
+      {
+        name: 'release 3',
+        appName: 'Runway demo (release 2)', // the same image as release 2: only the configuration is broken
+        tag: 'rel-3',
+        steps: '100',
+        env: APP_ENV.replace(':5432/', ':5433/'),
+        ok: false,
+      },
     ];
-    let image = '';
-    for (const [i, r] of releases.entries()) {
-      const stepEnv = { ...env, GITHUB_SHA: sha };
-      const built = await step(
+    for (const r of releases) {
+      await release(
         r.name,
-        'build-image',
         {
+          ...target,
+          'project-id': PROJECT,
           image: IMAGE,
           context: 'examples/monorepo',
           dockerfile: 'examples/monorepo/Dockerfile',
-          'build-args': `NEXT_PUBLIC_APP_NAME=${r.appName}`,
           workspace: 'examples/monorepo/apps/web',
+          'build-args': `NEXT_PUBLIC_APP_NAME=${r.appName}`,
           // This machine has no bridge network; users keep Docker's default.
           network: 'host',
-        },
-        stepEnv,
-        (run) => (run.outputs['image-ref'] ?? '').replace(/(@sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1…'),
-      );
-      image = built.outputs['image-ref'];
-      const deployed = await step(
-        r.name,
-        'deploy-cloudrun',
-        {
-          ...target,
-          image,
-          'env-vars': APP_ENV,
           tag: r.tag,
-          'migration-command': 'node packages/db/scripts/migrate.mjs',
-        },
-        stepEnv,
-        (run) => `${run.outputs.revision} at ${run.outputs['tag-url']}`,
-      );
-      await step(
-        r.name,
-        'health-gate',
-        {
-          url: deployed.outputs['tag-url'],
+          'env-vars': r.env,
+          // Release 3 skips it: its migration would fail first, before the gate can show the failure.
+          'migration-command': r.ok ? 'node packages/db/scripts/migrate.mjs' : '',
           paths: '/healthz',
           assert: '$.database == "connected"\n$.redis == "connected"',
-          ...(i > 0 ? { 'baseline-url': deployed.outputs.url } : {}),
+          steps: r.steps,
+          bake: '5s',
         },
-        stepEnv,
-        (run) => `verdict ${run.outputs.verdict}`,
-      );
-      await step(
-        r.name,
-        'promote',
-        {
-          ...target,
-          revision: deployed.outputs.revision,
-          steps: i === 0 ? '100' : '10,50,100',
-          'previous-traffic': deployed.outputs['previous-traffic'],
-          paths: '/healthz',
-          assert: '$.database == "connected"',
-          samples: '30',
-          bake: '5',
-        },
-        stepEnv,
-        (run) => describeTraffic(run.outputs.traffic),
+        { ...env, GITHUB_SHA: sha, GITHUB_WORKSPACE: repoRoot },
+        r.ok,
       );
     }
+    const live = await liveTag(emulator.env);
+    records.push({ release: 'release 2', action: 'Artifact Registry', result: 'ok', seconds: '', detail: live });
 
-    const brokenEnv = { ...env, GITHUB_SHA: sha };
-    // Release 3 reuses release 2's image: only its configuration is broken.
-    const broken = await step(
-      'release 3',
-      'deploy-cloudrun',
-      { ...target, image, tag: 'rel-3', 'env-vars': APP_ENV.replace(':5432/', ':5433/') },
-      brokenEnv,
-      (run) => `${run.outputs.revision} (DATABASE_URL points at a closed port)`,
-    );
     await step(
-      'release 3',
-      'health-gate',
-      { url: broken.outputs['tag-url'], paths: '/healthz', assert: '$.database == "connected"', 'expected-status': '200-299' },
-      brokenEnv,
-      (run) => `verdict ${run.outputs.verdict}: never promoted, serving traffic untouched`,
-      true,
+      'on call',
+      'rollback',
+      { ...target, 'project-id': PROJECT },
+      env,
+      (run) => `${run.outputs.revision} takes 100 % in ${run.outputs.seconds} s`,
     );
-
-    await step('on call', 'rollback', target, env, (run) => `${run.outputs.revision} takes 100 % in ${run.outputs.seconds} s`);
   } finally {
     await emulator.stop();
     const dir = join(repoRoot, '.runway');

@@ -3,5 +3,13 @@ import { buildImageAction } from './image/inputs';
 import { deployCloudRunAction } from './deploy/inputs';
 import { healthGateAction } from './health/inputs';
 import { promoteAction, rollbackAction } from './traffic/inputs';
+import { githubDeploymentAction } from './github/inputs';
 
-export const actions = [buildImageAction, deployCloudRunAction, healthGateAction, promoteAction, rollbackAction] as const;
+export const actions = [
+  buildImageAction,
+  deployCloudRunAction,
+  healthGateAction,
+  promoteAction,
+  rollbackAction,
+  githubDeploymentAction,
+] as const;

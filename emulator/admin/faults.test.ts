@@ -18,8 +18,15 @@ describe('Faults', () => {
     [{ method: 'UpdateService', code: 99 }, /code 99 is not a gRPC status/],
     [{ method: 'a b', code: 14 }, /method "a b" is not valid/],
     [{ method: 'GetService', code: 14, times: 0 }, /times must be a positive integer/],
+    [{ method: 'GetService', code: 14, when: 'during' }, /when must be "before" or "after", got "during"/],
   ])('rejects %j', (rule, message) => {
     expect(() => new Faults().add(rule)).toThrow(message);
+  });
+
+  it('defaults to before-apply faults and keeps an after-apply one as asked', () => {
+    const f = new Faults();
+    expect(f.add({ method: 'UpdateService', code: 'UNAVAILABLE' }).when).toBe('before');
+    expect(f.add({ method: 'RunJob', code: 'DEADLINE_EXCEEDED', when: 'after' }).when).toBe('after');
   });
 
   it.each([

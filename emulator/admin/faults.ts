@@ -12,6 +12,12 @@ export interface FaultRule {
   code: grpc.status;
   message: string;
   remaining: number;
+  /**
+   * `before`: the call fails and nothing happens. `after`: the call is applied (the change is made, an
+   * operation started), then the caller gets the error instead of the answer, as when a response is
+   * lost or a deadline passes after the server acted: a retry then meets the changed state.
+   */
+  when: 'before' | 'after';
 }
 
 /** A gRPC status from its name (`UNAVAILABLE`) or number; throws naming what is allowed. */
@@ -29,7 +35,7 @@ export class Faults {
   /** When set, the next revision fails to start with this message. */
   nextRevisionFailure: string | undefined;
 
-  add(rule: { method: string; code: unknown; message?: string; times?: number }): FaultRule {
+  add(rule: { method: string; code: unknown; message?: string; times?: number; when?: unknown }): FaultRule {
     if (typeof rule.method !== 'string' || !/^([\w.]+\/)?\w+$/.test(rule.method)) {
       throw new Error(
         `method ${JSON.stringify(rule.method)} is not valid: use e.g. UpdateService or google.cloud.run.v2.Services/UpdateService`,
@@ -39,11 +45,15 @@ export class Faults {
     if (!Number.isInteger(times) || times < 1)
       throw new Error(`times must be a positive integer, got ${JSON.stringify(rule.times)}`);
     const code = parseCode(rule.code);
-    const added = {
+    const when = rule.when ?? 'before';
+    if (when !== 'before' && when !== 'after')
+      throw new Error(`when must be "before" or "after", got ${JSON.stringify(rule.when)}`);
+    const added: FaultRule = {
       method: rule.method,
       code,
       message: rule.message ?? `Injected fault: ${grpc.status[code]}`,
       remaining: times,
+      when,
     };
     this.rules.push(added);
     return added;
@@ -75,8 +85,10 @@ export class Faults {
       const path = service.definition[name]?.path.replace(/^\//, '') ?? name;
       implementation[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         const fault = this.take(path);
-        if (fault) callback({ code: fault.code, details: fault.message });
-        else (handler as grpc.handleUnaryCall<unknown, unknown>)(call, callback);
+        const handle = handler as grpc.handleUnaryCall<unknown, unknown>;
+        if (!fault) handle(call, callback);
+        else if (fault.when === 'before') callback({ code: fault.code, details: fault.message });
+        else handle(call, () => callback({ code: fault.code, details: fault.message }));
       }) as grpc.UntypedHandleCall;
     }
     return { definition: service.definition, implementation };

@@ -48,10 +48,11 @@ export function monitoringService(metrics: RequestMetrics): GrpcService {
   const root = loadProtos(['google/monitoring/v3/metric_service.proto']);
   const implementation: grpc.UntypedServiceImplementation = {
     ListTimeSeries: unary((req: ListTimeSeriesRequest) => {
-      const query = parseRequest(req, Date.now() - metrics.delayMs);
+      const nowMs = Date.now();
+      const query = parseRequest(req, nowMs);
       let series: Series[];
       try {
-        series = timeSeries(metrics.all(), query);
+        series = timeSeries(metrics.visible(nowMs), query);
       } catch (error) {
         if (!(error instanceof QueryError)) throw error;
         throw new ApiError(error.unimplemented ? grpc.status.UNIMPLEMENTED : grpc.status.INVALID_ARGUMENT, error.message);

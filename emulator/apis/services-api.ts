@@ -4,7 +4,7 @@ import { page } from './paging';
 import { loadProtos, serviceDefinition, type GrpcService } from './protos';
 import { parentOf, parseChild, parseParent } from '../rules/resource-names';
 import type { ServiceControl, UpdateRequest } from '../state/services-state';
-import type { Service, StateStore } from '../state/store';
+import type { RevisionTemplate, Service, StateStore } from '../state/store';
 
 const RUN_PROTOS = ['google/cloud/run/v2/service.proto', 'google/cloud/run/v2/revision.proto'];
 
@@ -16,6 +16,13 @@ interface ListRequest {
 
 export function runProtos() {
   return loadProtos(RUN_PROTOS);
+}
+
+/** A template through the proto's wire format and back: the shape every decoded request has. */
+export function templateCanonicalizer(): (template: RevisionTemplate) => RevisionTemplate {
+  const update = serviceDefinition(runProtos(), 'google.cloud.run.v2.Services').UpdateService;
+  return (template) =>
+    (update.requestDeserialize(update.requestSerialize({ service: { template } })) as UpdateRequest).service.template;
 }
 
 export function servicesService(store: StateStore, control: ServiceControl): GrpcService {

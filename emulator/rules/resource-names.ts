@@ -53,6 +53,11 @@ export function parseExecutionName(name: string): ChildName & { job: string } {
 }
 
 /** Resource IDs as Cloud Run accepts them: a lowercase DNS label of at most 49 characters for services. */
+/**
+ * Service IDs: service.proto's CreateServiceRequest.service_id "must begin with letter, and cannot end
+ * with hyphen; must contain fewer than 50 characters". Job IDs get the same rule: job.proto documents
+ * no limit, and this is the stricter choice (see README, Differences from Cloud Run).
+ */
 export function checkResourceId(id: string, kind: 'Service' | 'Job'): void {
   if (!/^[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/.test(id ?? '')) {
     throw invalidArgument(

@@ -1,4 +1,5 @@
-import { ingressContainer, startupDeadlineMs, startupFailure } from './revision-runner';
+import { ingressContainer } from '../rules/template-defaults';
+import { startupDeadlineMs, startupFailure } from './revision-runner';
 
 it.each([
   [null, undefined],
@@ -6,6 +7,9 @@ it.each([
   [{ periodSeconds: 0, failureThreshold: 0 }, undefined],
   [{ periodSeconds: 1, failureThreshold: 2 }, 2000],
   [{ initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 }, 35000],
+  // Cloud Run's own default TCP probe: the emulator's startup timeout applies instead of 240 s.
+  [{ tcpSocket: { port: 8080 }, timeoutSeconds: 240, periodSeconds: 240, failureThreshold: 1 }, undefined],
+  [{ tcpSocket: { port: 8080 }, timeoutSeconds: 240, periodSeconds: 240, failureThreshold: 2 }, 480000],
 ])('startup probe %j allows %s ms', (probe, ms) => {
   expect(startupDeadlineMs(probe)).toBe(ms);
 });

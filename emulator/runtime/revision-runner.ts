@@ -11,6 +11,7 @@ import { Docker, ImageNotFound } from './docker';
 import { localImageRef } from './image-mirror';
 import { freePort, probeUntilReady, tcpOpen } from './ports';
 import { resolveSecret, SecretNotFound } from './secrets';
+import { DEFAULT_PORT, ingressContainer, isDefaultStartupProbe } from '../rules/template-defaults';
 import type { ContainerSpec, VolumeSpec } from '../state/store';
 
 export interface RunnerOptions {
@@ -37,16 +38,13 @@ export interface Workload {
 
 const HEALTH_CHECK: Reason = { revisionReason: 'HEALTH_CHECK_CONTAINER_ERROR' };
 
-/** The serving container: the one with a port, else the first (sidecars are not run). */
-export const ingressContainer = (containers: readonly ContainerSpec[]): ContainerSpec | undefined =>
-  containers.find((c) => (c.ports ?? []).length > 0) ?? containers[0];
-
 /**
  * The time a configured startup probe allows (initial delay + period x failure threshold), or
- * undefined when the probe leaves them unset (proto zeros): then the emulator's startup timeout applies.
+ * undefined for Cloud Run's own default probe, or one without period or threshold (a job's, or state
+ * saved before defaults were filled): then the emulator's startup timeout applies.
  */
-export function startupDeadlineMs(probe: ContainerSpec['startupProbe']): number | undefined {
-  if (!probe?.periodSeconds || !probe.failureThreshold) return undefined;
+export function startupDeadlineMs(probe: ContainerSpec['startupProbe'], port = DEFAULT_PORT): number | undefined {
+  if (!probe?.periodSeconds || !probe.failureThreshold || isDefaultStartupProbe(probe, port)) return undefined;
   return ((probe.initialDelaySeconds ?? 0) + probe.periodSeconds * probe.failureThreshold) * 1000;
 }
 
@@ -145,7 +143,8 @@ export class RevisionRunner {
     });
     this.running.set(w.key, { id, port });
     const probe = container.startupProbe;
-    const deadlineMs = startupDeadlineMs(probe) ?? this.options.startupTimeoutMs;
+    const deadlineMs =
+      startupDeadlineMs(probe, container.ports?.[0]?.containerPort || DEFAULT_PORT) ?? this.options.startupTimeoutMs;
     const ready = await probeUntilReady({
       port,
       httpPath: probe?.httpGet ? probe.httpGet.path || '/' : undefined,

@@ -46,6 +46,9 @@ export class Router {
   private readonly services = new Map<string, ServiceRoutes>();
   /** Keep-alive connections to the containers, per router so one emulator's stop never cuts another's. */
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  /** Requests proxied to each revision and not yet finished, and who waits for them to end. */
+  private readonly inFlight = new Map<string, number>();
+  private readonly drainWaiters = new Map<string, (() => void)[]>();
 
   constructor(
     /** The port a revision's container listens on, or undefined when it is not running. */
@@ -98,6 +101,23 @@ export class Router {
     return urls;
   }
 
+  /** Resolves when no request to the revision is in flight (at once when none is). */
+  drained(revision: string): Promise<void> {
+    if (!this.inFlight.get(revision)) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.set(revision, [...(this.drainWaiters.get(revision) ?? []), resolve]));
+  }
+
+  private track(revision: string, res: http.ServerResponse): void {
+    this.inFlight.set(revision, (this.inFlight.get(revision) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (this.inFlight.get(revision) ?? 1) - 1;
+      if (left > 0) return void this.inFlight.set(revision, left);
+      this.inFlight.delete(revision);
+      for (const wake of this.drainWaiters.get(revision) ?? []) wake();
+      this.drainWaiters.delete(revision);
+    });
+  }
+
   async removeService(service: string): Promise<void> {
     const s = this.services.get(service);
     if (!s) return;
@@ -146,6 +166,7 @@ export class Router {
       finish(503);
       return;
     }
+    this.track(revision!, res);
     const upstream = http.request(
       { host: REVISION_HOST, port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
       (up) => {

@@ -15,7 +15,8 @@ import { reservedKeyProblems } from '../rules/metadata-validation';
 import { newEtag, randomSuffix, specPicker } from './resource-fields';
 import type { Operations } from './operations-state';
 import { checkResourceId, childName, parseChild, parseExecutionName, parseParent } from '../rules/resource-names';
-import { ingressContainer, type RevisionRunner } from '../runtime/revision-runner';
+import { ingressContainer } from '../rules/template-defaults';
+import type { RevisionRunner } from '../runtime/revision-runner';
 import { SecretNotFound } from '../runtime/secrets';
 import { now, type ContainerSpec, type Execution, type Job, type StateStore } from './store';
 

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { ApiError, invalidArgument, notFound } from '../apis/api-error';
 import { condition, failure, reconciling, succeeded } from './conditions';
-import { containerProblems, SERVICE_RESERVED_ENV } from '../rules/container-validation';
+import { containerProblems, SERVICE_RESERVED_ENV, startupProbeProblems } from '../rules/container-validation';
+import { withServerDefaults } from '../rules/template-defaults';
 import type { Faults } from '../admin/faults';
 import { applyUpdateMask } from '../rules/field-mask';
 import { reservedKeyProblems } from '../rules/metadata-validation';
@@ -19,7 +20,7 @@ import { checkResourceId, childName, parseChild, parseParent, parseRevisionName,
 import type { RevisionRunner, Workload } from '../runtime/revision-runner';
 import type { Router } from '../runtime/router';
 import { stableJson } from './stable-json';
-import { now, type Revision, type Service, type StateStore, type TrafficStatus } from './store';
+import { now, type Revision, type RevisionTemplate, type Service, type StateStore, type TrafficStatus } from './store';
 import { LATEST, REVISION, targetType, trafficProblems, type TrafficTargetSpec } from '../rules/traffic-validation';
 
 export const SERVICE_TYPE = 'google.cloud.run.v2.Service';
@@ -55,6 +56,8 @@ export class ServiceControl {
     private readonly runner: RevisionRunner,
     private readonly router: Router,
     private readonly faults: Faults,
+    /** The template as the API stores it: through the proto and back, so echoed templates compare equal. */
+    private readonly canonical: (template: RevisionTemplate) => RevisionTemplate = (t) => t,
   ) {}
 
   private get state() {
@@ -102,14 +105,16 @@ export class ServiceControl {
   /** Validates everything, then (unless validate-only) records the change and starts the rollout. */
   private apply(name: string, current: Service | undefined, spec: Spec, validateOnly: boolean, request: string) {
     const id = parseChild(name, 'services');
-    const template = spec.template ?? {};
+    // The stored template carries the server's defaults, as the real API's does; a template equal to
+    // it once filled in is no change (no new revision).
+    const template = this.canonical(withServerDefaults(spec.template ?? {}));
     const templateChanged = !current || stableJson(current.template) !== stableJson(template);
     const existing = new Set(this.revisionsOf(name).map((r) => parseRevisionName(r.name).id));
     const generation = String(Number(current?.generation ?? 0) + 1);
     const revisionId = templateChanged ? this.revisionId(id.id, template.revision, generation, existing) : undefined;
     const traffic = spec.traffic?.length ? spec.traffic : DEFAULT_TRAFFIC;
     const problems = [
-      ...this.templateProblems(spec),
+      ...this.templateProblems(template),
       ...reservedKeyProblems('service.labels', spec.labels),
       ...reservedKeyProblems('service.annotations', spec.annotations),
       ...trafficProblems(id.id, spec.traffic ?? []),
@@ -150,10 +155,10 @@ export class ServiceControl {
     return this.operations.start(parentName(id), SERVICE_TYPE, structuredClone(service), () => this.enqueue(name, work));
   }
 
-  private templateProblems(spec: Spec): string[] {
-    const t = spec.template ?? {};
+  private templateProblems(t: RevisionTemplate): string[] {
     return [
       ...containerProblems('template.containers', t.containers ?? [], SERVICE_RESERVED_ENV),
+      ...(t.containers ?? []).flatMap((c, i) => startupProbeProblems(`template.containers[${i}].startup_probe`, c.startupProbe)),
       ...reservedKeyProblems('service.template.labels', t.labels),
       ...reservedKeyProblems('service.template.annotations', t.annotations),
     ];
@@ -280,7 +285,7 @@ export class ServiceControl {
         uri: t.tag ? tagUrls[t.tag] : '',
       };
     });
-    await this.stopIdle(name, routes);
+    this.stopIdle(name, routes);
     service.latestReadyRevision = latestReady;
     service.observedGeneration = generation;
     service.reconciling = false;
@@ -362,13 +367,36 @@ export class ServiceControl {
     this.reviving.set(name, restart);
   }
 
-  /** Stops containers of the service's revisions that have no traffic and no tag (Cloud Run scales them to zero). */
-  private async stopIdle(name: string, routes: readonly { revision: string; percent?: number | null; tag?: string | null }[]) {
+  /**
+   * Scales down the service's revisions that no route serves (no traffic, no tag), as Cloud Run scales
+   * them to zero, but only once their in-flight requests have finished (Cloud Run drains an instance
+   * before it stops it). The stop runs in the service's queue and re-checks the routes, so a revision
+   * that serves again meanwhile keeps its container. The rollout does not wait for it.
+   */
+  private stopIdle(name: string, routes: readonly { revision: string; percent?: number | null; tag?: string | null }[]) {
     const serving = new Set(routes.filter((r) => (r.percent ?? 0) > 0 || r.tag).map((r) => r.revision));
-    await Promise.all(
-      this.revisionsOf(name)
-        .filter((r) => !serving.has(r.name))
-        .map((r) => this.runner.stop(r.name)),
+    for (const revision of this.revisionsOf(name).filter(
+      (r) => !serving.has(r.name) && this.runner.portOf(r.name) !== undefined,
+    )) {
+      void this.router
+        .drained(revision.name)
+        .then(() =>
+          this.enqueue(name, async () => {
+            if (!this.servedRevisions(name).has(revision.name)) await this.runner.stop(revision.name);
+          }),
+        )
+        .catch(() => undefined);
+    }
+  }
+
+  /** The revisions a service's served routes (traffic_statuses) send traffic to or tag. */
+  private servedRevisions(name: string): Set<string> {
+    const service = this.state.services[name];
+    if (!service) return new Set();
+    return new Set(
+      service.trafficStatuses
+        .filter((t) => (t.percent ?? 0) > 0 || t.tag)
+        .map((t) => (targetType(t) === 'LATEST' ? service.latestReadyRevision : `${name}/revisions/${t.revision}`)),
     );
   }
 
@@ -422,6 +450,14 @@ export class ServiceControl {
       throw new ApiError(
         grpc.status.FAILED_PRECONDITION,
         `Revision '${id.id}' cannot be deleted: it serves traffic or has a tag in service '${id.service}'. Move its traffic and tags to another revision first.`,
+      );
+    }
+    // Cloud Run refuses to delete a service's latest revision (which covers its only one):
+    // https://cloud.google.com/run/docs/managing/revisions, as stackshy/cloudemu#1074 reads it.
+    if (service?.latestCreatedRevision === name) {
+      throw new ApiError(
+        grpc.status.FAILED_PRECONDITION,
+        `Revision '${id.id}' cannot be deleted: it is the latest revision of service '${id.service}'. Deploy a newer revision first.`,
       );
     }
     const deleted = { ...structuredClone(revision), deleteTime: now() };

@@ -84,18 +84,25 @@ describe('sendOnce', () => {
       result: { sent: 'sent' },
     },
     {
-      name: 'a final error: no read, no second send',
+      name: 'a final error after the change was applied: the change stands',
       failures: [status.ABORTED],
       appliedAfter: 1,
-      log: 'send',
-      result: 'code 10',
+      log: 'send read',
+      result: { applied: 'applied' },
     },
     {
-      name: 'permission denied is final',
+      name: 'permission denied, not applied: final, never sent again',
       failures: [status.PERMISSION_DENIED],
       appliedAfter: undefined,
-      log: 'send',
+      log: 'send read',
       result: 'code 7',
+    },
+    {
+      name: 'transient errors up to the last attempt, never applied',
+      failures: [status.UNAVAILABLE, status.UNAVAILABLE, status.UNAVAILABLE, status.UNAVAILABLE, status.UNAVAILABLE],
+      appliedAfter: undefined,
+      log: 'send read send read send read send read send read',
+      result: 'code 14',
     },
   ])('$name', async ({ failures, appliedAfter, log, result }) => {
     const outcome = await run(failures, appliedAfter);

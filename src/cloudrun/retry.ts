@@ -53,9 +53,10 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
 export type Sent<T, R> = { readonly sent: T } | { readonly applied: R };
 
 /**
- * Sends a mutation. After a transient error the change may or may not have been applied, so
- * after a backoff `findApplied` re-reads: what it returns means applied (no second send); undefined
- * means not, and the mutation is sent again. Final errors surface at once.
+ * Sends a mutation. After an error the change may or may not have been applied (a lost answer, a
+ * passed deadline), so `findApplied` re-reads: what it returns means applied, and the change stands
+ * (no second send). Not applied: a transient error sends it again after a backoff, any other error
+ * surfaces.
  */
 export async function sendOnce<T, R>(
   send: () => Promise<T>,
@@ -67,13 +68,17 @@ export async function sendOnce<T, R>(
     try {
       return { sent: await send() };
     } catch (e) {
-      if (!isTransient(e) || attempt >= attempts) throw e;
-      // Waited out first: a call that timed out on our side may still be applied on the server's.
-      const delay = backoffDelay(attempt, baseDelayMs, maxDelayMs);
-      onRetry?.(e as Error, attempt, delay);
-      await sleep(delay);
-      const applied = await withRetry(findApplied, options);
+      const again = isTransient(e) && attempt < attempts;
+      if (again) {
+        // Waited out first: a call that timed out on our side may still be applied on the server's.
+        const delay = backoffDelay(attempt, baseDelayMs, maxDelayMs);
+        onRetry?.(e as Error, attempt, delay);
+        await sleep(delay);
+      }
+      // A re-read that fails must not hide the error of the change itself.
+      const applied = await withRetry(findApplied, options).catch(() => undefined);
       if (applied !== undefined) return { applied };
+      if (!again) throw e;
     }
   }
 }

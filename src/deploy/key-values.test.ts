@@ -18,7 +18,8 @@ describe('parseKeyValues', () => {
     ['MULTI=line1\\\nline2', { MULTI: 'line1\nline2' }],
     ['EMPTY=', { EMPTY: '' }],
     ['A=1,A=2', { A: '2' }],
-    ['TRAIL=ends with backslash\\', { TRAIL: 'ends with backslash\\' }],
+    ['CR=a\rB=b', { CR: 'a', B: 'b' }],
+    ['SPACE=kept\\ ,B=1', { SPACE: 'kept', B: '1' }],
   ])('%j', (raw, expected) => expect(parseKeyValues(raw)).toEqual(expected));
 
   it.each([

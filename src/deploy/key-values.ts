@@ -8,39 +8,51 @@ import { InvalidValue } from '../inputs';
 
 export type KeyValues = Record<string, string>;
 
-/** Splits on unescaped separators, keeping escapes in the parts (they are resolved after trimming). */
-function splitUnescaped(text: string, separators: string, limit = Infinity): string[] {
-  const parts: string[] = [];
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\' && i + 1 < text.length) {
-      current += c + text[++i];
-    } else if (separators.includes(c) && parts.length < limit - 1) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += c;
-    }
-  }
-  parts.push(current);
-  return parts;
-}
+/** The anchor's separators (@google-github-actions/actions-utils parseKVString): commas and line breaks. */
+const SEPARATORS = new Set([',', '\n', '\r', '\u2028', '\u2029']);
 
-const unescape = (text: string): string => text.replace(/\\(.)/gs, '$1');
-
-/** Parses KEY=VALUE pairs; a later duplicate key replaces an earlier one (as in the anchor action). */
+/**
+ * Parses KEY=VALUE pairs the way the anchor action does (its parseKVString, checked side by side in
+ * key-values.anchor.test.ts), a later duplicate key replacing an earlier one, but stricter where the
+ * anchor guesses: a pair without `=` or without a key is an error instead of an empty value or key.
+ */
 export function parseKeyValues(raw: string): KeyValues {
   const text = raw.trim();
   if (text === '' || text === '{}') return {};
   const result: KeyValues = {};
-  for (const pair of splitUnescaped(text, ',\n')) {
-    if (pair.trim() === '') continue;
-    const [key, value] = splitUnescaped(pair, '=', 2);
-    if (value === undefined) throw new InvalidValue(`"${pair.trim()}" has no "=": expected KEY=VALUE`);
-    const name = unescape(key.trim());
-    if (name === '') throw new InvalidValue(`"${pair.trim()}" has no key before "=": expected KEY=VALUE`);
-    result[name] = unescape(value.trim());
+  let key = '';
+  let value: string | undefined;
+  let typed = '';
+  const endPair = () => {
+    if (typed.trim() !== '') {
+      if (value === undefined) throw new InvalidValue(`"${typed.trim()}" has no "=": expected KEY=VALUE`);
+      result[key.trim()] = value.trim();
+    }
+    key = '';
+    value = undefined;
+    typed = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (SEPARATORS.has(c)) {
+      endPair();
+      continue;
+    }
+    typed += c;
+    let literal = c;
+    if (c === '\\') {
+      if (i + 1 === text.length)
+        throw new InvalidValue(`"${typed.trim()}" ends with an unfinished escape: write \\\\ for a backslash at the end`);
+      literal = text[++i];
+      typed += literal;
+    } else if (c === '=' && value === undefined) {
+      if (key.trim() === '') throw new InvalidValue(`"${typed.trim()}…" has no key before "=": expected KEY=VALUE`);
+      value = '';
+      continue;
+    }
+    if (value === undefined) key += literal;
+    else value += literal;
   }
+  endPair();
   return result;
 }

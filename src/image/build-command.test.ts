@@ -2,6 +2,8 @@ import {
   builderOf,
   buildxArgs,
   buildxAttestedPushArgs,
+  amd64Manifest,
+  configDigest,
   cacheSpec,
   classicBuildArgs,
   classicCacheImages,
@@ -293,5 +295,26 @@ describe('manifestProblem', () => {
     ],
   ])('%j pushed %s', (remote, pushed, expected) => {
     expect(manifestProblem('r/a:1', remote, pushed)).toBe(expected);
+  });
+});
+
+describe('the image in an attested index', () => {
+  it('finds the linux/amd64 entry beside its attestation, and the config digest of a manifest', () => {
+    const index = JSON.stringify({
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { digest: 'sha256:img', platform: { os: 'linux', architecture: 'amd64' } },
+        {
+          digest: 'sha256:att',
+          platform: { os: 'unknown', architecture: 'unknown' },
+          annotations: { 'vnd.docker.reference.type': 'attestation-manifest' },
+        },
+      ],
+    });
+    expect(amd64Manifest(index)).toBe('sha256:img');
+    expect(
+      amd64Manifest(JSON.stringify({ manifests: [{ digest: 'sha256:arm', platform: { os: 'linux', architecture: 'arm64' } }] })),
+    ).toBeUndefined();
+    expect(configDigest(JSON.stringify({ config: { digest: 'sha256:cfg' } }))).toBe('sha256:cfg');
   });
 });

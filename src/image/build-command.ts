@@ -196,3 +196,16 @@ export function manifestProblem(
     return `docker push reported ${pushed} but the registry serves ${remote.digest} for ${ref}`;
   return undefined;
 }
+
+/**
+ * The linux/amd64 image manifest an OCI index or manifest list points at (attestation manifests are
+ * `unknown/unknown` entries, docs.docker.com/build/metadata/attestations/attestation-storage/).
+ */
+export function amd64Manifest(rawIndex: string): string | undefined {
+  const index = JSON.parse(rawIndex) as { manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[] };
+  return index.manifests?.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64')?.digest;
+}
+
+/** The config digest of an image manifest: equal to the image ID docker gave the image that was checked. */
+export const configDigest = (rawManifest: string): string | undefined =>
+  (JSON.parse(rawManifest) as { config?: { digest?: string } }).config?.digest;

@@ -9,7 +9,9 @@ import { join, resolve } from 'node:path';
 import { InputError, type InputProblem, type InputsOf, type OutputsOf } from '../inputs';
 import { md, StepFailure, type Reporter, type RunProgram, type StepContext } from '../report';
 import { explainBuildFailure } from './build-failure';
+import { openRegistry, type RegistrySession } from '../registry/login';
 import {
+  amd64Manifest,
   buildxArgs,
   buildxAttestedPushArgs,
   cacheSpec,
@@ -17,6 +19,7 @@ import {
   classicCacheImages,
   classicCacheHits,
   CLASSIC_SECRETS_DIR,
+  configDigest,
   imageTags,
   manifestProblem,
   ociLabels,
@@ -33,6 +36,7 @@ import {
   imageConfig,
   inspectImage,
   loadTest,
+  rawManifest,
   remoteManifest,
   type ImageConfig,
 } from './docker';
@@ -336,6 +340,16 @@ async function imageChecks(step: Step, built: Built, earlier: readonly Phased[])
   return enforce(step, [...earlier, ...findings], 'in the built image', { ...facts, target: platform && engineTarget(platform) });
 }
 
+/** The attested push rebuilt the image from the cache: its linux/amd64 entry must be the image that was checked. */
+async function samePushedImage(run: RunProgram, ref: string, imageId: string): Promise<void> {
+  const entry = amd64Manifest(await rawManifest(run, ref));
+  const config = entry && configDigest(await rawManifest(run, `${ref.replace(/:[^:/]+$/, '')}@${entry}`));
+  if (config !== imageId)
+    throw new Error(
+      `${ref}: the pushed linux/amd64 image (config ${config ?? 'missing'}) is not the image that was checked (${imageId}).`,
+    );
+}
+
 /** Phase 6: push (with a provenance attestation through buildx when asked), then read back what the registry serves. */
 async function push(step: Step, built: Built): Promise<string> {
   const tags = built.plan.tags;
@@ -344,6 +358,7 @@ async function push(step: Step, built: Built): Promise<string> {
     if (step.inputs.provenance !== 'false') {
       await dockerBuild(step, buildxAttestedPushArgs(built.plan, step.inputs.provenance), true);
       digest = (JSON.parse(readFileSync(built.plan.metadataFile, 'utf8')) as Record<string, string>)['containerimage.digest'];
+      await samePushedImage(step.run, tags[0], built.imageId);
       return;
     }
     for (const t of tags) {
@@ -383,6 +398,7 @@ export async function runBuildImage(inputs: Inputs, context: StepContext): Promi
   const { reporter, env } = context;
   const root = resolve(env.GITHUB_WORKSPACE ?? process.cwd());
   const tmp = mkdtempSync(join(env.RUNNER_TEMP ?? tmpdir(), 'runway-build-'));
+  let registry: RegistrySession | undefined;
   try {
     const step = prepare(inputs, context, root, tmp);
     const checked = staticChecks(step);
@@ -390,7 +406,9 @@ export async function runBuildImage(inputs: Inputs, context: StepContext): Promi
       reporter.summary(readinessMarkdown(checked.report));
       return { 'prisma-report': JSON.stringify(checked.report) };
     }
-    const tags = imageTags(inputs.image!, inputs.tags, env.GITHUB_SHA);
+    // Repository check and Docker login before anything is built (src/registry, h-release).
+    registry = inputs.push ? await openRegistry(inputs.image!, env, reporter) : undefined;
+    const tags = imageTags(registry?.pushRepository ?? inputs.image!, inputs.tags, env.GITHUB_SHA);
     const earlier = [...checked.findings, ...(await baseImages(step, checked.findings))];
     const builder = await detectBuilder(step.run);
     const built = await reporter.group(
@@ -420,6 +438,7 @@ export async function runBuildImage(inputs: Inputs, context: StepContext): Promi
       'prisma-report': JSON.stringify(prismaReport),
     };
   } finally {
+    registry?.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

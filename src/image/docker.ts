@@ -174,3 +174,8 @@ export async function baseImageProblem(run: RunProgram, image: string): Promise<
   if (r.code === 0) return undefined;
   return (r.stderr || r.stdout).trim().split('\n').at(-1) || `docker manifest inspect exited ${r.code}`;
 }
+
+/** The raw manifest or index a reference points at, as the registry serves it (buildx's imagetools). */
+export async function rawManifest(run: RunProgram, ref: string): Promise<string> {
+  return (await dockerOk(run, ['buildx', 'imagetools', 'inspect', '--raw', ref])).stdout;
+}

@@ -64,15 +64,15 @@ export function oneOf<const V extends string>(...values: V[]): Kind<V> {
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 
-/** A duration in seconds: `90`, `90s`, `1.5m`, `500ms`, `1h`. */
+/** A duration in seconds: `90`, `90s`, `1.5m`, `500ms`, `1h`, or compound as gcloud takes them: `10m5s`. */
 export function duration(minSeconds: number, maxSeconds: number): Kind<number> {
-  const allowed = `a duration from ${minSeconds}s to ${maxSeconds}s (seconds, or with a unit: 500ms, 30s, 5m, 1h)`;
+  const allowed = `a duration from ${minSeconds}s to ${maxSeconds}s (seconds, or with units: 500ms, 30s, 5m, 1h, 10m5s)`;
   return {
     allowed,
     parse(raw) {
-      const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw);
-      if (!m) throw new InvalidValue(`expected ${allowed}`);
-      const seconds = Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
+      if (!/^(\d+(?:\.\d+)?|(\d+(?:\.\d+)?(ms|s|m|h))+)$/.test(raw)) throw new InvalidValue(`expected ${allowed}`);
+      const parts = [...raw.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)?/g)];
+      const seconds = parts.reduce((sum, m) => sum + Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'], 0);
       if (seconds < minSeconds || seconds > maxSeconds) throw new InvalidValue(`expected ${allowed}`);
       return seconds;
     },

@@ -5,7 +5,15 @@
 import * as core from '@actions/core';
 import { getExecOutput } from '@actions/exec';
 import { StringDecoder } from 'node:string_decoder';
-import { InputError, readInputs, runnerInputs, type ActionDefinition, type InputSpecs, type InputValues } from '../inputs';
+import {
+  InputError,
+  readInputs,
+  runnerInputs,
+  withLegacyInputs,
+  type ActionDefinition,
+  type InputSpecs,
+  type InputValues,
+} from '../inputs';
 import { lineSplitter } from './local';
 import { StepFailure, type Location, type Reporter, type RunProgram, type StepContext, type StepState } from '../report';
 
@@ -100,7 +108,8 @@ export async function runAction<I extends InputSpecs, O extends string>(
 ): Promise<void> {
   const reporter = new GitHubReporter();
   try {
-    const inputs = readInputs(definition, runnerInputs(process.env), process.env);
+    // google-github-actions/deploy-cloudrun's snake_case inputs: aliases, or errors naming Runway's input.
+    const inputs = readInputs(definition, withLegacyInputs(definition, runnerInputs(process.env), process.env), process.env);
     for (const [name, spec] of Object.entries(definition.inputs)) {
       const value = (inputs as Record<string, unknown>)[name];
       if (spec.options.secret && typeof value === 'string') reporter.mask(value);

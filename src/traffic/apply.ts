@@ -15,16 +15,17 @@ import { pinLatest, sameServing, servesAsWanted } from './plan';
 import { servableTraffic } from './ready-check';
 import { formatSnapshot, fromTargets, toTargets, type TrafficEntry } from './snapshot';
 
-/** Fails unless `after` serves `wanted`: the operation ended, but what serves decides. */
+/**
+ * Fails unless `after` serves `wanted`: the operation ended, but what serves decides. A failed
+ * terminal condition alone does not: a failed latest revision keeps it failed while pinned traffic
+ * serves as asked.
+ */
 function checkServing(target: ServiceTarget, after: ServiceTraffic, wanted: readonly TrafficEntry[]): ServiceTraffic {
-  if (after.rolloutFailure)
-    throw new Error(`the traffic change of ${target.service} failed to roll out: ${after.rolloutFailure}`);
-  if (!sameServing(after.served, pinLatest(wanted, after.latestReady))) {
-    throw new Error(
-      `the traffic change of ${target.service} finished, but what serves is ${formatSnapshot(after.served)}, not ${formatSnapshot(wanted)}`,
-    );
-  }
-  return after;
+  if (sameServing(after.served, pinLatest(wanted, after.latestReady))) return after;
+  const why = after.rolloutFailure ? `: ${after.rolloutFailure}` : '';
+  throw new Error(
+    `the traffic change of ${target.service} did not take effect: what serves is ${formatSnapshot(after.served)}, not ${formatSnapshot(wanted)}${why}`,
+  );
 }
 
 /**

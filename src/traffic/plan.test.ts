@@ -224,8 +224,13 @@ describe('servesAsWanted', () => {
     { name: 'a rollout under way', state: { ...settled, reconciling: true }, result: false },
     {
       name: 'a failed rollout: the spec is as wanted, the old traffic still serves',
-      state: { ...settled, served: [rev('b', 100)], rolloutFailure: 'Revision b does not exist' },
+      state: { ...settled, served: [rev('b', 100)], rolloutFailure: 'Revision a is not ready' },
       result: false,
+    },
+    {
+      name: 'a failed latest revision keeps the terminal condition failed while the spec serves',
+      state: { ...settled, rolloutFailure: 'Revision c is not ready' },
+      result: true,
     },
     { name: 'served differs from the spec', state: { ...settled, served: [rev('b', 50), rev('a', 50, 'one')] }, result: false },
     { name: 'the spec differs', state: { ...settled, traffic: [latest(100, 'one')] }, result: false },

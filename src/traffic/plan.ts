@@ -132,14 +132,15 @@ export interface TrafficState {
 }
 
 /**
- * Whether `wanted` is both the spec and what serves, with no rollout under way or failed: only then
- * is there nothing to change. A failed rollout leaves the spec as asked and the old traffic serving
- * (service.proto, `reconciling`), so the spec alone would call an unrestored service restored.
+ * Whether `wanted` is both the spec and what serves, with no rollout under way: only then is there
+ * nothing to change. A failed rollout leaves the spec as asked and the old traffic serving
+ * (service.proto, `reconciling`), so the spec alone would call an unrestored service restored. (A
+ * failed terminal condition alone proves nothing: a failed latest revision keeps it failed while
+ * pinned traffic serves as asked.)
  */
 export function servesAsWanted(state: TrafficState, wanted: readonly TrafficEntry[]): boolean {
   return (
     !state.reconciling &&
-    state.rolloutFailure === undefined &&
     isDeepStrictEqual(state.traffic, wanted) &&
     sameServing(state.served, pinLatest(wanted, state.latestReady))
   );

@@ -11,9 +11,21 @@ import type { protos } from '@google-cloud/run';
 import { execFileSync } from 'node:child_process';
 import { createClients, type GoogleClients } from '../../src/cloudrun/clients';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server';
+import { ensureTestImage } from './test-images';
 
 export type IService = protos.google.cloud.run.v2.IService;
 export type IContainer = protos.google.cloud.run.v2.IContainer;
+export type ITrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
+
+export const REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const;
+export const LATEST = 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' as const;
+/** A traffic target to a named revision. */
+export const target = (revision: string, percent: number, tag?: string): ITrafficTarget => ({
+  type: REVISION,
+  revision,
+  percent,
+  tag,
+});
 
 export const PARENT = 'projects/runway-test/locations/us-central1';
 export const serviceName = (id: string) => `${PARENT}/services/${id}`;
@@ -32,7 +44,8 @@ export interface TestEmulator {
 }
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
-  const emulator = await startEmulator({ startupTimeoutMs: 20_000, ...options });
+  // Monitoring data at once unless a test asks for Cloud Run's delay (metricsDelayMs: 180_000).
+  const emulator = await startEmulator({ startupTimeoutMs: 20_000, metricsDelayMs: 0, ...options });
   const clients = createClients(emulator.env);
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${emulator.adminUrl}${path}`, {
@@ -67,11 +80,36 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
   };
 }
 
+/**
+ * One emulator and the hello image for a whole test file: started before its tests, stopped after.
+ * Read `emu` and `image` inside tests (they are set by then).
+ */
+export function emulatorForFile(options: EmulatorOptions = {}): { emu: TestEmulator; image: string } {
+  const context = {} as { emu: TestEmulator; image: string };
+  beforeAll(async () => {
+    context.image = await ensureTestImage('hello');
+    context.emu = await startTestEmulator(options);
+  });
+  afterAll(() => context.emu?.close());
+  return context;
+}
+
 /** Names of running containers whose name contains `fragment` (e.g. a revision ID). */
 export function runningContainers(fragment: string): string[] {
   return execFileSync('docker', ['ps', '--filter', `name=${fragment}`, '--format', '{{.Names}}'], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
+}
+
+/** Waits (up to `timeoutMs`) until no container whose name contains `fragment` runs; returns what still runs. */
+export async function containersGone(fragment: string, timeoutMs = 10_000): Promise<string[]> {
+  const end = Date.now() + timeoutMs;
+  let running = runningContainers(fragment);
+  while (running.length > 0 && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 200));
+    running = runningContainers(fragment);
+  }
+  return running;
 }
 
 /** What the hello image answers: its Cloud Run variables, APP_* env vars, args and an optional file. */

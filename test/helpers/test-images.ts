@@ -6,7 +6,8 @@
  *
  *   ensureTestImage('hello')       HTTP server on 0.0.0.0:$PORT (as Cloud Run requires): GET / answers JSON {service, revision,
  *                                  configuration, env (APP_* vars), args, file (contents of $READ_FILE)};
- *                                  GET /status/NNN answers that status; POST echoes the body.
+ *                                  GET /status/NNN answers that status; GET /delay/MS answers like GET /
+ *                                  after MS milliseconds; POST echoes the body.
  *   ensureTestImage('crash')       prints two log lines, then exits 1 before listening.
  *   ensureTestImage('slow-start')  listens like hello, but only after $START_DELAY_MS (default 5000).
  *   ensureTestImage('loopback-only') like hello, but listens on 127.0.0.1 only: Cloud Run (and the
@@ -36,8 +37,13 @@ const server = http.createServer((req, res) => {
   if (req.method === 'POST') { res.writeHead(200, { 'content-type': req.headers['content-type'] || 'application/octet-stream' }); return req.pipe(res); }
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('APP_')));
   const file = process.env.READ_FILE ? fs.readFileSync(process.env.READ_FILE, 'utf8') : undefined;
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ service: process.env.K_SERVICE, revision: process.env.K_REVISION, configuration: process.env.K_CONFIGURATION, host: process.env.HOST, env, args: process.argv.slice(2), file }));
+  const answer = () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ service: process.env.K_SERVICE, revision: process.env.K_REVISION, configuration: process.env.K_CONFIGURATION, host: process.env.HOST, env, args: process.argv.slice(2), file }));
+  };
+  const delay = /^\\/delay\\/(\\d+)$/.exec(req.url);
+  if (delay) setTimeout(answer, Number(delay[1]));
+  else answer();
 });
 setTimeout(() => server.listen(Number(process.env.PORT || 8080), process.env.LISTEN_HOST || '0.0.0.0', () => console.log('listening on', process.env.PORT)), Number(process.env.START_DELAY_MS || 0));
 `;

@@ -157,7 +157,9 @@ describe('build-image with the classic builder', () => {
     });
     expect(outputs.digest).toBe((await registryDigest(outputs.tags!)).digest);
     expect(report.prisma).toMatchObject({ version: '7.0.1', engines: 'none' });
-    expect(report.verdict).toBe('pass');
+    // The NEXT_PUBLIC_* warning is a finding (next-public-build) like any other: ready, with a warning.
+    expect(report.verdict).toBe('warn');
+    expect(report.findings.filter((f) => f.level === 'warning').map((f) => f.rule)).toEqual(['next-public-build']);
     expect(report.findings.some((f) => f.rule === 'image-engines')).toBe(false);
     expect(levelOf(report, 'image-client')).toEqual(['pass']);
     const warnings = reporter.lines.filter((l) => l.level === 'warning');
@@ -270,6 +272,33 @@ describe('build-image with the classic builder', () => {
     expect(load?.message).toContain('libssl.so.1.1: cannot open shared object file');
   });
 
+  it('a hoisted client the runtime never copies: the image check confirms it, and the static fix makes a working image', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runway-test-build-hoisted-'));
+    workdirs.push(dir);
+    cpSync(join(repoRoot, 'test', 'fixtures', 'monorepos', 'npm-hoisted-client-missing'), dir, { recursive: true });
+    cpSync(join(fixtures, '_fake-prisma'), join(dir, 'fake-prisma'), { recursive: true });
+    const image = `${REGISTRY}/runway-test/hoisted-${run}`;
+    const broken = await build(dir, { image, push: 'false', 'prisma-check': 'warn', workspace: 'apps/web' });
+    const fix = broken.report.findings.find((f) => f.rule === 'client-in-runtime')!;
+    expect(fix).toMatchObject({ level: 'error', phase: 'static', line: 20 });
+    // What production would meet: no generated client, and @prisma/client cannot initialize.
+    expect(levelOf(broken.report, 'image-client')).toEqual(['error']);
+    expect(levelOf(broken.report, 'image-load')).toEqual(['error']);
+
+    const file = join(dir, 'Dockerfile');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.splice(fix.line!, 0, fix.fix!);
+    writeFileSync(file, lines.join('\n'));
+    const fixed = await build(dir, { image, push: 'false', workspace: 'apps/web' });
+    expect(fixed.report.verdict).toBe('pass');
+    expect(levelOf(fixed.report, 'client-in-runtime')).toEqual(['pass']);
+    expect(levelOf(fixed.report, 'image-client')).toEqual(['pass']);
+    expect(fixed.report.findings.find((f) => f.rule === 'image-load')).toMatchObject({
+      level: 'pass',
+      message: "require('@prisma/client') → /app/node_modules/@prisma/client/index.js",
+    });
+  });
+
   it('strict: refuses before building when the static check fails, and pushes nothing', async () => {
     const dir = context('engine-openssl-1.1');
     const image = `${REGISTRY}/runway-test/refused-${run}`;
@@ -293,7 +322,8 @@ describe('build-image with the classic builder', () => {
     execFileSync('docker', ['manifest', 'push', '--purge', '--insecure', list]);
     const remote = await remoteManifest(runLocally, list);
     expect(remote).toMatchObject({ isIndex: true, platforms: ['linux/arm64'] });
-    expect(manifestProblem(list, remote, undefined)).toContain('is a multi-platform index');
+    // An index is refused only without linux/amd64 (Cloud Run takes one that includes it).
+    expect(manifestProblem(list, remote, undefined)).toContain('is an index of linux/arm64 without linux/amd64');
     expect(await remoteManifest(runLocally, outputs.tags!)).toMatchObject({
       isIndex: false,
       digest: outputs.digest,
@@ -371,10 +401,10 @@ describe('build-image with the classic builder', () => {
     });
     expect(failed.code).not.toBe(0);
     expect(failed.stdout).toMatch(
-      /^::error title=OpenSSL where `prisma generate` runs (openssl-at-generate),file=Dockerfile,line=4,endLine=4::\[openssl-at-generate\] /m,
+      /^::error title=OpenSSL where `prisma generate` runs \(openssl-at-generate\),file=Dockerfile,line=4,endLine=4::\[openssl-at-generate\] /m,
     );
     expect(failed.stdout).toMatch(
-      /^::error title=binaryTargets cover the runtime stage (binary-targets),file=prisma\/schema.prisma,line=5,endLine=5::\[binary-targets\] /m,
+      /^::error title=binaryTargets cover the runtime stage \(binary-targets\),file=prisma\/schema.prisma,line=5,endLine=5::\[binary-targets\] /m,
     );
     expect(failed.summary).toContain('Prisma readiness: ❌ not ready');
     // A failed check still gives its report.

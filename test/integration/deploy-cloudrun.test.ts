@@ -270,6 +270,80 @@ describe('deploy-cloudrun', () => {
     expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
   });
 
+  it("fails an app that listens on 127.0.0.1 only with Cloud Run's message, and leaves the traffic untouched", async () => {
+    const service = newService('loop');
+    const first = await deploy({ service, image: helloRef });
+    expect(first.code).toBe(0);
+    const before = await traffic(service);
+    const run = await deploy({ service, image: await ensureTestImage('loopback-only') }, { GITHUB_SHA: sha(7) });
+    expect(run.code).toBe(1);
+    const error = run.errors.join('\n');
+    expect(error).toMatch(/failed to start and listen on the port defined provided by the PORT=\d+ environment variable/);
+    expect(error).toContain(`Traffic of ${service} was not moved`);
+    expect(await traffic(service)).toEqual(before);
+    expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
+  });
+
+  it("validates startup-probe settings to the proto's ranges before any call", async () => {
+    const service = newService('probe');
+    const run = await deploy({ service, image: helloRef, 'startup-probe': '/healthz period=300s timeout=2s' });
+    expect(run.code).toBe(1);
+    expect(run.errors.join('\n')).toMatch(
+      /Input "startup-probe": .*period must be from 1 to 240 seconds for a startup probe, got 300/,
+    );
+    await expect(getService(service)).rejects.toThrow(/NOT_FOUND|not found/i);
+  });
+
+  it.each(['DEADLINE_EXCEEDED', 'UNAVAILABLE'])(
+    'an update and a migration run whose answers are lost (%s after apply) are each made once, never repeated',
+    async (code) => {
+      const service = newService('lost');
+      const first = await deploy({ service, image: helloRef });
+      expect(first.code).toBe(0);
+      // Both UpdateService calls (validate-only, then the change) and RunJob are applied, then fail.
+      await emu.admin('POST', '/faults', { method: 'UpdateService', code, when: 'after', times: 2 });
+      await emu.admin('POST', '/faults', { method: 'RunJob', code, when: 'after' });
+
+      const run = await deploy(
+        { service, image: helloRef, 'migration-command': 'echo migrated; exit 0' },
+        { GITHUB_SHA: sha(8) },
+      );
+
+      expect(run.errors).toEqual([]);
+      expect(run.code).toBe(0);
+      const job = (await emu.clients.jobs.getJob({ name: `${PARENT}/jobs/${service}-migrate` }))[0];
+      expect(Number(job.executionCount)).toBe(1);
+      const after = await getService(service);
+      expect(after.template?.revision).toBe(run.outputs.revision);
+      expect((await hello(run.outputs['tag-url'])).revision).toBe(run.outputs.revision);
+      expect((await hello(first.outputs.url)).revision).toBe(first.outputs.revision);
+    },
+  );
+
+  it.each([
+    ['DEADLINE_EXCEEDED', 'after', 0],
+    ['UNAVAILABLE', 'before', 0],
+    ['PERMISSION_DENIED', 'before', 1],
+  ] as const)(
+    'creating a service under %s %s the change: created once, or a clear failure with nothing created',
+    async (code, when, exit) => {
+      const service = newService('create');
+      // Both CreateService calls: validate-only (which applies nothing), then the change.
+      await emu.admin('POST', '/faults', { method: 'CreateService', code, when, times: 2 });
+      const run = await deploy({ service, image: helloRef });
+      // A fault the refused preflight left armed must not reach the next test.
+      await emu.admin('DELETE', '/faults');
+      expect(run.code).toBe(exit);
+      if (exit === 0) {
+        expect((await hello(run.outputs.url)).revision).toBe(run.outputs.revision);
+        expect((await getService(service)).template?.revision).toBe(run.outputs.revision);
+      } else {
+        expect(run.errors.join('\n')).toMatch(/Preflight: the API rejected the change, nothing was changed/);
+        await expect(getService(service)).rejects.toThrow(/NOT_FOUND|not found/i);
+      }
+    },
+  );
+
   it('gives up after wait-timeout with the pending conditions, and restores the traffic', async () => {
     const service = newService('slow');
     const first = await deploy({ service, image: helloRef });

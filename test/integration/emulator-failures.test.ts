@@ -176,7 +176,14 @@ describe('startup probes', () => {
     const [op] = await emu.clients.services.createService({
       parent: ok.name!.split('/services/')[0],
       serviceId: 'probe-404',
-      service: { template: { containers: [{ image: images.hello, startupProbe: { httpGet: { path: '/status/404' } } }] } },
+      service: {
+        template: {
+          // The defaults (period 10 s x 3) would take 30 s; 1 s x 3 fails the same way sooner.
+          containers: [
+            { image: images.hello, startupProbe: { httpGet: { path: '/status/404' }, periodSeconds: 1, failureThreshold: 3 } },
+          ],
+        },
+      },
     });
     await expect(op.promise()).rejects.toMatchObject({ code: 9, message: expect.stringMatching(/within the allocated timeout/) });
   });

@@ -19,7 +19,7 @@ const interval = (from: number, to: number) => ({
 });
 const web = { project: 'acme', location: 'us-central1', service: 'web' };
 
-const metrics = new RequestMetrics();
+const metrics = new RequestMetrics({ delayMs: 0 });
 const delayed = new RequestMetrics({ delayMs: 180_000 });
 const servers: grpc.Server[] = [];
 let clients: GoogleClients;

@@ -5,7 +5,6 @@
  * Ready only when `latest_ready_revision` matches `latest_created_revision`. A missing revision is
  * accepted, then fails the operation (terraform-docs-samples#269); a failed revision stays failed.
  */
-import type { protos } from '@google-cloud/run';
 import { ensureTestImage } from '../helpers/test-images';
 import {
   hello,
@@ -15,13 +14,10 @@ import {
   startTestEmulator,
   type IService,
   type TestEmulator,
+  target,
 } from '../helpers/emulator-fixture';
 
 jest.setTimeout(120_000);
-
-type ITrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
-const REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const;
-const target = (revision: string, percent: number, tag?: string): ITrafficTarget => ({ type: REVISION, revision, percent, tag });
 
 let emu: TestEmulator;
 let image: string;

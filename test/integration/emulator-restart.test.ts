@@ -36,6 +36,48 @@ it('keeps services, revisions and URLs across a restart with a state directory, 
   }
 });
 
+it('a restart in the middle of a promotion keeps the split, the tags and every URL', async () => {
+  const image = await ensureTestImage('hello');
+  const dir = mkdtempSync(join(tmpdir(), 'runway-test-emu-promo-'));
+  const first = await startTestEmulator({ stateDir: dir });
+  let promoted;
+  try {
+    const svc = await first.deploy('promo', { image }, { template: { revision: 'promo-stable' } });
+    const read = (await first.clients.services.getService({ name: svc.name! }))[0];
+    const REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const;
+    // Deployed as a tagged candidate, then promoted to 50 %: the step a restart interrupts.
+    promoted = await first.update({
+      ...read,
+      template: { revision: 'promo-canary', containers: [{ image, env: [{ name: 'APP_ROLE', value: 'canary' }] }] },
+      traffic: [
+        { type: REVISION, revision: 'promo-stable', percent: 50 },
+        { type: REVISION, revision: 'promo-canary', percent: 50, tag: 'canary' },
+      ],
+    });
+  } finally {
+    await first.close();
+  }
+  const second = await startTestEmulator({ stateDir: dir });
+  try {
+    const [again] = await second.clients.services.getService({ name: promoted.name! });
+    expect(again.uri).toBe(promoted.uri);
+    expect(again.trafficStatuses).toEqual(
+      (await second.clients.services.getService({ name: promoted.name! }))[0].trafficStatuses,
+    );
+    expect((again.trafficStatuses ?? []).map((t) => [t.revision, t.percent, t.tag, t.uri])).toEqual(
+      (promoted.trafficStatuses ?? []).map((t) => [t.revision, t.percent, t.tag, t.uri]),
+    );
+    const canaryUrl = again.trafficStatuses?.find((t) => t.tag === 'canary')?.uri;
+    expect((await hello(canaryUrl)).revision).toBe('promo-canary');
+    const seen = new Set<string>();
+    for (let i = 0; i < 10; i++) seen.add((await hello(again.uri)).revision);
+    expect([...seen].sort()).toEqual(['promo-canary', 'promo-stable']);
+  } finally {
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** Starts main.ts as its own node process (so its PID is the emulator's) and reads the ready line. */
 async function spawnEmulator() {
   const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts', '--port', '0'], {

@@ -2,23 +2,20 @@
  * Cloud Run emulator conformance: the service URL splits requests by traffic percent, each tag has
  * its own URL, bodies stream through, and every proxied request is recorded for Monitoring.
  */
-import type { protos } from '@google-cloud/run';
 import { ensureTestImage } from '../helpers/test-images';
 import { execFileSync } from 'node:child_process';
 import {
+  containersGone,
   hello,
   runningContainers,
   shortName,
   startTestEmulator,
   type IService,
   type TestEmulator,
+  target,
 } from '../helpers/emulator-fixture';
 
 jest.setTimeout(120_000);
-
-const REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const;
-type ITrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
-const target = (revision: string, percent: number, tag?: string): ITrafficTarget => ({ type: REVISION, revision, percent, tag });
 
 let emu: TestEmulator;
 let image: string;
@@ -119,4 +116,48 @@ it('replaces a crashed container: the request that finds it gone gets 502, later
   expect(revision).toBe(green);
   const [got] = await emu.clients.revisions.getRevision({ name: `${svc.name}/revisions/${green}` });
   expect(got.conditions?.find((c) => c.type === 'Ready')?.state).toBe('CONDITION_SUCCEEDED');
+});
+
+it('drains: a request in flight on a revision that loses its traffic completes, none fails during the switch, then it scales down', async () => {
+  const first = await emu.deploy('drain', { image });
+  const old = shortName(first.latestReadyRevision);
+  // In flight across the switch: 10 s outlasts the new revision's start, even on a loaded machine.
+  const slow = fetch(`${first.uri}/delay/10000`).then(async (r) => ({
+    status: r.status,
+    revision: ((await r.json()) as { revision: string }).revision,
+    at: Date.now(),
+  }));
+  const failures: string[] = [];
+  const seen: string[] = [];
+  const until = Date.now() + 60_000;
+  let switching = true;
+  // Steady requests (sequential, bounded in time) through the switch.
+  const load = (async () => {
+    while (switching && Date.now() < until) {
+      await hello(first.uri).then(
+        (a) => seen.push(a.revision),
+        (e: Error) => failures.push(e.message),
+      );
+    }
+  })();
+  let next = '';
+  let switchedAt = Infinity;
+  try {
+    // A new template moves LATEST (and all traffic) to a new revision while requests keep coming.
+    const [read] = await emu.clients.services.getService({ name: first.name! });
+    const updated = await emu.update({ ...read, template: { containers: [{ image, env: [{ name: 'APP_V', value: '2' }] }] } });
+    next = shortName(updated.latestReadyRevision);
+    switchedAt = Date.now();
+    while (seen.at(-1) !== next && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    switching = false;
+    await load;
+  }
+  expect(failures).toEqual([]);
+  expect([...new Set(seen)].sort()).toEqual([old, next].sort());
+  // The old revision kept its container for the request in flight when it lost its traffic, then scales down.
+  const answered = await slow;
+  expect([answered.status, answered.revision]).toEqual([200, old]);
+  expect(answered.at).toBeGreaterThan(switchedAt);
+  expect(await containersGone(old)).toEqual([]);
 });

@@ -6,6 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadProtos } from '../../emulator/apis/protos';
 import { ensureTestImage } from '../helpers/test-images';
 import {
+  containersGone,
   hello,
   PARENT,
   runningContainers,
@@ -120,7 +121,8 @@ describe('UpdateService', () => {
     expect(String(updated.generation)).toBe('3');
     expect(updated.latestCreatedRevision).toBe(svc.latestCreatedRevision);
     expect((await hello(updated.uri)).revision).toBe(second);
-    expect(runningContainers(first)).toEqual([]);
+    // Scaled down once its in-flight requests are done (none here), after the operation.
+    expect(await containersGone(first)).toEqual([]);
     expect(runningContainers(second)).toHaveLength(1);
     svc = updated;
   });

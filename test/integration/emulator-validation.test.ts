@@ -2,16 +2,21 @@
  * Cloud Run emulator conformance: requests the real API rejects are rejected with its status code and
  * a message naming the problem, and change nothing (the admin /state is compared before and after).
  */
-import type { protos } from '@google-cloud/run';
 import { ensureTestImage } from '../helpers/test-images';
-import { runningContainers, shortName, startTestEmulator, type IService, type TestEmulator } from '../helpers/emulator-fixture';
-
-type ITrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
+import {
+  containersGone,
+  runningContainers,
+  shortName,
+  startTestEmulator,
+  type IService,
+  type TestEmulator,
+  REVISION,
+  LATEST,
+  target,
+} from '../helpers/emulator-fixture';
 
 jest.setTimeout(120_000);
 
-const REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const;
-const LATEST = 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' as const;
 let emu: TestEmulator;
 let image: string;
 let svc: IService;
@@ -34,8 +39,6 @@ beforeAll(async () => {
   second = shortName(svc.latestReadyRevision);
 });
 afterAll(() => emu?.close());
-
-const target = (revision: string, percent: number, tag?: string): ITrafficTarget => ({ type: REVISION, revision, percent, tag });
 
 describe('a rejected UpdateService changes nothing', () => {
   it.each<[string, () => IService, number, RegExp]>([
@@ -138,7 +141,22 @@ describe('DeleteRevision', () => {
     await op.promise();
     const [revisions] = await emu.clients.revisions.listRevisions({ parent: svc.name! });
     expect(revisions.map((r) => shortName(r.name))).toEqual([second]);
-    expect(runningContainers(first)).toEqual([]);
+    // Its container was already being scaled down since it lost its traffic.
+    expect(await containersGone(first)).toEqual([]);
+  });
+
+  it("refuses the service's latest revision even when it serves nothing", async () => {
+    const base = await emu.deploy('latest-kept', { image }, { template: { revision: 'latest-kept-v1' } });
+    const read = (await emu.clients.services.getService({ name: base.name! }))[0];
+    await emu.update({
+      ...read,
+      template: { ...read.template, revision: 'latest-kept-v2', labels: { v: '2' } },
+      traffic: [target('latest-kept-v1', 100)],
+    });
+    await expect(emu.clients.revisions.deleteRevision({ name: `${base.name}/revisions/latest-kept-v2` })).rejects.toMatchObject({
+      code: 9,
+      details: expect.stringMatching(/Revision 'latest-kept-v2' cannot be deleted: it is the latest revision/),
+    });
   });
 
   it('NOT_FOUND for a revision that does not exist', async () => {

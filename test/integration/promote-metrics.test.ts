@@ -4,6 +4,9 @@
  */
 import { runBundle, type ActionRun } from '../helpers/run-action';
 import { readService } from '../../src/cloudrun/service-state';
+import { RecordingReporter } from '../../src/report';
+import { promoteRevision } from '../../src/traffic/promote';
+import { requestCounts } from '../../src/traffic/request-counts';
 import { formatSnapshot } from '../../src/traffic/snapshot';
 import { deploy, revisionOf, freshStackPerTest } from './rollback.fixtures';
 
@@ -90,4 +93,71 @@ it('does not judge (nor fail) a step with fewer requests than metrics-min-reques
     ),
   );
   expect(result.summary).toMatch(/Cloud Monitoring request counts of .*: inconclusive/);
+});
+
+it('says when Monitoring has no data by the end of a bake, naming the delay and the bake that would be judged', async () => {
+  await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  const candidate = revisionOf(t.stack, 'v2');
+  const reporter = new RecordingReporter();
+  const values = new Map<string, string>();
+
+  // No gate and no user requests: the candidate serves nothing during the step, so no point exists.
+  const result = await promoteRevision(
+    t.stack.clients,
+    {
+      target: t.stack.target,
+      candidate,
+      steps: [50, 100],
+      bakeSeconds: 1,
+      rollbackOnFailure: true,
+      state: { save: (n, v) => void values.set(n, v), get: (n) => values.get(n) ?? '' },
+      metrics: {
+        limits: { maxErrorRate: 1, minRequests: 1 },
+        count: (revision, start, end) => requestCounts(t.stack.clients, t.stack.target, revision, start, end),
+      },
+    },
+    reporter,
+  );
+
+  expect(result.verdict).toBe('pass');
+  const warnings = reporter.lines.filter((l) => l.level === 'warning').map((l) => l.message);
+  expect(warnings).toEqual([
+    expect.stringMatching(
+      new RegExp(
+        `^Cloud Monitoring request counts of ${candidate}: no data yet for the 1s bake: Cloud Monitoring publishes a minute's counts up to 180s later, so only a bake of at least 240s would be judged; not judged$`,
+      ),
+    ),
+    expect.stringMatching(/no data yet for the 1s bake/),
+  ]);
+});
+
+it("leaves the gate's own requests out of the error rate", async () => {
+  const v1 = await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  const candidate = revisionOf(t.stack, 'v2');
+
+  // The gates send 8 requests to the candidate's tag URL and 8 to the service URL (about half of
+  // which reach the candidate); without them nothing is left to judge against min-requests 8.
+  const result = await runBundle('dist/promote/index.js', {
+    inputs: {
+      ...t.stack.where,
+      ...GATE,
+      revision: candidate,
+      steps: '50,100',
+      bake: '2s',
+      'previous-traffic': formatSnapshot(v1.traffic),
+      'metrics-check': 'true',
+      'metrics-min-requests': '8',
+    },
+    env: t.stack.env,
+    timeoutMs: 180_000,
+  });
+
+  expect(result.outputs.verdict).toBe('pass');
+  expect(result.stdout).toMatch(
+    new RegExp(
+      `::notice::Cloud Monitoring request counts of ${candidate}: [0-7] request\\(s\\) during the step, fewer than min-requests 8`,
+    ),
+  );
 });

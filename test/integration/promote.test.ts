@@ -237,8 +237,11 @@ it('tags the live image digest in Artifact Registry as live-SERVICE, creating th
   await deploy(t.stack, `${arImage}@${digest}`, 'v2', 'two');
   const tagName = `projects/${t.stack.target.project}/locations/us-central1/repositories/apps/packages/promote-live/tags/live-${t.stack.target.service}`;
 
+  // The tag is created, then the answer is lost: a re-read finds it, nothing is sent twice.
+  await admin(t.stack, 'POST', '/faults', { method: 'CreateTag', code: 'DEADLINE_EXCEEDED', when: 'after' });
   const first = await promote({ revision: revisionOf(t.stack, 'v2'), bake: '0' });
   expect(first.outputs.verdict).toBe('pass');
+  expect(first.warnings).toEqual([]);
   expect(first.summary).toContain(`Tagged ${digest} as live-${t.stack.target.service} in Artifact Registry.`);
   const [tag] = await t.stack.clients.artifactRegistry.getTag({ name: tagName });
   expect(tag.version).toMatch(new RegExp(`/versions/${digest}$`));

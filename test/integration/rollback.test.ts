@@ -5,8 +5,11 @@
 import { runBundle } from '../helpers/run-action';
 import { decodeHistory, encodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
 import { readService } from '../../src/cloudrun/service-state';
-import { setAnnotations } from '../../src/traffic/apply';
-import { parseSnapshot, type TrafficEntry } from '../../src/traffic/snapshot';
+import { updateService } from '../../src/cloudrun/services';
+import { RecordingReporter } from '../../src/report';
+import { restoreTraffic, setAnnotations } from '../../src/traffic/apply';
+import { rollBackService } from '../../src/traffic/rollback';
+import { parseSnapshot, toTargets, type TrafficEntry } from '../../src/traffic/snapshot';
 import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest } from './rollback.fixtures';
 
 jest.setTimeout(180_000);
@@ -192,4 +195,86 @@ it('rejects bad input before any call', async () => {
   expect(run.code).not.toBe(0);
   expect(run.errors[0]).toMatch(/Input "to": .* expected previous, a revision name/);
   expect(await services()).toEqual(before);
+});
+
+it('a restore after a failed rollout moves the served traffic (the spec already names it), dropping the stale tag', async () => {
+  await deploy(t.stack, t.hello, 'v1', 'one');
+  await deploy(t.stack, t.hello, 'v2', 'two');
+  const v1 = revisionOf(t.stack, 'v1');
+  const v2 = revisionOf(t.stack, 'v2');
+  const step: TrafficEntry[] = [
+    { type: 'REVISION', revision: v1, percent: 50, tag: 'one' },
+    { type: 'REVISION', revision: v2, percent: 50, tag: 'two' },
+  ];
+  await setSplit(t.stack, step);
+  // A first restore whose rollout failed: the previous traffic names a revision deleted since. Cloud
+  // Run accepts the spec and fails the operation; the step's traffic keeps serving.
+  const previous: TrafficEntry[] = [
+    { type: 'REVISION', revision: v1, percent: 100, tag: 'one' },
+    { type: 'REVISION', revision: revisionOf(t.stack, 'gone'), percent: 0, tag: 'old' },
+  ];
+  const stale = await current();
+  const op = await updateService(
+    t.stack.clients,
+    t.stack.target,
+    { name: stale.service.name, etag: stale.service.etag, traffic: toTargets(previous) },
+    { updateMask: ['traffic'] },
+  );
+  await expect(op.done()).rejects.toThrow(/does not exist or is deleted/);
+  const failed = await current();
+  expect(failed.traffic).toEqual(previous);
+  expect(failed.served.filter((e) => e.percent > 0).map((e) => e.percent)).toEqual([50, 50]);
+
+  const reporter = new RecordingReporter();
+  const { after } = await restoreTraffic(t.stack.clients, t.stack.target, previous, reporter);
+
+  expect(after.traffic).toEqual([previous[0]]);
+  expect(reporter.lines.filter((l) => l.level === 'warning').map((l) => l.message)).toEqual([
+    expect.stringMatching(/dropping the tag old: .*-gone does not exist/),
+  ]);
+  expect(await revisionsAt((await current()).url!, 4)).toEqual({ [v1]: 4 });
+});
+
+describe('traffic updates under faults (rollback to v1 from v2)', () => {
+  const cases: { code: string; when: 'before' | 'after'; outcome: 'moved' | RegExp }[] = [
+    { code: 'UNAVAILABLE', when: 'before', outcome: 'moved' },
+    { code: 'DEADLINE_EXCEEDED', when: 'before', outcome: 'moved' },
+    { code: 'ABORTED', when: 'before', outcome: /changed since it was read/ },
+    { code: 'PERMISSION_DENIED', when: 'before', outcome: /PERMISSION_DENIED|Injected fault/ },
+    { code: 'UNAVAILABLE', when: 'after', outcome: 'moved' },
+    { code: 'DEADLINE_EXCEEDED', when: 'after', outcome: 'moved' },
+    { code: 'ABORTED', when: 'after', outcome: 'moved' },
+    { code: 'PERMISSION_DENIED', when: 'after', outcome: 'moved' },
+  ];
+  it.each(cases)('$code $when the change: $outcome', async ({ code, when, outcome }) => {
+    await deploy(t.stack, t.hello, 'v1', 'one');
+    await deploy(t.stack, t.hello, 'v2', 'two');
+    const v1 = revisionOf(t.stack, 'v1');
+    const v2 = revisionOf(t.stack, 'v2');
+    await setSplit(t.stack, [
+      { type: 'REVISION', revision: v2, percent: 100, tag: 'two' },
+      { type: 'REVISION', revision: v1, percent: 0, tag: 'one' },
+    ]);
+    const before = await current();
+    await admin(t.stack, 'POST', '/faults', { method: 'UpdateService', code, when });
+
+    const run = rollBackService(
+      t.stack.clients,
+      { target: t.stack.target, to: { kind: 'revision', revision: v1 }, removeTags: [] },
+      new RecordingReporter(),
+    );
+
+    const after = () => current();
+    if (outcome === 'moved') {
+      await run;
+      const s = await after();
+      expect(s.served.filter((e) => e.percent > 0)).toEqual([{ type: 'REVISION', revision: v1, percent: 100 }]);
+      // Sent once: one rollback record, never a second one from a repeated change.
+      expect(decodeHistory(s.annotations[HISTORY_ANNOTATION]).map((r) => r.action)).toEqual(['rollback']);
+    } else {
+      await expect(run).rejects.toThrow(outcome);
+      // Refused before anything was applied: what serves is exactly what served before.
+      expect((await after()).served).toEqual(before.served);
+    }
+  });
 });
