@@ -2,17 +2,15 @@
  * The github-deployment step: start, finish or rollback, from the action's inputs. Never fails a
  * release over bookkeeping (see deployments.ts).
  */
-import type { InputValues } from '../inputs';
-import type { Reporter } from '../report';
+import type { InputsOf, OutputsOf } from '../inputs';
+import type { StepContext } from '../report';
 import { activeDeployment, bookkeeping, createDeployment, runContext, setStatus, type GitHubApi } from './deployments';
 import type { githubDeploymentAction } from './inputs';
 
-type Inputs = InputValues<(typeof githubDeploymentAction)['inputs']>;
-
 export async function runGithubDeployment(
-  inputs: Inputs,
-  { reporter, env, api }: { reporter: Reporter; env: NodeJS.ProcessEnv; api?: GitHubApi },
-): Promise<{ 'deployment-id'?: string }> {
+  inputs: InputsOf<typeof githubDeploymentAction>,
+  { reporter, env, api }: StepContext & { readonly api?: GitHubApi },
+): Promise<OutputsOf<typeof githubDeploymentAction>> {
   const run = runContext(env);
   if (!api || !run) {
     reporter.notice(
