@@ -547,27 +547,25 @@ owner() { # pidfile comm -> "ours, pid N" / "external"
   if pid_alive "$1" "$2"; then echo "ours, pid $(head -n1 "$1")"; else echo external; fi
 }
 
+# One status row for a daemon this script may have started: NAME CHECK PIDFILE PROGRAM ADDRESS.
+daemon_row() {
+  local st=down
+  if "$2"; then st="up ($(owner "$STATE_DIR/$3" "$4"))"; fi
+  printf '%-11s %-28s %s\n' "$1" "$st" "$5"
+}
+
 status_table() {
   local fmt='%-11s %-28s %s\n' st
   printf "$fmt" COMPONENT STATE ADDRESS
   if packages_missing; then st=missing; else st=installed; fi
   printf "$fmt" packages "$st" "-"
-  if docker_up; then
-    st="up ($(owner "$STATE_DIR/dockerd.pid" dockerd))"
-  else st=down; fi
-  printf "$fmt" dockerd "$st" "$(docker_addr)"
-  if registry_answers; then
-    st="up ($(owner "$STATE_DIR/registry.pid" docker-registry))"
-  else st=down; fi
-  printf "$fmt" registry "$st" "http://$REGISTRY_ADDR"
+  daemon_row dockerd docker_up dockerd.pid dockerd "$(docker_addr)"
+  daemon_row registry registry_answers registry.pid docker-registry "http://$REGISTRY_ADDR"
   if pg_answers; then
     if [[ -f $STATE_DIR/postgres.started ]]; then st="up (ours, $(tr ' ' / <"$STATE_DIR/postgres.started"))"; else st="up (external)"; fi
   else st=down; fi
   printf "$fmt" postgres "$st" "postgres://runway:runway@127.0.0.1:$PG_PORT/runway"
-  if redis_answers; then
-    st="up ($(owner "$STATE_DIR/redis.pid" redis-server))"
-  else st=down; fi
-  printf "$fmt" redis "$st" "redis://127.0.0.1:$REDIS_PORT"
+  daemon_row redis redis_answers redis.pid redis-server "redis://127.0.0.1:$REDIS_PORT"
   if docker_up && docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
     st="present ($(docker image inspect -f '{{.Size}}' "$BASE_IMAGE" | awk '{ printf "%d MB", $1 / 1000000 }'))"
     if [[ -x $NODE_BIN && $(docker image inspect -f '{{ index .Config.Labels "dev.runway.base" }}' "$BASE_IMAGE") != "$(base_recipe_key)" ]]; then

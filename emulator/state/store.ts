@@ -65,11 +65,8 @@ export interface RevisionTemplate {
   [field: string]: unknown;
 }
 
-export interface TrafficStatus extends TrafficTargetSpec {
-  uri?: string;
-}
-
-export interface Service {
+/** The fields every Cloud Run v2 resource carries (service.proto, revision.proto, job.proto). */
+interface ResourceMeta {
   name: string;
   uid: string;
   generation: string;
@@ -78,6 +75,16 @@ export interface Service {
   annotations: Record<string, string>;
   createTime: Timestamp;
   updateTime: Timestamp;
+  reconciling: boolean;
+  etag: string;
+  [field: string]: unknown;
+}
+
+export interface TrafficStatus extends TrafficTargetSpec {
+  uri?: string;
+}
+
+export interface Service extends ResourceMeta {
   deleteTime?: Timestamp | null;
   template: RevisionTemplate;
   traffic: TrafficTargetSpec[];
@@ -88,38 +95,16 @@ export interface Service {
   latestCreatedRevision: string;
   uri: string;
   urls: string[];
-  reconciling: boolean;
-  etag: string;
-  [field: string]: unknown;
 }
 
-export interface Revision {
-  name: string;
-  uid: string;
-  generation: string;
-  observedGeneration: string;
+export interface Revision extends ResourceMeta {
   service: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  createTime: Timestamp;
-  updateTime: Timestamp;
   containers: ContainerSpec[];
   volumes: VolumeSpec[];
   conditions: Condition[];
-  reconciling: boolean;
-  etag: string;
-  [field: string]: unknown;
 }
 
-export interface Job {
-  name: string;
-  uid: string;
-  generation: string;
-  observedGeneration: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  createTime: Timestamp;
-  updateTime: Timestamp;
+export interface Job extends ResourceMeta {
   template: {
     taskCount?: number;
     parallelism?: number;
@@ -135,9 +120,6 @@ export interface Job {
   conditions: Condition[];
   executionCount: number;
   latestCreatedExecution: { name: string; createTime: Timestamp; completionTime?: Timestamp | null } | null;
-  reconciling: boolean;
-  etag: string;
-  [field: string]: unknown;
 }
 
 export interface Execution {

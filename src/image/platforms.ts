@@ -39,14 +39,17 @@ const sslText = (v: OpenSsl): string => `OpenSSL ${v.replace('.x', '')}`;
 
 function debian(codename: string, slim: boolean): Platform {
   const [n, ssl] = DEBIAN[codename];
-  return {
-    family: 'debian',
-    release: n,
-    libc: 'glibc',
-    openssl: ssl,
-    opensslInstalled: !slim,
-    description: `Debian ${n} (${codename}${slim ? ', slim: no OpenSSL' : ''}), ${sslText(ssl)}`,
-  };
+  return glibc('debian', n, ssl, !slim, `Debian ${n} (${codename}${slim ? ', slim: no OpenSSL' : ''}), ${sslText(ssl)}`);
+}
+
+function glibc(
+  family: 'debian' | 'ubuntu',
+  release: string,
+  openssl: OpenSsl,
+  opensslInstalled: boolean,
+  description: string,
+): Platform {
+  return { family, release, libc: 'glibc', openssl, opensslInstalled, description };
 }
 
 function alpine(version: string | undefined): Platform {
@@ -90,14 +93,7 @@ export function platformOfImage(image: string): Platform | undefined {
   if (repo === 'ubuntu' || ubuntu) {
     const c = ubuntu ?? UBUNTU_BY_NUMBER[/^\d+\.\d+/.exec(tag)?.[0] ?? ''] ?? 'noble';
     const [n, ssl] = UBUNTU[c];
-    return {
-      family: 'ubuntu',
-      release: n,
-      libc: 'glibc',
-      openssl: ssl,
-      opensslInstalled: true,
-      description: `Ubuntu ${n} (${c}), ${sslText(ssl)}`,
-    };
+    return glibc('ubuntu', n, ssl, true, `Ubuntu ${n} (${c}), ${sslText(ssl)}`);
   }
   if (repo === 'debian') {
     const c = DEBIAN_BY_NUMBER[/^\d+/.exec(tag)?.[0] ?? ''] ?? 'bookworm';
