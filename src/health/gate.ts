@@ -7,9 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Reporter } from '../report';
 import { isRetried } from './check';
-import type { GateConfig, GateResult, Sample, Target } from './model';
+import type { GateConfig, GateReport, GateResult, Sample, Target } from './model';
 import { probe, probeUrl, type Observation } from './probe';
-import { earlyOutcome, judge, type Run } from './verdict';
+import { earlyOutcome, judge, statusKey, type Run } from './verdict';
 
 export interface GateOptions {
   /** Stops probing early (e.g. the job is being cancelled); the samples so far are judged, usually inconclusive. */
@@ -157,6 +157,30 @@ async function measure(
   return { samples, stoppedEarly };
 }
 
+/**
+ * Rounds of requests to every path of both targets before a comparison, not judged: a revision that
+ * has just started answers its first requests slower (JIT, lazy imports, cold pools) while stable is
+ * warm, and the latency test called that a regression (seen here: same image, +25 ms, p = 0.004).
+ */
+export const WARM_UP_ROUNDS = 10;
+
+async function warmUp(config: GateConfig, signal: AbortSignal): Promise<GateReport['warmUp']> {
+  const candidateStatuses: Record<string, number> = {};
+  const baselineUrl = config.baselineUrl;
+  if (baselineUrl === undefined) return { requests: 0, candidateStatuses };
+  let rounds = 0;
+  for (; rounds < WARM_UP_ROUNDS && !signal.aborted; rounds++) {
+    const asked = config.paths.flatMap((path) => [
+      probe(probeUrl(config.url, path), config, config.requestTimeoutMs, signal).then((o) => {
+        if (o) candidateStatuses[statusKey(o.status)] = (candidateStatuses[statusKey(o.status)] ?? 0) + 1;
+      }),
+      probe(probeUrl(baselineUrl, path), config, config.requestTimeoutMs, signal),
+    ]);
+    await Promise.all(asked);
+  }
+  return { requests: rounds * config.paths.length, candidateStatuses };
+}
+
 /** Probes and judges a revision; never throws for an unhealthy target (that is a 'fail' verdict). */
 export async function runGate(config: GateConfig, reporter: Reporter, options: GateOptions = {}): Promise<GateResult> {
   const started = performance.now();
@@ -167,6 +191,7 @@ export async function runGate(config: GateConfig, reporter: Reporter, options: G
     reporter.info(
       `${probeUrl(config.url, config.paths[0])} answered after ${(startup.ms / 1000).toFixed(1)} s (${startup.attempts} attempt(s)).`,
     );
+  const warm = startup.ready ? await warmUp(config, signal) : undefined;
   const measured = startup.ready ? await measure(config, reporter, signal) : { samples: [], stoppedEarly: false };
-  return judge(config, { ...measured, planned: config.samples, startup, ms: performance.now() - started });
+  return judge(config, { ...measured, planned: config.samples, startup, warmUp: warm, ms: performance.now() - started });
 }

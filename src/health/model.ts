@@ -126,6 +126,11 @@ export interface GateReport {
   readonly baselineUrl?: string;
   /** Time until the candidate's first success and the probes it took; failures before it are not counted. */
   readonly startup: { readonly ms: number; readonly attempts: number; readonly ready: boolean };
+  /**
+   * Requests sent to each target before a comparison and not judged (a just-started revision is slower
+   * at first), and the candidate's answers to them by status, so promote can leave them out of its counts.
+   */
+  readonly warmUp: { readonly requests: number; readonly candidateStatuses: Readonly<Record<string, number>> };
   /** True when probing stopped before all samples because the outcome was already certain. */
   readonly stoppedEarly: boolean;
   readonly ms: number;

@@ -25,6 +25,7 @@ const failing: GateResult = {
     reasons: [],
     url: 'https://tag---svc.a.run.app',
     startup: { ms: 2400, attempts: 3, ready: true },
+    warmUp: { requests: 0, candidateStatuses: {} },
     stoppedEarly: true,
     ms: 3100,
     paths: [

@@ -125,12 +125,15 @@ function round(ms: number | null): number | null {
   return ms === null ? null : Math.round(ms * 10) / 10;
 }
 
+/** How a response's status is counted in a report: its code, or "none" for a request without a response. */
+export const statusKey = (status: number | undefined): string => (status === undefined ? 'none' : String(status));
+
 export function targetStats(samples: readonly Sample[]): TargetStats {
   const ms = samples.map((s) => s.ms);
   const errors = samples.filter(isError).length;
   const statuses: Record<string, number> = {};
   for (const s of samples) {
-    const key = s.status === undefined ? 'none' : String(s.status);
+    const key = statusKey(s.status);
     statuses[key] = (statuses[key] ?? 0) + 1;
   }
   return {
@@ -225,6 +228,7 @@ export interface Run {
   /** Requests planned per path and per target. */
   readonly planned: number;
   readonly startup: GateReport['startup'] & { readonly failure?: string };
+  readonly warmUp?: GateReport['warmUp'];
   readonly stoppedEarly: boolean;
   readonly ms: number;
 }
@@ -271,6 +275,7 @@ export function judge(config: GateConfig, run: Run): GateResult {
     url: config.url,
     ...(config.baselineUrl !== undefined ? { baselineUrl: config.baselineUrl } : {}),
     startup: { ms: Math.round(run.startup.ms), attempts: run.startup.attempts, ready: run.startup.ready },
+    warmUp: run.warmUp ?? { requests: 0, candidateStatuses: {} },
     stoppedEarly: run.stoppedEarly,
     ms: Math.round(run.ms),
     paths,

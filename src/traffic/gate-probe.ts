@@ -3,11 +3,12 @@ import { gateConfig, renderGateSummary, runGate, type GateResult, type GateValue
 import type { Reporter } from '../report';
 import type { Probe } from './promote';
 
-/** The gate's answered requests to its candidate URL by response class ("2xx", "5xx"). */
+/** The gate's answered requests to its candidate URL (warm-up included) by response class ("2xx", "5xx"). */
 export function sentByClass(result: GateResult): Record<string, number> {
   const sent: Record<string, number> = {};
-  for (const path of result.report.paths) {
-    for (const [code, n] of Object.entries(path.candidate.statuses)) {
+  const tallies = [result.report.warmUp.candidateStatuses, ...result.report.paths.map((p) => p.candidate.statuses)];
+  for (const statuses of tallies) {
+    for (const [code, n] of Object.entries(statuses)) {
       if (!/^\d{3}$/.test(code)) continue;
       const cls = `${code[0]}xx`;
       sent[cls] = (sent[cls] ?? 0) + n;

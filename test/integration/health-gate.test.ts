@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GateReport } from '../../src/health';
+import { WARM_UP_ROUNDS } from '../../src/health/gate';
 import { runBundle, type ActionRun } from '../helpers/run-action';
 
 interface TestServer {
@@ -241,8 +242,10 @@ it('fails a candidate clearly slower than the stable revision, inside every abso
   expect(path.baseline!.samples).toBe(30);
   expect(path.comparison!.latency!.shiftMs).toBeGreaterThan(30);
   expect(path.comparison!.latency!.pValue).toBeLessThan(0.001);
-  expect(stable.count()).toBe(30); // the baseline gets no startup probe
-  expect(candidate.count()).toBe(31);
+  // Each target gets the warm-up rounds first (not judged); the baseline gets no startup probe.
+  expect(run.report!.warmUp.requests).toBe(WARM_UP_ROUNDS);
+  expect(stable.count()).toBe(WARM_UP_ROUNDS + 30);
+  expect(candidate.count()).toBe(1 + WARM_UP_ROUNDS + 30);
   expect(run.summary).toContain('#### Candidate against stable');
   expect(run.summary).toMatch(/bar \[.*\]\n {2}line \[/);
 }, 30_000);
