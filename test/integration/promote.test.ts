@@ -3,6 +3,9 @@
  * exact restore on failure, and the post step that restores a promotion killed between steps.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runBundle, type ActionRun } from '../helpers/run-action';
 import { decodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
@@ -12,7 +15,7 @@ import { promoteRevision, type PromoteOptions } from '../../src/traffic/promote'
 import { rollBackService } from '../../src/traffic/rollback';
 import { formatSnapshot, parseSnapshot, toTargets, type TrafficEntry } from '../../src/traffic/snapshot';
 import { updateService } from '../../src/cloudrun/services';
-import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest } from './rollback.fixtures';
+import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest, startStack } from './rollback.fixtures';
 
 jest.setTimeout(240_000);
 const exec = promisify(execFile);
@@ -241,6 +244,49 @@ it('a failed step and the post step after a killed promotion both restore exactl
 
   expect(byPost).toEqual({ spec: previous, served: beforeDeploy });
   expect(byStep).toEqual(byPost);
+});
+
+it('the post step restores the traffic after the emulator restarted (--state-dir) in the middle of a promotion', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runway-promote-restart-'));
+  let stack = await startStack({ stateDir: dir });
+  try {
+    await deploy(stack, t.hello, 'v1', 'one');
+    await deploy(stack, t.hello, 'v2', 'two');
+    const candidate = revisionOf(stack, 'v2');
+    const previous = (await readService(stack.clients, stack.target)).traffic;
+    let pid = 0;
+    const main = runBundle('dist/promote/index.js', {
+      inputs: { ...stack.where, ...GATE, revision: candidate, steps: '10,50,100', bake: '60s' },
+      env: { ...stack.env, GITHUB_SHA: 'c0ffee'.repeat(6) + 'abcd' },
+      timeoutMs: 180_000,
+      onStart: (p) => (pid = p),
+    });
+    const share = async () =>
+      (await readService(stack.clients, stack.target)).served.find((e) => e.revision === candidate && e.percent > 0)?.percent;
+    while ((await share()) !== 10) await new Promise((r) => setTimeout(r, 100));
+    // The job is lost (killed mid-step) and the emulator restarts from its state directory on the same port.
+    process.kill(pid, 'SIGKILL');
+    const killed = await main;
+    const port = stack.emulator.port;
+    await stack.stop();
+    stack = await startStack({ stateDir: dir, port }, stack.target.service);
+    expect(await share()).toBe(10);
+
+    const post = await runBundle('dist/promote/post/index.js', {
+      inputs: { ...stack.where, ...GATE, revision: candidate },
+      env: stack.env,
+      state: killed.state,
+    });
+
+    expect(post.errors).toEqual([]);
+    expect(post.code).toBe(0);
+    const after = await readService(stack.clients, stack.target);
+    expect(after.traffic).toEqual(previous);
+    expect(await revisionsAt(after.url!, 4)).toEqual({ [revisionOf(stack, 'v1')]: 4 });
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('restores the traffic itself on SIGTERM (a cancelled job) and leaves nothing for post', async () => {
