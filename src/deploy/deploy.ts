@@ -29,6 +29,7 @@ import { resolveDigest } from './image-digest';
 import { deployTag, type DeployInputs, type deployCloudRunAction } from './inputs';
 import { migrationJob, runMigration } from './migration';
 import { findPrivateAddresses, privateAddressWarning } from './private-address';
+import { secretLookingVars } from './secret-looking';
 import { buildService, hasVpcAccess, servingContainerIndex, type ServiceChange } from './service-template';
 import { deploySummary } from './summary';
 
@@ -166,6 +167,8 @@ async function planDeploy(
   tag: string,
   reporter: Reporter,
 ): Promise<DeployPlan> {
+  // Names only: a secret-looking value must not reach the log it warns about.
+  for (const s of secretLookingVars(inputs['env-vars'] ?? {})) reporter.warning(s.message);
   const digest = await resolveDigest(clients, inputs.image);
   const image = pinned(inputs.image, digest);
   reporter.info(`Image ${inputs.image.path} resolved to ${digest}`);

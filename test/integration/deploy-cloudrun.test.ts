@@ -420,6 +420,27 @@ describe('deploy-cloudrun', () => {
   });
 });
 
+describe('secret-looking env-vars', () => {
+  it('warns once per secret-looking plain variable, suggests secrets, and never prints the value', async () => {
+    const service = newService('secretish');
+    const password = 'hunter2-s3cr3t';
+    const token = 'tok-8f1d2c9e7b';
+    const run = await deploy({
+      service,
+      image: helloRef,
+      'env-vars': `DATABASE_URL=postgres://app:${password}@db/app,API_TOKEN=${token},LOG_LEVEL=info,NEXT_PUBLIC_KEY=pk`,
+    });
+    expect(run.code).toBe(0);
+    const warned = run.warnings.filter((w) => /looks like a secret/.test(w));
+    expect(warned).toHaveLength(2);
+    expect(warned[0]).toMatch(/env-vars DATABASE_URL looks like a secret \(a password in a URL\).*secrets: DATABASE_URL=/);
+    expect(warned[1]).toMatch(/env-vars API_TOKEN looks like a secret \(a name ending in TOKEN\).*secrets: API_TOKEN=/);
+    const printed = [run.stdout, run.stderr, ...run.warnings, ...run.errors].join('\n');
+    expect(printed).not.toContain(password);
+    expect(printed).not.toContain(token);
+  });
+});
+
 async function runBundleEnvCheck(run: ActionRun) {
   expect(run.code).toBe(0);
   return hello(run.outputs['tag-url']);

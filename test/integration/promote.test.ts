@@ -3,6 +3,9 @@
  * exact restore on failure, and the post step that restores a promotion killed between steps.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runBundle, type ActionRun } from '../helpers/run-action';
 import { decodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
@@ -10,8 +13,9 @@ import { readService } from '../../src/cloudrun/service-state';
 import { RecordingReporter, type StepState } from '../../src/report';
 import { promoteRevision, type PromoteOptions } from '../../src/traffic/promote';
 import { rollBackService } from '../../src/traffic/rollback';
-import { formatSnapshot, parseSnapshot, type TrafficEntry } from '../../src/traffic/snapshot';
-import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest } from './rollback.fixtures';
+import { formatSnapshot, parseSnapshot, toTargets, type TrafficEntry } from '../../src/traffic/snapshot';
+import { updateService } from '../../src/cloudrun/services';
+import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest, startStack } from './rollback.fixtures';
 
 jest.setTimeout(240_000);
 const exec = promisify(execFile);
@@ -169,6 +173,120 @@ it('leaves no half-shifted traffic when killed between steps: the post step rest
   expect(post.code).toBe(0);
   expect((await current()).traffic).toEqual(previous);
   expect(post.summary).toMatch(/restored by the post step[\s\S]*Traffic before[\s\S]*10 %[\s\S]*Traffic after/);
+});
+
+/** Starts a promotion of v3 in 10 % steps and SIGKILLs it once v3 serves 10 %: only the post step can restore. */
+async function killedAtTenPercent(candidate: string, previous: TrafficEntry[]): Promise<ActionRun> {
+  let pid = 0;
+  const run = promote(
+    { revision: candidate, steps: '10,50,100', bake: '60s', 'previous-traffic': formatSnapshot(previous) },
+    { onStart: (p) => (pid = p) },
+  );
+  await watchShares(candidate, run, (share) => {
+    if (share === 10) process.kill(pid, 'SIGKILL');
+  });
+  return run;
+}
+
+const postStep = (revision: string, state: Record<string, string>) =>
+  runBundle('dist/promote/post/index.js', { inputs: { ...t.stack.where, ...GATE, revision }, env: t.stack.env, state });
+
+/** What serves, as revision and percent. */
+const servedShares = async () => (await current()).served.filter((e) => e.percent > 0).map((e) => [e.revision, e.percent]);
+
+it('the post step moves the served traffic back after a restore whose rollout failed left the step serving', async () => {
+  const previous = await splitThenCandidate();
+  const candidate = revisionOf(t.stack, 'v3');
+  const main = await killedAtTenPercent(candidate, previous);
+  expect(main.signal).toBe('SIGKILL');
+  // A restore that Cloud Run accepted but could not roll out (one of its tags names a revision deleted
+  // since): the spec holds the previous split, the 10 % step keeps serving.
+  const stale = await current();
+  const op = await updateService(
+    t.stack.clients,
+    t.stack.target,
+    {
+      name: stale.service.name,
+      etag: stale.service.etag,
+      traffic: toTargets([...previous, { type: 'REVISION', revision: revisionOf(t.stack, 'gone'), percent: 0, tag: 'old' }]),
+    },
+    { updateMask: ['traffic'] },
+  );
+  await expect(op.done()).rejects.toThrow(/does not exist or is deleted/);
+  expect((await current()).traffic.filter((e) => e.percent > 0)).toEqual(previous.filter((e) => e.percent > 0));
+  expect((await servedShares()).find(([r]) => r === candidate)).toEqual([candidate, 10]);
+
+  const post = await postStep(candidate, main.state);
+
+  expect(post.errors).toEqual([]);
+  expect(post.code).toBe(0);
+  expect((await current()).traffic).toEqual(previous);
+  expect(await servedShares()).toEqual(previous.filter((e) => e.percent > 0).map((e) => [e.revision, e.percent]));
+});
+
+it('a failed step and the post step after a killed promotion both restore exactly the traffic before the deploy', async () => {
+  // `previous` is the split the release's deploy found (its previous-traffic output).
+  const previous = await splitThenCandidate();
+  const candidate = revisionOf(t.stack, 'v3');
+  const beforeDeploy = previous.filter((e) => e.percent > 0).map((e) => [e.revision, e.percent]);
+
+  const killed = await killedAtTenPercent(candidate, previous);
+  expect((await servedShares()).find(([r]) => r === candidate)).toEqual([candidate, 10]);
+  expect((await postStep(candidate, killed.state)).code).toBe(0);
+  const byPost = { spec: (await current()).traffic, served: await servedShares() };
+
+  const failed = promote({ revision: candidate, steps: '10,50,100', bake: '8s', 'previous-traffic': formatSnapshot(previous) });
+  await watchShares(candidate, failed, (share) => {
+    if (share === 10) setTimeout(() => void killContainer(candidate), 3000);
+  });
+  expect((await failed).outputs.verdict).toBe('fail');
+  const byStep = { spec: (await current()).traffic, served: await servedShares() };
+
+  expect(byPost).toEqual({ spec: previous, served: beforeDeploy });
+  expect(byStep).toEqual(byPost);
+});
+
+it('the post step restores the traffic after the emulator restarted (--state-dir) in the middle of a promotion', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runway-promote-restart-'));
+  let stack = await startStack({ stateDir: dir });
+  try {
+    await deploy(stack, t.hello, 'v1', 'one');
+    await deploy(stack, t.hello, 'v2', 'two');
+    const candidate = revisionOf(stack, 'v2');
+    const previous = (await readService(stack.clients, stack.target)).traffic;
+    let pid = 0;
+    const main = runBundle('dist/promote/index.js', {
+      inputs: { ...stack.where, ...GATE, revision: candidate, steps: '10,50,100', bake: '60s' },
+      env: { ...stack.env, GITHUB_SHA: 'c0ffee'.repeat(6) + 'abcd' },
+      timeoutMs: 180_000,
+      onStart: (p) => (pid = p),
+    });
+    const share = async () =>
+      (await readService(stack.clients, stack.target)).served.find((e) => e.revision === candidate && e.percent > 0)?.percent;
+    while ((await share()) !== 10) await new Promise((r) => setTimeout(r, 100));
+    // The job is lost (killed mid-step) and the emulator restarts from its state directory on the same port.
+    process.kill(pid, 'SIGKILL');
+    const killed = await main;
+    const port = stack.emulator.port;
+    await stack.stop();
+    stack = await startStack({ stateDir: dir, port }, stack.target.service);
+    expect(await share()).toBe(10);
+
+    const post = await runBundle('dist/promote/post/index.js', {
+      inputs: { ...stack.where, ...GATE, revision: candidate },
+      env: stack.env,
+      state: killed.state,
+    });
+
+    expect(post.errors).toEqual([]);
+    expect(post.code).toBe(0);
+    const after = await readService(stack.clients, stack.target);
+    expect(after.traffic).toEqual(previous);
+    expect(await revisionsAt(after.url!, 4)).toEqual({ [revisionOf(stack, 'v1')]: 4 });
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('restores the traffic itself on SIGTERM (a cancelled job) and leaves nothing for post', async () => {

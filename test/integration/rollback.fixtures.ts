@@ -4,7 +4,7 @@
  * no traffic unless it is the first).
  */
 import { randomBytes } from 'node:crypto';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server';
 import { ensureTestImage } from '../helpers/test-images';
 import { createClients, type GoogleClients } from '../../src/cloudrun/clients';
 import { createService, getService, updateService } from '../../src/cloudrun/services';
@@ -24,12 +24,16 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** A new emulator (on a given port and state directory, to restart one) and a service name. */
+export async function startStack(
+  options: Pick<EmulatorOptions, 'port' | 'stateDir'> = {},
+  service = `svc-${randomBytes(3).toString('hex')}`,
+): Promise<Stack> {
   // Monitoring data at once: the metrics tests judge requests made seconds earlier (the delay itself
   // is the emulator's to test, and promote's warning about it is tested in process).
-  const emulator = await startEmulator({ port: 0, metricsDelayMs: 0 });
+  const emulator = await startEmulator({ port: 0, metricsDelayMs: 0, ...options });
   const clients = createClients(emulator.env);
-  const target = { project: 'runway-test', region: 'us-central1', service: `svc-${randomBytes(3).toString('hex')}` };
+  const target = { project: 'runway-test', region: 'us-central1', service };
   return {
     emulator,
     clients,

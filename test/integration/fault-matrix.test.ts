@@ -1,0 +1,190 @@
+/**
+ * Issue 13's fault matrix: each mutating call an action makes, failed by the emulator with a
+ * transient or a final gRPC error, before the change is applied or after it (the answer lost). Every
+ * cell ends either retried to success with the change made once, or as a clear failure with what
+ * serves exactly as before. One emulator for the file; a fresh service per cell.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { migrationJob, migrationJobId, runMigration } from '../../src/deploy/migration';
+import { readService } from '../../src/cloudrun/service-state';
+import { jobName } from '../../src/cloudrun/target';
+import { RecordingReporter } from '../../src/report';
+import { memoryState } from '../../src/runtime/local';
+import { decodeHistory, HISTORY_ANNOTATION } from '../../src/traffic/history';
+import { tagLiveImage } from '../../src/traffic/live-tag';
+import { promoteRevision } from '../../src/traffic/promote';
+import { rollBackService } from '../../src/traffic/rollback';
+import { ensureTestImage } from '../helpers/test-images';
+import { admin, deploy, revisionOf, setSplit, startStack, type Stack } from './rollback.fixtures';
+
+jest.setTimeout(120_000);
+const exec = promisify(execFile);
+
+type Code = 'UNAVAILABLE' | 'DEADLINE_EXCEEDED' | 'ABORTED' | 'PERMISSION_DENIED';
+type When = 'before' | 'after';
+/** `succeeds`: retried (or re-read) to success, the change made once; a RegExp: the failure's message. */
+type Outcome = 'succeeds' | RegExp;
+interface Cell {
+  readonly code: Code;
+  readonly when: When;
+  readonly outcome: Outcome;
+  /** The outcome for the test name. */
+  readonly result: string;
+}
+
+const DENIED = /PERMISSION_DENIED|Injected fault/;
+/** The same outcome for every call: what the actions' sendOnce gives (issue 10). */
+const cells = (aborted: Outcome): Cell[] =>
+  (<Omit<Cell, 'result'>[]>[
+    { code: 'UNAVAILABLE', when: 'before', outcome: 'succeeds' },
+    { code: 'DEADLINE_EXCEEDED', when: 'before', outcome: 'succeeds' },
+    { code: 'ABORTED', when: 'before', outcome: aborted },
+    { code: 'PERMISSION_DENIED', when: 'before', outcome: DENIED },
+    { code: 'UNAVAILABLE', when: 'after', outcome: 'succeeds' },
+    { code: 'DEADLINE_EXCEEDED', when: 'after', outcome: 'succeeds' },
+    { code: 'ABORTED', when: 'after', outcome: 'succeeds' },
+    { code: 'PERMISSION_DENIED', when: 'after', outcome: 'succeeds' },
+  ]).map((c) => ({ ...c, result: c.outcome === 'succeeds' ? 'succeeds' : `fails clearly (${c.outcome.source})` }));
+
+let base: Stack;
+let hello: string;
+let cell = 0;
+
+/** A new service on the shared emulator: v1 serving 100 %, v2 deployed with no traffic (tag two). */
+async function twoRevisions(): Promise<{ stack: Stack; v1: string; v2: string }> {
+  const stack: Stack = { ...base, target: { ...base.target, service: `fm-${process.pid % 1000}-${++cell}` } };
+  await deploy(stack, hello, 'v1', 'one');
+  await deploy(stack, hello, 'v2', 'two');
+  const v1 = revisionOf(stack, 'v1');
+  const v2 = revisionOf(stack, 'v2');
+  return { stack, v1, v2 };
+}
+
+const served = async (stack: Stack) => (await readService(stack.clients, stack.target)).served.filter((e) => e.percent > 0);
+/** Revision and percent of each share (a served entry names a tag when its revision has one). */
+const shares = (entries: { revision?: string; percent: number }[]) => entries.map((e) => [e.revision, e.percent]);
+const fault = (method: string, code: Code, when: When) => admin(base, 'POST', '/faults', { method, code, when });
+
+beforeAll(async () => {
+  hello = await ensureTestImage('hello');
+  base = await startStack();
+});
+afterEach(async () => admin(base, 'DELETE', '/faults'));
+afterAll(async () => base?.stop());
+
+describe('promote: the traffic update (UpdateService)', () => {
+  it.each(cells(/changed since it was read/))('$code $when the change: $result', async ({ code, when, outcome }) => {
+    const { stack, v1, v2 } = await twoRevisions();
+    const before = await served(stack);
+    expect(before).toEqual([{ type: 'REVISION', revision: v1, percent: 100 }]);
+    await fault('UpdateService', code, when);
+    const run = promoteRevision(
+      stack.clients,
+      { target: stack.target, candidate: v2, steps: [100], bakeSeconds: 0, rollbackOnFailure: true, state: memoryState() },
+      new RecordingReporter(),
+    );
+    const result = await run;
+    if (outcome === 'succeeds') {
+      expect(result.verdict).toBe('pass');
+      expect(shares(await served(stack))).toEqual([[v2, 100]]);
+    } else {
+      // A failed promotion is a result (verdict fail, its reason), not a throw: the step fails with it.
+      expect(result.verdict).toBe('fail');
+      expect(result.reasons.join('\n')).toMatch(outcome);
+      expect(await served(stack)).toEqual(before);
+    }
+  });
+});
+
+describe('rollback: the traffic update (UpdateService)', () => {
+  it.each(cells(/changed since it was read/))('$code $when the change: $result', async ({ code, when, outcome }) => {
+    const { stack, v1, v2 } = await twoRevisions();
+    await setSplit(stack, [
+      { type: 'REVISION', revision: v2, percent: 100, tag: 'two' },
+      { type: 'REVISION', revision: v1, percent: 0, tag: 'one' },
+    ]);
+    const before = await served(stack);
+    await fault('UpdateService', code, when);
+    const run = rollBackService(
+      stack.clients,
+      { target: stack.target, to: { kind: 'revision', revision: v1 }, removeTags: [] },
+      new RecordingReporter(),
+    );
+    if (outcome === 'succeeds') {
+      await run;
+      expect(shares(await served(stack))).toEqual([[v1, 100]]);
+      // Sent once: one rollback record, never a second from a repeated change.
+      const s = await readService(stack.clients, stack.target);
+      expect(decodeHistory(s.annotations[HISTORY_ANNOTATION]).map((r) => r.action)).toEqual(['rollback']);
+    } else {
+      await expect(run).rejects.toThrow(outcome);
+      expect(await served(stack)).toEqual(before);
+    }
+  });
+});
+
+describe('deploy: the migration job (RunJob)', () => {
+  it.each(cells(/ABORTED|Injected fault/))('$code $when the change: $result', async ({ code, when, outcome }) => {
+    const { stack } = await twoRevisions();
+    const before = await served(stack);
+    const template = { containers: [{ image: hello }] };
+    await fault('RunJob', code, when);
+    const run = runMigration(
+      stack.clients,
+      stack.target,
+      migrationJob(template, 'node -e "process.exit(0)"'),
+      new RecordingReporter(),
+      200,
+    );
+    const executions = async () =>
+      Number(
+        (await stack.clients.jobs.getJob({ name: jobName(stack.target, migrationJobId(stack.target.service)) }))[0]
+          .executionCount ?? 0,
+      );
+    if (outcome === 'succeeds') {
+      await run;
+      // Run once: a lost answer is never followed by a second execution.
+      expect(await executions()).toBe(1);
+    } else {
+      await expect(run).rejects.toThrow(outcome);
+      expect(await executions()).toBe(0);
+    }
+    expect(await served(stack)).toEqual(before);
+  });
+});
+
+describe('promote: the live image tag (Artifact Registry CreateTag)', () => {
+  let image: string;
+  let pkg: string;
+  beforeAll(async () => {
+    const digest = hello.split('@')[1];
+    const path = `us-central1-docker.pkg.dev/${base.target.project}/apps/fault-matrix`;
+    // The emulator keeps Artifact Registry images in the local registry under the same path.
+    await exec('docker', ['pull', '-q', hello]);
+    await exec('docker', ['tag', hello, `127.0.0.1:5000/${path}:base`]);
+    await exec('docker', ['push', '-q', `127.0.0.1:5000/${path}:base`]);
+    await exec('docker', ['rmi', `127.0.0.1:5000/${path}:base`]);
+    image = `${path}@${digest}`;
+    pkg = `projects/${base.target.project}/locations/us-central1/repositories/apps/packages/fault-matrix`;
+  });
+  it.each(cells(/ABORTED|Injected fault/))('$code $when the change: $result', async ({ code, when, outcome }) => {
+    const service = `fm-tag-${++cell}`;
+    await fault('CreateTag', code, when);
+    const run = tagLiveImage(base.clients, image, service);
+    const tagName = `${pkg}/tags/live-${service}`;
+    const tag = () =>
+      base.clients.artifactRegistry.getTag({ name: tagName }).then(
+        ([t]) => t,
+        () => undefined,
+      );
+    if (outcome === 'succeeds') {
+      expect(await run).toMatch(/^Tagged /);
+      expect((await tag())?.version).toBe(`${pkg}/versions/${image.split('@')[1]}`);
+    } else {
+      // promote reports this as a warning after the traffic moved ("Promoted, but the live image tag could not be set").
+      await expect(run).rejects.toThrow(outcome);
+      expect(await tag()).toBeUndefined();
+    }
+  });
+});
