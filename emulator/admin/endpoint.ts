@@ -1,6 +1,6 @@
 /**
  * The admin HTTP endpoint tests use to steer the emulator (JSON in, JSON out, 127.0.0.1 only):
- *   POST   /faults               {method, code, message?, times?, when?}  make an RPC fail `times` times (default 1),
+ *   POST   /faults               {method, code, message?, times?, when?, validateOnly?}  make an RPC fail `times` times (default 1),
  *                                 before it is applied (default) or after (`when: "after"`)
  *   GET    /faults               the faults still armed
  *   DELETE /faults               disarm every fault, the next-revision failure and the operation delay
@@ -57,7 +57,7 @@ async function handle(deps: AdminDeps, req: http.IncomingMessage): Promise<[numb
     case 'POST /faults': {
       const b = await body(req);
       try {
-        return [201, deps.faults.add(b as { method: string; code: unknown; message?: string; times?: number; when?: unknown })];
+        return [201, deps.faults.add(b as Parameters<Faults['add']>[0])];
       } catch (e) {
         throw new BadRequest((e as Error).message);
       }
