@@ -9,6 +9,7 @@
  *
  * Bounded: 2 × runs rollbacks of one service with two revisions; the emulator removes its containers.
  */
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getService } from '../src/cloudrun/services';
 import { serviceName } from '../src/cloudrun/target';
@@ -37,9 +38,9 @@ async function onlyServing(stack: Stack, revision: string): Promise<number> {
 /** The rollback's own `seconds` output (first read to finished update) of each run, to show where the time goes. */
 const ownSeconds: number[] = [];
 
-async function runway(stack: Stack, target: string): Promise<number> {
+async function runway(stack: Stack, target: string, bundles: string): Promise<number> {
   const started = performance.now();
-  const run = await runBundle('dist/rollback/index.js', {
+  const run = await runBundle(join(bundles, 'rollback', 'index.js'), {
     inputs: { ...stack.where, to: target, reason: 'bench' },
     env: { ...stack.env, GITHUB_ACTOR: 'bench' },
   });
@@ -64,7 +65,7 @@ async function gcloudStyle(stack: Stack, target: string): Promise<number> {
 
 export const rollbackGroup: Group = {
   name: 'rollback',
-  async run({ runs }): Promise<Result[]> {
+  async run({ runs, bundles }): Promise<Result[]> {
     const image = await ensureTestImage('hello');
     const stack = await startStack();
     try {
@@ -75,7 +76,7 @@ export const rollbackGroup: Group = {
       const times = { runway: [] as number[], gcloud: [] as number[] };
       for (let i = 0; i < runs; i++) {
         await breakIt();
-        times.runway.push(await runway(stack, good));
+        times.runway.push(await runway(stack, good, bundles));
         await breakIt();
         times.gcloud.push(await gcloudStyle(stack, good));
       }
