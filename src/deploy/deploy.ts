@@ -169,10 +169,10 @@ async function planDeploy(
 ): Promise<DeployPlan> {
   // Names only: a secret-looking value must not reach the log it warns about.
   for (const s of secretLookingVars(inputs['env-vars'] ?? {})) reporter.warning(s.message);
-  // Two reads that do not depend on each other, side by side.
-  const [digest, existing] = await Promise.all([resolveDigest(clients, inputs.image), getService(clients, target)]);
+  const digest = await resolveDigest(clients, inputs.image);
   const image = pinned(inputs.image, digest);
   reporter.info(`Image ${inputs.image.path} resolved to ${digest}`);
+  const existing = await getService(clients, target);
   const current = existing ? describeService(existing) : undefined;
   const revision = newRevisionName(target.service, tag);
   const { before, traffic } = await plannedTraffic(clients, target, current, inputs, revision, tag, reporter);
