@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     }
   }
   if (bundles !== DIST) {
+    for (const r of measured) console.log(`  ${r.name}: ${r.how}`);
     console.log(`\nBundles of ${bundles}: results.json and README.md left as they are.`);
     if (broken.length > 0) process.exitCode = 1;
     return;
