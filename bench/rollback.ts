@@ -9,7 +9,7 @@
  *
  * Bounded: 2 × runs rollbacks of one service with two revisions; the emulator removes its containers.
  */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getService } from '../src/cloudrun/services';
 import { serviceName } from '../src/cloudrun/target';
@@ -92,7 +92,7 @@ export const rollbackGroup: Group = {
           better: 'lower',
           baseline: round(median(times.gcloud)),
           command: 'npx tsx bench/run.ts rollback',
-          how: `dist/rollback bundle started as the runner does, to=<revision>, until the service serves only it and its URL answers from it; median of ${runs} (the bundle's process, start to exit: median ${round(median(processMs))} ms, of which the action's own first-read-to-update time: median ${round(median(ownSeconds))} ms, most of it the emulator starting the target's container again); baseline gcloud-style calls in process`,
+          how: `${relative(join(__dirname, '..'), bundles)}/rollback bundle started as the runner does, to=<revision>, until the service serves only it and its URL answers from it; median of ${runs} (the bundle's process, start to exit: median ${round(median(processMs))} ms, of which the action's own first-read-to-update time: median ${round(median(ownSeconds))} ms, most of it the emulator starting the target's container again); baseline gcloud-style calls in process`,
         },
       ];
     } finally {
