@@ -14,6 +14,7 @@
  * Bounded: one setup release, then runs × (direct + stepped) releases of one service; the load is
  * 50 requests/s to 127.0.0.1 only for the length of the stepped releases.
  */
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startEmulator } from '../emulator/server';
 import { createClients } from '../src/cloudrun/clients';
@@ -38,8 +39,14 @@ function ensureDatabase(): void {
   if (psql(`SELECT 1 FROM pg_database WHERE datname = '${DATABASE}'`).trim() !== '1') psql(`CREATE DATABASE ${DATABASE}`);
 }
 
-async function step(action: string, inputs: Record<string, string>, env: Record<string, string>): Promise<ActionRun> {
-  const run = await runBundle(`dist/${action}/index.js`, { inputs, env, timeoutMs: 600_000 });
+/** Where each step is run from, and with what environment. */
+interface Steps {
+  readonly bundles: string;
+  readonly env: Record<string, string>;
+}
+
+async function step(action: string, inputs: Record<string, string>, { bundles, env }: Steps): Promise<ActionRun> {
+  const run = await runBundle(join(bundles, action, 'index.js'), { inputs, env, timeoutMs: 600_000 });
   if (run.code !== 0) throw new Error(`${action} failed: ${run.errors.join('; ') || run.stderr.slice(-1000)}`);
   return run;
 }
@@ -71,7 +78,7 @@ function breakdown(releases: readonly Release[]): string {
 }
 
 async function releaseOnce(
-  env: Record<string, string>,
+  env: Steps,
   tag: string,
   steps: string,
   baseline: boolean,
@@ -125,17 +132,20 @@ const COMMAND = 'npx tsx bench/run.ts release';
 
 export const release: Group = {
   name: 'release',
-  async run({ runs }): Promise<Result[]> {
+  async run({ runs, bundles }): Promise<Result[]> {
     ensureDatabase();
     const emulator = await startEmulator({ port: 0 });
     const clients = createClients(emulator.env);
     const sha = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-    const env = {
-      ...emulator.env,
-      GCLOUD_PROJECT: PROJECT,
-      GITHUB_ACTOR: 'bench',
-      GITHUB_REPOSITORY: 'local/runway-bench',
-      GITHUB_SHA: sha,
+    const env: Steps = {
+      bundles,
+      env: {
+        ...emulator.env,
+        GCLOUD_PROJECT: PROJECT,
+        GITHUB_ACTOR: 'bench',
+        GITHUB_REPOSITORY: 'local/runway-bench',
+        GITHUB_SHA: sha,
+      },
     };
     try {
       // Setup (not measured): the first release creates the service, runs the migrations, warms the build cache.

@@ -17,7 +17,8 @@ export interface Result {
 /** A group of results measured together (they share a set-up such as an emulator or a build). */
 export interface Group {
   readonly name: string;
-  readonly run: (options: { runs: number }) => Promise<Result[]>;
+  /** `bundles`: the folder holding each action's bundle (`<action>/index.js`), dist/ unless told. */
+  readonly run: (options: { runs: number; bundles: string }) => Promise<Result[]>;
 }
 
 export function median(values: readonly number[]): number {

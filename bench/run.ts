@@ -2,12 +2,15 @@
  * `npm run bench`: every measure of issue 13 side by side in one run, written to bench/results.json
  * and as a table in bench/README.md. Exits non-zero when a result misses its goal, naming it.
  *
- *   npx tsx bench/run.ts [group ...] [--runs N]
+ *   npx tsx bench/run.ts [group ...] [--runs N] [--bundles DIR]
  *
  * With groups named, only those run and their results replace the same names in results.json.
+ * `--bundles DIR` measures the action bundles in DIR (e.g. `build/fresh/<hash>` from
+ * `node scripts/bundle.mjs --fresh`) instead of dist/, to compare before and after a change; such a
+ * run only prints its results.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { build } from './build';
 import { gate } from './gate';
@@ -20,18 +23,22 @@ import { startup } from './startup-group';
 
 const groups: Group[] = [startup, gate, comparison, rollbackGroup, release, build, scale];
 const RESULTS = join(__dirname, 'results.json');
+const DIST = join(__dirname, '..', 'dist');
 const README = join(__dirname, 'README.md');
 const BEGIN = '<!-- results: written by bench/run.ts -->';
 const END = '<!-- /results -->';
 
-function parseArgs(argv: string[]): { names: string[]; runs: number } {
-  const runsAt = argv.indexOf('--runs');
-  const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
-  const names = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--runs');
+function parseArgs(argv: string[]): { names: string[]; runs: number; bundles?: string } {
+  const valueOf = (option: string) => (argv.includes(option) ? argv[argv.indexOf(option) + 1] : undefined);
+  const runs = Number(valueOf('--runs') ?? 3);
+  const bundles = valueOf('--bundles');
+  const names = argv.filter((a, i) => !a.startsWith('--') && !['--runs', '--bundles'].includes(argv[i - 1]));
   const unknown = names.filter((n) => !groups.some((g) => g.name === n));
-  if (unknown.length > 0 || !(runs >= 1))
-    throw new Error(`usage: bench/run.ts [${groups.map((g) => g.name).join(' | ')} ...] [--runs N]; got ${argv.join(' ')}`);
-  return { names, runs };
+  if (unknown.length > 0 || !(runs >= 1) || (argv.includes('--bundles') && !bundles))
+    throw new Error(
+      `usage: bench/run.ts [${groups.map((g) => g.name).join(' | ')} ...] [--runs N] [--bundles DIR]; got ${argv.join(' ')}`,
+    );
+  return { names, runs, bundles: bundles && resolve(bundles) };
 }
 
 function table(results: readonly Result[]): string {
@@ -59,14 +66,14 @@ async function writeReadme(results: readonly Result[], when: string): Promise<vo
 }
 
 async function main(): Promise<void> {
-  const { names, runs } = parseArgs(process.argv.slice(2));
+  const { names, runs, bundles = DIST } = parseArgs(process.argv.slice(2));
   const chosen = names.length > 0 ? groups.filter((g) => names.includes(g.name)) : groups;
   const measured: Result[] = [];
   const broken: string[] = [];
   for (const group of chosen) {
     console.log(`\n▶ ${group.name}`);
     try {
-      const results = await group.run({ runs });
+      const results = await group.run({ runs, bundles });
       for (const r of results)
         console.log(`  ${r.name}: ${r.value} ${r.unit} (goal ${r.better === 'lower' ? '≤' : '≥'} ${r.goal})`);
       measured.push(...results);
@@ -75,6 +82,12 @@ async function main(): Promise<void> {
       broken.push(`${group.name}: ${(e as Error).stack ?? String(e)}`);
       console.error(`  ✖ ${group.name} failed: ${(e as Error).message}`);
     }
+  }
+  if (bundles !== DIST) {
+    for (const r of measured) console.log(`  ${r.name}: ${r.how}`);
+    console.log(`\nBundles of ${bundles}: results.json and README.md left as they are.`);
+    if (broken.length > 0) process.exitCode = 1;
+    return;
   }
   const earlier: Result[] =
     names.length > 0 && existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { results: Result[] }).results : [];

@@ -10,6 +10,7 @@
  * Bounded: 20 services of the small hello test image, two revisions each; the emulator removes
  * its containers at the end.
  */
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createClients } from '../src/cloudrun/clients';
 import { runBundle } from '../src/runtime/step-runner';
@@ -25,14 +26,18 @@ const GATE = { paths: '/', samples: '10', interval: '50ms' };
 
 export const scale: Group = {
   name: 'scale',
-  async run(): Promise<Result[]> {
+  async run({ bundles }): Promise<Result[]> {
     const image = await ensureTestImage('hello');
     const emulator = await startEmulatorProcess();
     const clients = createClients(emulator.env);
     const env = { ...emulator.env, GCLOUD_PROJECT: PROJECT, GITHUB_ACTOR: 'bench' };
     const names = Array.from({ length: SERVICES }, (_, i) => `scale-${String(i).padStart(2, '0')}`);
     const deploy = (service: string, tag: string) =>
-      runBundle('dist/deploy-cloudrun/index.js', { inputs: { service, region: REGION, image, tag }, env, timeoutMs: 300_000 });
+      runBundle(join(bundles, 'deploy-cloudrun', 'index.js'), {
+        inputs: { service, region: REGION, image, tag },
+        env,
+        timeoutMs: 300_000,
+      });
     try {
       // Setup, not measured: each service's first revision, which takes all traffic.
       const setup = await Promise.all(names.map((s) => deploy(s, 'one')));
@@ -56,7 +61,7 @@ export const scale: Group = {
         names.map(async (service) => {
           const deployed = await deploy(service, 'two');
           if (deployed.code !== 0) return `${service}: deploy: ${deployed.errors.join('; ')}`;
-          const promoted = await runBundle('dist/promote/index.js', {
+          const promoted = await runBundle(join(bundles, 'promote', 'index.js'), {
             inputs: {
               service,
               region: REGION,

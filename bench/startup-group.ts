@@ -17,15 +17,15 @@ interface Measure {
 
 export const startup: Group = {
   name: 'startup',
-  async run(): Promise<Result[]> {
+  async run({ bundles }): Promise<Result[]> {
     if (!existsSync(join(__dirname, 'startup.ts'))) {
       console.log('  skipped: bench/startup.ts (measureStartup, by h-infra) is not on this branch yet');
       return [];
     }
     // A computed specifier: the module is someone else's and may not exist when this one is type-checked.
     const specifier = './startup';
-    const { measureStartup } = (await import(specifier)) as { measureStartup: () => Promise<Measure[]> };
-    return (await measureStartup()).map((m) => ({
+    const { measureStartup } = (await import(specifier)) as { measureStartup: (bundles: string) => Promise<Measure[]> };
+    return (await measureStartup(bundles)).map((m) => ({
       ...m,
       goal: 250,
       better: 'lower' as const,

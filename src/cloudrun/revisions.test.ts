@@ -1,4 +1,5 @@
-import { readiness, revisionLogsUrl } from './revisions';
+import type { GoogleClients } from './clients';
+import { readiness, revisionLogsUrl, waitForRevision } from './revisions';
 
 const cond = (type: string, state: string | number, extra: Record<string, unknown> = {}) => ({ type, state, ...extra });
 
@@ -64,5 +65,28 @@ describe('revisionLogsUrl', () => {
     expect(url).toMatch(/^https:\/\/console\.cloud\.google\.com\/logs\/query;query=.*\?project=acme-prod$/);
     expect(decodeURIComponent(url)).toContain('resource.labels.revision_name="web-sha-abc-x1y2"');
     expect(decodeURIComponent(url)).toContain('resource.type="cloud_run_revision"');
+  });
+});
+
+describe('waitForRevision', () => {
+  const pending = { conditions: [cond('Ready', 'CONDITION_RECONCILING')] };
+  const ready = { conditions: [cond('Ready', 'CONDITION_SUCCEEDED')] };
+  /** Clients whose revision reads answer `answers` in turn. */
+  const clientsAnswering = (answers: object[]) =>
+    ({ revisions: { getRevision: async () => [answers.shift()] } }) as unknown as GoogleClients;
+
+  it('polls a starting revision within 100 ms by default (it is Ready in about a second), at intervalMs when given', async () => {
+    for (const [intervalMs, expected] of [
+      [undefined, [25, 50, 100]],
+      [1000, [1000, 1000, 1000]],
+    ] as const) {
+      const waits: number[] = [];
+      const result = await waitForRevision(clientsAnswering([pending, pending, pending, ready]), 'r', {
+        timeoutSeconds: 60,
+        intervalMs,
+        sleep: async (ms) => void waits.push(ms),
+      });
+      expect([result.readiness.state, waits]).toEqual(['ready', expected]);
+    }
   });
 });

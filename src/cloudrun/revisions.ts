@@ -8,6 +8,7 @@ import type { protos } from '@google-cloud/run';
 import type { GoogleClients } from './clients';
 import { errorCode } from './errors';
 import { withRetry } from './retry';
+import { pollDelayMs } from './services';
 
 type Revision = protos.google.cloud.run.v2.IRevision;
 type Condition = protos.google.cloud.run.v2.ICondition;
@@ -99,6 +100,7 @@ export interface WaitOptions {
   readonly timeoutSeconds: number;
   /** One line per poll, e.g. "Waiting for web-abc to be Ready (12s): ContainerHealthy pending". */
   readonly progress?: (line: string) => void;
+  /** Between polls; by default pollDelayMs: within 100 ms at first, as a container starts in about a second. */
   readonly intervalMs?: number;
   /** Stops waiting early, e.g. when the update operation failed. */
   readonly signal?: AbortSignal;
@@ -123,8 +125,9 @@ function pendingLine(r: Readiness): string {
  * revision that does not exist yet counts as pending: the update operation creates it.
  */
 export async function waitForRevision(clients: GoogleClients, name: string, options: WaitOptions): Promise<WaitResult> {
-  const { timeoutSeconds, progress, intervalMs = 1000, signal, sleep = (ms: number) => delay(ms) } = options;
+  const { timeoutSeconds, progress, intervalMs, signal, sleep = (ms: number) => delay(ms) } = options;
   const started = Date.now();
+  let wait = 0;
   const short = name.split('/').pop();
   for (;;) {
     const seconds = Math.round((Date.now() - started) / 1000);
@@ -139,6 +142,7 @@ export async function waitForRevision(clients: GoogleClients, name: string, opti
     if (current.state !== 'pending' || signal?.aborted) return result;
     if (seconds >= timeoutSeconds) return { ...result, timedOut: true };
     progress?.(`Waiting for revision ${short} to be Ready (${seconds}s of ${timeoutSeconds}s): ${pendingLine(current)}`);
-    await sleep(Math.min(intervalMs, Math.max(0, timeoutSeconds * 1000 - (Date.now() - started))));
+    wait = intervalMs ?? pollDelayMs(Date.now() - started, wait);
+    await sleep(Math.min(wait, Math.max(0, timeoutSeconds * 1000 - (Date.now() - started))));
   }
 }

@@ -2,7 +2,9 @@ import { pollDelayMs } from './services';
 
 describe('pollDelayMs', () => {
   it.each([
-    [0, 0, 100],
+    [0, 0, 25],
+    [25, 25, 50],
+    [75, 50, 100],
     [4999, 100, 100],
     [5000, 100, 150],
     [6000, 150, 225],

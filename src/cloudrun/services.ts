@@ -67,13 +67,15 @@ const concurrent = (target: ServiceTarget, e: unknown): unknown =>
 type Operation = { name?: string | null; done?: boolean | null; promise(): Promise<[Service, ...unknown[]]> };
 
 /**
- * How long to wait before polling an operation again, `elapsedMs` after it started: every 100 ms
- * for the first 5 s (a traffic change or rollback ends within that, and every tenth of a second
- * counts), then ×1.5 per poll up to 2 s so a long rollout stays far inside the API's read quota.
+ * How long to wait before polling an operation (or a new revision's readiness) again, `elapsedMs`
+ * after it started: 25 ms, 50 ms, then every 100 ms for the first 5 s (a validate-only change ends at
+ * once, a traffic change or rollback within that, a container starts in about a second, and every
+ * tenth of a second counts), then ×1.5 per poll up to 2 s so a long rollout stays far inside the
+ * API's read quota.
  * The client's own wait backs off ×1.3 from the start and notices a 1-3 s change up to ~30 % late.
  */
 export function pollDelayMs(elapsedMs: number, previousMs: number): number {
-  if (elapsedMs < 5000) return 100;
+  if (elapsedMs < 5000) return Math.min(100, Math.max(25, previousMs * 2));
   return Math.min(2000, Math.round(Math.max(previousMs, 100) * 1.5));
 }
 

@@ -1,4 +1,6 @@
 /** The I/O edge of the gate: one timed HTTP request, judged by checkResponse. */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { checkResponse, isPlatformUnavailable, type ResponseChecks, type Unanswered } from './check';
 import type { Failure, GateConfig } from './model';
@@ -19,10 +21,34 @@ export function probeUrl(base: string, path: string): string {
 }
 
 function networkMessage(e: unknown): string {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code === 'ECONNREFUSED') return 'connection refused';
-  if (cause?.code) return `network error ${cause.code}`;
-  return `network error: ${cause?.message ?? (e as Error).message}`;
+  const { code, message } = e as { code?: string; message?: string };
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code) return `network error ${code}`;
+  return `network error: ${message}`;
+}
+
+/**
+ * GET `url` with node:http(s): status and body as UTF-8 text. Not fetch: its first call loads Node's
+ * bundled undici, which was half of health-gate's start-up. Redirects are not followed; no
+ * accept-encoding is sent, so the body comes uncompressed.
+ */
+function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+    request(url, { headers, signal }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      // A connection that closes before the body's end is a dropped answer, not a short one.
+      response.on(
+        'close',
+        () => response.complete || reject(Object.assign(new Error('response cut off'), { code: 'ECONNRESET' })),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
 }
 
 /**
@@ -41,12 +67,11 @@ export async function probe(
   if (request.idToken) headers.authorization = `Bearer ${request.idToken}`;
   const started = performance.now();
   try {
-    const response = await fetch(url, { headers, redirect: 'manual', signal });
-    const body = await response.text();
+    const { status, body } = await get(url, headers, signal);
     const ms = performance.now() - started;
-    const failures = checkResponse(request, response.status, body);
-    const platform = failures.length > 0 && isPlatformUnavailable(response.status, body);
-    return { ms, status: response.status, failures, ...(platform ? { unanswered: 'platform' as const } : {}) };
+    const failures = checkResponse(request, status, body);
+    const platform = failures.length > 0 && isPlatformUnavailable(status, body);
+    return { ms, status, failures, ...(platform ? { unanswered: 'platform' as const } : {}) };
   } catch (e) {
     const ms = performance.now() - started;
     if (cancel?.aborted) return null;
