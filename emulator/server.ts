@@ -132,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await docker.removeAll(true);
         await operations.drain();
         await Promise.all([admin.close(), router.close(), docker.removeAll()]);
+        docker.close();
         store.save();
         rmSync(workDir, { recursive: true, force: true });
       })();
