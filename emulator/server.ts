@@ -133,7 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await operations.drain();
         await Promise.all([admin.close(), router.close(), docker.removeAll()]);
         docker.close();
-        store.save();
+        await store.flush();
         rmSync(workDir, { recursive: true, force: true });
       })();
       return stopped;
