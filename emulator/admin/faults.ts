@@ -18,6 +18,11 @@ export interface FaultRule {
    * lost or a deadline passes after the server acted: a retry then meets the changed state.
    */
   when: 'before' | 'after';
+  /**
+   * Set: the rule takes only calls whose `validate_only` is this value (`false`: the real change
+   * after a preflight, as deploy sends). Unset: any call of the method.
+   */
+  validateOnly?: boolean;
 }
 
 /** A gRPC status from its name (`UNAVAILABLE`) or number; throws naming what is allowed. */
@@ -35,7 +40,14 @@ export class Faults {
   /** When set, the next revision fails to start with this message. */
   nextRevisionFailure: string | undefined;
 
-  add(rule: { method: string; code: unknown; message?: string; times?: number; when?: unknown }): FaultRule {
+  add(rule: {
+    method: string;
+    code: unknown;
+    message?: string;
+    times?: number;
+    when?: unknown;
+    validateOnly?: unknown;
+  }): FaultRule {
     if (typeof rule.method !== 'string' || !/^([\w.]+\/)?\w+$/.test(rule.method)) {
       throw new Error(
         `method ${JSON.stringify(rule.method)} is not valid: use e.g. UpdateService or google.cloud.run.v2.Services/UpdateService`,
@@ -48,12 +60,15 @@ export class Faults {
     const when = rule.when ?? 'before';
     if (when !== 'before' && when !== 'after')
       throw new Error(`when must be "before" or "after", got ${JSON.stringify(rule.when)}`);
+    if (rule.validateOnly !== undefined && typeof rule.validateOnly !== 'boolean')
+      throw new Error(`validateOnly must be true or false, got ${JSON.stringify(rule.validateOnly)}`);
     const added: FaultRule = {
       method: rule.method,
       code,
       message: rule.message ?? `Injected fault: ${grpc.status[code]}`,
       remaining: times,
       when,
+      ...(rule.validateOnly !== undefined ? { validateOnly: rule.validateOnly } : {}),
     };
     this.rules.push(added);
     return added;
@@ -69,9 +84,15 @@ export class Faults {
   }
 
   /** The fault to return for a call of `path` (`pkg.Service/Method`), consuming one use of it. */
-  take(path: string): FaultRule | undefined {
+  take(path: string, request?: unknown): FaultRule | undefined {
     const method = path.split('/').pop();
-    const rule = this.rules.find((r) => r.remaining > 0 && (r.method === path || r.method === method));
+    const validateOnly = Boolean((request as { validateOnly?: boolean } | undefined)?.validateOnly);
+    const rule = this.rules.find(
+      (r) =>
+        r.remaining > 0 &&
+        (r.method === path || r.method === method) &&
+        (r.validateOnly === undefined || r.validateOnly === validateOnly),
+    );
     if (!rule) return undefined;
     rule.remaining -= 1;
     this.rules = this.rules.filter((r) => r.remaining > 0);
@@ -84,7 +105,7 @@ export class Faults {
     for (const [name, handler] of Object.entries(service.implementation)) {
       const path = service.definition[name]?.path.replace(/^\//, '') ?? name;
       implementation[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        const fault = this.take(path);
+        const fault = this.take(path, call.request);
         const handle = handler as grpc.handleUnaryCall<unknown, unknown>;
         if (!fault) handle(call, callback);
         else if (fault.when === 'before') callback({ code: fault.code, details: fault.message });

@@ -59,6 +59,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with the child process once started (e.g. to kill it mid-run). */
   onStart?: (pid: number) => void;
+  /** Called with each chunk of standard output as it arrives (e.g. to act when a step logs a line). */
+  onStdout?: (chunk: string) => void;
 }
 
 /** `bundle` is a path, relative to the repository or absolute. */
@@ -78,7 +80,10 @@ export async function runBundle(bundle: string, options: RunOptions = {}): Promi
   if (child.pid) options.onStart?.(child.pid);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    options.onStdout?.(d.toString());
+  });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>

@@ -278,7 +278,9 @@ async function runStep(
     );
   let metrics: Check | undefined;
   if (stepVerdict(checks, undefined, judging).verdict === 'pass') {
-    await bake(options.bakeSeconds * 1000 - (Date.now() - stepStart.getTime()), signal);
+    const bakeMs = options.bakeSeconds * 1000 - (Date.now() - stepStart.getTime());
+    if (bakeMs > 0) reporter.progress(`${percent} %: gates passed; baking ${Math.ceil(bakeMs / 1000)}s before the next step`);
+    await bake(bakeMs, signal);
     if (options.metrics) metrics = await judgeRequestCounts(options, stepStart, sent, reporter);
   }
   const verdict = stepVerdict(checks, metrics, judging);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runBundle, type ActionRun } from '../helpers/run-action';
+import { runBundle, type ActionRun, type RunOptions } from '../helpers/run-action';
 import { decodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
 import { readService } from '../../src/cloudrun/service-state';
 import { RecordingReporter, type StepState } from '../../src/report';
@@ -65,7 +65,7 @@ const killContainer = async (revision: string) => {
   await exec('docker', ['kill', ...stdout.trim().split('\n')]);
 };
 
-const promote = (inputs: Record<string, string>, options: { onStart?: (pid: number) => void } = {}) =>
+const promote = (inputs: Record<string, string>, options: Pick<RunOptions, 'onStart' | 'onStdout'> = {}) =>
   runBundle('dist/promote/index.js', {
     inputs: { ...t.stack.where, ...GATE, ...inputs },
     env: { ...t.stack.env, GITHUB_SHA: 'c0ffee'.repeat(6) + 'abcd', GITHUB_ACTOR: 'release-bot' },
@@ -116,12 +116,22 @@ it('restores the exact previous traffic (a split with several tags) when the 50 
   const previous = await splitThenCandidate();
   const candidate = revisionOf(t.stack, 'v3');
 
-  const run = promote({ revision: candidate, steps: '10,50,100', bake: '8s', 'previous-traffic': formatSnapshot(previous) });
-  // The candidate dies during its 10 % step's bake, well after that step's gates (under a second
-  // here) passed: the 50 % step's gates must catch it.
-  const shares = await watchShares(candidate, run, (share) => {
-    if (share === 10) setTimeout(() => void killContainer(candidate), 3000);
-  });
+  // The candidate dies during its 10 % step's bake, once that step's gates passed (said in the log,
+  // however slow the machine): the 50 % step's gates must catch it.
+  let out = '';
+  let killed = false;
+  const run = promote(
+    { revision: candidate, steps: '10,50,100', bake: '8s', 'previous-traffic': formatSnapshot(previous) },
+    {
+      onStdout: (chunk) => {
+        out += chunk;
+        if (killed || !/^10 %: gates passed; baking/m.test(out)) return;
+        killed = true;
+        void killContainer(candidate);
+      },
+    },
+  );
+  const shares = await watchShares(candidate, run);
   const result = await run;
 
   expect(result.code).not.toBe(0);
