@@ -2,26 +2,29 @@
  * 20 services released at once on one emulator, every step a bundle run as the runner runs it:
  *   scale.20-services.wall      all 20 deploys (no traffic) and promotions (50 → 100 %) at once
  *   scale.20-services.failures  steps that failed, or services not serving their new revision after
- *   emulator.api-p99            GetService latency, p99, from a separate client polling every 25 ms
- *                               during those 20 releases (the emulator in its own process)
+ *   emulator.api-p99            GetService latency, p99, through @google-cloud/run from a process of its
+ *                               own (api-poller.ts) polling every 25 ms during those 20 releases (the
+ *                               emulator in its own process too: neither shares the bench's event loop)
  *
  *   npx tsx bench/run.ts scale
  *
  * Bounded: 20 services of the small hello test image, two revisions each; the emulator removes
  * its containers at the end.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createClients } from '../src/cloudrun/clients';
 import { runBundle } from '../src/runtime/step-runner';
 import { readService } from '../src/cloudrun/service-state';
 import { ensureTestImage } from '../test/helpers/test-images';
-import { startEmulatorProcess } from './emulator-process';
+import { startEmulatorProcess, startTsxProcess, type TsxProcess } from './emulator-process';
 import { percentileOf, round, type Group, type Result } from './result';
 
 const SERVICES = 20;
 const PROJECT = 'runway-bench';
 const REGION = 'us-central1';
+const POLL_MS = 25;
 const GATE = { paths: '/', samples: '10', interval: '50ms' };
 
 export const scale: Group = {
@@ -31,6 +34,7 @@ export const scale: Group = {
     const emulator = await startEmulatorProcess();
     const clients = createClients(emulator.env);
     const env = { ...emulator.env, GCLOUD_PROJECT: PROJECT, GITHUB_ACTOR: 'bench' };
+    let poller: TsxProcess | undefined;
     const names = Array.from({ length: SERVICES }, (_, i) => `scale-${String(i).padStart(2, '0')}`);
     const deploy = (service: string, tag: string) =>
       runBundle(join(bundles, 'deploy-cloudrun', 'index.js'), {
@@ -45,17 +49,12 @@ export const scale: Group = {
       if (broken.length > 0)
         throw new Error(`setup deploys failed: ${broken[0].errors.join('; ') || broken[0].stderr.slice(-500)}`);
 
-      const latencies: number[] = [];
-      let polling = true;
-      const poller = (async () => {
-        for (let i = 0; polling; i++) {
-          const started = performance.now();
-          await clients.services.getService({ name: `projects/${PROJECT}/locations/${REGION}/services/${names[i % SERVICES]}` });
-          latencies.push(performance.now() - started);
-          await new Promise((r) => setTimeout(r, 25));
-        }
-      })();
-
+      poller = await startTsxProcess(
+        'bench/api-poller.ts',
+        [String(POLL_MS), ...names.map((s) => `projects/${PROJECT}/locations/${REGION}/services/${s}`)],
+        /^polling$/m,
+        emulator.env,
+      );
       const started = performance.now();
       const outcomes = await Promise.all(
         names.map(async (service) => {
@@ -83,11 +82,12 @@ export const scale: Group = {
         }),
       );
       const wall = performance.now() - started;
-      polling = false;
-      await poller;
+      const { latencies } = JSON.parse((await poller.stop()).trim().split('\n').pop() ?? '') as { latencies: number[] };
       const failures = outcomes.filter((o): o is string => o !== undefined);
       for (const f of failures.slice(0, 5)) console.log(`  ✖ ${f}`);
-      const how = `${SERVICES} services of the hello test image on one emulator; each: deploy-cloudrun (no traffic) then promote 50,100 (gate: ${GATE.samples} samples), all at once`;
+      // The machine is shared: the load says how much else ran beside the releases.
+      const load = `load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores at the end`;
+      const how = `${SERVICES} services of the hello test image on one emulator; each: deploy-cloudrun (no traffic) then promote 50,100 (gate: ${GATE.samples} samples), all at once; ${load}`;
       return [
         {
           name: 'scale.20-services.wall',
@@ -114,10 +114,11 @@ export const scale: Group = {
           goal: 20,
           better: 'lower',
           command: 'npx tsx bench/run.ts scale',
-          how: `GetService over gRPC from a separate client every 25 ms during the 20 releases: ${latencies.length} calls, p50 ${round(percentileOf(latencies, 50), 1)} ms`,
+          how: `GetService through @google-cloud/run from its own process every ${POLL_MS} ms during the ${SERVICES} releases, after one untimed call: ${latencies.length} calls, p50 ${round(percentileOf(latencies, 50), 1)} ms; ${load}`,
         },
       ];
     } finally {
+      await poller?.stop();
       await clients.close();
       await emulator.stop();
     }

@@ -134,7 +134,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await docker.removeAll(true);
         await operations.drain();
         await Promise.all([admin.close(), router.close(), docker.removeAll()]);
-        store.save();
+        docker.close();
+        await store.flush();
         rmSync(workDir, { recursive: true, force: true });
       })();
       return stopped;
