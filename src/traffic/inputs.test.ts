@@ -58,7 +58,7 @@ describe('promote inputs', () => {
 
 describe('rollback inputs', () => {
   it('needs only the service', () => {
-    expect(read(rollbackAction, { service: 'web' })).toMatchObject({ to: { kind: 'previous' }, region: 'us-central1' });
+    expect(read(rollbackAction, { service: 'web' })).toMatchObject({ to: { kind: 'previous' }, region: ['us-central1'] });
   });
 
   it.each([
