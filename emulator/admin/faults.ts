@@ -18,6 +18,20 @@ export interface FaultRule {
    * lost or a deadline passes after the server acted: a retry then meets the changed state.
    */
   when: 'before' | 'after';
+  /** Only calls on resources of this location (e.g. `europe-west1`) fail: one region of several. */
+  location?: string;
+}
+
+const LOCATION = /^[a-z]+-[a-z]+\d+$/;
+
+/** The location a request names (`name`, `parent`, or `service.name`/`job.name` of an update), if any. */
+export function requestLocation(request: unknown): string | undefined {
+  const r = (request ?? {}) as { name?: unknown; parent?: unknown; service?: { name?: unknown }; job?: { name?: unknown } };
+  for (const value of [r.name, r.parent, r.service?.name, r.job?.name]) {
+    const m = typeof value === 'string' ? /(?:^|\/)locations\/([^/]+)/.exec(value) : null;
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /** A gRPC status from its name (`UNAVAILABLE`) or number; throws naming what is allowed. */
@@ -30,12 +44,22 @@ export function parseCode(code: unknown): grpc.status {
   throw new Error(`code ${JSON.stringify(code)} is not a gRPC status: use a number 0-16 or one of ${names.join(', ')}`);
 }
 
+/** An optional location of a fault rule; throws naming what is allowed. */
+export function parseLocation(location: unknown): string | undefined {
+  if (location === undefined) return undefined;
+  if (typeof location !== 'string' || !LOCATION.test(location))
+    throw new Error(`location ${JSON.stringify(location)} is not valid: use a location such as europe-west1`);
+  return location;
+}
+
 export class Faults {
   private rules: FaultRule[] = [];
   /** When set, the next revision fails to start with this message. */
   nextRevisionFailure: string | undefined;
+  /** When set with nextRevisionFailure, only the next new revision in this location fails. */
+  nextRevisionFailureLocation: string | undefined;
 
-  add(rule: { method: string; code: unknown; message?: string; times?: number; when?: unknown }): FaultRule {
+  add(rule: { method: string; code: unknown; message?: string; times?: number; when?: unknown; location?: unknown }): FaultRule {
     if (typeof rule.method !== 'string' || !/^([\w.]+\/)?\w+$/.test(rule.method)) {
       throw new Error(
         `method ${JSON.stringify(rule.method)} is not valid: use e.g. UpdateService or google.cloud.run.v2.Services/UpdateService`,
@@ -48,12 +72,14 @@ export class Faults {
     const when = rule.when ?? 'before';
     if (when !== 'before' && when !== 'after')
       throw new Error(`when must be "before" or "after", got ${JSON.stringify(rule.when)}`);
+    const location = parseLocation(rule.location);
     const added: FaultRule = {
       method: rule.method,
       code,
       message: rule.message ?? `Injected fault: ${grpc.status[code]}`,
       remaining: times,
       when,
+      ...(location ? { location } : {}),
     };
     this.rules.push(added);
     return added;
@@ -62,16 +88,22 @@ export class Faults {
   clear(): void {
     this.rules = [];
     this.nextRevisionFailure = undefined;
+    this.nextRevisionFailureLocation = undefined;
   }
 
   list(): readonly FaultRule[] {
     return this.rules;
   }
 
-  /** The fault to return for a call of `path` (`pkg.Service/Method`), consuming one use of it. */
-  take(path: string): FaultRule | undefined {
+  /**
+   * The fault to return for a call of `path` (`pkg.Service/Method`) on a resource in `location`,
+   * consuming one use of it.
+   */
+  take(path: string, location?: string): FaultRule | undefined {
     const method = path.split('/').pop();
-    const rule = this.rules.find((r) => r.remaining > 0 && (r.method === path || r.method === method));
+    const rule = this.rules.find(
+      (r) => r.remaining > 0 && (r.method === path || r.method === method) && (!r.location || r.location === location),
+    );
     if (!rule) return undefined;
     rule.remaining -= 1;
     this.rules = this.rules.filter((r) => r.remaining > 0);
@@ -84,7 +116,7 @@ export class Faults {
     for (const [name, handler] of Object.entries(service.implementation)) {
       const path = service.definition[name]?.path.replace(/^\//, '') ?? name;
       implementation[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        const fault = this.take(path);
+        const fault = this.take(path, requestLocation(call.request));
         const handle = handler as grpc.handleUnaryCall<unknown, unknown>;
         if (!fault) handle(call, callback);
         else if (fault.when === 'before') callback({ code: fault.code, details: fault.message });

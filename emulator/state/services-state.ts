@@ -229,8 +229,13 @@ export class ServiceControl {
    * injected failure (admin /next-revision-fails) applies to a new revision only.
    */
   private async startRevision(revision: Revision, isNew = false): Promise<boolean> {
-    const injected = isNew ? this.faults.nextRevisionFailure : undefined;
-    if (isNew) this.faults.nextRevisionFailure = undefined;
+    const where = this.faults.nextRevisionFailureLocation;
+    const applies = isNew && (!where || parseRevisionName(revision.name).location === where);
+    const injected = applies ? this.faults.nextRevisionFailure : undefined;
+    if (applies) {
+      this.faults.nextRevisionFailure = undefined;
+      this.faults.nextRevisionFailureLocation = undefined;
+    }
     const result =
       injected !== undefined
         ? ({ ok: false, message: injected, reason: { revisionReason: 'HEALTH_CHECK_CONTAINER_ERROR' } } as const)

@@ -177,5 +177,8 @@ export const healthGateAction = defineAction({
     report:
       'JSON report: per path the samples, error rate, latency percentiles and failed assertions; with several regions a JSON object of reports keyed by region',
   },
-  check: (v) => gateTargets({ url: v.url, baselineUrl: v['baseline-url'] }).flatMap((t) => checkGateInputs(v, t)),
+  check: (v) =>
+    gateTargets({ url: v.url, baselineUrl: v['baseline-url'] }).flatMap((t) =>
+      checkGateInputs(v, t).map((p) => (t.region ? { ...p, message: `${t.region}: ${p.message}` } : p)),
+    ),
 });
