@@ -214,10 +214,11 @@ export class ServiceControl {
   }
 
   private workload(revision: Revision): Workload {
-    const { service, id } = parseRevisionName(revision.name);
+    const { location, service, id } = parseRevisionName(revision.name);
     return {
       key: revision.name,
-      containerName: `runway-emu-${this.runner.docker.instance}-${id}`,
+      // The location too: a revision ID is unique per service and location, and the same ID runs in several.
+      containerName: `runway-emu-${this.runner.docker.instance}-${location}-${id}`,
       containers: revision.containers,
       volumes: revision.volumes,
       env: { K_SERVICE: service, K_REVISION: id, K_CONFIGURATION: service },
