@@ -9,6 +9,10 @@ interface Region {
   readonly region: string;
 }
 
+/** The reporter for one region's work: its lines start with `[region] ` when several regions run at once. */
+export const regionReporter = (reporter: Reporter, region: string, several: boolean): Reporter =>
+  several ? prefixedReporter(reporter, `[${region}] `) : reporter;
+
 /** Runs `work` for every target at once and waits for all of them, failed or not. */
 export function inEveryRegion<R extends Region, T>(
   targets: readonly R[],

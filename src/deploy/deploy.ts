@@ -25,7 +25,7 @@ import { md, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from '../traffic/apply';
 import { deployTraffic, pinLatest, servesAsWanted } from '../traffic/plan';
 import { servableTraffic } from '../traffic/ready-check';
-import { formatSnapshot, mainRevision, type TrafficEntry } from '../traffic/snapshot';
+import { mainRevision, type TrafficEntry } from '../traffic/snapshot';
 import { resolveDigest } from './image-digest';
 import { deployTag, type DeployInputs, type deployCloudRunAction } from './inputs';
 import { migrationJob, runMigration } from './migration';
@@ -327,7 +327,7 @@ export async function runDeploy(
         }),
       );
     // Every output, always; one value per region with several.
-    const output = (name: Exclude<keyof DeployOutputs, 'image-digest'>) =>
+    const output = (name: Exclude<keyof DeployResult, 'after'>) =>
       perRegion(
         targets,
         results.map((r) => r[name]),
@@ -347,19 +347,25 @@ export async function runDeploy(
 
 type DeployOutputs = Required<OutputsOf<typeof deployCloudRunAction>>;
 
-/** One region's outputs (as plain strings) and its traffic afterwards. */
-function deployResult(
-  plan: DeployPlan,
-  after: ServiceTraffic,
-  tag: string,
-): Omit<DeployOutputs, 'image-digest'> & { after: TrafficEntry[] } {
+/** One region's outputs and its traffic afterwards. */
+interface DeployResult {
+  readonly revision: string;
+  readonly url: string;
+  readonly 'tag-url': string;
+  /** An array: with several regions the output embeds each region's as JSON, not as a string. */
+  readonly 'previous-traffic': TrafficEntry[];
+  readonly 'previous-revision': string;
+  readonly after: TrafficEntry[];
+}
+
+function deployResult(plan: DeployPlan, after: ServiceTraffic, tag: string): DeployResult {
   const latestReady = plan.current?.latestReady;
   return {
     revision: plan.revision,
     url: after.url ?? '',
     'tag-url': after.tagUrls.get(tag) ?? '',
     // LATEST pinned: restoring this must not send traffic to the revision just deployed.
-    'previous-traffic': formatSnapshot(pinLatest(plan.before, latestReady)),
+    'previous-traffic': pinLatest(plan.before, latestReady),
     'previous-revision': mainRevision(plan.before, latestReady) ?? '',
     after: after.traffic,
   };
@@ -378,7 +384,7 @@ async function failing<T>(
     if (e instanceof RegionsFailed)
       reporter.summary(
         md.heading(`${what} of ${targets[0].service} failed in ${e.failures.map((f) => f.region).join(', ')}`) +
-          'No region moved traffic: every region serves what it served before.\n\n' +
+          'No traffic moved: every region serves what it served before (a service this deploy created keeps its new revision).\n\n' +
           e.summary(),
       );
     throw e;

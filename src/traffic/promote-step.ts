@@ -4,7 +4,7 @@
  */
 import { createClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
-import { inEveryRegion, RegionsFailed, valuesOrThrow } from '../cloudrun/regions';
+import { inEveryRegion, RegionsFailed, regionReporter, valuesOrThrow } from '../cloudrun/regions';
 import { perRegion, resolveTargets, valuesFor } from '../cloudrun/target';
 import type { InputsOf, OutputsOf } from '../inputs';
 import { md, StepFailure, type Reporter, type StepContext } from '../report';
@@ -54,7 +54,7 @@ export async function runPromote(
       bakeSeconds: inputs.bake,
       previous: previous?.[k],
       rollbackOnFailure: inputs['rollback-on-failure'],
-      probe: gateProbe(inputs, reporter),
+      probe: gateProbe(inputs, regionReporter(reporter, target.region, targets.length > 1)),
       failOnInconclusive: inputs['fail-on-inconclusive'],
       metrics: inputs['metrics-check']
         ? {

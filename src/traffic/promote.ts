@@ -8,8 +8,8 @@ import type { GoogleClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import type { ServiceTarget } from '../cloudrun/target';
-import { md, prefixedReporter, type Reporter, type StepState } from '../report';
-import { RegionsFailed, regionFailures, valuesOrThrow } from '../cloudrun/regions';
+import { md, type Reporter, type StepState } from '../report';
+import { RegionsFailed, regionFailures, regionReporter, valuesOrThrow } from '../cloudrun/regions';
 import { restoreTraffic, setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
 import { tagLiveImage } from './live-tag';
@@ -197,7 +197,7 @@ export async function promoteRegions(
   const [first] = legs;
   const targets = legs.map((l) => l.target);
   const several = legs.length > 1;
-  const reporters = legs.map((l) => (several ? prefixedReporter(reporter, `[${l.target.region}] `) : reporter));
+  const reporters = legs.map((l) => regionReporter(reporter, l.target.region, several));
   const plans = valuesOrThrow(
     'Promotion checks',
     targets,

@@ -185,8 +185,8 @@ it('restores all three regions exactly when one region fails at the 50 % step', 
   const promoted = await promote(service, 2, two.outputs, '25,50,100', '4s');
   await watcher;
   expect(armed).toBe(true);
-  expect(promoted.outputs.verdict).toBe('fail');
   expect(promoted.errors.join('\n')).toMatch(/The 50 % step failed in europe-west1:[\s\S]*Internal error in europe-west1/);
+  expect(promoted.outputs.verdict).toBe('fail');
   // The other regions had reached 50 % before the restore.
   expect(promoted.stdout).toMatch(/\[us-central1\] Restored the traffic of/);
   expect(promoted.stdout).toMatch(/\[asia-northeast1\] Restored the traffic of/);
