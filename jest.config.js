@@ -1,6 +1,13 @@
 // Unit tests sit next to the code (src/, emulator/) or in test/unit; integration tests need the local stack.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// Fixture monorepos hold package.json files with the same names: kept out of the module map (no test
+// imports them; they are read as files), which also silences jest-haste-map's collision warnings.
+const common = {
+  testEnvironment: 'node',
+  transform,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  modulePathIgnorePatterns: ['<rootDir>/test/fixtures/', '<rootDir>/examples/', '<rootDir>/build/'],
+};
 
 module.exports = {
   projects: [

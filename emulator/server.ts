@@ -15,6 +15,7 @@ import { artifactRegistryService } from './apis/artifact-registry-api';
 import { Docker } from './runtime/docker';
 import { DEFAULT_REGISTRY } from './runtime/image-mirror';
 import { Faults } from './admin/faults';
+import { Permissions } from './admin/permissions';
 import { EXECUTION_TYPE, JOB_TYPE, JobControl } from './state/jobs-state';
 import { monitoringService } from './apis/monitoring-api';
 import { RequestMetrics } from './state/monitoring-state';
@@ -82,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     workDir,
   });
   const faults = new Faults();
+  const permissions = new Permissions();
   const operations = new Operations(store, encoders());
   const metrics = new RequestMetrics({ delayMs: options.metricsDelayMs });
   // The router and the control plane need each other: a crashed container is revived on the next request.
@@ -97,12 +99,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const server = new grpc.Server();
   for (const service of [
-    servicesService(store, services),
+    servicesService(store, services, permissions),
     revisionsService(services),
     jobsService(store, jobs),
     executionsService(jobs),
     operationsService(store, operations),
-    artifactRegistryService({ registry }),
+    artifactRegistryService({ registry, permissions }),
     monitoringService(metrics),
   ]) {
     const wrapped = faults.wrap(service);
@@ -113,7 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       e ? reject(e) : resolve(p),
     ),
   );
-  const admin = await startAdmin({ faults, operations, state: () => store.state });
+  const admin = await startAdmin({ faults, permissions, operations, state: () => store.state });
   await services.restore();
 
   const endpoint = `127.0.0.1:${port}`;

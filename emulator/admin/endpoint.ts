@@ -1,9 +1,10 @@
 /**
  * The admin HTTP endpoint tests use to steer the emulator (JSON in, JSON out, 127.0.0.1 only):
- *   POST   /faults               {method, code, message?, times?, when?}  make an RPC fail `times` times (default 1),
+ *   POST   /faults               {method, code, message?, times?, when?, validateOnly?}  make an RPC fail `times` times (default 1),
  *                                 before it is applied (default) or after (`when: "after"`)
  *   GET    /faults               the faults still armed
- *   DELETE /faults               disarm every fault, the next-revision failure and the operation delay
+ *   DELETE /faults               disarm every fault, the next-revision failure, the operation delay and denied permissions
+ *   POST   /permissions/deny     {permission}  TestIamPermissions leaves it out for every caller
  *   POST   /operation-delay      {ms}        keep every operation open at least ms
  *   POST   /next-revision-fails  {message?}  the next revision fails its startup probe with this message
  *   GET    /state                the whole emulator state (services, revisions, jobs, executions, operations)
@@ -12,6 +13,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseLocation, type Faults } from './faults';
+import type { Permissions } from './permissions';
 import type { Operations } from '../state/operations-state';
 import type { State } from '../state/store';
 
@@ -21,6 +23,7 @@ export const DEFAULT_REVISION_FAILURE =
 
 export interface AdminDeps {
   faults: Faults;
+  permissions: Permissions;
   operations: Operations;
   state: () => State;
 }
@@ -53,6 +56,7 @@ async function handle(deps: AdminDeps, req: http.IncomingMessage): Promise<[numb
           nextRevisionFailure: deps.faults.nextRevisionFailure ?? null,
           nextRevisionFailureLocation: deps.faults.nextRevisionFailureLocation ?? null,
           operationDelayMs: deps.operations.delayMs,
+          deniedPermissions: deps.permissions.list(),
         },
       ];
     case 'POST /faults': {
@@ -65,8 +69,17 @@ async function handle(deps: AdminDeps, req: http.IncomingMessage): Promise<[numb
     }
     case 'DELETE /faults':
       deps.faults.clear();
+      deps.permissions.clear();
       deps.operations.delayMs = 0;
       return [200, {}];
+    case 'POST /permissions/deny': {
+      const { permission } = await body(req);
+      try {
+        return [201, { denied: deps.permissions.deny(permission) }];
+      } catch (e) {
+        throw new BadRequest((e as Error).message);
+      }
+    }
     case 'POST /operation-delay': {
       const { ms } = await body(req);
       if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0)

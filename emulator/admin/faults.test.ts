@@ -19,6 +19,7 @@ describe('Faults', () => {
     [{ method: 'a b', code: 14 }, /method "a b" is not valid/],
     [{ method: 'GetService', code: 14, times: 0 }, /times must be a positive integer/],
     [{ method: 'GetService', code: 14, when: 'during' }, /when must be "before" or "after", got "during"/],
+    [{ method: 'UpdateService', code: 14, validateOnly: 'no' }, /validateOnly must be true or false, got "no"/],
   ])('rejects %j', (rule, message) => {
     expect(() => new Faults().add(rule)).toThrow(message);
   });
@@ -27,6 +28,17 @@ describe('Faults', () => {
     const f = new Faults();
     expect(f.add({ method: 'UpdateService', code: 'UNAVAILABLE' }).when).toBe('before');
     expect(f.add({ method: 'RunJob', code: 'DEADLINE_EXCEEDED', when: 'after' }).when).toBe('after');
+  });
+
+  it.each([
+    [false, [undefined, 'fault']],
+    [true, ['fault', undefined]],
+    [undefined, ['fault', 'fault']],
+  ])('validateOnly %s: takes a validate_only call, then a real one: %j', (validateOnly, taken) => {
+    const f = new Faults();
+    f.add({ method: 'UpdateService', code: 'UNAVAILABLE', times: 2, validateOnly });
+    const take = (request: object) => (f.take('google.cloud.run.v2.Services/UpdateService', request) ? 'fault' : undefined);
+    expect([take({ validateOnly: true }), take({})]).toEqual(taken);
   });
 
   it.each([
@@ -42,9 +54,15 @@ describe('faults in one location', () => {
   it('fails only calls on resources of that location', () => {
     const f = new Faults();
     f.add({ method: 'UpdateService', code: 'INTERNAL', location: 'europe-west1' });
-    expect(f.take('google.cloud.run.v2.Services/UpdateService', 'us-east1')).toBeUndefined();
-    expect(f.take('google.cloud.run.v2.Services/UpdateService', undefined)).toBeUndefined();
-    expect(f.take('google.cloud.run.v2.Services/UpdateService', 'europe-west1')?.code).toBe(grpc.status.INTERNAL);
+    expect(
+      f.take('google.cloud.run.v2.Services/UpdateService', { service: { name: 'projects/p/locations/us-east1/services/web' } }),
+    ).toBeUndefined();
+    expect(f.take('google.cloud.run.v2.Services/UpdateService')).toBeUndefined();
+    expect(
+      f.take('google.cloud.run.v2.Services/UpdateService', {
+        service: { name: 'projects/p/locations/europe-west1/services/web' },
+      })?.code,
+    ).toBe(grpc.status.INTERNAL);
     expect(f.list()).toEqual([]);
   });
 

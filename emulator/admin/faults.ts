@@ -18,6 +18,11 @@ export interface FaultRule {
    * lost or a deadline passes after the server acted: a retry then meets the changed state.
    */
   when: 'before' | 'after';
+  /**
+   * Set: the rule takes only calls whose `validate_only` is this value (`false`: the real change
+   * after a preflight, as deploy sends). Unset: any call of the method.
+   */
+  validateOnly?: boolean;
   /** Only calls on resources of this location (e.g. `europe-west1`) fail: one region of several. */
   location?: string;
 }
@@ -59,7 +64,15 @@ export class Faults {
   /** When set with nextRevisionFailure, only the next new revision in this location fails. */
   nextRevisionFailureLocation: string | undefined;
 
-  add(rule: { method: string; code: unknown; message?: string; times?: number; when?: unknown; location?: unknown }): FaultRule {
+  add(rule: {
+    method: string;
+    code: unknown;
+    message?: string;
+    times?: number;
+    when?: unknown;
+    validateOnly?: unknown;
+    location?: unknown;
+  }): FaultRule {
     if (typeof rule.method !== 'string' || !/^([\w.]+\/)?\w+$/.test(rule.method)) {
       throw new Error(
         `method ${JSON.stringify(rule.method)} is not valid: use e.g. UpdateService or google.cloud.run.v2.Services/UpdateService`,
@@ -72,6 +85,8 @@ export class Faults {
     const when = rule.when ?? 'before';
     if (when !== 'before' && when !== 'after')
       throw new Error(`when must be "before" or "after", got ${JSON.stringify(rule.when)}`);
+    if (rule.validateOnly !== undefined && typeof rule.validateOnly !== 'boolean')
+      throw new Error(`validateOnly must be true or false, got ${JSON.stringify(rule.validateOnly)}`);
     const location = parseLocation(rule.location);
     const added: FaultRule = {
       method: rule.method,
@@ -79,6 +94,7 @@ export class Faults {
       message: rule.message ?? `Injected fault: ${grpc.status[code]}`,
       remaining: times,
       when,
+      ...(rule.validateOnly !== undefined ? { validateOnly: rule.validateOnly } : {}),
       ...(location ? { location } : {}),
     };
     this.rules.push(added);
@@ -96,13 +112,19 @@ export class Faults {
   }
 
   /**
-   * The fault to return for a call of `path` (`pkg.Service/Method`) on a resource in `location`,
-   * consuming one use of it.
+   * The fault to return for a call of `path` (`pkg.Service/Method`) with `request`, consuming one use
+   * of it. A rule with a location takes only calls on resources of that location.
    */
-  take(path: string, location?: string): FaultRule | undefined {
+  take(path: string, request?: unknown): FaultRule | undefined {
     const method = path.split('/').pop();
+    const validateOnly = Boolean((request as { validateOnly?: boolean } | undefined)?.validateOnly);
+    const location = requestLocation(request);
     const rule = this.rules.find(
-      (r) => r.remaining > 0 && (r.method === path || r.method === method) && (!r.location || r.location === location),
+      (r) =>
+        r.remaining > 0 &&
+        (r.method === path || r.method === method) &&
+        (r.validateOnly === undefined || r.validateOnly === validateOnly) &&
+        (!r.location || r.location === location),
     );
     if (!rule) return undefined;
     rule.remaining -= 1;
@@ -116,7 +138,7 @@ export class Faults {
     for (const [name, handler] of Object.entries(service.implementation)) {
       const path = service.definition[name]?.path.replace(/^\//, '') ?? name;
       implementation[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        const fault = this.take(path, requestLocation(call.request));
+        const fault = this.take(path, call.request);
         const handle = handler as grpc.handleUnaryCall<unknown, unknown>;
         if (!fault) handle(call, callback);
         else if (fault.when === 'before') callback({ code: fault.code, details: fault.message });

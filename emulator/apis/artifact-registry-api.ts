@@ -2,10 +2,11 @@
  * The emulated Artifact Registry API (google.devtools.artifactregistry.v1.ArtifactRegistry), a
  * Docker-only subset backed by the local registry: ListRepositories, GetRepository, ListDockerImages, GetDockerImage,
  * ListPackages, GetPackage, ListVersions, GetVersion, ListTags, GetTag, CreateTag, UpdateTag,
- * DeleteTag. Every other method answers UNIMPLEMENTED
+ * DeleteTag, TestIamPermissions (on a repository). Every other method answers UNIMPLEMENTED
  * (grpc-js's default handler). See emulator/ARTIFACT-REGISTRY.md.
  */
 import * as grpc from '@grpc/grpc-js';
+import type { Permissions } from '../admin/permissions';
 import { ApiError, notFound, invalidArgument, unary } from './api-error';
 import { page } from './paging';
 import {
@@ -35,6 +36,8 @@ import { RegistryHttp, RegistryUnavailable } from '../runtime/registry-http';
 export interface ArtifactRegistryOptions {
   /** The local registry's address, e.g. `127.0.0.1:5000`. */
   readonly registry: string;
+  /** Who may do what: TestIamPermissions answers from it. */
+  readonly permissions: Permissions;
 }
 
 /** What the real API says for any missing resource. */
@@ -59,6 +62,8 @@ interface Request {
   readonly tag?: { name?: string; version?: string } | null;
   readonly updateMask?: { paths?: string[] } | null;
   readonly view?: string;
+  readonly resource?: string;
+  readonly permissions?: string[];
 }
 
 /** A method's work: the request in, the response message out (errors as ApiError or the store's). */
@@ -251,6 +256,12 @@ export function artifactRegistryService(options: ArtifactRegistryOptions): GrpcS
   const implementation: grpc.UntypedServiceImplementation = Object.fromEntries(
     Object.entries(HANDLERS).map(([method, fn]) => [method, handler((req) => fn(store, req))]),
   );
+  // On a repository (the resource build-image asks about); a missing one is NOT_FOUND like GetRepository.
+  implementation.TestIamPermissions = handler(async (req: Request) => {
+    const repository = parseRepository(req.resource ?? '');
+    if (!(await store.repositoryExists(repository))) throw notFound(NOT_FOUND_MESSAGE);
+    return { permissions: options.permissions.held(req.permissions) };
+  });
   return { definition: serviceDefinition(root, 'google.devtools.artifactregistry.v1.ArtifactRegistry'), implementation };
 }
 

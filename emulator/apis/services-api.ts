@@ -1,4 +1,5 @@
 /** google.cloud.run.v2.Services and Revisions over gRPC: request parsing only; ServiceControl does the work. */
+import type { Permissions } from '../admin/permissions';
 import { unary } from './api-error';
 import { page } from './paging';
 import { loadProtos, serviceDefinition, type GrpcService } from './protos';
@@ -25,7 +26,7 @@ export function templateCanonicalizer(): (template: RevisionTemplate) => Revisio
     (update.requestDeserialize(update.requestSerialize({ service: { template } })) as UpdateRequest).service.template;
 }
 
-export function servicesService(store: StateStore, control: ServiceControl): GrpcService {
+export function servicesService(store: StateStore, control: ServiceControl, permissions: Permissions): GrpcService {
   return {
     definition: serviceDefinition(runProtos(), 'google.cloud.run.v2.Services'),
     implementation: {
@@ -43,10 +44,9 @@ export function servicesService(store: StateStore, control: ServiceControl): Grp
       DeleteService: unary((req: { name: string; etag: string; validateOnly: boolean }) =>
         control.deleteService(req.name, req.etag, req.validateOnly),
       ),
-      // The emulator has no IAM: every caller holds every permission it asks about.
       TestIamPermissions: unary((req: { resource: string; permissions: string[] }) => {
         control.getService(req.resource);
-        return { permissions: req.permissions };
+        return { permissions: permissions.held(req.permissions) };
       }),
     },
   };

@@ -112,7 +112,9 @@ function operationOf(
 
 /**
  * The wait for a change found applied by a re-read (its operation's answer was lost): polls the
- * service until Cloud Run stops reconciling; a failed reconciliation fails it like the operation.
+ * service until Cloud Run stops reconciling. The terminal condition is not the verdict here: after an
+ * earlier failed rollout it stays failed while pinned traffic serves, so a rollback that succeeded
+ * would look failed. Callers judge from what serves (traffic_statuses, the revision's own Ready).
  */
 function settledOperation(clients: GoogleClients, target: ServiceTarget): ServiceOperation {
   return {
@@ -123,14 +125,7 @@ function settledOperation(clients: GoogleClients, target: ServiceTarget): Servic
       for (;;) {
         const service = await getService(clients, target);
         if (!service) throw new Error(`service ${target.service} disappeared while its change was rolled out`);
-        if (!service.reconciling) {
-          const failed = service.terminalCondition?.state;
-          if (failed === 'CONDITION_FAILED' || failed === 3)
-            throw new Error(
-              `the change was applied but its rollout failed: ${service.terminalCondition?.message ?? 'no reason given'}`,
-            );
-          return service;
-        }
+        if (!service.reconciling) return service;
         delay = pollDelayMs(Date.now() - started, delay);
         await sleep(delay);
       }

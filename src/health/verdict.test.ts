@@ -205,6 +205,8 @@ describe('judge against a baseline', () => {
       /candidate is slower than stable by \+40 ms \(\+173\.9 % of stable's median\) \(one-sided Mann-Whitney U p = /,
     ],
     ['slower by less than 10 ms', samples('candidate', 60, (i) => 25 + (i % 7)), 'pass', /60 of 60/],
+    // Twice stable's median, yet under the 25 ms floor: scheduling noise on a busy runner, not a regression.
+    ['slower by 20 ms (+87 %)', samples('candidate', 60, (i) => 40 + (i % 7)), 'pass', /60 of 60/],
   ] as const)('%s: %s', (_name, candidate, verdict, reason) => {
     const result = judge(withBaseline, run([...candidate, ...stable]));
     expect(result.verdict).toBe(verdict);

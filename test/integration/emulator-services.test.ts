@@ -199,13 +199,25 @@ describe('Get, List, Delete and TestIamPermissions', () => {
     await expect(emu.clients.services.getService({ name: 'services/x' })).rejects.toMatchObject({ code: 3 });
   });
 
-  it('TestIamPermissions returns the permissions asked about', async () => {
+  it('TestIamPermissions returns the permissions asked about, less the denied ones', async () => {
     await emu.deploy('iam', { image });
     const [res] = await emu.clients.services.testIamPermissions({
       resource: serviceName('iam'),
       permissions: ['run.services.get', 'run.services.update'],
     });
     expect(res.permissions).toEqual(['run.services.get', 'run.services.update']);
+    // A missing role, as a test sets it up: the answer leaves the denied permission out.
+    expect((await emu.admin('POST', '/permissions/deny', { permission: 'run.services.update' })).status).toBe(201);
+    expect((await emu.admin('POST', '/permissions/deny', { permission: 'update' })).status).toBe(400);
+    try {
+      const [denied] = await emu.clients.services.testIamPermissions({
+        resource: serviceName('iam'),
+        permissions: ['run.services.get', 'run.services.update'],
+      });
+      expect(denied.permissions).toEqual(['run.services.get']);
+    } finally {
+      await emu.admin('DELETE', '/faults');
+    }
   });
 
   it('refuses to delete with a stale etag (ABORTED) and validate_only deletes nothing', async () => {

@@ -8,13 +8,15 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { migrationJob, migrationJobId, runMigration } from '../../src/deploy/migration';
 import { readService } from '../../src/cloudrun/service-state';
-import { jobName } from '../../src/cloudrun/target';
+import { getService } from '../../src/cloudrun/services';
+import { jobName, serviceName } from '../../src/cloudrun/target';
 import { RecordingReporter } from '../../src/report';
 import { memoryState } from '../../src/runtime/local';
 import { decodeHistory, HISTORY_ANNOTATION } from '../../src/traffic/history';
 import { tagLiveImage } from '../../src/traffic/live-tag';
 import { promoteRevision } from '../../src/traffic/promote';
 import { rollBackService } from '../../src/traffic/rollback';
+import { runBundle } from '../helpers/run-action';
 import { ensureTestImage } from '../helpers/test-images';
 import { admin, deploy, revisionOf, setSplit, startStack, type Stack } from './rollback.fixtures';
 
@@ -50,6 +52,7 @@ const cells = (aborted: Outcome): Cell[] =>
 let base: Stack;
 let hello: string;
 let cell = 0;
+const RUN = Date.now().toString(36);
 
 /** A new service on the shared emulator: v1 serving 100 %, v2 deployed with no traffic (tag two). */
 async function twoRevisions(): Promise<{ stack: Stack; v1: string; v2: string }> {
@@ -124,6 +127,65 @@ describe('rollback: the traffic update (UpdateService)', () => {
   });
 });
 
+/**
+ * deploy-cloudrun's own change, as the runner runs it. The fault skips the validate_only preflight
+ * (`validateOnly: false`) so it hits the real change that follows it.
+ */
+describe.each([
+  ['UpdateService', 'an existing service: the new revision takes no traffic'],
+  ['CreateService', 'a new service: the first revision takes all traffic'],
+] as const)('deploy: the change (%s), %s', (method, _what) => {
+  it.each(cells(/changed since it was read|ABORTED/))('$code $when the change: $result', async ({ code, when, outcome }) => {
+    const existing = method === 'UpdateService' ? await twoRevisions() : undefined;
+    const stack = existing?.stack ?? { ...base, target: { ...base.target, service: `fm-new-${process.pid % 1000}-${++cell}` } };
+    const revisions = async () =>
+      (await stack.clients.revisions.listRevisions({ parent: serviceName(stack.target) }).catch(() => [[]]))[0].map((r) =>
+        r.name!.split('/').pop(),
+      );
+    const before = existing ? await served(stack) : [];
+    const known = await revisions();
+    await admin(base, 'POST', '/faults', { method, code, when, validateOnly: false });
+    const run = await runBundle('dist/deploy-cloudrun/index.js', {
+      inputs: { ...stack.where, service: stack.target.service, image: hello, 'wait-timeout': '60s' },
+      env: { ...stack.env, GITHUB_SHA: `${cell}`.padStart(40, 'c') },
+      timeoutMs: 100_000,
+    });
+    const created = (await revisions()).filter((r) => !known.includes(r));
+    if (outcome === 'succeeds') {
+      expect(run.errors).toEqual([]);
+      // Sent once: one new revision, never a second from a repeated change.
+      expect(created).toEqual([run.outputs.revision]);
+      const first = { type: 'REVISION', revision: run.outputs.revision, percent: 100, tag: expect.any(String) };
+      expect(await served(stack)).toEqual(existing ? before : [first]);
+      expect((await fetch(run.outputs['tag-url'])).status).toBe(200);
+    } else {
+      expect(run.code).toBe(1);
+      expect(run.errors.join('\n')).toMatch(outcome);
+      expect(created).toEqual([]);
+      if (existing) expect(await served(stack)).toEqual(before);
+      else expect(await getService(stack.clients, stack.target)).toBeUndefined();
+    }
+  });
+});
+
+it('rollback whose answer is lost after a failed deploy: judged from what serves, not the old failed condition', async () => {
+  const { stack, v1, v2 } = await twoRevisions();
+  await setSplit(stack, [
+    { type: 'REVISION', revision: v2, percent: 100, tag: 'two' },
+    { type: 'REVISION', revision: v1, percent: 0, tag: 'one' },
+  ]);
+  // A release whose revision crashes: the service's terminal condition stays failed while v2 serves.
+  await expect(deploy(stack, await ensureTestImage('crash'), 'v3')).rejects.toThrow();
+  expect((await readService(stack.clients, stack.target)).service.terminalCondition?.state).toBe('CONDITION_FAILED');
+  await fault('UpdateService', 'DEADLINE_EXCEEDED', 'after');
+  await rollBackService(
+    stack.clients,
+    { target: stack.target, to: { kind: 'revision', revision: v1 }, removeTags: [] },
+    new RecordingReporter(),
+  );
+  expect(shares(await served(stack))).toEqual([[v1, 100]]);
+});
+
 describe('deploy: the migration job (RunJob)', () => {
   it.each(cells(/ABORTED|Injected fault/))('$code $when the change: $result', async ({ code, when, outcome }) => {
     const { stack } = await twoRevisions();
@@ -169,7 +231,8 @@ describe('promote: the live image tag (Artifact Registry CreateTag)', () => {
     pkg = `projects/${base.target.project}/locations/us-central1/repositories/apps/packages/fault-matrix`;
   });
   it.each(cells(/ABORTED|Injected fault/))('$code $when the change: $result', async ({ code, when, outcome }) => {
-    const service = `fm-tag-${++cell}`;
+    // Tags live in the local registry, which outlives a run: a name from an earlier run must not count.
+    const service = `fm-tag-${RUN}-${++cell}`;
     await fault('CreateTag', code, when);
     const run = tagLiveImage(base.clients, image, service);
     const tagName = `${pkg}/tags/live-${service}`;

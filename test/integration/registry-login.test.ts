@@ -144,8 +144,8 @@ describe('openRegistry with an external_account file (google-github-actions/auth
     expect(decode(r.config.auths['us-central1-docker.pkg.dev'].auth)).toBe(`oauth2accesstoken:${tokens.deployerToken}`);
     expect(r.config.auths['ghcr.io'].auth).toBe('b2xkOmxvZ2lu');
     expect(r.masked).toEqual([tokens.deployerToken]);
-    // The emulator cannot answer TestIamPermissions: said, not silently skipped.
-    expect(r.notices.join('\n')).toMatch(/upload permission not checked/);
+    // Upload permission was checked (the emulator answers TestIamPermissions), so nothing to note.
+    expect(r.notices.join('\n')).not.toMatch(/not checked/);
     // The token came through the auth action's chain only: OIDC → STS → generateAccessToken.
     const paths = tokens.requests.slice(before).map((q) => q.path);
     expect(paths).toEqual(['/oidc', '/v1/token', `/v1/projects/-/serviceAccounts/${DEPLOYER}:generateAccessToken`]);
@@ -164,6 +164,23 @@ describe('openRegistry with an external_account file (google-github-actions/auth
       `gcloud artifacts repositories create nope --repository-format=docker --location=us-central1 --project=${PROJECT}`,
     );
     expect(tokens.requests.length).toBe(before);
+  });
+
+  it('fails when the caller may not upload, with the grant command, leaving the runner config as it was', async () => {
+    const env = runnerEnv(tokens.externalAccountFile(DEPLOYER));
+    const runnerConfig = readFileSync(join(env.DOCKER_CONFIG!, 'config.json'), 'utf8');
+    await emu.admin('POST', '/permissions/deny', { permission: 'artifactregistry.repositories.uploadArtifacts' });
+    try {
+      const r = await session(env, 'open', IMAGE);
+      expect(r.error).toContain('may not push to');
+      expect(r.error).toContain('(missing artifactregistry.repositories.uploadArtifacts)');
+      expect(r.error).toContain(
+        `gcloud artifacts repositories add-iam-policy-binding apps --location=us-central1 --project=${PROJECT} --member=serviceAccount:${DEPLOYER} --role=roles/artifactregistry.writer`,
+      );
+      expect(readFileSync(join(env.DOCKER_CONFIG!, 'config.json'), 'utf8')).toBe(runnerConfig);
+    } finally {
+      await emu.admin('DELETE', '/faults');
+    }
   });
 
   it('leaves other registries to the runner: no token, no temporary config', async () => {
