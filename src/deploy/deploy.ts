@@ -255,10 +255,21 @@ async function rollOut(
   }
 }
 
-/** Restores the traffic a deploy found (a service the deploy created has none to restore). */
-async function putBack(clients: GoogleClients, target: ServiceTarget, plan: DeployPlan, reporter: Reporter): Promise<void> {
+/**
+ * Restores the traffic a deploy found (a service the deploy created has none to restore). After a
+ * rollout that succeeded, LATEST is pinned to the revision it resolved to before: the new revision is
+ * the latest Ready one now.
+ */
+async function putBack(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  plan: DeployPlan,
+  reporter: Reporter,
+  rolledOut = false,
+): Promise<void> {
   if (!plan.existing) return;
-  await restoreTraffic(clients, target, plan.before, reporter).catch((r: unknown) =>
+  const traffic = rolledOut ? pinLatest(plan.before, plan.current?.latestReady) : plan.before;
+  await restoreTraffic(clients, target, traffic, reporter).catch((r: unknown) =>
     reporter.error(`Could not restore the traffic of ${target.service}: ${describeApiError(r)}`),
   );
 }
@@ -307,7 +318,7 @@ export async function runDeploy(
     );
     if (targets.length > 1 && settled.some((s) => s.status === 'rejected')) {
       await inEveryRegion(targets, reporter, (t, r, i) =>
-        settled[i].status === 'fulfilled' ? putBack(clients, t, plans[i], r) : Promise.resolve(),
+        settled[i].status === 'fulfilled' ? putBack(clients, t, plans[i], r, true) : Promise.resolve(),
       );
     }
     const services = await failing(targets, reporter, Promise.resolve(settled), 'Deploy');
