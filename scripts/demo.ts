@@ -10,6 +10,8 @@
  *   release 2  the same, no traffic until promoted, gate beside stable, promote 10 → 50 → 100 %
  *   release 3  a broken DATABASE_URL → health-gate fails on its body → never promoted, traffic untouched
  *   on call    rollback with only service and region → release 1, in one traffic update
+ *   release 4  two regions (us-central1, europe-west1): one digest deployed to both, each gated,
+ *              promoted 50 → 100 % together (europe-west1's service is new, so it takes 100 % at once)
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -117,12 +119,20 @@ interface CompositeStep {
 }
 
 /** What each composite step is worth a line for in the table. */
+/** A per-region output (a JSON object keyed by region with several regions) as `region: text; …`. */
+function eachRegion(value: string | undefined, show: (v: string) => string): string {
+  if (!value?.startsWith('{')) return show(value ?? '');
+  return Object.entries(JSON.parse(value) as Record<string, unknown>)
+    .map(([region, v]) => `${region}: ${show(typeof v === 'string' ? v : JSON.stringify(v))}`)
+    .join('; ');
+}
+
 const DETAIL: Record<string, (o: Record<string, string>) => string> = {
   build: (o) => (o['image-ref'] ?? '').replace(/(@sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1…'),
-  deploy: (o) => `${o.revision} at ${o['tag-url']}`,
+  deploy: (o) => eachRegion(o['tag-url'], (url) => url) + ` (${eachRegion(o.revision, (r) => r)})`,
   gate: (o) => `verdict ${o.verdict}`,
-  promote: (o) => describeTraffic(o.traffic),
-  restore: (o) => `restored: ${describeTraffic(o.traffic)}`,
+  promote: (o) => eachRegion(o.traffic, describeTraffic),
+  restore: (o) => `restored: ${eachRegion(o.traffic, describeTraffic)}`,
 };
 
 /** One run of actions/release, step by step as the runner runs it; `ok` says whether it should pass. */
@@ -202,32 +212,28 @@ async function main(): Promise<void> {
         ok: false,
       },
     ];
-    for (const r of releases) {
-      await release(
-        r.name,
-        {
-          ...target,
-          'project-id': PROJECT,
-          image: IMAGE,
-          context: 'examples/monorepo',
-          dockerfile: 'examples/monorepo/Dockerfile',
-          workspace: 'examples/monorepo/apps/web',
-          'build-args': `NEXT_PUBLIC_APP_NAME=${r.appName}`,
-          // This machine has no bridge network; users keep Docker's default.
-          network: 'host',
-          tag: r.tag,
-          'env-vars': r.env,
-          // Release 3 skips it: its migration would fail first, before the gate can show the failure.
-          'migration-command': r.ok ? 'node packages/db/scripts/migrate.mjs' : '',
-          paths: '/healthz',
-          assert: '$.database == "connected"\n$.redis == "connected"',
-          steps: r.steps,
-          bake: '5s',
-        },
-        { ...env, GITHUB_SHA: sha, GITHUB_WORKSPACE: repoRoot },
-        r.ok,
-      );
-    }
+    const releaseEnv = { ...env, GITHUB_SHA: sha, GITHUB_WORKSPACE: repoRoot };
+    const inputs = (r: (typeof releases)[number], region = REGION) => ({
+      ...target,
+      region,
+      'project-id': PROJECT,
+      image: IMAGE,
+      context: 'examples/monorepo',
+      dockerfile: 'examples/monorepo/Dockerfile',
+      workspace: 'examples/monorepo/apps/web',
+      'build-args': `NEXT_PUBLIC_APP_NAME=${r.appName}`,
+      // This machine has no bridge network; users keep Docker's default.
+      network: 'host',
+      tag: r.tag,
+      'env-vars': r.env,
+      // Release 3 skips it: its migration would fail first, before the gate can show the failure.
+      'migration-command': r.ok ? 'node packages/db/scripts/migrate.mjs' : '',
+      paths: '/healthz',
+      assert: '$.database == "connected"\n$.redis == "connected"',
+      steps: r.steps,
+      bake: '5s',
+    });
+    for (const r of releases) await release(r.name, inputs(r), releaseEnv, r.ok);
     const live = await liveTag(emulator.env);
     records.push({ release: 'release 2', action: 'Artifact Registry', result: 'ok', seconds: '', detail: live });
 
@@ -238,6 +244,10 @@ async function main(): Promise<void> {
       env,
       (run) => `${run.outputs.revision} takes 100 % in ${run.outputs.seconds} s`,
     );
+
+    // The same image (release 2's build, from the layer cache) released to two regions as one.
+    const twoRegions = { ...releases[1], name: 'release 4 (two regions)', tag: 'rel-4', steps: '50,100' };
+    await release(twoRegions.name, inputs(twoRegions, `${REGION}, europe-west1`), releaseEnv, true);
   } finally {
     await emulator.stop();
     const dir = join(repoRoot, '.runway');

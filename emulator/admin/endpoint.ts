@@ -12,7 +12,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Faults } from './faults';
+import { parseLocation, type Faults } from './faults';
 import type { Permissions } from './permissions';
 import type { Operations } from '../state/operations-state';
 import type { State } from '../state/store';
@@ -54,6 +54,7 @@ async function handle(deps: AdminDeps, req: http.IncomingMessage): Promise<[numb
         {
           faults: deps.faults.list(),
           nextRevisionFailure: deps.faults.nextRevisionFailure ?? null,
+          nextRevisionFailureLocation: deps.faults.nextRevisionFailureLocation ?? null,
           operationDelayMs: deps.operations.delayMs,
           deniedPermissions: deps.permissions.list(),
         },
@@ -87,11 +88,16 @@ async function handle(deps: AdminDeps, req: http.IncomingMessage): Promise<[numb
       return [200, { ms }];
     }
     case 'POST /next-revision-fails': {
-      const { message } = await body(req);
+      const { message, location } = await body(req);
       if (message !== undefined && typeof message !== 'string')
         throw new BadRequest(`message must be a string, got ${JSON.stringify(message)}`);
+      try {
+        deps.faults.nextRevisionFailureLocation = parseLocation(location);
+      } catch (e) {
+        throw new BadRequest((e as Error).message);
+      }
       deps.faults.nextRevisionFailure = message || DEFAULT_REVISION_FAILURE;
-      return [200, { message: deps.faults.nextRevisionFailure }];
+      return [200, { message: deps.faults.nextRevisionFailure, location: deps.faults.nextRevisionFailureLocation ?? null }];
     }
     default:
       return [

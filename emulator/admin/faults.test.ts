@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { Faults, parseCode } from './faults';
+import { Faults, parseCode, requestLocation } from './faults';
 
 describe('Faults', () => {
   it('fails a method by short or full name, the given number of times', () => {
@@ -47,5 +47,37 @@ describe('Faults', () => {
     ['ABORTED', 10],
   ])('parses code %s', (code, status) => {
     expect(parseCode(code)).toBe(status);
+  });
+});
+
+describe('faults in one location', () => {
+  it('fails only calls on resources of that location', () => {
+    const f = new Faults();
+    f.add({ method: 'UpdateService', code: 'INTERNAL', location: 'europe-west1' });
+    expect(
+      f.take('google.cloud.run.v2.Services/UpdateService', { service: { name: 'projects/p/locations/us-east1/services/web' } }),
+    ).toBeUndefined();
+    expect(f.take('google.cloud.run.v2.Services/UpdateService')).toBeUndefined();
+    expect(
+      f.take('google.cloud.run.v2.Services/UpdateService', {
+        service: { name: 'projects/p/locations/europe-west1/services/web' },
+      })?.code,
+    ).toBe(grpc.status.INTERNAL);
+    expect(f.list()).toEqual([]);
+  });
+
+  it.each([
+    [{ name: 'projects/p/locations/europe-west1/services/web' }, 'europe-west1'],
+    [{ parent: 'projects/p/locations/us-east1' }, 'us-east1'],
+    [{ service: { name: 'projects/p/locations/asia-northeast1/services/web' } }, 'asia-northeast1'],
+    [{ job: { name: 'projects/p/locations/us-east1/jobs/migrate' } }, 'us-east1'],
+    [{ name: 'projects/p/services/web' }, undefined],
+    [undefined, undefined],
+  ])('reads the location of %j', (request, location) => {
+    expect(requestLocation(request)).toBe(location);
+  });
+
+  it.each([['Europe'], [7]])('rejects location %j', (location) => {
+    expect(() => new Faults().add({ method: 'UpdateService', code: 14, location })).toThrow(/location .* is not valid/);
   });
 });

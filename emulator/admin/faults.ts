@@ -23,6 +23,20 @@ export interface FaultRule {
    * after a preflight, as deploy sends). Unset: any call of the method.
    */
   validateOnly?: boolean;
+  /** Only calls on resources of this location (e.g. `europe-west1`) fail: one region of several. */
+  location?: string;
+}
+
+const LOCATION = /^[a-z]+-[a-z]+\d+$/;
+
+/** The location a request names (`name`, `parent`, or `service.name`/`job.name` of an update), if any. */
+export function requestLocation(request: unknown): string | undefined {
+  const r = (request ?? {}) as { name?: unknown; parent?: unknown; service?: { name?: unknown }; job?: { name?: unknown } };
+  for (const value of [r.name, r.parent, r.service?.name, r.job?.name]) {
+    const m = typeof value === 'string' ? /(?:^|\/)locations\/([^/]+)/.exec(value) : null;
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /** A gRPC status from its name (`UNAVAILABLE`) or number; throws naming what is allowed. */
@@ -35,10 +49,20 @@ export function parseCode(code: unknown): grpc.status {
   throw new Error(`code ${JSON.stringify(code)} is not a gRPC status: use a number 0-16 or one of ${names.join(', ')}`);
 }
 
+/** An optional location of a fault rule; throws naming what is allowed. */
+export function parseLocation(location: unknown): string | undefined {
+  if (location === undefined) return undefined;
+  if (typeof location !== 'string' || !LOCATION.test(location))
+    throw new Error(`location ${JSON.stringify(location)} is not valid: use a location such as europe-west1`);
+  return location;
+}
+
 export class Faults {
   private rules: FaultRule[] = [];
   /** When set, the next revision fails to start with this message. */
   nextRevisionFailure: string | undefined;
+  /** When set with nextRevisionFailure, only the next new revision in this location fails. */
+  nextRevisionFailureLocation: string | undefined;
 
   add(rule: {
     method: string;
@@ -47,6 +71,7 @@ export class Faults {
     times?: number;
     when?: unknown;
     validateOnly?: unknown;
+    location?: unknown;
   }): FaultRule {
     if (typeof rule.method !== 'string' || !/^([\w.]+\/)?\w+$/.test(rule.method)) {
       throw new Error(
@@ -62,6 +87,7 @@ export class Faults {
       throw new Error(`when must be "before" or "after", got ${JSON.stringify(rule.when)}`);
     if (rule.validateOnly !== undefined && typeof rule.validateOnly !== 'boolean')
       throw new Error(`validateOnly must be true or false, got ${JSON.stringify(rule.validateOnly)}`);
+    const location = parseLocation(rule.location);
     const added: FaultRule = {
       method: rule.method,
       code,
@@ -69,6 +95,7 @@ export class Faults {
       remaining: times,
       when,
       ...(rule.validateOnly !== undefined ? { validateOnly: rule.validateOnly } : {}),
+      ...(location ? { location } : {}),
     };
     this.rules.push(added);
     return added;
@@ -77,21 +104,27 @@ export class Faults {
   clear(): void {
     this.rules = [];
     this.nextRevisionFailure = undefined;
+    this.nextRevisionFailureLocation = undefined;
   }
 
   list(): readonly FaultRule[] {
     return this.rules;
   }
 
-  /** The fault to return for a call of `path` (`pkg.Service/Method`), consuming one use of it. */
+  /**
+   * The fault to return for a call of `path` (`pkg.Service/Method`) with `request`, consuming one use
+   * of it. A rule with a location takes only calls on resources of that location.
+   */
   take(path: string, request?: unknown): FaultRule | undefined {
     const method = path.split('/').pop();
     const validateOnly = Boolean((request as { validateOnly?: boolean } | undefined)?.validateOnly);
+    const location = requestLocation(request);
     const rule = this.rules.find(
       (r) =>
         r.remaining > 0 &&
         (r.method === path || r.method === method) &&
-        (r.validateOnly === undefined || r.validateOnly === validateOnly),
+        (r.validateOnly === undefined || r.validateOnly === validateOnly) &&
+        (!r.location || r.location === location),
     );
     if (!rule) return undefined;
     rule.remaining -= 1;

@@ -214,10 +214,11 @@ export class ServiceControl {
   }
 
   private workload(revision: Revision): Workload {
-    const { service, id } = parseRevisionName(revision.name);
+    const { location, service, id } = parseRevisionName(revision.name);
     return {
       key: revision.name,
-      containerName: `runway-emu-${this.runner.docker.instance}-${id}`,
+      // The location too: a revision ID is unique per service and location, and the same ID runs in several.
+      containerName: `runway-emu-${this.runner.docker.instance}-${location}-${id}`,
       containers: revision.containers,
       volumes: revision.volumes,
       env: { K_SERVICE: service, K_REVISION: id, K_CONFIGURATION: service },
@@ -229,8 +230,13 @@ export class ServiceControl {
    * injected failure (admin /next-revision-fails) applies to a new revision only.
    */
   private async startRevision(revision: Revision, isNew = false): Promise<boolean> {
-    const injected = isNew ? this.faults.nextRevisionFailure : undefined;
-    if (isNew) this.faults.nextRevisionFailure = undefined;
+    const where = this.faults.nextRevisionFailureLocation;
+    const applies = isNew && (!where || parseRevisionName(revision.name).location === where);
+    const injected = applies ? this.faults.nextRevisionFailure : undefined;
+    if (applies) {
+      this.faults.nextRevisionFailure = undefined;
+      this.faults.nextRevisionFailureLocation = undefined;
+    }
     const result =
       injected !== undefined
         ? ({ ok: false, message: injected, reason: { revisionReason: 'HEALTH_CHECK_CONTAINER_ERROR' } } as const)

@@ -17,14 +17,15 @@ import {
 import { credentialsPrincipal, describeApiError, errorCode, type ErrorContext } from '../cloudrun/errors';
 import { revisionLogsUrl, waitForRevision, type Readiness } from '../cloudrun/revisions';
 import { describeService, listRevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
-import { resolveTarget, revisionName, type ServiceTarget } from '../cloudrun/target';
+import { inEveryRegion, RegionsFailed, valuesOrThrow } from '../cloudrun/regions';
+import { perRegion, resolveTargets, revisionName, type ServiceTarget } from '../cloudrun/target';
 import { pinned } from '../image/reference';
 import type { OutputsOf } from '../inputs';
-import type { Reporter, StepContext } from '../report';
+import { md, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from '../traffic/apply';
 import { deployTraffic, pinLatest, servesAsWanted } from '../traffic/plan';
 import { servableTraffic } from '../traffic/ready-check';
-import { formatSnapshot, mainRevision, type TrafficEntry } from '../traffic/snapshot';
+import { mainRevision, type TrafficEntry } from '../traffic/snapshot';
 import { resolveDigest } from './image-digest';
 import { deployTag, type DeployInputs, type deployCloudRunAction } from './inputs';
 import { migrationJob, runMigration } from './migration';
@@ -34,11 +35,7 @@ import { buildService, hasVpcAccess, servingContainerIndex, type ServiceChange }
 import { deploySummary } from './summary';
 
 /** `SERVICE-TAG-xxxx`: known before the operation ends, unique per attempt, at most 52 characters. */
-export const newRevisionName = (
-  service: string,
-  tag: string,
-  suffix: string = randomBytes(4).toString('hex').slice(0, 4),
-): string => `${service}-${tag}-${suffix}`;
+export const newRevisionName = (service: string, tag: string, suffix: string): string => `${service}-${tag}-${suffix}`;
 
 /** Plain environment values of the serving container (secret values are never read). */
 function plainEnv(service: Service): Record<string, string> {
@@ -165,6 +162,7 @@ async function planDeploy(
   target: ServiceTarget,
   inputs: DeployInputs,
   tag: string,
+  suffix: string,
   reporter: Reporter,
 ): Promise<DeployPlan> {
   // Names only: a secret-looking value must not reach the log it warns about.
@@ -174,7 +172,7 @@ async function planDeploy(
   reporter.info(`Image ${inputs.image.path} resolved to ${digest}`);
   const existing = await getService(clients, target);
   const current = existing ? describeService(existing) : undefined;
-  const revision = newRevisionName(target.service, tag);
+  const revision = newRevisionName(target.service, tag, suffix);
   const { before, traffic } = await plannedTraffic(clients, target, current, inputs, revision, tag, reporter);
   const change = buildService(existing, { inputs, image, revision, traffic });
   if (!hasVpcAccess(change.service.template)) {
@@ -201,7 +199,37 @@ function saver(clients: GoogleClients, target: ServiceTarget, plan: DeployPlan, 
       : createService(clients, target, plan.change.service, { ...options, validateOnly });
 }
 
-/** Migration, then the update and the wait; a failed rollout puts the traffic back as it was. */
+/** Preflight in one region: reads, plans and a validate-only update; nothing changes. */
+async function preflight(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  inputs: DeployInputs,
+  tag: string,
+  suffix: string,
+  reporter: Reporter,
+  baseContext: ErrorContext,
+): Promise<{ plan: DeployPlan; context: ErrorContext }> {
+  let context = baseContext;
+  try {
+    const plan = await planDeploy(clients, target, inputs, tag, suffix, reporter);
+    // The account the revision runs as, for an actAs error: the input's, else the service's.
+    context = { ...context, serviceAccount: plan.change.service.template?.serviceAccount || undefined };
+    try {
+      await (await saver(clients, target, plan, reporter)(true)).done();
+    } catch (e) {
+      throw new Error(`Preflight: the API rejected the change, nothing was changed.\n${describeApiError(e, context)}`);
+    }
+    return { plan, context };
+  } catch (e) {
+    throw described(e, context);
+  }
+}
+
+/** An API error with its explanation (actAs help, the role to grant); any other error as it is. */
+const described = (e: unknown, context: ErrorContext): unknown =>
+  errorCode(e) !== undefined ? new Error(describeApiError(e, context)) : e;
+
+/** The update and the wait in one region; a failed rollout puts its traffic back as it was. */
 async function rollOut(
   clients: GoogleClients,
   target: ServiceTarget,
@@ -211,79 +239,165 @@ async function rollOut(
   reporter: Reporter,
   context: ErrorContext,
 ): Promise<Service> {
-  const save = saver(clients, target, plan, reporter);
-  try {
-    await (await save(true)).done();
-  } catch (e) {
-    throw new Error(`Preflight: the API rejected the change, nothing was changed.\n${describeApiError(e, context)}`);
-  }
-  if (inputs['migration-command']) {
-    await reporter.group('Migration', () =>
-      runMigration(clients, target, migrationJob(plan.change.service.template!, inputs['migration-command']!), reporter),
-    );
-  }
   const shift = inputs['no-traffic'] && plan.existing ? 'no traffic' : '100 % of traffic';
   reporter.info(
     `${plan.existing ? 'Updating' : 'Creating'} ${target.service} with revision ${plan.revision} (tag ${tag}, ${shift})`,
   );
-  const operation = await save(false);
-  return waitForRollout(clients, target, plan.revision, operation, inputs, reporter).catch(async (e: unknown) => {
-    // The failed revision keeps no tag and no share: the service is left with the traffic it had.
-    if (plan.existing && !(e instanceof ConcurrentChangeError)) {
-      await restoreTraffic(clients, target, plan.before, reporter).catch((r: unknown) =>
-        reporter.error(`Could not restore the traffic of ${target.service}: ${describeApiError(r)}`),
-      );
-    }
-    throw e;
-  });
+  try {
+    const operation = await saver(clients, target, plan, reporter)(false);
+    return await waitForRollout(clients, target, plan.revision, operation, inputs, reporter).catch(async (e: unknown) => {
+      // The failed revision keeps no tag and no share: the service is left with the traffic it had.
+      if (!(e instanceof ConcurrentChangeError)) await putBack(clients, target, plan, reporter);
+      throw e;
+    });
+  } catch (e) {
+    throw described(e, context);
+  }
 }
 
+/**
+ * Restores the traffic a deploy found (a service the deploy created has none to restore). After a
+ * rollout that succeeded, LATEST is pinned to the revision it resolved to before: the new revision is
+ * the latest Ready one now.
+ */
+async function putBack(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  plan: DeployPlan,
+  reporter: Reporter,
+  rolledOut = false,
+): Promise<void> {
+  if (!plan.existing) return;
+  const traffic = rolledOut ? pinLatest(plan.before, plan.current?.latestReady) : plan.before;
+  await restoreTraffic(clients, target, traffic, reporter).catch((r: unknown) =>
+    reporter.error(`Could not restore the traffic of ${target.service}: ${describeApiError(r)}`),
+  );
+}
+
+/**
+ * Deploys to every region: preflight in all of them before anything changes, the migration once
+ * (in the first region), then the update in all at once. When one region fails, the others' new
+ * tags are removed too, so every region serves exactly what it served before.
+ */
 export async function runDeploy(
   inputs: DeployInputs,
   { reporter, env }: StepContext,
 ): Promise<OutputsOf<typeof deployCloudRunAction>> {
   const started = Date.now();
-  const target = resolveTarget(inputs, env);
+  const targets = resolveTargets(inputs, env);
   const tag = deployTag(inputs, env);
   const clients = createClients(env);
-  let context: ErrorContext = {
-    project: target.project,
+  // One suffix: the new revision has the same name in every region.
+  const suffix = randomBytes(4).toString('hex').slice(0, 4);
+  const base: ErrorContext = {
+    project: targets[0].project,
     principal: credentialsPrincipal(env),
     serviceAccount: inputs['service-account'],
   };
   try {
-    const plan = await planDeploy(clients, target, inputs, tag, reporter);
-    // The account the revision runs as, for an actAs error: the input's, else the service's.
-    context = { ...context, serviceAccount: plan.change.service.template?.serviceAccount || undefined };
-    const after = describeService(await rollOut(clients, target, plan, inputs, tag, reporter, context));
-    const latestReady = plan.current?.latestReady;
-    // Every output, always.
-    const outputs: Required<OutputsOf<typeof deployCloudRunAction>> = {
-      revision: plan.revision,
-      url: after.url ?? '',
-      'tag-url': after.tagUrls.get(tag) ?? '',
-      'image-digest': plan.digest,
-      // LATEST pinned: restoring this must not send traffic to the revision just deployed.
-      'previous-traffic': formatSnapshot(pinLatest(plan.before, latestReady)),
-      'previous-revision': mainRevision(plan.before, latestReady) ?? '',
-    };
-    reporter.summary(
-      deploySummary({
-        service: target.service,
-        revision: plan.revision,
-        image: plan.image,
-        tagUrl: outputs['tag-url'],
-        url: outputs.url,
-        before: plan.before,
-        after: after.traffic,
-        seconds: (Date.now() - started) / 1000,
-      }),
+    const preflights = await failing(
+      targets,
+      reporter,
+      inEveryRegion(targets, reporter, (t, r) => preflight(clients, t, inputs, tag, suffix, r, base)),
+      'Preflight',
     );
-    return outputs;
-  } catch (e) {
-    if (errorCode(e) !== undefined) throw new Error(describeApiError(e, context));
-    throw e;
+    const plans = preflights.map((p) => p.plan);
+    if (inputs['migration-command']) {
+      const [first] = targets;
+      const job = migrationJob(plans[0].change.service.template!, inputs['migration-command']);
+      await reporter
+        .group(targets.length > 1 ? `Migration (in ${first.region})` : 'Migration', () =>
+          runMigration(clients, first, job, reporter),
+        )
+        .catch((e: unknown) => {
+          throw described(e, preflights[0].context);
+        });
+    }
+    const settled = await inEveryRegion(targets, reporter, (t, r, i) =>
+      rollOut(clients, t, plans[i], inputs, tag, r, preflights[i].context),
+    );
+    if (targets.length > 1 && settled.some((s) => s.status === 'rejected')) {
+      await inEveryRegion(targets, reporter, (t, r, i) =>
+        settled[i].status === 'fulfilled' ? putBack(clients, t, plans[i], r, true) : Promise.resolve(),
+      );
+    }
+    const services = await failing(targets, reporter, Promise.resolve(settled), 'Deploy');
+    const results = plans.map((plan, i) => deployResult(plan, describeService(services[i]), tag));
+    for (const [i, r] of results.entries())
+      reporter.summary(
+        deploySummary({
+          service: targets[i].service,
+          ...(targets.length > 1 ? { region: targets[i].region } : {}),
+          revision: plans[i].revision,
+          image: plans[i].image,
+          tagUrl: r['tag-url'],
+          url: r.url,
+          before: plans[i].before,
+          after: r.after,
+          seconds: (Date.now() - started) / 1000,
+        }),
+      );
+    // Every output, always; one value per region with several.
+    const output = (name: Exclude<keyof DeployResult, 'after'>) =>
+      perRegion(
+        targets,
+        results.map((r) => r[name]),
+      );
+    return {
+      revision: output('revision'),
+      url: output('url'),
+      'tag-url': output('tag-url'),
+      'image-digest': plans[0].digest,
+      'previous-traffic': output('previous-traffic'),
+      'previous-revision': output('previous-revision'),
+    } satisfies DeployOutputs;
   } finally {
     await clients.close();
+  }
+}
+
+type DeployOutputs = Required<OutputsOf<typeof deployCloudRunAction>>;
+
+/** One region's outputs and its traffic afterwards. */
+interface DeployResult {
+  readonly revision: string;
+  readonly url: string;
+  readonly 'tag-url': string;
+  /** An array: with several regions the output embeds each region's as JSON, not as a string. */
+  readonly 'previous-traffic': TrafficEntry[];
+  readonly 'previous-revision': string;
+  readonly after: TrafficEntry[];
+}
+
+function deployResult(plan: DeployPlan, after: ServiceTraffic, tag: string): DeployResult {
+  const latestReady = plan.current?.latestReady;
+  return {
+    revision: plan.revision,
+    url: after.url ?? '',
+    'tag-url': after.tagUrls.get(tag) ?? '',
+    // LATEST pinned: restoring this must not send traffic to the revision just deployed.
+    'previous-traffic': pinLatest(plan.before, latestReady),
+    'previous-revision': mainRevision(plan.before, latestReady) ?? '',
+    after: after.traffic,
+  };
+}
+
+/** Every region's value; with several regions a failure also goes to the summary, region by region. */
+async function failing<T>(
+  targets: readonly ServiceTarget[],
+  reporter: Reporter,
+  settled: Promise<PromiseSettledResult<T>[]>,
+  what: string,
+): Promise<T[]> {
+  try {
+    return valuesOrThrow(what, targets, await settled);
+  } catch (e) {
+    if (e instanceof RegionsFailed)
+      reporter.summary(
+        md.heading(`${what} of ${targets[0].service} failed in ${e.failures.map((f) => f.region).join(', ')}`) +
+          'No traffic moved: every region serves what it served before (a service this deploy created keeps its new revision).\n\n' +
+          e.summary(),
+      );
+    throw e;
   }
 }

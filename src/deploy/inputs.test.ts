@@ -41,6 +41,12 @@ describe('deploy-cloudrun inputs', () => {
     [{ 'cloudsql-instances': 'main' }, undefined, /Input "cloudsql-instances": .*PROJECT:REGION:INSTANCE/],
     [{ 'service-account': 'app@example.com' }, undefined, /Input "service-account"/],
     [{ image: '127.0.0.1:5000/Acme/web:v1' }, undefined, /Input "image": .*lowercase components/],
+    [
+      { region: 'us-east1,europe-west1', 'no-traffic': 'false' },
+      undefined,
+      /Input "no-traffic": must be true with several regions \(us-east1, europe-west1\)/,
+    ],
+    [{ region: 'us-east1,europe-west1,us-east1' }, undefined, /Input "region": .*"us-east1" is given more than once/],
   ])('rejects %j', (raw, env, message) => {
     expect(() => read(raw as Record<string, string>, env)).toThrow(message);
   });

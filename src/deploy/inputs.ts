@@ -147,14 +147,17 @@ export type DeployInputs = InputValues<typeof inputs>;
 export const deployCloudRunAction = defineAction({
   id: 'deploy-cloudrun',
   name: 'Runway: deploy to Cloud Run',
-  description: 'Deploys an image as a new tagged Cloud Run revision that takes no traffic, through the Cloud Run Admin API.',
+  description:
+    'Deploys an image as a new tagged Cloud Run revision that takes no traffic, through the Cloud Run Admin API; in several regions at once when given several.',
   inputs,
   outputs: {
-    revision: 'Name of the new revision',
+    revision:
+      'Name of the new revision (the same in every region); with several regions a JSON object keyed by region, as are url, tag-url, previous-traffic and previous-revision',
     url: 'Service URL',
     'tag-url': "URL of the new revision's traffic tag",
-    'image-digest': 'Digest the revision is pinned to',
-    'previous-traffic': 'JSON of the traffic before the deploy, enough to restore it exactly',
+    'image-digest': 'Digest the revision is pinned to (the same in every region)',
+    'previous-traffic':
+      'JSON of the traffic before the deploy, enough to restore it exactly; with several regions a JSON object of such arrays keyed by region',
     'previous-revision': 'Revision that served the most traffic before the deploy',
   },
   check: (v, env) => [...checkProject(v['project-id'], env), ...checkDeploy(v, env)],
@@ -177,6 +180,12 @@ function checkDeploy(v: DeployInputs, env: NodeJS.ProcessEnv): InputProblem[] {
     deployTag(v, env);
   } catch (e) {
     problems.push({ input: 'tag', message: (e as Error).message });
+  }
+  if (v.region.length > 1 && !v['no-traffic']) {
+    problems.push({
+      input: 'no-traffic',
+      message: `must be true with several regions (${v.region.join(', ')}): each region's new revision takes no traffic, and promote moves them together`,
+    });
   }
   if (v['min-instances'] !== undefined && v['max-instances'] !== undefined && v['min-instances'] > v['max-instances']) {
     problems.push({

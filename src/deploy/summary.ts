@@ -5,6 +5,8 @@ import { beforeAfter, trafficTable } from '../traffic/summary';
 
 export interface DeploySummary {
   readonly service: string;
+  /** Given when the deploy went to several regions. */
+  readonly region?: string;
   readonly revision: string;
   readonly image: string;
   readonly tagUrl?: string;
@@ -29,5 +31,5 @@ export function deploySummary(s: DeploySummary): string {
     s.before.length > 0
       ? beforeAfter(s.before, s.after)
       : md.heading('Traffic', 4) + 'The service was created by this deploy.\n\n' + trafficTable(s.after);
-  return md.heading(`Deployed ${s.service}: ${s.revision}`) + facts + traffic;
+  return md.heading(`Deployed ${s.service}${s.region ? ` in ${s.region}` : ''}: ${s.revision}`) + facts + traffic;
 }

@@ -1,26 +1,52 @@
-/** The health-gate action's core: runs the gate, writes the summary and outputs, fails the step on a failing verdict. */
+/**
+ * The health-gate action's core: runs the gate (once per region when given a URL per region), writes
+ * the summary and outputs, fails the step on a failing verdict.
+ */
+import { inEveryRegion, valuesOrThrow } from '../cloudrun/regions';
 import type { InputsOf, OutputsOf } from '../inputs';
-import { StepFailure, type StepContext } from '../report';
+import { md, StepFailure, type StepContext } from '../report';
 import { runGate } from './gate';
-import { gateConfig, type healthGateAction } from './inputs';
+import { gateConfig, gateTargets, type healthGateAction } from './inputs';
+import type { GateResult, Verdict } from './model';
 import { renderGateSummary } from './summary';
+
+/** The verdict of several gates: any fail fails, else any inconclusive is inconclusive. */
+export function combinedVerdict(verdicts: readonly Verdict[]): Verdict {
+  if (verdicts.includes('fail')) return 'fail';
+  return verdicts.includes('inconclusive') ? 'inconclusive' : 'pass';
+}
 
 export async function runHealthGate(
   values: InputsOf<typeof healthGateAction>,
   { reporter }: StepContext,
 ): Promise<OutputsOf<typeof healthGateAction>> {
-  const config = gateConfig(values, { url: values.url, baselineUrl: values['baseline-url'] });
-  const result = await runGate(config, reporter);
-  reporter.summary(renderGateSummary(result));
-  const failing = result.verdict === 'fail' || (result.verdict === 'inconclusive' && config.failOnInconclusive);
-  const line = `Health gate: ${result.verdict}. ${result.reasons.join(' ')}`;
-  const outputs = { verdict: result.verdict, report: JSON.stringify(result.report) };
+  const gates = gateTargets({ url: values.url, baselineUrl: values['baseline-url'] });
+  const regions = gates.map((g) => g.region);
+  const targets = gates.map((g) => ({ region: g.region ?? '' }));
+  const config = gateConfig(values, gates[0]);
+  const results: GateResult[] = valuesOrThrow(
+    'Health gate',
+    targets,
+    await inEveryRegion(targets, reporter, async (_t, r, i) => {
+      const result = await runGate(gateConfig(values, gates[i]), r);
+      reporter.summary((regions[i] ? md.heading(`Region ${regions[i]}`, 2) : '') + renderGateSummary(result));
+      return result;
+    }),
+  );
+  const verdict = combinedVerdict(results.map((r) => r.verdict));
+  const reasons = results.flatMap((r, i) => r.reasons.map((why) => (regions[i] ? `${regions[i]}: ${why}` : why)));
+  const failing = verdict === 'fail' || (verdict === 'inconclusive' && config.failOnInconclusive);
+  const line = `Health gate: ${verdict}. ${reasons.join(' ')}`;
+  const report = regions[0]
+    ? JSON.stringify(Object.fromEntries(results.map((r, i) => [regions[i], r.report])))
+    : JSON.stringify(results[0].report);
+  const outputs = { verdict, report };
   if (failing) {
-    for (const reason of result.reasons) reporter.error(reason);
+    for (const reason of reasons) reporter.error(reason);
     // Later steps still read the verdict and report of a failed gate.
-    throw new StepFailure(`Health gate: ${result.verdict}`, outputs);
+    throw new StepFailure(`Health gate: ${verdict}`, outputs);
   }
-  if (result.verdict === 'inconclusive') reporter.warning(line);
+  if (verdict === 'inconclusive') reporter.warning(line);
   else reporter.info(line);
   return outputs;
 }

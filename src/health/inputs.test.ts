@@ -1,5 +1,5 @@
 import { InputError, readInputs } from '../inputs';
-import { checkGateInputs, gateConfig, gateInputs, healthGateAction } from './inputs';
+import { checkGateInputs, gateConfig, gateInputs, gateTargets, healthGateAction } from './inputs';
 
 function read(inputs: Record<string, string>) {
   return readInputs(healthGateAction, (name) => inputs[name]);
@@ -125,4 +125,47 @@ it('gateInputs leaves the URLs and the names promote uses to promote', () => {
   const names = Object.keys(gateInputs);
   for (const name of ['url', 'baseline-url', 'service', 'region', 'revision', 'project-id']) expect(names).not.toContain(name);
   expect(gateInputs['id-token'].options.secret).toBe(true);
+});
+
+describe('several regions', () => {
+  const urls = '{"us-east1":"https://t---web-e.a.run.app","europe-west1":"https://t---web-w.a.run.app"}';
+
+  it.each([
+    [{ url: 'https://a.example' }, [{ url: 'https://a.example' }]],
+    [
+      { url: 'https://a.example', baselineUrl: 'https://b.example' },
+      [{ url: 'https://a.example', baselineUrl: 'https://b.example' }],
+    ],
+    [
+      { url: urls },
+      [
+        { region: 'us-east1', url: 'https://t---web-e.a.run.app' },
+        { region: 'europe-west1', url: 'https://t---web-w.a.run.app' },
+      ],
+    ],
+    [
+      { url: urls, baselineUrl: '{"us-east1":"https://web-e.a.run.app"}' },
+      [
+        { region: 'us-east1', url: 'https://t---web-e.a.run.app', baselineUrl: 'https://web-e.a.run.app' },
+        { region: 'europe-west1', url: 'https://t---web-w.a.run.app' },
+      ],
+    ],
+    [
+      { url: urls, baselineUrl: 'https://lb.example' },
+      [
+        { region: 'us-east1', url: 'https://t---web-e.a.run.app', baselineUrl: 'https://lb.example' },
+        { region: 'europe-west1', url: 'https://t---web-w.a.run.app', baselineUrl: 'https://lb.example' },
+      ],
+    ],
+  ])('gates %j as %j', (given, gates) => {
+    expect(gateTargets(given)).toEqual(gates);
+  });
+
+  it("takes deploy-cloudrun's tag-url object and checks each URL", () => {
+    expect(read({ url: urls }).url).toBe(urls);
+    expect(() => read({ url: '{"us-east1":"ftp://x"}' })).toThrow(/us-east1: expected an http:\/\/ or https:\/\/ URL/);
+    expect(() => read({ url: urls.replace('https://t---web-w', 'http://t---web-w'), 'id-token': 't' })).toThrow(
+      /"url": europe-west1: is plain http:\/\/ to t---web-w.a.run.app/,
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { ByRegion, regionValues } from '../cloudrun/target';
 import { defineAction, input, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
 import { assertion } from './assertion';
 import type { GateConfig } from './model';
@@ -36,7 +37,34 @@ const header: Kind<[string, string]> = {
   },
 };
 
-const url = kinds.pattern(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, 'an http:// or https:// URL');
+const oneUrl = kinds.pattern(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, 'an http:// or https:// URL');
+/** A URL, or a JSON object of URLs keyed by region (deploy-cloudrun's tag-url with several regions), kept as text. */
+const url: Kind<string> = {
+  allowed: oneUrl.allowed,
+  parse: (raw) => (raw.startsWith('{') ? (regionValues(raw, oneUrl.parse), raw) : oneUrl.parse(raw)),
+};
+
+/** One gate run: a region's URLs (no region for a plain URL). */
+export interface GateTarget {
+  readonly region?: string;
+  readonly url: string;
+  readonly baselineUrl?: string;
+}
+
+/**
+ * What the gate probes: the URL, or every region's URL of a JSON object keyed by region, each beside
+ * the baseline of its region (a plain baseline URL is the baseline of every region). Pure.
+ */
+export function gateTargets(urls: { url: string; baselineUrl?: string }): GateTarget[] {
+  const candidates = regionValues(urls.url, (u) => u);
+  const baselines = urls.baselineUrl === undefined ? undefined : regionValues(urls.baselineUrl, (u) => u);
+  const baselineOf = (region: string | undefined) =>
+    baselines instanceof ByRegion ? (region ? baselines.values.get(region) : undefined) : baselines;
+  if (!(candidates instanceof ByRegion)) return [{ url: candidates, ...opt(baselineOf(undefined)) }];
+  return [...candidates.values].map(([region, u]) => ({ region, url: u, ...opt(baselineOf(region)) }));
+}
+
+const opt = (baselineUrl: string | undefined) => (baselineUrl === undefined ? {} : { baselineUrl });
 
 /**
  * Every input of the gate except the URLs, so promote can spread them into its own definition and
@@ -132,18 +160,25 @@ export const healthGateAction = defineAction({
   id: 'health-gate',
   name: 'Runway: health gate',
   description:
-    'Probes a revision from the runner and decides pass, fail or inconclusive, optionally side by side with the stable revision.',
+    'Probes a revision from the runner and decides pass, fail or inconclusive, optionally side by side with the stable revision; in every region given a JSON object of URLs.',
   inputs: {
-    url: input("Base URL to probe, usually deploy-cloudrun's tag-url", url).required(),
+    url: input(
+      "Base URL to probe, usually deploy-cloudrun's tag-url; with several regions its JSON object keyed by region, and every region's URL is gated",
+      url,
+    ).required(),
     'baseline-url': input(
-      'URL of the current stable revision to compare with, probed interleaved with the candidate (e.g. the service URL)',
+      'URL of the current stable revision to compare with, probed interleaved with the candidate (e.g. the service URL); with several regions a JSON object keyed by region (or one URL for all)',
       url,
     ),
     ...gateInputs,
   },
   outputs: {
     verdict: 'pass, fail or inconclusive',
-    report: 'JSON report: per path the samples, error rate, latency percentiles and failed assertions',
+    report:
+      'JSON report: per path the samples, error rate, latency percentiles and failed assertions; with several regions a JSON object of reports keyed by region',
   },
-  check: (v) => checkGateInputs(v, { url: v.url, baselineUrl: v['baseline-url'] }),
+  check: (v) =>
+    gateTargets({ url: v.url, baselineUrl: v['baseline-url'] }).flatMap((t) =>
+      checkGateInputs(v, t).map((p) => (t.region ? { ...p, message: `${t.region}: ${p.message}` } : p)),
+    ),
 });

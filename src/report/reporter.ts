@@ -66,3 +66,23 @@ export class RecordingReporter implements Reporter {
     return this.lines.filter((l) => !level || l.level === level).map((l) => l.message);
   }
 }
+
+/**
+ * The same reporter with every log line starting with `prefix` (e.g. `[us-east1] ` when several
+ * regions run at once). Summaries pass through; a group is only a line, as parallel groups would nest.
+ */
+export function prefixedReporter(reporter: Reporter, prefix: string): Reporter {
+  return {
+    info: (m) => reporter.info(prefix + m),
+    progress: (m) => reporter.progress(prefix + m),
+    notice: (m, at) => reporter.notice(prefix + m, at),
+    warning: (m, at) => reporter.warning(prefix + m, at),
+    error: (m, at) => reporter.error(prefix + m, at),
+    mask: (s) => reporter.mask(s),
+    summary: (m) => reporter.summary(m),
+    group: (title, fn) => {
+      reporter.info(prefix + title);
+      return fn();
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import { InputError, readInputs } from '../inputs';
+import { ByRegion } from '../cloudrun/target';
 import { promoteAction, rollbackAction } from './inputs';
 
 const env = { GOOGLE_CLOUD_PROJECT: 'acme-prod' };
@@ -58,7 +59,7 @@ describe('promote inputs', () => {
 
 describe('rollback inputs', () => {
   it('needs only the service', () => {
-    expect(read(rollbackAction, { service: 'web' })).toMatchObject({ to: { kind: 'previous' }, region: 'us-central1' });
+    expect(read(rollbackAction, { service: 'web' })).toMatchObject({ to: { kind: 'previous' }, region: ['us-central1'] });
   });
 
   it.each([
@@ -66,5 +67,64 @@ describe('rollback inputs', () => {
     [{ 'remove-tag': 'ok, Bad_Tag' }, /^remove-tag: .*"Bad_Tag"/],
   ])('rejects %j', (given, message) => {
     expect(problems(rollbackAction, { service: 'web', ...given })).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe('several regions', () => {
+  const regions = { region: 'us-east1,europe-west1' };
+  const revisions = '{"us-east1":"web-sha-1-abcd","europe-west1":"web-sha-1-abcd"}';
+  const previous = '{"us-east1":[{"type":"REVISION","revision":"web-1","percent":100}],"europe-west1":[]}';
+
+  it("reads deploy-cloudrun's outputs keyed by region", () => {
+    const values = read(promoteAction, { service: 'web', ...regions, revision: revisions, 'previous-traffic': previous });
+    expect(values.region).toEqual(['us-east1', 'europe-west1']);
+    expect(values.revision).toEqual(
+      new ByRegion(
+        new Map([
+          ['us-east1', 'web-sha-1-abcd'],
+          ['europe-west1', 'web-sha-1-abcd'],
+        ]),
+      ),
+    );
+    expect(values['previous-traffic']).toEqual(
+      new ByRegion(
+        new Map([
+          ['us-east1', [{ type: 'REVISION', revision: 'web-1', percent: 100 }]],
+          ['europe-west1', []],
+        ]),
+      ),
+    );
+  });
+
+  it.each([
+    [
+      { revision: '{"us-east1":"web-2"}' },
+      /^revision: has no value for region europe-west1 \(region is us-east1, europe-west1\)$/,
+    ],
+    [{ revision: '{"us-east1":"Web_2","europe-west1":"web-2"}' }, /^revision: .*us-east1: expected a Cloud Run revision name/],
+    [
+      { 'previous-traffic': '{"us-east1":[{"type":"LATEST","percent":50}],"europe-west1":[]}' },
+      /^previous-traffic: .*us-east1: percents add up to 50/,
+    ],
+  ])('rejects %j', (given, message) => {
+    expect(problems(promoteAction, { service: 'web', ...regions, revision: 'web-2', ...given })).toEqual([
+      expect.stringMatching(message),
+    ]);
+  });
+
+  it('rolls back each region to its previous traffic, leaving a region that had none', () => {
+    const values = read(rollbackAction, { service: 'web', ...regions, to: previous });
+    expect(values.to).toEqual(
+      new ByRegion(
+        new Map([
+          ['us-east1', { kind: 'traffic', traffic: [{ type: 'REVISION', revision: 'web-1', percent: 100 }] }],
+          ['europe-west1', undefined],
+        ]),
+      ),
+    );
+    expect(problems(rollbackAction, { service: 'web', ...regions, to: '{"us-east1":"previous"}' })).toEqual([
+      expect.stringMatching(/^to: has no value for region europe-west1/),
+    ]);
+    expect(problems(rollbackAction, { service: 'web', to: '[]' })).toEqual([expect.stringMatching(/^to: .*non-empty/)]);
   });
 });

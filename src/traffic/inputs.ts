@@ -1,13 +1,13 @@
 /** The definitions of promote and rollback, the two actions that move traffic between existing revisions. */
 import { defineAction, input, kinds } from '../inputs';
-import { checkProject, targetInputs } from '../cloudrun/target';
+import { checkProject, checkRegionKeys, perRegionKind, regionValues, targetInputs, type PerRegion } from '../cloudrun/target';
 import { gateInputs } from '../health';
 import { checkSteps } from './plan';
-import { parseRollbackRequest } from './rollback-target';
+import { parseRollbackRequest, type RollbackRequest } from './rollback-target';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
 
 /** deploy-cloudrun's previous-traffic; `[]` (the deploy created the service) means there was none. */
-const trafficSnapshot = kinds.parsedBy(
+const trafficSnapshot = perRegionKind(
   'a JSON array of traffic entries as deploy-cloudrun outputs it in previous-traffic',
   (raw): TrafficEntry[] => (/^\[\s*\]$/.test(raw) ? [] : parseSnapshot(raw)),
 );
@@ -15,12 +15,15 @@ const trafficSnapshot = kinds.parsedBy(
 export const promoteAction = defineAction({
   id: 'promote',
   name: 'Runway: promote',
-  description: 'Shifts traffic to a revision in steps behind health gates, restoring the exact previous traffic on failure.',
+  description:
+    'Shifts traffic to a revision in steps behind health gates, restoring the exact previous traffic on failure; in several regions together when given several.',
   inputs: {
     ...targetInputs,
     revision: input(
-      "Revision to promote, usually deploy-cloudrun's revision output",
-      kinds.pattern(/^[a-z][a-z0-9-]{0,62}$/, 'a Cloud Run revision name'),
+      "Revision to promote, usually deploy-cloudrun's revision output (with several regions a JSON object keyed by region, or one name for all)",
+      perRegionKind('a Cloud Run revision name', (raw) =>
+        kinds.pattern(/^[a-z][a-z0-9-]{0,62}$/, 'a Cloud Run revision name').parse(raw),
+      ),
     ).required(),
     steps: input(
       'Percent of traffic on the revision at each step, increasing and ending at 100',
@@ -28,7 +31,7 @@ export const promoteAction = defineAction({
     ).default('100'),
     bake: input('How long each step lasts at least before it is judged', kinds.duration(0, 3600)).default('60s'),
     'previous-traffic': input(
-      "The traffic to restore on failure, deploy-cloudrun's previous-traffic output; default (and for [], a service the deploy created): the traffic when the promotion starts",
+      "The traffic to restore on failure, deploy-cloudrun's previous-traffic output (with several regions its JSON object keyed by region); default (and for [], a service the deploy created): the traffic when the promotion starts",
       trafficSnapshot,
     ),
     ...gateInputs,
@@ -52,25 +55,43 @@ export const promoteAction = defineAction({
   },
   outputs: {
     verdict: 'pass or fail',
-    traffic: 'JSON of the traffic after the promotion (the restored traffic when it failed)',
+    traffic:
+      'JSON of the traffic after the promotion (the restored traffic when it failed); with several regions a JSON object keyed by region',
   },
   check: (v, env) => {
     const steps = checkSteps(v.steps);
-    return [...(steps ? [{ input: 'steps', message: steps }] : []), ...checkProject(v['project-id'], env)];
+    return [
+      ...(steps ? [{ input: 'steps', message: steps }] : []),
+      ...checkProject(v['project-id'], env),
+      ...checkRegionKeys('revision', v.revision, v.region),
+      ...checkRegionKeys('previous-traffic', v['previous-traffic'], v.region),
+    ];
   },
   post: true,
 });
 
-const rollbackRequest = kinds.parsedBy('previous, a revision name, or a previous-traffic JSON array', parseRollbackRequest);
+const ROLLBACK_TO = 'previous, a revision name, or a previous-traffic JSON array';
+/**
+ * `to` for every region, or deploy-cloudrun's previous-traffic object keyed by region; there a `[]`
+ * (the deploy created the service in that region) leaves the region as it is.
+ */
+const rollbackRequest = kinds.parsedBy<PerRegion<RollbackRequest | undefined>>(
+  `${ROLLBACK_TO}; with several regions also a JSON object of previous-traffic arrays keyed by region`,
+  (raw) =>
+    raw.startsWith('{')
+      ? regionValues(raw, (v) => (/^\[\s*\]$/.test(v) ? undefined : parseRollbackRequest(v)))
+      : parseRollbackRequest(raw),
+);
 
 export const rollbackAction = defineAction({
   id: 'rollback',
   name: 'Runway: roll back',
-  description: 'Moves all traffic back to a Ready revision in one update: the last good one by default.',
+  description:
+    'Moves all traffic back to a Ready revision in one update: the last good one by default; in every region given, each to its own.',
   inputs: {
     ...targetInputs,
     to: input(
-      'previous (the last good revision before the current one, from the release history; without history the newest Ready revision that served), a revision name, or previous-traffic JSON to restore exactly',
+      'previous (the last good revision before the current one, from the release history; without history the newest Ready revision that served), a revision name, or previous-traffic JSON to restore exactly; with several regions each region rolls back to its own last good revision, or to its entry of a previous-traffic JSON object keyed by region',
       rollbackRequest,
     ).default('previous'),
     reason: input('Why, recorded in the release history', kinds.text),
@@ -80,9 +101,10 @@ export const rollbackAction = defineAction({
     ),
   },
   outputs: {
-    revision: 'Revision that now serves the most traffic (all of it unless `to` was a split)',
+    revision:
+      'Revision that now serves the most traffic (all of it unless `to` was a split); with several regions a JSON object keyed by region, as is traffic',
     traffic: 'JSON of the traffic after the rollback',
-    seconds: 'How long the rollback took, from the first read to the finished update',
+    seconds: 'How long the rollback took, from the first read to the finished update (of the slowest region)',
   },
-  check: (v, env) => checkProject(v['project-id'], env),
+  check: (v, env) => [...checkProject(v['project-id'], env), ...checkRegionKeys('to', v.to, v.region)],
 });

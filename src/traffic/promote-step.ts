@@ -4,17 +4,17 @@
  */
 import { createClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
-import { resolveTarget } from '../cloudrun/target';
+import { inEveryRegion, RegionsFailed, regionReporter, valuesOrThrow } from '../cloudrun/regions';
+import { perRegion, resolveTargets, valuesFor } from '../cloudrun/target';
 import type { InputsOf, OutputsOf } from '../inputs';
 import { md, StepFailure, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from './apply';
 import { promoteAction } from './inputs';
 import { gateProbe } from './gate-probe';
-import { promoteRevision } from './promote';
+import { promoteRegions, type PromoteOptions } from './promote';
 import { requestCounts } from './request-counts';
 import { pendingRestore } from './restore';
 import { Refused } from './ready-check';
-import { formatSnapshot } from './snapshot';
 import { beforeAfter } from './summary';
 
 type Inputs = InputsOf<typeof promoteAction>;
@@ -41,42 +41,41 @@ export async function runPromote(
   inputs: Inputs,
   { reporter, state, env }: StepContext,
 ): Promise<OutputsOf<typeof promoteAction>> {
-  const target = resolveTarget(inputs, env);
+  const targets = resolveTargets(inputs, env);
+  const candidates = valuesFor('revision', inputs.revision, targets);
+  const previous = inputs['previous-traffic'] && valuesFor('previous-traffic', inputs['previous-traffic'], targets);
   const clients = createClients(env);
   const cancel = cancellation(reporter);
   try {
-    const result = await promoteRevision(
-      clients,
-      {
-        target,
-        candidate: inputs.revision,
-        steps: inputs.steps,
-        bakeSeconds: inputs.bake,
-        previous: inputs['previous-traffic'],
-        rollbackOnFailure: inputs['rollback-on-failure'],
-        probe: gateProbe(inputs, reporter),
-        failOnInconclusive: inputs['fail-on-inconclusive'],
-        metrics: inputs['metrics-check']
-          ? {
-              limits: { maxErrorRate: inputs['metrics-max-error-rate'], minRequests: inputs['metrics-min-requests'] },
-              count: (revision, start, end) => requestCounts(clients, target, revision, start, end),
-            }
-          : undefined,
-        state,
-        signal: cancel.signal,
-        actor: env.GITHUB_ACTOR,
-        commit: env.GITHUB_SHA,
-        keepTags: inputs['keep-tags'],
-      },
-      reporter,
-    );
-    const outputs = { verdict: result.verdict, traffic: formatSnapshot(result.traffic) };
+    const legs = targets.map((target, k): PromoteOptions => ({
+      target,
+      candidate: candidates[k],
+      steps: inputs.steps,
+      bakeSeconds: inputs.bake,
+      previous: previous?.[k],
+      rollbackOnFailure: inputs['rollback-on-failure'],
+      probe: gateProbe(inputs, regionReporter(reporter, target.region, targets.length > 1)),
+      failOnInconclusive: inputs['fail-on-inconclusive'],
+      metrics: inputs['metrics-check']
+        ? {
+            limits: { maxErrorRate: inputs['metrics-max-error-rate'], minRequests: inputs['metrics-min-requests'] },
+            count: (revision, start, end) => requestCounts(clients, target, revision, start, end),
+          }
+        : undefined,
+      state,
+      signal: cancel.signal,
+      actor: env.GITHUB_ACTOR,
+      commit: env.GITHUB_SHA,
+      keepTags: inputs['keep-tags'],
+    }));
+    const result = await promoteRegions(clients, legs, reporter);
+    const outputs = { verdict: result.verdict, traffic: perRegion(targets, result.traffic) };
     // Later steps still read the outputs (`if: steps.promote.outputs.verdict == 'fail'`).
     if (result.verdict === 'fail')
-      throw new StepFailure(`Promotion of ${inputs.revision} failed: ${result.reasons.join('; ')}`, outputs);
+      throw new StepFailure(`Promotion of ${[...new Set(candidates)].join(', ')} failed: ${result.reasons.join('; ')}`, outputs);
     return outputs;
   } catch (e) {
-    if (e instanceof StepFailure) throw e;
+    if (e instanceof StepFailure || e instanceof RegionsFailed) throw e;
     throw new Error(e instanceof Refused ? e.message : describeApiError(e));
   } finally {
     cancel.dispose();
@@ -85,8 +84,9 @@ export async function runPromote(
 }
 
 /**
- * The post step: restores the saved traffic when the main step stopped mid-promotion, through the
- * same restore a failed step uses, so both end with exactly the traffic saved before the first change.
+ * The post step: restores the saved traffic (of every region) when the main step stopped
+ * mid-promotion, through the same restore a failed step uses, so both end with exactly the traffic
+ * saved before the first change.
  */
 export async function runPromotePost(
   _inputs: unknown,
@@ -97,18 +97,26 @@ export async function runPromotePost(
     reporter.info('The promotion finished in its main step; nothing to restore');
     return {};
   }
-  reporter.warning(`The promotion of ${pending.candidate} did not finish; restoring the traffic it replaced`);
   const clients = createClients(env);
+  const targets = pending.map((p) => p.target);
   try {
-    const { before, after } = await restoreTraffic(clients, pending.target, pending.traffic, reporter);
-    reporter.summary(
-      md.heading(`Promotion of ${md.code(pending.candidate)} stopped; previous traffic restored by the post step`) +
-        beforeAfter(before, after.traffic),
-    );
+    const settled = await inEveryRegion(targets, reporter, async (target, r, k) => {
+      const { candidate, traffic } = pending[k];
+      r.warning(`The promotion of ${candidate} did not finish; restoring the traffic it replaced`);
+      try {
+        const { before, after } = await restoreTraffic(clients, target, traffic, r);
+        reporter.summary(
+          md.heading(
+            `Promotion of ${md.code(candidate)} stopped; previous traffic${targets.length > 1 ? ` of ${target.region}` : ''} restored by the post step`,
+          ) + beforeAfter(before, after.traffic),
+        );
+      } catch (e) {
+        if (e instanceof Refused) throw new Error(e.message);
+        throw new Error(`Could not restore the traffic of ${target.service}: ${describeApiError(e)}`);
+      }
+    });
+    valuesOrThrow('Restoring the previous traffic', targets, settled);
     return {};
-  } catch (e) {
-    if (e instanceof Refused) throw new Error(e.message);
-    throw new Error(`Could not restore the traffic of ${pending.target.service}: ${describeApiError(e)}`);
   } finally {
     await clients.close();
   }

@@ -9,6 +9,7 @@ import { describeApiError } from '../cloudrun/errors';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import type { ServiceTarget } from '../cloudrun/target';
 import { md, type Reporter, type StepState } from '../report';
+import { RegionsFailed, regionFailures, regionReporter, valuesOrThrow } from '../cloudrun/regions';
 import { restoreTraffic, setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
 import { tagLiveImage } from './live-tag';
@@ -140,8 +141,8 @@ interface Promotion {
   readonly revisions: RevisionFacts[];
   readonly stable?: string;
   readonly restore: TrafficEntry[];
-  readonly steps: readonly number[];
-  readonly plan: TrafficEntry[][];
+  /** What serves now, ready for the step plans. */
+  readonly served: TrafficEntry[];
 }
 
 /**
@@ -163,8 +164,7 @@ async function planPromotion(clients: GoogleClients, options: PromoteOptions, re
     warn,
   );
   const served = servableTraffic(start.served, revisions, 'refusing to promote', warn);
-  const steps = stable ? options.steps : [100];
-  return { start, revisions, stable, restore, steps, plan: stepPlan(served, candidate, steps) };
+  return { start, revisions, stable, restore, served };
 }
 
 export async function promoteRevision(
@@ -172,54 +172,126 @@ export async function promoteRevision(
   options: PromoteOptions,
   reporter: Reporter,
 ): Promise<PromoteResult> {
-  const { target, candidate } = options;
-  const { start, revisions, stable, restore, steps, plan } = await planPromotion(clients, options, reporter);
-  reporter.info(`Promoting ${candidate} on ${target.service} in steps ${steps.join(', ')} % (stable: ${stable ?? 'none'})`);
-  reporter.info(`Traffic to restore on failure: ${formatSnapshot(restore)}`);
+  const result = await promoteRegions(clients, [options], reporter);
+  return { verdict: result.verdict, traffic: result.traffic[0], reasons: result.reasons };
+}
 
-  saveRestore(options.state, { target, candidate, traffic: restore });
-  const records: StepRecord[] = [];
-  let current = start;
+export interface RegionsPromoteResult {
+  readonly verdict: 'pass' | 'fail';
+  /** The traffic of each region afterwards, in the order of the options. */
+  readonly traffic: TrafficEntry[][];
+  readonly reasons: string[];
+}
+
+/**
+ * Promotes one candidate in several regions together (issue 14): every region is checked before the
+ * first change, each step is set and judged in all of them at once, and a failure in any region (or
+ * a cancellation) restores every region's exact previous traffic. `legs` are one region's options
+ * each; steps, bake, rollback-on-failure, state and signal are taken from the first.
+ */
+export async function promoteRegions(
+  clients: GoogleClients,
+  legs: readonly PromoteOptions[],
+  reporter: Reporter,
+): Promise<RegionsPromoteResult> {
+  const [first] = legs;
+  const targets = legs.map((l) => l.target);
+  const several = legs.length > 1;
+  const reporters = legs.map((l) => regionReporter(reporter, l.target.region, several));
+  const plans = valuesOrThrow(
+    'Promotion checks',
+    targets,
+    await Promise.allSettled(legs.map((l, k) => planPromotion(clients, l, reporters[k]))),
+  );
+  // A region without a stable revision (its service is new) takes 100 % at once, the others step.
+  const steps = plans.some((p) => p.stable) ? first.steps : [100];
+  const stepPlans = plans.map((p, k) => stepPlan(p.served, legs[k].candidate, p.stable ? steps : steps.map(() => 100)));
+  for (const [k, { target, candidate }] of legs.entries()) {
+    reporters[k].info(
+      `Promoting ${candidate} on ${target.service} in steps ${steps.join(', ')} % (stable: ${plans[k].stable ?? 'none'})`,
+    );
+    reporters[k].info(`Traffic to restore on failure: ${formatSnapshot(plans[k].restore)}`);
+  }
+
+  saveRestore(
+    first.state,
+    legs.map((l, k) => ({ target: l.target, candidate: l.candidate, traffic: plans[k].restore })),
+  );
+  const records: StepRecord[][] = legs.map(() => []);
+  const current = plans.map((p) => p.start);
   let failure: string[] | undefined;
   let cancelled = false;
   try {
-    for (const [i, traffic] of plan.entries()) {
-      const record = await runStep(clients, options, current, traffic, steps[i], stable, reporter);
-      current = record.state;
-      records.push(record);
-      reporter.info(`Step ${i + 1}/${plan.length}: ${steps[i]} % to ${candidate}: ${record.verdict}`);
-      if (record.verdict === 'fail') {
-        failure = [`step ${steps[i]} % failed: ${record.reasons.join('; ')}`];
+    for (const [i, percent] of steps.entries()) {
+      const settled = await Promise.allSettled(
+        legs.map((l, k) => runStep(clients, l, current[k], stepPlans[k][i], percent, plans[k].stable, reporters[k])),
+      );
+      const failed: string[] = [];
+      for (const [k, s] of settled.entries()) {
+        if (s.status === 'rejected') continue;
+        current[k] = s.value.state;
+        records[k].push(s.value);
+        reporters[k].info(`Step ${i + 1}/${steps.length}: ${percent} % to ${legs[k].candidate}: ${s.value.verdict}`);
+        const where = several ? `${targets[k].region}: ` : '';
+        if (s.value.verdict === 'fail') failed.push(`${where}step ${percent} % failed: ${s.value.reasons.join('; ')}`);
+      }
+      const thrown = regionFailures(targets, settled);
+      if (thrown.some((f) => f.reason instanceof Cancelled)) throw new Cancelled();
+      if (thrown.length) throw several ? new RegionsFailed(`The ${percent} % step`, thrown) : thrown[0].reason;
+      if (failed.length) {
+        failure = failed;
         break;
       }
     }
   } catch (e) {
     cancelled = e instanceof Cancelled;
     // An API error mid-promotion must not leave traffic half-shifted either.
-    if (!cancelled && !options.rollbackOnFailure) {
-      markFinished(options.state, 'left');
+    if (!cancelled && !first.rollbackOnFailure) {
+      markFinished(first.state, 'left');
       throw e;
     }
     failure = [cancelled ? 'the job was cancelled' : `promotion stopped by an error: ${(e as Error).message}`];
   }
 
   if (failure) {
-    const restoreNow = cancelled || options.rollbackOnFailure;
-    const after = restoreNow ? (await restoreTraffic(clients, target, restore, reporter)).after.traffic : current.traffic;
-    markFinished(options.state, restoreNow ? 'restored' : 'left');
-    summarize(reporter, options, start.served, after, records, failure, restoreNow ? 'restored' : 'left');
+    const restoreNow = cancelled || first.rollbackOnFailure;
+    const after = restoreNow
+      ? valuesOrThrow(
+          'Restoring the previous traffic',
+          targets,
+          await Promise.allSettled(legs.map((l, k) => restoreTraffic(clients, l.target, plans[k].restore, reporters[k]))),
+        ).map((r) => r.after.traffic)
+      : current.map((c) => c.traffic);
+    markFinished(first.state, restoreNow ? 'restored' : 'left');
+    for (const [k, leg] of legs.entries())
+      summarize(reporter, leg, plans[k].start.served, after[k], records[k], failure, restoreNow ? 'restored' : 'left', several);
     return { verdict: 'fail', traffic: after, reasons: failure };
   }
 
-  // What served before the promotion counts as released, newest first (for the tags it keeps).
-  const servedBefore = revisions
-    .filter((r) => start.served.some((e) => e.revision === r.name && e.percent > 0))
-    .sort((a, b) => b.created - a.created)
-    .map((r) => r.name);
-  const finished = await recordSuccess(clients, options, current, revisions, servedBefore, reporter);
-  markFinished(options.state, 'promoted');
-  summarize(reporter, options, start.served, finished.state.traffic, records, finished.notes, 'promoted');
-  return { verdict: 'pass', traffic: finished.state.traffic, reasons: [] };
+  const finished = await Promise.all(
+    legs.map((leg, k) => {
+      const { start, revisions } = plans[k];
+      // What served before the promotion counts as released, newest first (for the tags it keeps).
+      const servedBefore = revisions
+        .filter((r) => start.served.some((e) => e.revision === r.name && e.percent > 0))
+        .sort((a, b) => b.created - a.created)
+        .map((r) => r.name);
+      return recordSuccess(clients, leg, current[k], revisions, servedBefore, reporters[k]);
+    }),
+  );
+  markFinished(first.state, 'promoted');
+  for (const [k, leg] of legs.entries())
+    summarize(
+      reporter,
+      leg,
+      plans[k].start.served,
+      finished[k].state.traffic,
+      records[k],
+      finished[k].notes,
+      'promoted',
+      several,
+    );
+  return { verdict: 'pass', traffic: finished.map((f) => f.state.traffic), reasons: [] };
 }
 
 /**
@@ -349,6 +421,7 @@ function summarize(
   records: readonly StepRecord[],
   notes: readonly string[],
   outcome: 'promoted' | 'restored' | 'left',
+  several = false,
 ): void {
   const title = {
     promoted: `Promoted ${md.code(options.candidate)}`,
@@ -356,7 +429,7 @@ function summarize(
     left: `Promotion of ${md.code(options.candidate)} failed; traffic left at the failed step (rollback-on-failure: false)`,
   }[outcome];
   reporter.summary(
-    md.heading(`${title} on ${md.code(options.target.service)}`) +
+    md.heading(`${title} on ${md.code(options.target.service)}${several ? ` in ${options.target.region}` : ''}`) +
       notes.map((n) => `- ${n}\n`).join('') +
       '\n' +
       (records.length ? stepsTable(options.candidate, records) : '') +

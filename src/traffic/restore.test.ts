@@ -23,13 +23,20 @@ describe('restore state between main and post', () => {
 
   it('gives post the exact traffic while the promotion is under way', () => {
     const state = memoryState();
-    saveRestore(state, pending);
-    expect(pendingRestore(state)).toEqual(pending);
+    saveRestore(state, [pending]);
+    expect(pendingRestore(state)).toEqual([pending]);
+  });
+
+  it('keeps one restore per region', () => {
+    const state = memoryState();
+    const other = { ...pending, target: { ...pending.target, region: 'us-east1' }, traffic: [pending.traffic[0]] };
+    saveRestore(state, [pending, other]);
+    expect(pendingRestore(state)).toEqual([pending, other]);
   });
 
   it.each(['promoted', 'restored', 'left'] as const)('has nothing to restore once main %s', (how) => {
     const state = memoryState();
-    saveRestore(state, pending);
+    saveRestore(state, [pending]);
     markFinished(state, how);
     expect(pendingRestore(state)).toBeUndefined();
   });

@@ -16,9 +16,9 @@ export interface PendingRestore {
   readonly traffic: TrafficEntry[];
 }
 
-/** Saved before the first traffic change: from here on a killed step leaves work for `post`. */
-export function saveRestore(state: StepState, pending: PendingRestore): void {
-  state.save(RESTORE, JSON.stringify({ ...pending, traffic: formatSnapshot(pending.traffic) }));
+/** Saved before the first traffic change (one per region): from here on a killed step leaves work for `post`. */
+export function saveRestore(state: StepState, pending: readonly PendingRestore[]): void {
+  state.save(RESTORE, JSON.stringify(pending.map((p) => ({ ...p, traffic: formatSnapshot(p.traffic) }))));
   state.save(PHASE, 'shifting');
 }
 
@@ -27,9 +27,9 @@ export function markFinished(state: StepState, how: 'promoted' | 'restored' | 'l
   state.save(PHASE, how);
 }
 
-/** The restore a post step must do, or undefined when the main step finished (or never changed traffic). */
-export function pendingRestore(state: StepState): PendingRestore | undefined {
+/** The restores a post step must do, or undefined when the main step finished (or never changed traffic). */
+export function pendingRestore(state: StepState): PendingRestore[] | undefined {
   if (state.get(PHASE) !== 'shifting') return undefined;
-  const saved = JSON.parse(state.get(RESTORE)) as { target: ServiceTarget; candidate: string; traffic: string };
-  return { target: saved.target, candidate: saved.candidate, traffic: parseSnapshot(saved.traffic) };
+  const saved = JSON.parse(state.get(RESTORE)) as { target: ServiceTarget; candidate: string; traffic: string }[];
+  return saved.map((s) => ({ target: s.target, candidate: s.candidate, traffic: parseSnapshot(s.traffic) }));
 }

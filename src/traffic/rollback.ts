@@ -5,7 +5,8 @@
 import { createClients, type GoogleClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
-import { resolveTarget, type ServiceTarget } from '../cloudrun/target';
+import { inEveryRegion, valuesOrThrow } from '../cloudrun/regions';
+import { perRegion, resolveTargets, valuesFor, type ServiceTarget } from '../cloudrun/target';
 import type { InputsOf, OutputsOf } from '../inputs';
 import { md, type Reporter, type StepContext } from '../report';
 import { setTraffic } from './apply';
@@ -14,7 +15,7 @@ import type { rollbackAction } from './inputs';
 import { servesAsWanted, sharesByRevision } from './plan';
 import { Refused, servableTraffic } from './ready-check';
 import { allTrafficTo, choosePrevious, missingTags, withoutTags, type RollbackRequest } from './rollback-target';
-import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
+import { mainRevision, type TrafficEntry } from './snapshot';
 import { beforeAfter } from './summary';
 
 export interface RollbackOptions {
@@ -108,27 +109,46 @@ export async function rollBackService(
   return { revision, traffic: after.traffic, seconds, changed };
 }
 
-/** The rollback action's step: inputs in, outputs out. */
+/**
+ * The rollback action's step: inputs in, outputs out. Every region given rolls back at once, each
+ * from its own service state; a region whose `to` entry is `[]` (no traffic before) is left as it is.
+ */
 export async function runRollback(
   inputs: InputsOf<typeof rollbackAction>,
   { reporter, env }: StepContext,
 ): Promise<OutputsOf<typeof rollbackAction>> {
+  const targets = resolveTargets(inputs, env);
+  const requests = valuesFor('to', inputs.to, targets);
   const clients = createClients(env);
   try {
-    const result = await rollBackService(
-      clients,
-      {
-        target: resolveTarget(inputs, env),
-        to: inputs.to,
-        reason: inputs.reason,
-        removeTags: inputs['remove-tag'] ?? [],
-        actor: env.GITHUB_ACTOR,
-      },
-      reporter,
-    );
-    return { revision: result.revision, traffic: formatSnapshot(result.traffic), seconds: result.seconds.toFixed(2) };
-  } catch (e) {
-    throw new Error(e instanceof Refused ? e.message : describeApiError(e));
+    const settled = await inEveryRegion(targets, reporter, async (target, r, k) => {
+      const to = requests[k];
+      if (!to) {
+        r.notice(`${target.service} had no traffic before the deploy (it created the service); nothing to roll back`);
+        return undefined;
+      }
+      try {
+        return await rollBackService(
+          clients,
+          { target, to, reason: inputs.reason, removeTags: inputs['remove-tag'] ?? [], actor: env.GITHUB_ACTOR },
+          r,
+        );
+      } catch (e) {
+        throw new Error(e instanceof Refused ? e.message : describeApiError(e));
+      }
+    });
+    const results = valuesOrThrow('Rollback', targets, settled);
+    return {
+      revision: perRegion(
+        targets,
+        results.map((x) => x?.revision ?? ''),
+      ),
+      traffic: perRegion(
+        targets,
+        results.map((x) => x?.traffic ?? []),
+      ),
+      seconds: Math.max(...results.map((x) => x?.seconds ?? 0)).toFixed(2),
+    };
   } finally {
     await clients.close();
   }

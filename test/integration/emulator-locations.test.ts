@@ -35,3 +35,24 @@ it('serves the same service ID in three locations, each with its own names, revi
   const locations = new Set(file.emu.emulator.metrics.all().map((r) => r.location));
   expect([...locations].sort()).toEqual([...LOCATIONS].sort());
 });
+
+it('runs a revision of the same name in two locations side by side', async () => {
+  // Revision names are unique per service and location only: a release uses one name in every region.
+  const served = await Promise.all(
+    LOCATIONS.slice(0, 2).map(async (location) => {
+      const [op] = await file.emu.clients.services.createService({
+        parent: `${PROJECT}/locations/${location}`,
+        serviceId: 'api',
+        service: {
+          template: { revision: 'api-v1', containers: [{ image: file.image, env: [{ name: 'APP_REGION', value: location }] }] },
+        },
+      });
+      return (await op.promise())[0];
+    }),
+  );
+  const answers = await Promise.all(served.map((s) => hello(s.uri)));
+  expect(answers.map((a) => [a.revision, a.env.APP_REGION])).toEqual([
+    ['api-v1', LOCATIONS[0]],
+    ['api-v1', LOCATIONS[1]],
+  ]);
+});

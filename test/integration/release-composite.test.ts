@@ -183,3 +183,34 @@ it('a service name with shell syntax reaches no shell: validation fails first, n
   expect(existsSync(join(APP, 'pwned'))).toBe(false);
   expect(readdirSync(work).filter((f) => f.includes('pwned'))).toEqual([]);
 });
+
+it('a two-region release: one image deployed, gated and promoted in both regions, recorded once', async () => {
+  const run = await runComposite({ ...release('ok'), region: 'us-central1, europe-west1', steps: '50,100' }, 'd4'.repeat(20));
+  expect(outcomes(run)).toMatchObject({
+    check: 'success',
+    build: 'success',
+    deploy: 'success',
+    gate: 'success',
+    promote: 'success',
+    restore: 'skipped',
+    finish: 'success',
+  });
+  const revisions = JSON.parse(run.outputs.revision) as Record<string, string>;
+  expect(Object.keys(revisions)).toEqual(['us-central1', 'europe-west1']);
+  expect(Object.keys(JSON.parse(run.outputs['tag-url']) as object)).toEqual(['us-central1', 'europe-west1']);
+  expect(run.outputs.verdict).toBe('pass');
+  expect(await served()).toEqual([{ revision: revisions['us-central1'], percent: 100 }]);
+  const [europe] = await emu.clients.services.getService({
+    name: `projects/${PROJECT}/locations/europe-west1/services/${SERVICE}`,
+  });
+  expect(europe.trafficStatuses?.filter((t) => (t.percent ?? 0) > 0).map((t) => [t.revision, t.percent])).toEqual([
+    [revisions['europe-west1'], 100],
+  ]);
+  expect(log(run, 'gate')).toMatch(/\[europe-west1\]/);
+  // One GitHub deployment for the release; no single URL to show for two regions.
+  const id = Number(run.steps.find((s) => s.id === 'deployment')!.outputs['deployment-id']);
+  const [finished] = github.deployments.find((d) => d.id === id)!.statuses;
+  expect(finished.state).toBe('success');
+  expect(finished.environment_url ?? '').toBe('');
+  expect(github.violations).toEqual([]);
+});
