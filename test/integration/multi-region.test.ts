@@ -10,7 +10,7 @@ import { readService } from '../../src/cloudrun/service-state';
 import type { ServiceTarget } from '../../src/cloudrun/target';
 import { decodeHistory, HISTORY_ANNOTATION } from '../../src/traffic/history';
 import { parseSnapshot } from '../../src/traffic/snapshot';
-import { admin, revisionsAt, startStack, type Stack } from './rollback.fixtures';
+import { admin, releaseEnv, revisionsAt, startStack, type Stack } from './rollback.fixtures';
 
 jest.setTimeout(300_000);
 
@@ -28,13 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-const sha = (n: number) => String(n).repeat(40).slice(0, 40);
-const env = (n: number) => ({
-  ...stack.env,
-  GOOGLE_CLOUD_PROJECT: stack.target.project,
-  GITHUB_SHA: sha(n),
-  GITHUB_ACTOR: 'dev',
-});
+const env = (n: number) => releaseEnv(stack, n);
 const targets = (service: string): ServiceTarget[] => REGIONS.map((region) => ({ ...stack.target, region, service }));
 const newService = () => `multi-${randomBytes(3).toString('hex')}`;
 /** A per-region output, parsed: the object keyed by region. */

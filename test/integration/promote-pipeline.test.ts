@@ -7,7 +7,7 @@ import { runBundle } from '../helpers/run-action';
 import { decodeHistory, HISTORY_ANNOTATION } from '../../src/traffic/history';
 import { readService } from '../../src/cloudrun/service-state';
 import { parseSnapshot } from '../../src/traffic/snapshot';
-import { revisionsAt, startStack, type Stack } from './rollback.fixtures';
+import { releaseEnv, releaseSha, revisionsAt, startStack, type Stack } from './rollback.fixtures';
 
 jest.setTimeout(240_000);
 
@@ -17,13 +17,8 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-const sha = (n: number) => String(n).repeat(40).slice(0, 40);
-const env = (n: number) => ({
-  ...stack.env,
-  GOOGLE_CLOUD_PROJECT: stack.target.project,
-  GITHUB_SHA: sha(n),
-  GITHUB_ACTOR: 'dev',
-});
+const sha = releaseSha;
+const env = (n: number) => releaseEnv(stack, n);
 const GATE = { paths: '/', samples: '8', interval: '0', 'startup-timeout': '5s' };
 
 async function release(n: number, image: string) {

@@ -116,3 +116,14 @@ export async function revisionsAt(url: string, requests: number): Promise<Record
   }
   return seen;
 }
+
+/** A commit SHA made of one digit, so release `n`'s tag and history entry are easy to tell apart. */
+export const releaseSha = (n: number): string => String(n).repeat(40).slice(0, 40);
+
+/** The environment of a bundle run for release `n` against this stack (commit, actor, project). */
+export const releaseEnv = (stack: Stack, n: number): Record<string, string> => ({
+  ...stack.env,
+  GOOGLE_CLOUD_PROJECT: stack.target.project,
+  GITHUB_SHA: releaseSha(n),
+  GITHUB_ACTOR: 'dev',
+});
