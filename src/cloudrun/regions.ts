@@ -20,7 +20,7 @@ export function inEveryRegion<R extends Region, T>(
   work: (target: R, reporter: Reporter, index: number) => Promise<T>,
 ): Promise<PromiseSettledResult<T>[]> {
   const several = targets.length > 1;
-  return Promise.allSettled(targets.map((t, i) => work(t, several ? prefixedReporter(reporter, `[${t.region}] `) : reporter, i)));
+  return Promise.allSettled(targets.map((t, i) => work(t, regionReporter(reporter, t.region, several), i)));
 }
 
 /** The regions that failed, each with its reason, in the order of the targets. */

@@ -193,10 +193,16 @@ export function perRegionKind<T>(allowed: string, parse: (raw: string) => T): Ki
   );
 }
 
+const missingRegions = (value: ByRegion<unknown>, regions: readonly string[]): string[] =>
+  regions.filter((r) => !value.values.has(r));
+
 /** What a per-region value holds for each target; names the regions it misses. */
 export function valuesFor<T>(input: string, value: PerRegion<T>, targets: readonly ServiceTarget[]): T[] {
   if (!(value instanceof ByRegion)) return targets.map(() => value);
-  const missing = targets.filter((t) => !value.values.has(t.region)).map((t) => t.region);
+  const missing = missingRegions(
+    value,
+    targets.map((t) => t.region),
+  );
   if (missing.length) throw new Error(`Input "${input}" has no value for region ${missing.join(', ')}`);
   return targets.map((t) => value.values.get(t.region)!);
 }
@@ -208,7 +214,7 @@ export function checkRegionKeys(
   regions: readonly string[],
 ): InputProblem[] {
   if (!(value instanceof ByRegion)) return [];
-  const missing = regions.filter((r) => !value.values.has(r));
+  const missing = missingRegions(value, regions);
   return missing.length
     ? [{ input, message: `has no value for region ${missing.join(', ')} (region is ${regions.join(', ')})` }]
     : [];

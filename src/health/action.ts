@@ -23,7 +23,6 @@ export async function runHealthGate(
   const gates = gateTargets({ url: values.url, baselineUrl: values['baseline-url'] });
   const regions = gates.map((g) => g.region);
   const targets = gates.map((g) => ({ region: g.region ?? '' }));
-  const config = gateConfig(values, gates[0]);
   const results: GateResult[] = valuesOrThrow(
     'Health gate',
     targets,
@@ -35,7 +34,7 @@ export async function runHealthGate(
   );
   const verdict = combinedVerdict(results.map((r) => r.verdict));
   const reasons = results.flatMap((r, i) => r.reasons.map((why) => (regions[i] ? `${regions[i]}: ${why}` : why)));
-  const failing = verdict === 'fail' || (verdict === 'inconclusive' && config.failOnInconclusive);
+  const failing = verdict === 'fail' || (verdict === 'inconclusive' && values['fail-on-inconclusive']);
   const line = `Health gate: ${verdict}. ${reasons.join(' ')}`;
   const report = regions[0]
     ? JSON.stringify(Object.fromEntries(results.map((r, i) => [regions[i], r.report])))
