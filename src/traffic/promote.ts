@@ -339,7 +339,11 @@ async function runStep(
 ): Promise<StepRecord & { state: ServiceTraffic; reasons: string[] }> {
   const { candidate, signal } = options;
   const stepStart = new Date();
-  const state = await unlessCancelled(setTraffic(clients, options.target, before, traffic), signal);
+  // Nothing is sent when the step already serves (a region new to the service took 100 % at its
+  // first deploy and stays there while the other regions step).
+  const state = servesAsWanted(before, traffic)
+    ? before
+    : await unlessCancelled(setTraffic(clients, options.target, before, traffic), signal);
   const { checks, sent } = options.probe
     ? await unlessCancelled(gates(options.probe, state, candidate, percent, stable, reporter, signal), signal)
     : { checks: [], sent: {} };
