@@ -10,7 +10,7 @@ import type { RevisionsClient } from '@google-cloud/run/build/src/v2/revisions_c
 import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client';
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry/build/src/v1/artifact_registry_client';
 import type { MetricServiceClient } from '@google-cloud/monitoring/build/src/v3/metric_service_client';
-import { pruneDescriptor, type DescriptorNode } from './descriptor';
+import { leanGax } from './gax';
 
 export const EMULATOR_ENV = 'CLOUD_RUN_EMULATOR_HOST';
 
@@ -53,32 +53,9 @@ export interface GoogleClients {
   close(): Promise<void>;
 }
 
-type Gax = typeof import('google-gax');
-
-/**
- * google-gax as one client gets it (the `gaxInstance` every generated client's constructor takes):
- * each descriptor the client parses is pruned to `services`, its own API and the locations and
- * operations mixins. Parsing all of @google-cloud/run's descriptor, twice, was most of an action's
- * start-up (bench/README.md).
- */
-function leanGax(...services: string[]): Gax {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const gax: Gax = require('google-gax');
-  const pruned = new WeakMap<object, DescriptorNode>();
-  const prune = <T extends object>(json: T): T => {
-    if (!pruned.has(json)) pruned.set(json, pruneDescriptor(json as DescriptorNode, services));
-    return pruned.get(json) as T;
-  };
-  class GrpcClient extends gax.GrpcClient {
-    override loadProtoJSON(json: Parameters<Gax['GrpcClient']['prototype']['loadProtoJSON']>[0], ignoreCache?: boolean) {
-      return super.loadProtoJSON(prune(json), ignoreCache);
-    }
-  }
-  const protobufFromJSON: Gax['protobufFromJSON'] = (json) => gax.protobufFromJSON(prune(json));
-  return Object.create(gax, { GrpcClient: { value: GrpcClient }, protobufFromJSON: { value: protobufFromJSON } }) as Gax;
-}
-
 const MIXINS = ['google.cloud.location.Locations', 'google.longrunning.Operations'];
+/** google-gax for a client of `service` from the package whose protos.json is `descriptor`. */
+const gaxFor = (descriptor: object, service: string) => leanGax(descriptor, [service, ...MIXINS]);
 
 /** Clients are created lazily: an action that only moves traffic never loads the others. */
 export function createClients(env: NodeJS.ProcessEnv = process.env): GoogleClients {
@@ -98,29 +75,40 @@ export function createClients(env: NodeJS.ProcessEnv = process.env): GoogleClien
   // its package's index (which also evaluates about 1.3 MB of static protobuf classes nothing here
   // uses): a step loads only the clients it calls. The bundler still follows these requires.
   /* eslint-disable @typescript-eslint/no-require-imports */
+  // The descriptor each client's module loads itself (the same object): see gax.ts.
+  const run = (): object => require('@google-cloud/run/build/protos/protos.json');
   const services = lazy(() => {
     const m: typeof import('@google-cloud/run/build/src/v2/services_client') = require('@google-cloud/run/build/src/v2/services_client');
-    return new m.ServicesClient(options, leanGax('google.cloud.run.v2.Services', ...MIXINS));
+    return new m.ServicesClient(options, gaxFor(run(), 'google.cloud.run.v2.Services'));
   });
   const revisions = lazy(() => {
     const m: typeof import('@google-cloud/run/build/src/v2/revisions_client') = require('@google-cloud/run/build/src/v2/revisions_client');
-    return new m.RevisionsClient(options, leanGax('google.cloud.run.v2.Revisions', ...MIXINS));
+    return new m.RevisionsClient(options, gaxFor(run(), 'google.cloud.run.v2.Revisions'));
   });
   const jobs = lazy(() => {
     const m: typeof import('@google-cloud/run/build/src/v2/jobs_client') = require('@google-cloud/run/build/src/v2/jobs_client');
-    return new m.JobsClient(options, leanGax('google.cloud.run.v2.Jobs', ...MIXINS));
+    return new m.JobsClient(options, gaxFor(run(), 'google.cloud.run.v2.Jobs'));
   });
   const executions = lazy(() => {
     const m: typeof import('@google-cloud/run/build/src/v2/executions_client') = require('@google-cloud/run/build/src/v2/executions_client');
-    return new m.ExecutionsClient(options, leanGax('google.cloud.run.v2.Executions', ...MIXINS));
+    return new m.ExecutionsClient(options, gaxFor(run(), 'google.cloud.run.v2.Executions'));
   });
   const artifactRegistry = lazy(() => {
     const m: typeof import('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client') = require('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client');
-    return new m.ArtifactRegistryClient(options, leanGax('google.devtools.artifactregistry.v1.ArtifactRegistry', ...MIXINS));
+    return new m.ArtifactRegistryClient(
+      options,
+      gaxFor(
+        require('@google-cloud/artifact-registry/build/protos/protos.json'),
+        'google.devtools.artifactregistry.v1.ArtifactRegistry',
+      ),
+    );
   });
   const metrics = lazy(() => {
     const m: typeof import('@google-cloud/monitoring/build/src/v3/metric_service_client') = require('@google-cloud/monitoring/build/src/v3/metric_service_client');
-    return new m.MetricServiceClient(options, leanGax('google.monitoring.v3.MetricService', ...MIXINS));
+    return new m.MetricServiceClient(
+      options,
+      gaxFor(require('@google-cloud/monitoring/build/protos/protos.json'), 'google.monitoring.v3.MetricService'),
+    );
   });
   /* eslint-enable @typescript-eslint/no-require-imports */
   return {
