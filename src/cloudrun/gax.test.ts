@@ -61,31 +61,26 @@ describe('servicesDefinition', () => {
     const pruned = pruneDescriptor(json, [client, ...MIXINS]);
     const root = protobuf.Root.fromJSON(pruned as protobuf.INamespace);
     root.resolveAll();
-    const ours = servicesDefinition(protobuf, root, options);
-    const theirs = fromJSON(pruned as protobuf.INamespace, options);
+    type Definitions = Record<string, Record<string, Record<string, unknown>>>;
+    const ours = servicesDefinition(protobuf, root, options) as unknown as Definitions;
+    const theirs = fromJSON(pruned as protobuf.INamespace, options) as unknown as Definitions;
     const services = Object.keys(theirs).filter((name) => !('format' in theirs[name]));
     expect(Object.keys(ours).sort()).toEqual(services.sort());
     for (const name of services) {
-      const [a, b] = [
-        ours[name] as Record<string, Record<string, unknown>>,
-        theirs[name] as Record<string, Record<string, unknown>>,
-      ];
+      const [a, b] = [ours[name], theirs[name]];
       expect(Object.keys(a)).toEqual(Object.keys(b));
       for (const m of Object.keys(b)) {
         for (const key of ['path', 'requestStream', 'responseStream', 'originalName'])
           expect([m, key, a[m][key]]).toEqual([m, key, b[m][key]]);
       }
     }
-    const serviceName = Object.keys(ours).find((name) => method in (ours[name] as object))!;
+    const serviceName = Object.keys(ours).find((name) => method in ours[name])!;
     type Method = {
       requestSerialize(v: object): Buffer;
       requestDeserialize(b: Buffer): object;
       responseSerialize(v: object): Buffer;
     };
-    const [a, b] = [
-      (ours[serviceName] as Record<string, Method>)[method],
-      (theirs[serviceName] as Record<string, Method>)[method],
-    ];
+    const [a, b] = [ours[serviceName][method] as unknown as Method, theirs[serviceName][method] as unknown as Method];
     const bytes = b.requestSerialize(request);
     expect(bytes.length).toBeGreaterThan(0);
     expect(a.requestSerialize(request).toString('hex')).toBe(bytes.toString('hex'));
@@ -126,12 +121,11 @@ describe('leanGax', () => {
   it('parses a client descriptor once, for gRPC and for long-running results', () => {
     const gax = leanGax(run, ['google.cloud.run.v2.Services', ...MIXINS]);
     const grpc = new gax.GrpcClient({});
-    const loaded = grpc.loadProtoJSON(run as protobuf.INamespace) as unknown as Record<
-      string,
-      Record<string, Record<string, object>>
-    >;
-    expect(Object.keys(loaded.google.cloud.run.v2)).toEqual(['Services']);
-    expect(loaded.google.longrunning.Operations).toBeDefined();
+    type Package = { google: { cloud: { run: { v2: object } }; longrunning: { Operations?: object } } };
+    const loaded = grpc.loadProtoJSON(run as protobuf.INamespace);
+    const { google } = loaded as unknown as Package;
+    expect(Object.keys(google.cloud.run.v2)).toEqual(['Services']);
+    expect(google.longrunning.Operations).toBeDefined();
     expect(gax.protobufFromJSON(run as protobuf.INamespace)).toBe(gax.protobufFromJSON(run as protobuf.INamespace));
     expect(gax.protobufFromJSON(run as protobuf.INamespace).lookupType('google.cloud.run.v2.Service')).toBeDefined();
     expect(new gax.GrpcClient({}).loadProtoJSON(run as protobuf.INamespace)).toBe(loaded);
