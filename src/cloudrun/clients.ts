@@ -3,7 +3,7 @@
  * Credentials (what google-github-actions/auth leaves behind); with CLOUD_RUN_EMULATOR_HOST set they
  * speak insecure gRPC to the local emulator and never touch the metadata server or a Google host.
  */
-import * as grpc from '@grpc/grpc-js';
+import type * as Grpc from '@grpc/grpc-js';
 import type { ExecutionsClient } from '@google-cloud/run/build/src/v2/executions_client';
 import type { JobsClient } from '@google-cloud/run/build/src/v2/jobs_client';
 import type { RevisionsClient } from '@google-cloud/run/build/src/v2/revisions_client';
@@ -32,6 +32,8 @@ export function clientOptions(env: NodeJS.ProcessEnv = process.env): ClientOptio
   const emulator = env[EMULATOR_ENV];
   if (!emulator) return {};
   const { host, port } = parseEmulatorHost(emulator);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const grpc: typeof Grpc = require('@grpc/grpc-js');
   // A fixed universe domain stops google-auth-library from probing for credentials (and the
   // metadata server) before the first call; insecure credentials replace every token.
   return {

@@ -13,10 +13,6 @@ import type { PackageDefinition } from '@grpc/grpc-js/build/src/make-client';
 import type { protobuf as Protobuf } from 'google-gax';
 import { pruneDescriptor, type DescriptorNode } from './descriptor';
 
-// proto-loader's own rule for the name google-gax calls a method by (GetVPCSCConfig: getVpcscConfig).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const camelCase: (name: string) => string = require('lodash.camelcase');
-
 type Gax = typeof import('google-gax');
 /** proto-loader's conversion options: what google-gax asks for (`GrpcClient.defaultOptions()`). */
 type ConversionOptions = Protobuf.IConversionOptions;
@@ -37,6 +33,9 @@ export function servicesDefinition(
       throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
     return type.encode(type.fromObject(value)).finish() as Buffer;
   };
+  // proto-loader's own rule for the name google-gax calls a method by (GetVPCSCConfig: getVpcscConfig).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const camelCase: (name: string) => string = require('lodash.camelcase');
   const deserialize = (type: Protobuf.Type) => (bytes: Buffer) => type.toObject(type.decode(bytes), options);
   const definition: PackageDefinition = {};
   const walk = (namespace: Protobuf.NamespaceBase) => {

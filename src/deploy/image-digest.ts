@@ -4,7 +4,7 @@
  * Registry paths are asked through its API (with the deployer's credentials); any other registry
  * through the Registry HTTP API v2 (`HEAD /v2/<path>/manifests/<ref>`, anonymously).
  */
-import { status } from '@grpc/grpc-js';
+import { Status as status } from '@grpc/grpc-js/build/src/constants';
 import type { GoogleClients } from '../cloudrun/clients';
 import { describeApiError, errorCode } from '../cloudrun/errors';
 import { withRetry } from '../cloudrun/retry';

@@ -4,9 +4,8 @@
  * Credentials, in a temporary DOCKER_CONFIG that holds the runner's existing logins plus this one.
  * The token is masked, goes to the image's registry host only, and the folder is removed by `close`.
  */
-import { GoogleAuth } from 'google-auth-library';
+import type * as GoogleAuthLibrary from 'google-auth-library';
 import { DEFAULT_REGISTRY, localImageRef } from '../../emulator/runtime/image-mirror';
-import { createClients, EMULATOR_ENV } from '../cloudrun/clients';
 import { credentialsPrincipal } from '../cloudrun/errors';
 import { artifactRegistryImage, parseImageReference } from '../image/reference';
 import type { Reporter } from '../report';
@@ -38,12 +37,16 @@ const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
  * looking it up (gcloud, the metadata server, Resource Manager); Node's own fetch replaces its
  * dynamically imported node-fetch.
  */
-export const adcTokens = (project: string | undefined, endpoints?: { oauth2TokenUrl: string }): TokenSource =>
-  new GoogleAuth({
+export function adcTokens(project: string | undefined, endpoints?: { oauth2TokenUrl: string }): TokenSource {
+  // Loaded here: build-image starts without it when the image is on no Google registry.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { GoogleAuth }: typeof GoogleAuthLibrary = require('google-auth-library');
+  return new GoogleAuth({
     scopes: [CLOUD_PLATFORM],
     projectId: project,
     clientOptions: { endpoints, transporterOptions: { fetchImplementation: fetch } },
   });
+}
 
 /** A temporary DOCKER_CONFIG with a token login for `host`; every docker command of this process uses it until `close`. */
 export async function loginWithToken(
@@ -84,6 +87,10 @@ export async function openRegistry(
 ): Promise<RegistrySession> {
   const host = googleRegistryHost(image);
   if (!host) return { pushRepository: image, close: () => undefined };
+  // Loaded here (google-gax, gRPC, the Artifact Registry client): build-image starts without them when
+  // the image is on no Google registry.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createClients, EMULATOR_ENV }: typeof import('../cloudrun/clients') = require('../cloudrun/clients');
   const ar = artifactRegistryImage(parseImageReference(image));
   const principal = credentialsPrincipal(env);
   const clients = deps.repositories ? undefined : createClients(env);

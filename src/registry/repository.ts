@@ -3,7 +3,7 @@
  * that the caller may upload to it, so a missing repository or role fails in seconds with the
  * command that fixes it instead of at the end of a build.
  */
-import { status } from '@grpc/grpc-js';
+import { Status as status } from '@grpc/grpc-js/build/src/constants';
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
 import { describeApiError, errorCode, memberFor } from '../cloudrun/errors';
 import { withRetry } from '../cloudrun/retry';

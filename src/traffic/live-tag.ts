@@ -2,7 +2,7 @@
  * Marks the image a promotion made live with the Artifact Registry tag `live-SERVICE`, so the image
  * in production can be found (and kept by cleanup policies) from the registry alone.
  */
-import { status } from '@grpc/grpc-js';
+import { Status as status } from '@grpc/grpc-js/build/src/constants';
 import type { GoogleClients } from '../cloudrun/clients';
 import { errorCode } from '../cloudrun/errors';
 import { sendOnce } from '../cloudrun/retry';
