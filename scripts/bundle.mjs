@@ -75,6 +75,7 @@ function inputsHash() {
     'node_modules/.package-lock.json',
     'scripts/bundle.mjs',
     'scripts/ascii-only.cjs',
+    'scripts/lazy-module.cjs',
   ]) {
     hash.update(`${f}\0`);
     if (existsSync(join(root, f))) hash.update(readFileSync(join(root, f)));
@@ -89,15 +90,28 @@ const ENTRY = { main: { file: 'index.js', bundle: './steps.js' }, post: { file: 
  * One minified bundle per action, steps.js, holding all its steps (promote's main and post share their
  * code); index.js and post/index.js are the entry points action.yml names, one line each.
  */
+// Evaluated at first use (lazy-module.cjs). Their ids in the bundle are known once ncc has bundled it
+// (its stats), so the entry names them by a placeholder that is replaced then.
+const LAZY = ['iam_service', 'locations', 'operations'].map((f) => `./node_modules/google-gax/build/protos/${f}.js`);
+const LAZY_IDS = '"RUNWAY_LAZY_MODULE_IDS"';
+
 function bundleAction({ id, steps }, outDir) {
   const entry = join(js, 'actions', id, 'steps.js');
-  writeFileSync(entry, steps.map((step) => `exports.${step} = () => require('./${step}.js');\n`).join(''));
+  const lazy = `require(${JSON.stringify(join(root, 'scripts', 'lazy-module.cjs'))}).lazyModules(__webpack_modules__, ${LAZY_IDS}, ['google']);\n`;
+  writeFileSync(entry, lazy + steps.map((step) => `exports.${step} = () => require('./${step}.js');\n`).join(''));
+  const stats = join(js, `${id}.stats.json`);
   rmSync(outDir, { recursive: true, force: true });
-  execFileSync(ncc, ['build', entry, '-o', outDir, '--minify', '--license', 'licenses.txt', '-q'], {
+  execFileSync(ncc, ['build', entry, '-o', outDir, '--minify', '--license', 'licenses.txt', '--stats-out', stats, '-q'], {
     cwd: root,
     stdio: 'inherit',
   });
   renameSync(join(outDir, 'index.js'), join(outDir, 'steps.js'));
+  const ids = JSON.parse(readFileSync(stats, 'utf8'))
+    .modules.filter((m) => LAZY.includes(m.name))
+    .map((m) => m.id);
+  const bundled = readFileSync(join(outDir, 'steps.js'), 'utf8');
+  if (!bundled.includes(LAZY_IDS)) throw new Error(`${id}: the minified entry lost ${LAZY_IDS}`);
+  writeFileSync(join(outDir, 'steps.js'), bundled.replace(LAZY_IDS, JSON.stringify(ids)));
   // ASCII text reads and compiles faster at every start (ascii-only.cjs).
   for (const f of readdirSync(outDir).filter((name) => name.endsWith('.js'))) {
     writeFileSync(join(outDir, f), asciiOnly(readFileSync(join(outDir, f), 'utf8')));
