@@ -19,6 +19,7 @@ import { runBundle } from '../src/runtime/step-runner';
 import { readService } from '../src/cloudrun/service-state';
 import { ensureTestImage } from '../test/helpers/test-images';
 import { startEmulatorProcess, startTsxProcess, type TsxProcess } from './emulator-process';
+import { asRunner, RUNNER_NICE } from './priority';
 import { percentileOf, round, type Group, type Result } from './result';
 
 const SERVICES = 20;
@@ -41,6 +42,7 @@ export const scale: Group = {
         inputs: { service, region: REGION, image, tag },
         env,
         timeoutMs: 300_000,
+        onStart: asRunner,
       });
     try {
       // Setup, not measured: each service's first revision, which takes all traffic.
@@ -72,6 +74,7 @@ export const scale: Group = {
             },
             env,
             timeoutMs: 300_000,
+            onStart: asRunner,
           });
           if (promoted.code !== 0) return `${service}: promote: ${promoted.errors.join('; ')}`;
           const now = await readService(clients, { project: PROJECT, region: REGION, service });
@@ -114,7 +117,7 @@ export const scale: Group = {
           goal: 20,
           better: 'lower',
           command: 'npx tsx bench/run.ts scale',
-          how: `GetService through @google-cloud/run from its own process every ${POLL_MS} ms during the ${SERVICES} releases, after one untimed call: ${latencies.length} calls, p50 ${round(percentileOf(latencies, 50), 1)} ms; ${load}`,
+          how: `GetService through @google-cloud/run from its own process every ${POLL_MS} ms during the ${SERVICES} releases, after one untimed call: ${latencies.length} calls, p50 ${round(percentileOf(latencies, 50), 1)} ms; emulator and poller each in ${emulator.priority}, bundles at nice ${RUNNER_NICE} (bench/priority.ts); ${load}`,
         },
       ];
     } finally {
