@@ -226,3 +226,52 @@ it.each([
   const state = (await admin(stack, 'GET', '/state')) as { services?: unknown[] };
   expect(JSON.stringify(state)).not.toContain(service);
 });
+
+it('adds a region: the new one serves at its first deploy and is left alone while the others step', async () => {
+  const service = newService();
+  const [us, europe] = REGIONS;
+  const oneRegion = (inputs: Record<string, string>, n: number, action: string) =>
+    runBundle(`dist/${action}/index.js`, { inputs: { service, ...inputs }, env: env(n), timeoutMs: 200_000 });
+  const one = await oneRegion(
+    { region: us, image: hello, 'env-vars': 'APP_RELEASE=1', 'wait-timeout': '60s' },
+    1,
+    'deploy-cloudrun',
+  );
+  expect(one.errors).toEqual([]);
+
+  const two = await oneRegion(
+    { region: `${us}, ${europe}`, image: hello, 'env-vars': 'APP_RELEASE=2', 'wait-timeout': '60s' },
+    2,
+    'deploy-cloudrun',
+  );
+  expect(two.errors).toEqual([]);
+  const revisions = map(two.outputs.revision);
+  const [usTarget, europeTarget] = targets(service);
+  const created = await readService(stack.clients, europeTarget);
+  // The service is new in europe-west1: its first revision takes all traffic there at once.
+  expect(created.served).toEqual([expect.objectContaining({ revision: revisions[europe], percent: 100 })]);
+  expect(await revisionsAt((await readService(stack.clients, usTarget)).url!, 3)).toEqual({ [one.outputs.revision]: 3 });
+
+  const promoted = await oneRegion(
+    {
+      region: `${us}, ${europe}`,
+      revision: two.outputs.revision,
+      'previous-traffic': two.outputs['previous-traffic'],
+      steps: '50,100',
+      bake: '0',
+      ...GATE,
+    },
+    2,
+    'promote',
+  );
+  expect(promoted.errors).toEqual([]);
+  expect(promoted.outputs.verdict).toBe('pass');
+  expect(promoted.stdout).toContain(`[${us}] Step 1/2: 50 % to ${revisions[us]}: pass`);
+  // europe-west1 already served the plan at every step: no traffic update was sent there.
+  for (const step of ['50', '100']) {
+    expect(promoted.stdout).toContain(`[${europe}] ${step} %: already served as planned; no traffic update sent.`);
+    expect(promoted.stdout).not.toContain(`[${us}] ${step} %: already served`);
+  }
+  for (const t of [usTarget, europeTarget])
+    expect(await revisionsAt((await readService(stack.clients, t)).url!, 3)).toEqual({ [revisions[t.region]]: 3 });
+});
