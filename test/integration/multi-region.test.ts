@@ -192,6 +192,52 @@ it('restores all three regions exactly when one region fails at the 50 % step', 
   expect(await servingOf(service)).toEqual(Object.fromEntries(REGIONS.map((r) => [r, { [map(one.outputs.revision)[r]]: 3 }])));
 });
 
+it('a promotion killed mid-step in three regions: the post step restores every region exactly', async () => {
+  const service = newService();
+  const one = await deploy(service, 1);
+  expect(one.errors).toEqual([]);
+  const before = await trafficOf(service);
+  const two = await deploy(service, 2);
+  expect(two.errors).toEqual([]);
+
+  // SIGKILL once every region has passed the 25 % step's gate and bakes: only the post step can restore.
+  let pid = 0;
+  let stdout = '';
+  const main = await runBundle('dist/promote/index.js', {
+    inputs: {
+      service,
+      region: REGION_INPUT,
+      revision: two.outputs.revision,
+      'previous-traffic': two.outputs['previous-traffic'],
+      steps: '25,50,100',
+      bake: '60s',
+      ...GATE,
+    },
+    env: env(2),
+    timeoutMs: 200_000,
+    onStart: (p) => (pid = p),
+    onStdout: (chunk) => {
+      stdout += chunk;
+      if (REGIONS.every((r) => stdout.includes(`[${r}] 25 %: gates passed; baking`))) process.kill(pid, 'SIGKILL');
+    },
+  });
+  expect(main.signal).toBe('SIGKILL');
+  const candidate = map(two.outputs.revision);
+  for (const [region, now] of Object.entries(await trafficOf(service)))
+    expect(now.served).toContainEqual(expect.objectContaining({ revision: candidate[region], percent: 25 }));
+
+  const post = await runBundle('dist/promote/post/index.js', {
+    inputs: { service, region: REGION_INPUT, revision: two.outputs.revision, ...GATE },
+    env: env(2),
+    state: main.state,
+  });
+  expect(post.errors).toEqual([]);
+  expect(post.code).toBe(0);
+  for (const region of REGIONS) expect(post.stdout).toMatch(new RegExp(`\\[${region}\\] Restored the traffic of`));
+  expect(await trafficOf(service)).toEqual(before);
+  expect(await servingOf(service)).toEqual(Object.fromEntries(REGIONS.map((r) => [r, { [map(one.outputs.revision)[r]]: 3 }])));
+});
+
 it('leaves every region as it was when the deploy fails in one region, and says which and why', async () => {
   const service = newService();
   const one = await deploy(service, 1);
