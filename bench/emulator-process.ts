@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../src/runtime/step-runner';
+import { onlyChild } from './cpu-wait';
 import { raiseApi } from './priority';
 
 export interface TsxProcess {
@@ -13,6 +14,8 @@ export interface TsxProcess {
   readonly ready: RegExpExecArray;
   /** Its CPU priority (bench/priority.ts). */
   readonly priority: string;
+  /** The process running the script (tsx's child), for bench/cpu-wait.ts. */
+  readonly pid: number;
   /** SIGTERM (once), then everything the process printed until it exited. */
   stop(): Promise<string>;
 }
@@ -61,6 +64,7 @@ export function startTsxProcess(
       resolve({
         ready: match,
         priority,
+        pid: onlyChild(child.pid!),
         async stop() {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;
@@ -76,6 +80,7 @@ export interface EmulatorProcess {
   readonly env: { CLOUD_RUN_EMULATOR_HOST: string };
   readonly adminUrl: string;
   readonly priority: string;
+  readonly pid: number;
   /** SIGTERM: the emulator removes its containers, then exits. */
   stop(): Promise<void>;
 }
@@ -86,6 +91,7 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
     env: { CLOUD_RUN_EMULATOR_HOST: p.ready[1] },
     adminUrl: p.ready[2],
     priority: p.priority,
+    pid: p.pid,
     async stop() {
       await p.stop();
     },
