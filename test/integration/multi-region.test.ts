@@ -321,3 +321,38 @@ it('adds a region: the new one serves at its first deploy and is left alone whil
   for (const t of [usTarget, europeTarget])
     expect(await revisionsAt((await readService(stack.clients, t)).url!, 3)).toEqual({ [revisions[t.region]]: 3 });
 });
+
+it("the release's restore after a release that added a region: the old region as before, the new one left as it is", async () => {
+  const service = newService();
+  const [us, europe] = REGIONS;
+  const [usTarget, europeTarget] = targets(service);
+  const deployTo = (region: string, n: number) =>
+    runBundle('dist/deploy-cloudrun/index.js', {
+      inputs: { service, region, image: hello, 'env-vars': `APP_RELEASE=${n}`, 'wait-timeout': '60s' },
+      env: env(n),
+      timeoutMs: 200_000,
+    });
+  const one = await deployTo(us, 1);
+  expect(one.errors).toEqual([]);
+  const usBefore = await readService(stack.clients, usTarget);
+  const two = await deployTo(`${us}, ${europe}`, 2);
+  expect(two.errors).toEqual([]);
+  expect(map(two.outputs['previous-traffic'])[europe]).toEqual([]);
+
+  // What the composite release's restore step runs when the promotion did not finish.
+  const restore = await runBundle('dist/rollback/index.js', {
+    inputs: {
+      service,
+      region: `${us}, ${europe}`,
+      to: two.outputs['previous-traffic'],
+      reason: `release of ${two.outputs.revision} did not finish`,
+    },
+    env: env(2),
+  });
+  expect(restore.errors).toEqual([]);
+  expect((await readService(stack.clients, usTarget)).traffic).toEqual(usBefore.traffic);
+  expect(await revisionsAt((await readService(stack.clients, usTarget)).url!, 3)).toEqual({ [one.outputs.revision]: 3 });
+  // The service is new in europe-west1: no traffic before, so nothing to put back; it still serves.
+  const revisions = map(two.outputs.revision);
+  expect(await revisionsAt((await readService(stack.clients, europeTarget)).url!, 3)).toEqual({ [revisions[europe]]: 3 });
+});
