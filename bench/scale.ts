@@ -18,7 +18,9 @@ import { createClients } from '../src/cloudrun/clients';
 import { runBundle } from '../src/runtime/step-runner';
 import { readService } from '../src/cloudrun/service-state';
 import { ensureTestImage } from '../test/helpers/test-images';
+import { cpuWait } from './cpu-wait';
 import { startEmulatorProcess, startTsxProcess, type TsxProcess } from './emulator-process';
+import { asRunner, RUNNER_NICE } from './priority';
 import { percentileOf, round, type Group, type Result } from './result';
 
 const SERVICES = 20;
@@ -41,6 +43,7 @@ export const scale: Group = {
         inputs: { service, region: REGION, image, tag },
         env,
         timeoutMs: 300_000,
+        onStart: asRunner,
       });
     try {
       // Setup, not measured: each service's first revision, which takes all traffic.
@@ -56,6 +59,7 @@ export const scale: Group = {
         emulator.env,
       );
       const started = performance.now();
+      const emulatorWait = cpuWait(emulator.pid);
       const outcomes = await Promise.all(
         names.map(async (service) => {
           const deployed = await deploy(service, 'two');
@@ -72,6 +76,7 @@ export const scale: Group = {
             },
             env,
             timeoutMs: 300_000,
+            onStart: asRunner,
           });
           if (promoted.code !== 0) return `${service}: promote: ${promoted.errors.join('; ')}`;
           const now = await readService(clients, { project: PROJECT, region: REGION, service });
@@ -82,7 +87,15 @@ export const scale: Group = {
         }),
       );
       const wall = performance.now() - started;
-      const { latencies } = JSON.parse((await poller.stop()).trim().split('\n').pop() ?? '') as { latencies: number[] };
+      const emulatorWaited = emulatorWait();
+      const polled = JSON.parse((await poller.stop()).trim().split('\n').pop() ?? '') as {
+        latencies: number[];
+        loopDelayP99Ms: number;
+        cpuWait?: number;
+      };
+      const { latencies } = polled;
+      const percent = (share: number | undefined) => (share === undefined ? 'unmeasured' : `${Math.round(share * 100)} %`);
+      const where = `waiting for a CPU: the emulator's main thread ${percent(emulatorWaited)} of the time, the poller's ${percent(polled.cpuWait)} (its loop delay p99 ${round(polled.loopDelayP99Ms, 1)} ms)`;
       const failures = outcomes.filter((o): o is string => o !== undefined);
       for (const f of failures.slice(0, 5)) console.log(`  ✖ ${f}`);
       // The machine is shared: the load says how much else ran beside the releases.
@@ -114,7 +127,7 @@ export const scale: Group = {
           goal: 20,
           better: 'lower',
           command: 'npx tsx bench/run.ts scale',
-          how: `GetService through @google-cloud/run from its own process every ${POLL_MS} ms during the ${SERVICES} releases, after one untimed call: ${latencies.length} calls, p50 ${round(percentileOf(latencies, 50), 1)} ms; ${load}`,
+          how: `GetService through @google-cloud/run from its own process every ${POLL_MS} ms during the ${SERVICES} releases, after one untimed call: ${latencies.length} calls, p50 ${round(percentileOf(latencies, 50), 1)} ms; ${where}; emulator and poller each in ${emulator.priority}, bundles at nice ${RUNNER_NICE} (bench/priority.ts); ${load}`,
         },
       ];
     } finally {

@@ -9,6 +9,7 @@ it.each<[string[], object]>([
     { port: 8090, secretsDir: 's', registry: '127.0.0.1:5001', startupTimeoutMs: 5000 },
   ],
   [['--metrics-delay-ms', '0'], { port: 8090, metricsDelayMs: 0 }],
+  [['--idle-instance-ms', '0'], { port: 8090, idleInstanceMs: 0 }],
 ])('%j', (argv, options) => {
   expect(parseArgs(argv)).toEqual(options);
 });

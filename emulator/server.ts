@@ -42,7 +42,14 @@ export interface EmulatorOptions {
   startupTimeoutMs?: number;
   /** How long after its minute closes a request shows in Monitoring (default 180 s, as Cloud Run; tests may set 0). */
   metricsDelayMs?: number;
+  /**
+   * How long a revision that lost its traffic keeps its idle container (default 60 s; Cloud Run keeps
+   * idle instances up to 15 minutes, or none). 0 scales it to zero as soon as it has drained.
+   */
+  idleInstanceMs?: number;
 }
+
+export const DEFAULT_IDLE_INSTANCE_MS = 60_000;
 
 export interface Emulator {
   /** `127.0.0.1:PORT`: the value for CLOUD_RUN_EMULATOR_HOST. */
@@ -94,7 +101,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store.state.ports,
     (revision) => services?.revive(revision),
   );
-  services = new ServiceControl(store, operations, runner, router, faults, templateCanonicalizer());
+  services = new ServiceControl(
+    store,
+    operations,
+    runner,
+    router,
+    faults,
+    templateCanonicalizer(),
+    options.idleInstanceMs ?? DEFAULT_IDLE_INSTANCE_MS,
+  );
   const jobs = new JobControl(store, operations, runner, registry);
 
   const server = new grpc.Server();

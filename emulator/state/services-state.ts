@@ -58,6 +58,8 @@ export class ServiceControl {
     private readonly faults: Faults,
     /** The template as the API stores it: through the proto and back, so echoed templates compare equal. */
     private readonly canonical: (template: RevisionTemplate) => RevisionTemplate = (t) => t,
+    /** How long a drained revision keeps its idle container (see stopIdle). */
+    private readonly idleInstanceMs = 0,
   ) {}
 
   private get state() {
@@ -375,9 +377,13 @@ export class ServiceControl {
 
   /**
    * Scales down the service's revisions that no route serves (no traffic, no tag), as Cloud Run scales
-   * them to zero, but only once their in-flight requests have finished (Cloud Run drains an instance
-   * before it stops it). The stop runs in the service's queue and re-checks the routes, so a revision
-   * that serves again meanwhile keeps its container. The rollout does not wait for it.
+   * them to zero: only once their in-flight requests have finished (Cloud Run drains an instance before
+   * it stops it), and then only after `idleInstanceMs`, as Cloud Run "might keep some instances idle
+   * for a maximum of 15 minutes" to spare a cold start
+   * (https://cloud.google.com/run/docs/about-instance-autoscaling, "Idle instances"). The stop runs in
+   * the service's queue and re-checks the routes, so a revision that serves again meanwhile keeps its
+   * container, as a rollback moments after a release finds its target's idle instance. The rollout
+   * does not wait for it.
    */
   private stopIdle(name: string, routes: readonly { revision: string; percent?: number | null; tag?: string | null }[]) {
     const serving = new Set(routes.filter((r) => (r.percent ?? 0) > 0 || r.tag).map((r) => r.revision));
@@ -386,6 +392,7 @@ export class ServiceControl {
     )) {
       void this.router
         .drained(revision.name)
+        .then(() => new Promise((idle) => setTimeout(idle, this.idleInstanceMs).unref()))
         .then(() =>
           this.enqueue(name, async () => {
             if (!this.servedRevisions(name).has(revision.name)) await this.runner.stop(revision.name);

@@ -135,10 +135,14 @@ export interface GateReport {
   readonly stoppedEarly: boolean;
   readonly ms: number;
   readonly paths: readonly PathReport[];
+  /** A latency-only failure's first batch, which a second batch (these paths) then judged again. */
+  readonly firstBatch?: { readonly reasons: readonly string[]; readonly paths: readonly PathReport[] };
 }
 
 export interface GateResult {
   readonly verdict: Verdict;
   readonly reasons: string[];
   readonly report: GateReport;
+  /** Fails only because the candidate is slower than stable: runGate confirms it with a second batch. */
+  readonly onlySlower?: boolean;
 }

@@ -1,5 +1,5 @@
 import type { Failure, GateConfig, Sample, Target } from './model';
-import { compare, comparisonFindings, earlyOutcome, judge, targetStats, type Run } from './verdict';
+import { compare, comparisonFindings, confirmed, earlyOutcome, judge, targetStats, type Run } from './verdict';
 
 const base: GateConfig = {
   url: 'https://candidate.example',
@@ -255,5 +255,52 @@ describe('judge against a baseline', () => {
     expect(c.errors).toEqual({ candidate: 0, baseline: 0, pValue: 1, test: 'boschloo' });
     expect(c.latency).toMatchObject({ u: 3600, shiftMs: 40, probabilitySlower: 1, exact: false });
     expect(c.latency!.pValue).toBeLessThan(1e-15);
+  });
+});
+
+describe('a failure for latency alone, and its confirmation', () => {
+  const stable = samples('baseline', 60, fast);
+  const slow = samples('candidate', 60, (i) => 60 + (i % 7));
+  const slowAndFailing = samples(
+    'candidate',
+    60,
+    (i) => 60 + (i % 7),
+    (i) => (i % 10 === 0 ? status503 : undefined),
+  );
+  it.each([
+    ['slower only', slow, true],
+    ['slower and more errors than stable', slowAndFailing, false],
+    ['the same as stable', samples('candidate', 60, fast), false],
+  ] as const)('%s: onlySlower %s', (_name, candidate, onlySlower) => {
+    expect(judge(withBaseline, run([...candidate, ...stable])).onlySlower ?? false).toBe(onlySlower);
+  });
+
+  it('is not flagged over an absolute budget, which needs no confirmation', () => {
+    const overP95 = judge({ ...withBaseline, maxP95Ms: 50 }, run([...slow, ...stable]));
+    expect(overP95.verdict).toBe('fail');
+    expect(overP95.onlySlower).toBeUndefined();
+  });
+
+  const first = judge(withBaseline, run([...slow, ...stable]));
+  it.each([
+    ['confirmed: the second batch is slower too', slow, 'fail', /a second batch confirmed it\.$/],
+    [
+      'not confirmed: the second batch is as fast as stable',
+      samples('candidate', 60, fast),
+      'pass',
+      /did not confirm it \(pass\)\.$/,
+    ],
+  ] as const)('%s', (_name, again, verdict, note) => {
+    const second = judge(withBaseline, run([...again, ...stable]));
+    const result = confirmed(first, second);
+    expect(result.verdict).toBe(verdict);
+    expect(result.onlySlower).toBeUndefined();
+    expect(result.reasons.slice(0, -1)).toEqual(second.reasons);
+    expect(result.reasons.at(-1)).toMatch(
+      /^A first batch of requests found: \/health: candidate is slower than stable by \+40 ms/,
+    );
+    expect(result.reasons.at(-1)).toMatch(note);
+    expect(result.report.reasons).toEqual(result.reasons);
+    expect(result.report.firstBatch).toEqual({ reasons: first.reasons, paths: first.report.paths });
   });
 });

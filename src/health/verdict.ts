@@ -192,7 +192,7 @@ export function comparisonFindings(
   c: Comparison,
   candidate: TargetStats,
   baseline: TargetStats,
-): { fail: string[]; inconclusive: string[] } {
+): { fail: string[]; inconclusive: string[]; slower?: string } {
   const fail: string[] = [];
   const inconclusive: string[] = [];
   const rates = `${c.errors.candidate}/${candidate.samples} vs ${c.errors.baseline}/${baseline.samples}`;
@@ -218,9 +218,11 @@ export function comparisonFindings(
   const l = c.latency;
   const large = l.shiftMs >= LATENCY_MIN_MS && l.relativeShift >= LATENCY_MIN_RELATIVE;
   const shift = `+${formatMs(l.shiftMs)} (${l.relativeShift >= 0 ? '+' : ''}${formatPercent(l.relativeShift)} of stable's median)`;
-  if (large && l.pValue < ALPHA)
-    fail.push(`${path}: candidate is slower than stable by ${shift} (one-sided Mann-Whitney U p = ${formatP(l.pValue)})`);
-  else if (large)
+  if (large && l.pValue < ALPHA) {
+    const slower = `${path}: candidate is slower than stable by ${shift} (one-sided Mann-Whitney U p = ${formatP(l.pValue)})`;
+    return { fail: [...fail, slower], inconclusive, slower };
+  }
+  if (large)
     inconclusive.push(
       `${path}: candidate looks slower than stable by ${shift}, not significant (Mann-Whitney U p = ${formatP(l.pValue)})`,
     );
@@ -243,6 +245,7 @@ export function judge(config: GateConfig, run: Run): GateResult {
   const inconclusive: string[] = [];
   const passed: string[] = [];
   const paths: PathReport[] = [];
+  const slower: string[] = [];
   if (!run.startup.ready) fail.push(run.startup.failure ?? `no successful response within startup-timeout`);
   else
     for (const path of config.paths) {
@@ -263,6 +266,7 @@ export function judge(config: GateConfig, run: Run): GateResult {
         const findings = comparisonFindings(path, comparison, candidate, baseline);
         fail.push(...findings.fail);
         inconclusive.push(...findings.inconclusive);
+        if (findings.slower !== undefined) slower.push(findings.slower);
         paths.push({ ...report, baseline, comparison });
         const shift = comparison.latency
           ? `, latency shift ${comparison.latency.shiftMs >= 0 ? '+' : ''}${formatMs(comparison.latency.shiftMs)}`
@@ -284,5 +288,23 @@ export function judge(config: GateConfig, run: Run): GateResult {
     ms: Math.round(run.ms),
     paths,
   };
-  return { verdict, reasons, report };
+  const onlySlower = verdict === 'fail' && fail.length === slower.length;
+  return { verdict, reasons, report, ...(onlySlower ? { onlySlower } : {}) };
+}
+
+/**
+ * A failure for latency alone is confirmed by a second, independent batch before it stands: on a
+ * busy runner scheduling noise alone passes the 5 % test about once in 20 comparisons, and a
+ * stepped promotion makes several (seen: one healthy release in 20 stopped at +32 ms, p = 0.03).
+ * Requiring both batches keeps a same-image false alarm near 5 % × 5 %, while a real slowdown fails
+ * both. The second batch decides; the first stays in the reasons and in the report.
+ */
+export function confirmed(first: GateResult, second: GateResult): GateResult {
+  const outcome = second.verdict === 'fail' ? 'confirmed it' : `did not confirm it (${second.verdict})`;
+  const reasons = [...second.reasons, `A first batch of requests found: ${first.reasons.join('; ')}; a second batch ${outcome}.`];
+  return {
+    verdict: second.verdict,
+    reasons,
+    report: { ...second.report, reasons, firstBatch: { reasons: first.reasons, paths: first.report.paths } },
+  };
 }

@@ -29,6 +29,11 @@ const result = (warmUp: Record<string, number>, ...paths: Record<string, number>
   },
 });
 
+const withFirstBatch = (gate: GateResult, statuses: Record<string, number>): GateResult => ({
+  ...gate,
+  report: { ...gate.report, firstBatch: { reasons: ['slower'], paths: [{ path: '/0', candidate: stats(statuses) }] } },
+});
+
 // What promote subtracts from Monitoring's counts: every answered request the gate itself sent.
 it.each([
   ['no requests', result({}), {}],
@@ -36,6 +41,11 @@ it.each([
   ['warm-up answers counted too', result({ '200': 10 }, { '200': 30 }), { '2xx': 40 }],
   ['every path', result({ '500': 1 }, { '200': 5 }, { '200': 5, '500': 2 }), { '2xx': 10, '5xx': 3 }],
   ['requests without an answer are not in Monitoring', result({ none: 3 }, { none: 2, '200': 1 }), { '2xx': 1 }],
+  [
+    "a latency failure's first batch counted too",
+    withFirstBatch(result({ '200': 10 }, { '200': 30 }), { '200': 29, '500': 1 }),
+    { '2xx': 69, '5xx': 1 },
+  ],
 ])('sentByClass: %s', (_name, gate, expected) => {
   expect(sentByClass(gate)).toEqual(expected);
 });

@@ -3,10 +3,11 @@ import { gateConfig, renderGateSummary, runGate, type GateResult, type GateValue
 import type { Reporter } from '../report';
 import type { Probe } from './promote';
 
-/** The gate's answered requests to its candidate URL (warm-up included) by response class ("2xx", "5xx"). */
+/** The gate's answered requests to its candidate URL (warm-up and a first batch included) by response class ("2xx", "5xx"). */
 export function sentByClass(result: GateResult): Record<string, number> {
   const sent: Record<string, number> = {};
-  const tallies = [result.report.warmUp.candidateStatuses, ...result.report.paths.map((p) => p.candidate.statuses)];
+  const { warmUp, paths, firstBatch } = result.report;
+  const tallies = [warmUp.candidateStatuses, ...[...(firstBatch?.paths ?? []), ...paths].map((p) => p.candidate.statuses)];
   for (const statuses of tallies) {
     for (const [code, n] of Object.entries(statuses)) {
       if (!/^\d{3}$/.test(code)) continue;

@@ -341,9 +341,9 @@ async function runStep(
   const stepStart = new Date();
   // Nothing is sent when the step already serves (a region new to the service took 100 % at its
   // first deploy and stays there while the other regions step).
-  const state = servesAsWanted(before, traffic)
-    ? before
-    : await unlessCancelled(setTraffic(clients, options.target, before, traffic), signal);
+  const served = servesAsWanted(before, traffic);
+  if (served) reporter.info(`${percent} %: already served as planned; no traffic update sent.`);
+  const state = served ? before : await unlessCancelled(setTraffic(clients, options.target, before, traffic), signal);
   const { checks, sent } = options.probe
     ? await unlessCancelled(gates(options.probe, state, candidate, percent, stable, reporter, signal), signal)
     : { checks: [], sent: {} };

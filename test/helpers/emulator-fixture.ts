@@ -94,9 +94,9 @@ export function emulatorForFile(options: EmulatorOptions = {}): { emu: TestEmula
   return context;
 }
 
-/** Names of running containers whose name contains `fragment` (e.g. a revision ID). */
-export function runningContainers(fragment: string): string[] {
-  return execFileSync('docker', ['ps', '--filter', `name=${fragment}`, '--format', '{{.Names}}'], { encoding: 'utf8' })
+/** Names (or, with `field` ID, IDs) of running containers whose name contains `fragment` (e.g. a revision ID). */
+export function runningContainers(fragment: string, field: 'Names' | 'ID' = 'Names'): string[] {
+  return execFileSync('docker', ['ps', '--filter', `name=${fragment}`, '--format', `{{.${field}}}`], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
 }

@@ -25,7 +25,8 @@ let green: string;
 
 beforeAll(async () => {
   image = await ensureTestImage('hello');
-  emu = await startTestEmulator();
+  // No idle time: the drain test below waits for the old revision to scale to zero.
+  emu = await startTestEmulator({ idleInstanceMs: 0 });
   svc = await emu.deploy('split', { image, env: [{ name: 'APP_COLOR', value: 'blue' }] });
   blue = shortName(svc.latestReadyRevision);
   svc = await emu.update({

@@ -13,6 +13,7 @@ import {
   serviceName,
   shortName,
   startTestEmulator,
+  target,
   type TestEmulator,
 } from '../helpers/emulator-fixture';
 
@@ -22,10 +23,12 @@ const REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION';
 const LATEST = 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST';
 let emu: TestEmulator;
 let image: string;
+/** How long a revision that lost its traffic keeps its idle container here: long enough to move traffic back on a busy machine. */
+const IDLE_MS = 8000;
 
 beforeAll(async () => {
   image = await ensureTestImage('hello');
-  emu = await startTestEmulator();
+  emu = await startTestEmulator({ idleInstanceMs: IDLE_MS });
 });
 afterAll(() => emu?.close());
 
@@ -112,7 +115,7 @@ describe('UpdateService', () => {
     svc = updated;
   });
 
-  it('changes traffic without a new revision, and stops the revision that lost its traffic and tag', async () => {
+  it('changes traffic without a new revision, and scales down the revision that lost its traffic and tag once idle', async () => {
     const before = await emu.clients.revisions.listRevisions({ parent: svc.name! });
     const [first, second] = [shortName(before[0][1].name), shortName(before[0][0].name)];
     const updated = await emu.update({ ...svc, traffic: [{ type: REVISION, revision: second, percent: 100 }] });
@@ -121,8 +124,9 @@ describe('UpdateService', () => {
     expect(String(updated.generation)).toBe('3');
     expect(updated.latestCreatedRevision).toBe(svc.latestCreatedRevision);
     expect((await hello(updated.uri)).revision).toBe(second);
-    // Scaled down once its in-flight requests are done (none here), after the operation.
-    expect(await containersGone(first)).toEqual([]);
+    // Idle, then scaled down once its in-flight requests are done (none here) and its idle time is over.
+    expect(runningContainers(first)).toHaveLength(1);
+    expect(await containersGone(first, IDLE_MS + 15_000)).toEqual([]);
     expect(runningContainers(second)).toHaveLength(1);
     svc = updated;
   });
@@ -281,5 +285,33 @@ describe('Operations', () => {
     } finally {
       await emu.admin('DELETE', '/faults');
     }
+  });
+});
+
+describe('Idle instances', () => {
+  const containerIds = (revision: string) => runningContainers(revision, 'ID');
+
+  it('traffic moved back within idle-instance-ms meets the idle container; after it, a new one starts', async () => {
+    const v1 = await emu.deploy('idle', { image, env: [{ name: 'APP_V', value: '1' }] });
+    const first = shortName(v1.latestReadyRevision);
+    const warm = containerIds(first);
+    expect(warm).toHaveLength(1);
+    const v2 = await emu.update({ ...v1, template: { containers: [{ image, env: [{ name: 'APP_V', value: '2' }] }] } });
+    const second = shortName(v2.latestReadyRevision);
+    expect((await hello(v2.uri)).revision).toBe(second);
+
+    // A rollback moments later: the same container answers, nothing was started.
+    const back = await emu.update({ ...v2, traffic: [target(first, 100)] });
+    expect((await hello(back.uri)).revision).toBe(first);
+    expect(containerIds(first)).toEqual(warm);
+
+    // Away again and past the idle time: scaled to zero; traffic moved back starts a new container.
+    const away = await emu.update({ ...back, traffic: [{ type: LATEST, percent: 100 }] });
+    expect(await containersGone(first, IDLE_MS + 15_000)).toEqual([]);
+    const cold = await emu.update({ ...away, traffic: [target(first, 100)] });
+    expect((await hello(cold.uri)).revision).toBe(first);
+    const started = containerIds(first);
+    expect(started).toHaveLength(1);
+    expect(started).not.toEqual(warm);
   });
 });

@@ -141,7 +141,7 @@ describe('DeleteRevision', () => {
     await op.promise();
     const [revisions] = await emu.clients.revisions.listRevisions({ parent: svc.name! });
     expect(revisions.map((r) => shortName(r.name))).toEqual([second]);
-    // Its container was already being scaled down since it lost its traffic.
+    // A deleted revision has no instances: its idle container stops with it.
     expect(await containersGone(first)).toEqual([]);
   });
 

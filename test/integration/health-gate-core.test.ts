@@ -81,3 +81,49 @@ it('with a baseline, twice `concurrency` requests are in flight: each target see
     }
   }
 });
+
+describe('a failure for latency alone is measured again before it stands', () => {
+  /** A loopback server answering 200 after delay(n) ms for its n-th request. */
+  async function server(delay: (n: number) => number): Promise<{ url: string; close: () => void }> {
+    let n = 0;
+    const s = createServer((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"database":"connected"}');
+      }, delay(n++));
+    });
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+      close: () => {
+        s.closeAllConnections();
+        s.close();
+      },
+    };
+  }
+
+  // 10 warm-up requests, then 20 measured: the candidate is 60 ms slower through them, then (or always) not.
+  it.each([
+    ['slow in the first batch only (a burst of noise): passes', 30, 'pass', /a second batch did not confirm it \(pass\)\.$/],
+    ['slow throughout: fails, confirmed', Infinity, 'fail', /a second batch confirmed it\.$/],
+  ] as const)('%s', async (_name, slowFor, verdict, note) => {
+    const [candidate, stable] = await Promise.all([server((n) => (n < slowFor ? 70 : 5)), server(() => 5)]);
+    try {
+      const reporter = new RecordingReporter();
+      const values = readInputs(
+        healthGateAction,
+        (name) => ({ url: candidate.url, samples: '20', interval: '0', concurrency: '1' })[name],
+      );
+      const result = await runGate(gateConfig(values, { url: candidate.url, baselineUrl: stable.url }), reporter);
+      expect(result.verdict).toBe(verdict);
+      expect(result.reasons.at(-1)).toMatch(/^A first batch of requests found: \/: candidate is slower than stable by \+6\d ms/);
+      expect(result.reasons.at(-1)).toMatch(note);
+      expect(result.report.firstBatch!.paths[0].candidate.samples).toBe(20);
+      expect(result.report.paths[0].candidate.samples).toBe(20);
+      expect(reporter.lines.map((l) => l.message).join('\n')).toMatch(/measuring a second batch before failing on latency alone/);
+    } finally {
+      candidate.close();
+      stable.close();
+    }
+  });
+});

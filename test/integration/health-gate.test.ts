@@ -242,10 +242,13 @@ it('fails a candidate clearly slower than the stable revision, inside every abso
   expect(path.baseline!.samples).toBe(30);
   expect(path.comparison!.latency!.shiftMs).toBeGreaterThan(30);
   expect(path.comparison!.latency!.pValue).toBeLessThan(0.001);
-  // Each target gets the warm-up rounds first (not judged); the baseline gets no startup probe.
+  // Each target gets the warm-up rounds first (not judged); the baseline gets no startup probe. A
+  // failure for latency alone is measured again: a second batch of 30 per side confirmed it.
   expect(run.report!.warmUp.requests).toBe(WARM_UP_ROUNDS);
-  expect(stable.count()).toBe(WARM_UP_ROUNDS + 30);
-  expect(candidate.count()).toBe(1 + WARM_UP_ROUNDS + 30);
+  expect(run.report!.firstBatch!.paths[0].candidate.samples).toBe(30);
+  expect(run.errors.join('\n')).toMatch(/A first batch of requests found: .*; a second batch confirmed it\./);
+  expect(stable.count()).toBe(WARM_UP_ROUNDS + 2 * 30);
+  expect(candidate.count()).toBe(1 + WARM_UP_ROUNDS + 2 * 30);
   expect(run.summary).toContain('#### Candidate against stable');
   expect(run.summary).toMatch(/bar \[.*\]\n {2}line \[/);
 }, 30_000);

@@ -192,6 +192,52 @@ it('restores all three regions exactly when one region fails at the 50 % step', 
   expect(await servingOf(service)).toEqual(Object.fromEntries(REGIONS.map((r) => [r, { [map(one.outputs.revision)[r]]: 3 }])));
 });
 
+it('a promotion killed mid-step in three regions: the post step restores every region exactly', async () => {
+  const service = newService();
+  const one = await deploy(service, 1);
+  expect(one.errors).toEqual([]);
+  const before = await trafficOf(service);
+  const two = await deploy(service, 2);
+  expect(two.errors).toEqual([]);
+
+  // SIGKILL once every region has passed the 25 % step's gate and bakes: only the post step can restore.
+  let pid = 0;
+  let stdout = '';
+  const main = await runBundle('dist/promote/index.js', {
+    inputs: {
+      service,
+      region: REGION_INPUT,
+      revision: two.outputs.revision,
+      'previous-traffic': two.outputs['previous-traffic'],
+      steps: '25,50,100',
+      bake: '60s',
+      ...GATE,
+    },
+    env: env(2),
+    timeoutMs: 200_000,
+    onStart: (p) => (pid = p),
+    onStdout: (chunk) => {
+      stdout += chunk;
+      if (REGIONS.every((r) => stdout.includes(`[${r}] 25 %: gates passed; baking`))) process.kill(pid, 'SIGKILL');
+    },
+  });
+  expect(main.signal).toBe('SIGKILL');
+  const candidate = map(two.outputs.revision);
+  for (const [region, now] of Object.entries(await trafficOf(service)))
+    expect(now.served).toContainEqual(expect.objectContaining({ revision: candidate[region], percent: 25 }));
+
+  const post = await runBundle('dist/promote/post/index.js', {
+    inputs: { service, region: REGION_INPUT, revision: two.outputs.revision, ...GATE },
+    env: env(2),
+    state: main.state,
+  });
+  expect(post.errors).toEqual([]);
+  expect(post.code).toBe(0);
+  for (const region of REGIONS) expect(post.stdout).toMatch(new RegExp(`\\[${region}\\] Restored the traffic of`));
+  expect(await trafficOf(service)).toEqual(before);
+  expect(await servingOf(service)).toEqual(Object.fromEntries(REGIONS.map((r) => [r, { [map(one.outputs.revision)[r]]: 3 }])));
+});
+
 it('leaves every region as it was when the deploy fails in one region, and says which and why', async () => {
   const service = newService();
   const one = await deploy(service, 1);
@@ -225,4 +271,88 @@ it.each([
   expect(run.errors.join('\n')).toMatch(message);
   const state = (await admin(stack, 'GET', '/state')) as { services?: unknown[] };
   expect(JSON.stringify(state)).not.toContain(service);
+});
+
+it('adds a region: the new one serves at its first deploy and is left alone while the others step', async () => {
+  const service = newService();
+  const [us, europe] = REGIONS;
+  const oneRegion = (inputs: Record<string, string>, n: number, action: string) =>
+    runBundle(`dist/${action}/index.js`, { inputs: { service, ...inputs }, env: env(n), timeoutMs: 200_000 });
+  const one = await oneRegion(
+    { region: us, image: hello, 'env-vars': 'APP_RELEASE=1', 'wait-timeout': '60s' },
+    1,
+    'deploy-cloudrun',
+  );
+  expect(one.errors).toEqual([]);
+
+  const two = await oneRegion(
+    { region: `${us}, ${europe}`, image: hello, 'env-vars': 'APP_RELEASE=2', 'wait-timeout': '60s' },
+    2,
+    'deploy-cloudrun',
+  );
+  expect(two.errors).toEqual([]);
+  const revisions = map(two.outputs.revision);
+  const [usTarget, europeTarget] = targets(service);
+  const created = await readService(stack.clients, europeTarget);
+  // The service is new in europe-west1: its first revision takes all traffic there at once.
+  expect(created.served).toEqual([expect.objectContaining({ revision: revisions[europe], percent: 100 })]);
+  expect(await revisionsAt((await readService(stack.clients, usTarget)).url!, 3)).toEqual({ [one.outputs.revision]: 3 });
+
+  const promoted = await oneRegion(
+    {
+      region: `${us}, ${europe}`,
+      revision: two.outputs.revision,
+      'previous-traffic': two.outputs['previous-traffic'],
+      steps: '50,100',
+      bake: '0',
+      ...GATE,
+    },
+    2,
+    'promote',
+  );
+  expect(promoted.errors).toEqual([]);
+  expect(promoted.outputs.verdict).toBe('pass');
+  expect(promoted.stdout).toContain(`[${us}] Step 1/2: 50 % to ${revisions[us]}: pass`);
+  // europe-west1 already served the plan at every step: no traffic update was sent there.
+  for (const step of ['50', '100']) {
+    expect(promoted.stdout).toContain(`[${europe}] ${step} %: already served as planned; no traffic update sent.`);
+    expect(promoted.stdout).not.toContain(`[${us}] ${step} %: already served`);
+  }
+  for (const t of [usTarget, europeTarget])
+    expect(await revisionsAt((await readService(stack.clients, t)).url!, 3)).toEqual({ [revisions[t.region]]: 3 });
+});
+
+it("the release's restore after a release that added a region: the old region as before, the new one left as it is", async () => {
+  const service = newService();
+  const [us, europe] = REGIONS;
+  const [usTarget, europeTarget] = targets(service);
+  const deployTo = (region: string, n: number) =>
+    runBundle('dist/deploy-cloudrun/index.js', {
+      inputs: { service, region, image: hello, 'env-vars': `APP_RELEASE=${n}`, 'wait-timeout': '60s' },
+      env: env(n),
+      timeoutMs: 200_000,
+    });
+  const one = await deployTo(us, 1);
+  expect(one.errors).toEqual([]);
+  const usBefore = await readService(stack.clients, usTarget);
+  const two = await deployTo(`${us}, ${europe}`, 2);
+  expect(two.errors).toEqual([]);
+  expect(map(two.outputs['previous-traffic'])[europe]).toEqual([]);
+
+  // What the composite release's restore step runs when the promotion did not finish.
+  const restore = await runBundle('dist/rollback/index.js', {
+    inputs: {
+      service,
+      region: `${us}, ${europe}`,
+      to: two.outputs['previous-traffic'],
+      reason: `release of ${two.outputs.revision} did not finish`,
+    },
+    env: env(2),
+  });
+  expect(restore.errors).toEqual([]);
+  expect((await readService(stack.clients, usTarget)).traffic).toEqual(usBefore.traffic);
+  expect(await revisionsAt((await readService(stack.clients, usTarget)).url!, 3)).toEqual({ [one.outputs.revision]: 3 });
+  // The service is new in europe-west1: no traffic before, so nothing to put back; it still serves.
+  const revisions = map(two.outputs.revision);
+  expect(await revisionsAt((await readService(stack.clients, europeTarget)).url!, 3)).toEqual({ [revisions[europe]]: 3 });
 });
