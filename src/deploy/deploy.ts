@@ -114,7 +114,19 @@ async function waitForRollout(
   throw new Error(early && r.state === 'pending' ? `${failure}\nThe update failed: ${describeApiError(early)}` : failure);
 }
 
-/** What the preflight found and decided; nothing has changed yet. */
+/** What every region's deploy shares: the clients, the inputs, one tag, one revision-name suffix, one image digest. */
+interface Release {
+  readonly clients: GoogleClients;
+  readonly inputs: DeployInputs;
+  readonly tag: string;
+  /** The new revision has the same name in every region. */
+  readonly suffix: string;
+  readonly digest: string;
+  /** The image pinned to its digest. */
+  readonly image: string;
+}
+
+/** What the preflight found and decided in one region; nothing has changed yet. */
 interface DeployPlan {
   readonly existing?: Service;
   readonly current?: ServiceTraffic;
@@ -122,8 +134,6 @@ interface DeployPlan {
   readonly before: TrafficEntry[];
   readonly revision: string;
   readonly change: ServiceChange;
-  readonly digest: string;
-  readonly image: string;
 }
 
 /**
@@ -132,12 +142,10 @@ interface DeployPlan {
  * dropped (a warning each; Cloud Run fails updates that keep them), plus the new revision's tag.
  */
 async function plannedTraffic(
-  clients: GoogleClients,
+  { clients, inputs, tag }: Release,
   target: ServiceTarget,
   current: ServiceTraffic | undefined,
-  inputs: DeployInputs,
   revision: string,
-  tag: string,
   reporter: Reporter,
 ): Promise<{ before: TrafficEntry[]; traffic: TrafficEntry[] }> {
   if (!current) return { before: [], traffic: deployTraffic({ current: [], revision, tag, noTraffic: inputs['no-traffic'] }) };
@@ -156,29 +164,18 @@ async function plannedTraffic(
   return { before, traffic: deployTraffic({ current: kept, revision, tag, noTraffic }) };
 }
 
-/** Preflight: nothing changes until the migration or the update. */
-async function planDeploy(
-  clients: GoogleClients,
-  target: ServiceTarget,
-  inputs: DeployInputs,
-  tag: string,
-  suffix: string,
-  reporter: Reporter,
-): Promise<DeployPlan> {
-  // Names only: a secret-looking value must not reach the log it warns about.
-  for (const s of secretLookingVars(inputs['env-vars'] ?? {})) reporter.warning(s.message);
-  const digest = await resolveDigest(clients, inputs.image);
-  const image = pinned(inputs.image, digest);
-  reporter.info(`Image ${inputs.image.path} resolved to ${digest}`);
+/** The plan in one region: nothing changes until the migration or the update. */
+async function planDeploy(release: Release, target: ServiceTarget, reporter: Reporter): Promise<DeployPlan> {
+  const { clients, inputs, image } = release;
   const existing = await getService(clients, target);
   const current = existing ? describeService(existing) : undefined;
-  const revision = newRevisionName(target.service, tag, suffix);
-  const { before, traffic } = await plannedTraffic(clients, target, current, inputs, revision, tag, reporter);
+  const revision = newRevisionName(target.service, release.tag, release.suffix);
+  const { before, traffic } = await plannedTraffic(release, target, current, revision, reporter);
   const change = buildService(existing, { inputs, image, revision, traffic });
   if (!hasVpcAccess(change.service.template)) {
     for (const found of findPrivateAddresses(plainEnv(change.service))) reporter.warning(privateAddressWarning(found));
   }
-  return { existing, current, before, revision, change, digest, image };
+  return { existing, current, before, revision, change };
 }
 
 /**
@@ -201,21 +198,18 @@ function saver(clients: GoogleClients, target: ServiceTarget, plan: DeployPlan, 
 
 /** Preflight in one region: reads, plans and a validate-only update; nothing changes. */
 async function preflight(
-  clients: GoogleClients,
+  release: Release,
   target: ServiceTarget,
-  inputs: DeployInputs,
-  tag: string,
-  suffix: string,
   reporter: Reporter,
   baseContext: ErrorContext,
 ): Promise<{ plan: DeployPlan; context: ErrorContext }> {
   let context = baseContext;
   try {
-    const plan = await planDeploy(clients, target, inputs, tag, suffix, reporter);
+    const plan = await planDeploy(release, target, reporter);
     // The account the revision runs as, for an actAs error: the input's, else the service's.
     context = { ...context, serviceAccount: plan.change.service.template?.serviceAccount || undefined };
     try {
-      await (await saver(clients, target, plan, reporter)(true)).done();
+      await (await saver(release.clients, target, plan, reporter)(true)).done();
     } catch (e) {
       throw new Error(`Preflight: the API rejected the change, nothing was changed.\n${describeApiError(e, context)}`);
     }
@@ -231,11 +225,9 @@ const described = (e: unknown, context: ErrorContext): unknown =>
 
 /** The update and the wait in one region; a failed rollout puts its traffic back as it was. */
 async function rollOut(
-  clients: GoogleClients,
+  { clients, inputs, tag }: Release,
   target: ServiceTarget,
   plan: DeployPlan,
-  inputs: DeployInputs,
-  tag: string,
   reporter: Reporter,
   context: ErrorContext,
 ): Promise<Service> {
@@ -287,18 +279,31 @@ export async function runDeploy(
   const targets = resolveTargets(inputs, env);
   const tag = deployTag(inputs, env);
   const clients = createClients(env);
-  // One suffix: the new revision has the same name in every region.
-  const suffix = randomBytes(4).toString('hex').slice(0, 4);
   const base: ErrorContext = {
     project: targets[0].project,
     principal: credentialsPrincipal(env),
     serviceAccount: inputs['service-account'],
   };
   try {
+    // Names only: a secret-looking value must not reach the log it warns about.
+    for (const s of secretLookingVars(inputs['env-vars'] ?? {})) reporter.warning(s.message);
+    // One image for every region: its digest is resolved once.
+    const digest = await resolveDigest(clients, inputs.image).catch((e: unknown) => {
+      throw described(e, base);
+    });
+    reporter.info(`Image ${inputs.image.path} resolved to ${digest}`);
+    const release: Release = {
+      clients,
+      inputs,
+      tag,
+      suffix: randomBytes(4).toString('hex').slice(0, 4),
+      digest,
+      image: pinned(inputs.image, digest),
+    };
     const preflights = await failing(
       targets,
       reporter,
-      inEveryRegion(targets, reporter, (t, r) => preflight(clients, t, inputs, tag, suffix, r, base)),
+      inEveryRegion(targets, reporter, (t, r) => preflight(release, t, r, base)),
       'Preflight',
     );
     const plans = preflights.map((p) => p.plan);
@@ -313,9 +318,7 @@ export async function runDeploy(
           throw described(e, preflights[0].context);
         });
     }
-    const settled = await inEveryRegion(targets, reporter, (t, r, i) =>
-      rollOut(clients, t, plans[i], inputs, tag, r, preflights[i].context),
-    );
+    const settled = await inEveryRegion(targets, reporter, (t, r, i) => rollOut(release, t, plans[i], r, preflights[i].context));
     if (targets.length > 1 && settled.some((s) => s.status === 'rejected')) {
       await inEveryRegion(targets, reporter, (t, r, i) =>
         settled[i].status === 'fulfilled' ? putBack(clients, t, plans[i], r, true) : Promise.resolve(),
@@ -329,7 +332,7 @@ export async function runDeploy(
           service: targets[i].service,
           ...(targets.length > 1 ? { region: targets[i].region } : {}),
           revision: plans[i].revision,
-          image: plans[i].image,
+          image: release.image,
           tagUrl: r['tag-url'],
           url: r.url,
           before: plans[i].before,
@@ -347,7 +350,7 @@ export async function runDeploy(
       revision: output('revision'),
       url: output('url'),
       'tag-url': output('tag-url'),
-      'image-digest': plans[0].digest,
+      'image-digest': digest,
       'previous-traffic': output('previous-traffic'),
       'previous-revision': output('previous-revision'),
     } satisfies DeployOutputs;

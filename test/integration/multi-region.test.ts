@@ -4,7 +4,7 @@
  * together, restored together when one region fails, and rolled back by hand in every region.
  */
 import { randomBytes } from 'node:crypto';
-import { runBundle } from '../helpers/run-action';
+import { runBundle, type RunOptions } from '../helpers/run-action';
 import { ensureTestImage } from '../helpers/test-images';
 import { readService } from '../../src/cloudrun/service-state';
 import type { ServiceTarget } from '../../src/cloudrun/target';
@@ -51,19 +51,26 @@ const servingOf = async (service: string) =>
     ),
   );
 
-function deploy(service: string, n: number) {
+function deploy(service: string, n: number, region = REGION_INPUT) {
   return runBundle('dist/deploy-cloudrun/index.js', {
-    inputs: { service, region: REGION_INPUT, image: hello, 'env-vars': `APP_RELEASE=${n}`, 'wait-timeout': '60s' },
+    inputs: { service, region, image: hello, 'env-vars': `APP_RELEASE=${n}`, 'wait-timeout': '60s' },
     env: env(n),
     timeoutMs: 200_000,
   });
 }
 
-function promote(service: string, n: number, outputs: Record<string, string>, steps: string, bake = '0') {
+function promote(
+  service: string,
+  n: number,
+  outputs: Record<string, string>,
+  steps: string,
+  bake = '0',
+  { region = REGION_INPUT, ...options }: RunOptions & { region?: string } = {},
+) {
   return runBundle('dist/promote/index.js', {
     inputs: {
       service,
-      region: REGION_INPUT,
+      region,
       revision: outputs.revision,
       'previous-traffic': outputs['previous-traffic'],
       steps,
@@ -72,7 +79,20 @@ function promote(service: string, n: number, outputs: Record<string, string>, st
     },
     env: env(n),
     timeoutMs: 200_000,
+    ...options,
   });
+}
+
+/** A new service's releases 1 and 2, both deployed (2 takes no traffic); `before`: every region's traffic between them. */
+async function twoDeploys() {
+  const service = newService();
+  const one = await deploy(service, 1);
+  expect(one.errors).toEqual([]);
+  // The traffic deploy-cloudrun reports as previous-traffic: what a failed promotion puts back.
+  const before = await trafficOf(service);
+  const two = await deploy(service, 2);
+  expect(two.errors).toEqual([]);
+  return { service, one, before, two };
 }
 
 describe('a three-region release', () => {
@@ -153,13 +173,7 @@ describe('a three-region release', () => {
 });
 
 it('restores all three regions exactly when one region fails at the 50 % step', async () => {
-  const service = newService();
-  const one = await deploy(service, 1);
-  expect(one.errors).toEqual([]);
-  // The traffic deploy-cloudrun reports as previous-traffic: what a failed promotion puts back.
-  const before = await trafficOf(service);
-  const two = await deploy(service, 2);
-  expect(two.errors).toEqual([]);
+  const { service, one, before, two } = await twoDeploys();
   const candidate = map(two.outputs.revision)['europe-west1'];
 
   // Once europe-west1 serves the 25 % step, its next traffic update (the 50 % step) fails.
@@ -193,28 +207,12 @@ it('restores all three regions exactly when one region fails at the 50 % step', 
 });
 
 it('a promotion killed mid-step in three regions: the post step restores every region exactly', async () => {
-  const service = newService();
-  const one = await deploy(service, 1);
-  expect(one.errors).toEqual([]);
-  const before = await trafficOf(service);
-  const two = await deploy(service, 2);
-  expect(two.errors).toEqual([]);
+  const { service, one, before, two } = await twoDeploys();
 
   // SIGKILL once every region has passed the 25 % step's gate and bakes: only the post step can restore.
   let pid = 0;
   let stdout = '';
-  const main = await runBundle('dist/promote/index.js', {
-    inputs: {
-      service,
-      region: REGION_INPUT,
-      revision: two.outputs.revision,
-      'previous-traffic': two.outputs['previous-traffic'],
-      steps: '25,50,100',
-      bake: '60s',
-      ...GATE,
-    },
-    env: env(2),
-    timeoutMs: 200_000,
+  const main = await promote(service, 2, two.outputs, '25,50,100', '60s', {
     onStart: (p) => (pid = p),
     onStdout: (chunk) => {
       stdout += chunk;
@@ -276,20 +274,10 @@ it.each([
 it('adds a region: the new one serves at its first deploy and is left alone while the others step', async () => {
   const service = newService();
   const [us, europe] = REGIONS;
-  const oneRegion = (inputs: Record<string, string>, n: number, action: string) =>
-    runBundle(`dist/${action}/index.js`, { inputs: { service, ...inputs }, env: env(n), timeoutMs: 200_000 });
-  const one = await oneRegion(
-    { region: us, image: hello, 'env-vars': 'APP_RELEASE=1', 'wait-timeout': '60s' },
-    1,
-    'deploy-cloudrun',
-  );
+  const one = await deploy(service, 1, us);
   expect(one.errors).toEqual([]);
 
-  const two = await oneRegion(
-    { region: `${us}, ${europe}`, image: hello, 'env-vars': 'APP_RELEASE=2', 'wait-timeout': '60s' },
-    2,
-    'deploy-cloudrun',
-  );
+  const two = await deploy(service, 2, `${us}, ${europe}`);
   expect(two.errors).toEqual([]);
   const revisions = map(two.outputs.revision);
   const [usTarget, europeTarget] = targets(service);
@@ -298,18 +286,7 @@ it('adds a region: the new one serves at its first deploy and is left alone whil
   expect(created.served).toEqual([expect.objectContaining({ revision: revisions[europe], percent: 100 })]);
   expect(await revisionsAt((await readService(stack.clients, usTarget)).url!, 3)).toEqual({ [one.outputs.revision]: 3 });
 
-  const promoted = await oneRegion(
-    {
-      region: `${us}, ${europe}`,
-      revision: two.outputs.revision,
-      'previous-traffic': two.outputs['previous-traffic'],
-      steps: '50,100',
-      bake: '0',
-      ...GATE,
-    },
-    2,
-    'promote',
-  );
+  const promoted = await promote(service, 2, two.outputs, '50,100', '0', { region: `${us}, ${europe}` });
   expect(promoted.errors).toEqual([]);
   expect(promoted.outputs.verdict).toBe('pass');
   expect(promoted.stdout).toContain(`[${us}] Step 1/2: 50 % to ${revisions[us]}: pass`);
@@ -326,16 +303,10 @@ it("the release's restore after a release that added a region: the old region as
   const service = newService();
   const [us, europe] = REGIONS;
   const [usTarget, europeTarget] = targets(service);
-  const deployTo = (region: string, n: number) =>
-    runBundle('dist/deploy-cloudrun/index.js', {
-      inputs: { service, region, image: hello, 'env-vars': `APP_RELEASE=${n}`, 'wait-timeout': '60s' },
-      env: env(n),
-      timeoutMs: 200_000,
-    });
-  const one = await deployTo(us, 1);
+  const one = await deploy(service, 1, us);
   expect(one.errors).toEqual([]);
   const usBefore = await readService(stack.clients, usTarget);
-  const two = await deployTo(`${us}, ${europe}`, 2);
+  const two = await deploy(service, 2, `${us}, ${europe}`);
   expect(two.errors).toEqual([]);
   expect(map(two.outputs['previous-traffic'])[europe]).toEqual([]);
 
