@@ -9,7 +9,7 @@ import { describeApiError } from '../cloudrun/errors';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import type { ServiceTarget } from '../cloudrun/target';
 import { md, type Reporter, type StepState } from '../report';
-import { RegionsFailed, regionFailures, regionReporter, valuesOrThrow } from '../cloudrun/regions';
+import { inEveryRegion, RegionsFailed, regionFailures, regionReporter, valuesOrThrow } from '../cloudrun/regions';
 import { restoreTraffic, setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
 import { tagLiveImage } from './live-tag';
@@ -201,7 +201,7 @@ export async function promoteRegions(
   const plans = valuesOrThrow(
     'Promotion checks',
     targets,
-    await Promise.allSettled(legs.map((l, k) => planPromotion(clients, l, reporters[k]))),
+    await inEveryRegion(targets, reporter, (_t, r, k) => planPromotion(clients, legs[k], r)),
   );
   // A region without a stable revision (its service is new) takes 100 % at once, the others step.
   const steps = plans.some((p) => p.stable) ? first.steps : [100];
@@ -223,8 +223,8 @@ export async function promoteRegions(
   let cancelled = false;
   try {
     for (const [i, percent] of steps.entries()) {
-      const settled = await Promise.allSettled(
-        legs.map((l, k) => runStep(clients, l, current[k], stepPlans[k][i], percent, plans[k].stable, reporters[k])),
+      const settled = await inEveryRegion(targets, reporter, (_t, r, k) =>
+        runStep(clients, legs[k], current[k], stepPlans[k][i], percent, plans[k].stable, r),
       );
       const failed: string[] = [];
       for (const [k, s] of settled.entries()) {
@@ -259,7 +259,7 @@ export async function promoteRegions(
       ? valuesOrThrow(
           'Restoring the previous traffic',
           targets,
-          await Promise.allSettled(legs.map((l, k) => restoreTraffic(clients, l.target, plans[k].restore, reporters[k]))),
+          await inEveryRegion(targets, reporter, (t, r, k) => restoreTraffic(clients, t, plans[k].restore, r)),
         ).map((r) => r.after.traffic)
       : current.map((c) => c.traffic);
     markFinished(first.state, restoreNow ? 'restored' : 'left');
