@@ -7,7 +7,7 @@
  *   npx tsx bench/run.ts comparison
  */
 import type { Sample, Target } from '../src/health/model';
-import { ALPHA, compare, comparisonFindings, targetStats } from '../src/health/verdict';
+import { ALPHA, compare, comparisonFindings, onlySlower, targetStats } from '../src/health/verdict';
 import { round, seeded, type Group, type Result } from './result';
 
 const RUNS = 500;
@@ -42,8 +42,7 @@ function findings(s: Scenario, rand: () => number) {
 /** Whether a gate fails: as runGate, a failure for latency alone stands only if a second batch fails too. */
 function fails(s: Scenario, rand: () => number): boolean {
   const first = findings(s, rand);
-  const onlySlower = first.slower !== undefined && first.fail.length === 1;
-  return (onlySlower ? findings(s, rand) : first).fail.length > 0;
+  return (onlySlower(first.fail, [first.slower]) ? findings(s, rand) : first).fail.length > 0;
 }
 
 /** Share of RUNS simulated gates that end in `fail`, in %. */

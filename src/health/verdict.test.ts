@@ -1,5 +1,5 @@
 import type { Failure, GateConfig, Sample, Target } from './model';
-import { compare, comparisonFindings, confirmed, earlyOutcome, judge, targetStats, type Run } from './verdict';
+import { compare, comparisonFindings, confirmed, earlyOutcome, judge, onlySlower, targetStats, type Run } from './verdict';
 
 const base: GateConfig = {
   url: 'https://candidate.example',
@@ -256,6 +256,16 @@ describe('judge against a baseline', () => {
     expect(c.latency).toMatchObject({ u: 3600, shiftMs: 40, probabilitySlower: 1, exact: false });
     expect(c.latency!.pValue).toBeLessThan(1e-15);
   });
+});
+
+it.each([
+  [[], [], false],
+  [['/: slower'], ['/: slower'], true],
+  [['/: slower', '/a: slower'], ['/: slower', '/a: slower'], true],
+  [['/: slower', '/: more errors'], ['/: slower'], false],
+  [['/: more errors'], [undefined], false],
+] as const)('onlySlower(%j, %j) is %s', (fail, slower, expected) => {
+  expect(onlySlower(fail, slower)).toBe(expected);
 });
 
 describe('a failure for latency alone, and its confirmation', () => {

@@ -186,6 +186,10 @@ export function formatP(p: number): string {
   return p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
 }
 
+/** Whether `fail` holds failures and every one is a `slower` one: runGate measures such a failure again. */
+export const onlySlower = (fail: readonly string[], slower: readonly (string | undefined)[]): boolean =>
+  fail.length > 0 && fail.every((f) => slower.includes(f));
+
 /** The comparison's findings: failures ("clearly worse") and inconclusive findings ("worse-looking, not significant"). */
 export function comparisonFindings(
   path: string,
@@ -288,8 +292,7 @@ export function judge(config: GateConfig, run: Run): GateResult {
     ms: Math.round(run.ms),
     paths,
   };
-  const onlySlower = verdict === 'fail' && fail.length === slower.length;
-  return { verdict, reasons, report, ...(onlySlower ? { onlySlower } : {}) };
+  return { verdict, reasons, report, ...(onlySlower(fail, slower) ? { onlySlower: true } : {}) };
 }
 
 /**
