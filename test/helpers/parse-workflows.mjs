@@ -1,7 +1,7 @@
 // Parses workflows and action.yml files with GitHub's own parser (@actions/workflow-parser, ESM-only,
-// so Jest runs this with Node 24 in a child process). Calls of OWNER/runway/.github/workflows/*.yml
-// are resolved to this repository's files (fetch depth 1), so a caller's `with:` and `secrets:` are
-// checked against the inputs release.yml and rollback.yml declare.
+// so Jest runs this with Node 24 in a child process). Calls of this repository's workflows (its
+// owner/name from package.json's `repository`) are resolved to its files (fetch depth 1), so a
+// caller's `with:` and `secrets:` are checked against the inputs release.yml and rollback.yml declare.
 //
 //   node parse-workflows.mjs FILE...   → one JSON line: { FILE: [error messages] }
 import { readFileSync } from 'node:fs';
@@ -19,10 +19,11 @@ const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await
 const { parseAction } = await import('@actions/workflow-parser/actions/index');
 
 const root = join(import.meta.dirname, '..', '..');
+const [owner, name] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).repository.replace(/^github:/, '').split('/');
 const trace = new NoOperationTraceWriter();
 const provider = {
   async getFileContent(ref) {
-    if (ref.owner !== 'OWNER' || ref.repository !== 'runway') throw new Error(`cannot fetch ${ref.owner}/${ref.repository}`);
+    if (ref.owner !== owner || ref.repository !== name) throw new Error(`cannot fetch ${ref.owner}/${ref.repository}`);
     return { name: ref.path, content: readFileSync(join(root, ref.path), 'utf8') };
   },
 };
