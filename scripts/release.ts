@@ -35,8 +35,17 @@ function main(): void {
     }
   }
   // npm sets the version in package.json and package-lock.json alike.
-  execFileSync('npm', ['version', release.version, '--no-git-tag-version', '--allow-same-version'], { cwd: root, stdio: 'ignore' });
-  git('add', '--update', 'package.json', ...(existsSync(join(root, 'package-lock.json')) ? ['package-lock.json'] : []), ...changed);
+  execFileSync('npm', ['version', release.version, '--no-git-tag-version', '--allow-same-version'], {
+    cwd: root,
+    stdio: 'ignore',
+  });
+  git(
+    'add',
+    '--update',
+    'package.json',
+    ...(existsSync(join(root, 'package-lock.json')) ? ['package-lock.json'] : []),
+    ...changed,
+  );
   git('commit', '-m', `release ${release.tag}`);
   git('tag', '-a', release.tag, '-m', `Runway ${release.tag}`);
   git('tag', '-f', release.major, `${release.tag}^{commit}`);

@@ -73,7 +73,13 @@ export const releaseAction = defineAction({
   },
   // Both actions' own cross-input checks, on the values each will see, before anything is built.
   check: (v, env) => [
-    ...named('build-image', buildImageAction.check?.({ ...valuesOf('build-image', v), push: true, 'check-only': false } as never, env)),
-    ...named('deploy-cloudrun', deployCloudRunAction.check?.({ ...valuesOf('deploy-cloudrun', v), 'no-traffic': true } as never, env)),
+    ...named(
+      'build-image',
+      buildImageAction.check?.({ ...valuesOf('build-image', v), push: true, 'check-only': false } as never, env),
+    ),
+    ...named(
+      'deploy-cloudrun',
+      deployCloudRunAction.check?.({ ...valuesOf('deploy-cloudrun', v), 'no-traffic': true } as never, env),
+    ),
   ],
 });

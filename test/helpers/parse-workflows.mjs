@@ -19,7 +19,9 @@ const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await
 const { parseAction } = await import('@actions/workflow-parser/actions/index');
 
 const root = join(import.meta.dirname, '..', '..');
-const [owner, name] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).repository.replace(/^github:/, '').split('/');
+const [owner, name] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  .repository.replace(/^github:/, '')
+  .split('/');
 const trace = new NoOperationTraceWriter();
 const provider = {
   async getFileContent(ref) {

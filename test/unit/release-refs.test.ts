@@ -35,7 +35,8 @@ it.each([
 ])('release tag %s', (raw, expected) => expect(parseReleaseTag(raw)).toEqual(expected));
 
 it.each(['1.2.3', 'v1.2', 'v1', 'v1.2.3-rc.1', ''])('"%s" is not a release tag', (raw) =>
-  expect(() => parseReleaseTag(raw)).toThrow('expected vMAJOR.MINOR.PATCH'));
+  expect(() => parseReleaseTag(raw)).toThrow('expected vMAJOR.MINOR.PATCH'),
+);
 
 it('setRefs moves only Runway references, whatever their old ref', () => {
   const text = [
@@ -55,7 +56,11 @@ it("every Runway reference in the workflows and actions names package.json's ver
   const uses = usesIn(repoRoot);
   // release.yml: build-image (pull requests) and release; rollback.yml: rollback.
   expect(uses.map((u) => u.uses.replace(/@.*/, '')).sort()).toEqual(
-    expect.arrayContaining([`${repository}/actions/build-image`, `${repository}/actions/release`, `${repository}/actions/rollback`]),
+    expect.arrayContaining([
+      `${repository}/actions/build-image`,
+      `${repository}/actions/release`,
+      `${repository}/actions/rollback`,
+    ]),
   );
   expect([...new Set(uses.map((u) => u.ref))]).toEqual([`v${pkg.version}`]);
 });
