@@ -6,9 +6,16 @@
 // outputs are evaluated at the end. `uses: actions/setup-node` is checked to be satisfied by the
 // Node 24 already on PATH (nothing can be downloaded here); any other `uses:` fails the run.
 //
+// SIGINT to this process cancels the job as GitHub does
+// (https://docs.github.com/en/actions/reference/workflow-cancellation-reference): the running step's
+// entry process (bash, for a `run:` step; not its children) gets SIGINT, then SIGTERM if it has not
+// exited 7500 ms later, and its whole process tree is killed 2500 ms after that; the step ends
+// `cancelled`, later steps run only when their `if:` holds with cancelled() true and success() false.
+//
 //   node composite-runner.mjs path/to/action.yml < {"inputs":{...},"env":{...},"github":{...}}
-// Prints one JSON line: { steps: [{ id, name, outcome, outputs, log, summary, ms }], outputs }.
-import { spawnSync } from 'node:child_process';
+// Prints one JSON line: { steps: [{ id, name, outcome, outputs, log, summary, ms }], outputs, signals },
+// signals being what cancellation sent: [{ signal, ms }] (ms since the cancel).
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -38,7 +45,13 @@ function evaluate(expression, contexts, status) {
         maxArgs: 0,
         call: () =>
           new data.BooleanData(
-            name === 'always' ? true : name === 'cancelled' ? false : name === 'success' ? !status.failed : status.failed,
+            name === 'always'
+              ? true
+              : name === 'cancelled'
+                ? status.cancelled
+                : name === 'success'
+                  ? !status.failed && !status.cancelled
+                  : status.failed,
           ),
       },
     ]),
@@ -53,7 +66,7 @@ const template = (text, contexts, status) =>
 
 /** `if:` without a status function means `success() && (...)`, as on the runner. */
 function condition(text, contexts, status) {
-  if (text === undefined) return !status.failed;
+  if (text === undefined) return !status.failed && !status.cancelled;
   const expr = String(text)
     .trim()
     .replace(/^\$\{\{([\s\S]*)\}\}$/, '$1')
@@ -86,7 +99,55 @@ for (const [name, spec] of Object.entries(action.inputs ?? {})) {
 }
 const steps = {};
 const report = [];
-const status = { failed: false };
+const status = { failed: false, cancelled: false };
+const signals = [];
+/** The running `run:` step's shell, which a cancellation signals. */
+let running;
+
+const CANCEL_TERM_MS = 7500;
+const CANCEL_KILL_MS = 2500;
+process.on('SIGINT', () => {
+  if (status.cancelled) return;
+  status.cancelled = true;
+  const started = Date.now();
+  const send = (signal, group = false) => {
+    if (!running || running.exitCode !== null || running.signalCode !== null) return false;
+    signals.push({ signal, ms: Date.now() - started });
+    // Only the entry process, as the runner does; the tree (its process group) only at the end.
+    process.kill(group ? -running.pid : running.pid, signal);
+    return true;
+  };
+  if (!send('SIGINT')) return;
+  const step = running;
+  const term = setTimeout(() => step === running && send('SIGTERM'), CANCEL_TERM_MS);
+  const kill = setTimeout(() => step === running && send('SIGKILL', true), CANCEL_TERM_MS + CANCEL_KILL_MS);
+  step.once('exit', () => {
+    clearTimeout(term);
+    clearTimeout(kill);
+  });
+});
+
+/**
+ * Runs one `run:` step's shell in a process group of its own, so a tree kill reaches only it. After a
+ * cancel the step ends when its entry process exits, as on the runner: children it left behind keep
+ * running (and holding its output pipes).
+ */
+function runShell(command, args, options) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    running = child;
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    const done = (code) => {
+      if (running !== child) return;
+      running = undefined;
+      resolve({ code, log });
+    };
+    child.on('close', (code) => done(code));
+    child.on('exit', (code) => status.cancelled && setTimeout(() => done(code), 100));
+  });
+}
 
 for (const [index, step] of action.runs.steps.entries()) {
   const id = step.id ?? `__${index}`;
@@ -119,20 +180,17 @@ for (const [index, step] of action.runs.steps.entries()) {
     writeFileSync(script, step.run);
     const env = { ...process.env, ...request.env, ...files, GITHUB_ACTION_PATH: actionPath, RUNNER_TEMP: work };
     for (const [name, value] of Object.entries(step.env ?? {})) env[name] = template(value, contexts, status);
-    const r = spawnSync(
+    const cancelledBefore = status.cancelled;
+    const r = await runShell(
       step.shell === 'bash' ? 'bash' : 'sh',
       step.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', script] : ['-e', script],
-      {
-        env,
-        cwd: request.cwd ?? process.cwd(),
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      },
+      { env, cwd: request.cwd ?? process.cwd() },
     );
-    outcome = r.status === 0 ? 'success' : 'failure';
+    // A step running when the job is cancelled ends `cancelled`, whatever its exit code.
+    outcome = status.cancelled && !cancelledBefore ? 'cancelled' : r.code === 0 ? 'success' : 'failure';
     outputs = parseOutputs(readFileSync(files.GITHUB_OUTPUT, 'utf8'));
     summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
-    log = `${r.stdout}${r.stderr}`;
+    log = r.log;
   }
   if (outcome === 'failure') status.failed = true;
   steps[id] = { outcome, conclusion: outcome, outputs };
@@ -142,4 +200,4 @@ for (const [index, step] of action.runs.steps.entries()) {
 const outputs = {};
 for (const [name, spec] of Object.entries(action.outputs ?? {}))
   outputs[name] = template(spec.value, { inputs, steps, github, runner }, status);
-process.stdout.write(`${JSON.stringify({ steps: report, outputs })}\n`);
+process.stdout.write(`${JSON.stringify({ steps: report, outputs, signals })}\n`);

@@ -5,6 +5,7 @@ import { parseImageReference, type ImageReference } from '../image/reference';
 import { parseKeyValues, type KeyValues } from './key-values';
 import { ENV_NAME, parseSecretRefs, type SecretRefs } from './secrets';
 import { parseStartupProbe, STARTUP_PROBE_SYNTAX } from './startup-probe';
+import { parseTemplateFragment, TEMPLATE_SYNTAX } from './template-fragment';
 
 const SYNTAX = 'KEY=VALUE pairs separated by commas or newlines (\\ escapes the next character, {} means none)';
 
@@ -138,6 +139,10 @@ const inputs = {
   'migration-command': input(
     'Command run first as a Cloud Run job with the same image, env, secrets and Cloud SQL instances (through /bin/sh -c); the deploy stops if it fails',
     kinds.text,
+  ),
+  template: input(
+    'Cloud Run v2 RevisionTemplate fields for what has no input (CPU boost, always-on CPU, execution environment, liveness probe, volumes, session affinity), merged over the template the other inputs make; a container without a name is the serving one',
+    kinds.parsedBy(TEMPLATE_SYNTAX, parseTemplateFragment),
   ),
   'wait-timeout': input('How long to wait for the new revision to become Ready', kinds.duration(10, 3600)).default('300s'),
 };

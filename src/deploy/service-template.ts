@@ -9,6 +9,7 @@ import type { Service } from '../cloudrun/services';
 import { toTargets, type TrafficEntry } from '../traffic/snapshot';
 import type { DeployInputs } from './inputs';
 import type { SecretRefs } from './secrets';
+import type { TemplateFragment } from './template-fragment';
 
 type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 type Container = protos.google.cloud.run.v2.IContainer;
@@ -216,6 +217,48 @@ function buildTemplate(existing: Template | undefined, spec: DeploySpec): Templa
   return template;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNamedList = (v: unknown): v is { name?: string }[] => Array.isArray(v) && v.every((x) => isObject(x) && 'name' in x);
+
+/** `given` over `base`: objects field by field, lists of named entries by name, anything else replaced. */
+function deepMerge(base: unknown, given: unknown): unknown {
+  if (isObject(base) && isObject(given))
+    return Object.fromEntries(
+      [...new Set([...Object.keys(base), ...Object.keys(given)])].map((k) => [
+        k,
+        k in given ? deepMerge(base[k], given[k]) : base[k],
+      ]),
+    );
+  if (isNamedList(base) && isNamedList(given))
+    return [
+      ...base.map((b) => {
+        const g = given.find((x) => x.name === b.name);
+        return g ? deepMerge(b, g) : b;
+      }),
+      ...given.filter((g) => !base.some((b) => b.name === g.name)),
+    ];
+  return clone(given);
+}
+
+/**
+ * The `template` input merged over the template the other inputs made (the last word: it is the
+ * escape hatch for what they do not cover). A container given without a name is the serving one.
+ */
+export function mergeTemplateFragment(template: Template, fragment: TemplateFragment | undefined): Template {
+  if (!fragment) return template;
+  const containers = template.containers ?? [];
+  const serving = containers[servingContainerIndex(containers)]?.name ?? '';
+  const given = (fragment.containers as Container[] | undefined)?.map((c) => (c.name ? c : { ...c, name: serving }));
+  const unnamed = containers.map((c) => ({ ...c, name: c.name ?? '' }));
+  const merged = deepMerge(
+    { ...template, containers: unnamed },
+    given ? { ...fragment, containers: given } : fragment,
+  ) as Template;
+  // Cloud Run names a lone container itself: an empty name is not sent back.
+  merged.containers = (merged.containers ?? []).map((c) => (c.name ? c : (({ name: _name, ...rest }) => rest)(c)));
+  return merged;
+}
+
 /** Whether the template (after the inputs) reaches a VPC: decides the private-address warning. */
 export const hasVpcAccess = (template: Template | null | undefined): boolean =>
   Boolean(template?.vpcAccess?.connector || (template?.vpcAccess?.networkInterfaces ?? []).length > 0);
@@ -224,7 +267,7 @@ export function buildService(existing: Service | undefined, spec: DeploySpec): S
   const { inputs } = spec;
   const service: Service = clone(existing) ?? {};
   for (const field of OUTPUT_ONLY) delete (service as Record<string, unknown>)[field];
-  service.template = buildTemplate(existing?.template ?? undefined, spec);
+  service.template = mergeTemplateFragment(buildTemplate(existing?.template ?? undefined, spec), inputs.template);
   service.traffic = toTargets(spec.traffic);
   const mask = ['template', 'traffic'];
   if (inputs.labels) {

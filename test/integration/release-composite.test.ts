@@ -2,9 +2,10 @@
  * The composite release action (actions/release/action.yml) run step by step as the runner runs it
  * (scripts/composite-runner.mjs: inputs, `if:`, `env:` and step outputs evaluated with
  * @actions/expressions), against the emulator, the local registry and a GitHub API stand-in:
- * a good release, a release whose health gate fails, and a hostile service name.
+ * a good release, a release whose health gate fails, a hostile service name, and a job cancelled
+ * mid-promotion with the runner's signals.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ const APP = join(repoRoot, 'test', 'fixtures', 'release-app');
 interface CompositeRun {
   steps: { id: string; outcome: string; outputs: Record<string, string>; log: string }[];
   outputs: Record<string, string>;
+  signals: { signal: string; ms: number }[];
 }
 
 let emu: TestEmulator;
@@ -43,7 +45,12 @@ function layout(): string {
   return join(root, 'actions', 'release', 'action.yml');
 }
 
-async function runComposite(inputs: Record<string, string>, sha: string): Promise<CompositeRun> {
+/** Runs the composite; `during` gets the runner's process while it runs (to cancel the job). */
+async function runComposite(
+  inputs: Record<string, string>,
+  sha: string,
+  during?: (runner: ChildProcess) => Promise<void>,
+): Promise<CompositeRun> {
   const request = {
     inputs,
     cwd: work,
@@ -64,6 +71,7 @@ async function runComposite(inputs: Record<string, string>, sha: string): Promis
     env: { PATH: process.env.PATH },
   });
   child.child.stdin!.end(JSON.stringify(request));
+  await during?.(child.child);
   const { stdout } = await child;
   return JSON.parse(stdout) as CompositeRun;
 }
@@ -213,4 +221,37 @@ it('a two-region release: one image deployed, gated and promoted in both regions
   expect(finished.state).toBe('success');
   expect(finished.environment_url ?? '').toBe('');
   expect(github.violations).toEqual([]);
+});
+
+it('a job cancelled mid-promotion: promote (exec) gets SIGINT itself and restores the previous traffic, exactly once', async () => {
+  const before = await served();
+  const name = `projects/${PROJECT}/locations/us-central1/services/${SERVICE}`;
+  const [{ generation: generationBefore }] = await emu.clients.services.getService({ name });
+  const run = await runComposite({ ...release('ok'), steps: '10,100', bake: '120s' }, 'e5'.repeat(20), async (runner) => {
+    // Cancel once the first step serves (the candidate at 10 %), as a person pressing "Cancel workflow".
+    const deadline = Date.now() + 300_000;
+    while (!(await served()).some((t) => t.percent === 10)) {
+      if (Date.now() > deadline) throw new Error('the first promotion step never served');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    runner.kill('SIGINT');
+  });
+  expect(outcomes(run)).toMatchObject({
+    deploy: 'success',
+    gate: 'success',
+    promote: 'cancelled',
+    restore: 'skipped',
+    finish: 'success',
+  });
+  // The step's entry process was node itself: SIGINT reached promote's handler, which exited before
+  // the runner's SIGTERM (7.5 s later) was due.
+  expect(run.signals.map((s) => s.signal)).toEqual(['SIGINT']);
+  expect(log(run, 'promote')).toContain('Received SIGINT: stopping the promotion and restoring the previous traffic');
+  expect(run.steps.find((s) => s.id === 'promote')!.outputs.verdict).toBe('fail');
+  expect(await served()).toEqual(before);
+  // Three changes: the deploy's tagged revision, the 10 % step, one restore (none by the restore step).
+  const [{ generation }] = await emu.clients.services.getService({ name });
+  expect(Number(generation) - Number(generationBefore)).toBe(3);
+  const id = Number(run.steps.find((s) => s.id === 'deployment')!.outputs['deployment-id']);
+  expect(github.deployments.find((d) => d.id === id)!.statuses[0].state).toBe('failure');
 });

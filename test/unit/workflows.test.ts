@@ -239,3 +239,9 @@ it("the caller's automatic rollback can only undo the release that failed", () =
     '${{ inputs.only-if-serving }}',
   );
 });
+
+it("the README's caller is the tested fixture", () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const block = /### From another repository[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+  expect(block).toBe(caller.slice(caller.indexOf('name: deploy')));
+});

@@ -1,0 +1,134 @@
+/**
+ * The deploy's `template` input: a fragment of Cloud Run Admin API v2's RevisionTemplate, in YAML or
+ * JSON, for what has no input of its own (CPU boost, always-on CPU, execution environment, liveness
+ * probe, volumes, session affinity, …). Every field is checked against the RevisionTemplate message
+ * of the descriptor @google-cloud/run ships, so a typo is an error naming the field and the fields
+ * allowed there, before anything changes; the deploy's validate_only preflight then checks the
+ * values as Cloud Run does. Field names are the API's JSON names (camelCase) or the proto's
+ * (snake_case); durations are "10s" strings, as in the API's JSON.
+ */
+import { parse as parseYaml } from 'yaml';
+import { resolveName, type DescriptorNode } from '../cloudrun/descriptor';
+
+export type TemplateFragment = Record<string, unknown>;
+
+export const TEMPLATE_SYNTAX =
+  'a YAML or JSON object of Cloud Run v2 RevisionTemplate fields, e.g. {"executionEnvironment": "EXECUTION_ENVIRONMENT_GEN2", "containers": [{"resources": {"cpuIdle": false, "startupCpuBoost": true}}]}';
+
+const ROOT = 'google.cloud.run.v2.RevisionTemplate';
+const DURATION = 'google.protobuf.Duration';
+/** Fields Runway sets itself: the revision is named from the tag, the image pinned to its digest. */
+const RUNWAY_OWNED: Record<string, string> = {
+  [`${ROOT}.revision`]: 'Runway names the revision (see the `tag` input)',
+  'google.cloud.run.v2.Container.image': 'Runway pins the image to its digest (see the `image` input)',
+};
+
+interface Field {
+  readonly type: string;
+  readonly rule?: string;
+  readonly keyType?: string;
+  readonly options?: Record<string, unknown>;
+}
+type Node = DescriptorNode & { fields?: Record<string, Field>; values?: Record<string, number> };
+
+let definitions: Map<string, Node> | undefined;
+function all(): Map<string, Node> {
+  if (!definitions) {
+    // The descriptor the Cloud Run client loads itself (the same object: require caches it).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const root = require('@google-cloud/run/build/protos/protos.json') as Node;
+    definitions = new Map();
+    const walk = (node: Node, name: string) => {
+      definitions!.set(name, node);
+      for (const [key, child] of Object.entries(node.nested ?? {})) walk(child as Node, name ? `${name}.${key}` : key);
+    };
+    walk(root, '');
+  }
+  return definitions;
+}
+
+const camel = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const shortName = (type: string): string => type.slice(type.lastIndexOf('.') + 1);
+
+/** A "10s" / "1.5s" duration, or {seconds, nanos}, as the client's Duration object. */
+function duration(value: unknown, path: string): { seconds: number; nanos: number } {
+  if (typeof value === 'string') {
+    const m = /^(\d+)(?:\.(\d{1,9}))?s$/.exec(value);
+    if (!m) throw new Error(`${path}: "${value}" is not a duration (a number of seconds ending in s, e.g. "10s" or "2.5s")`);
+    return { seconds: Number(m[1]), nanos: Number((m[2] ?? '').padEnd(9, '0')) };
+  }
+  return checkMessage(value, DURATION, path) as { seconds: number; nanos: number };
+}
+
+function scalar(value: unknown, type: string, path: string): unknown {
+  const bad = (allowed: string) => new Error(`${path}: ${JSON.stringify(value)} is not ${allowed}`);
+  switch (type) {
+    case 'string':
+    case 'bytes':
+      if (typeof value !== 'string') throw bad('a string');
+      return value;
+    case 'bool':
+      if (typeof value !== 'boolean') throw bad('true or false');
+      return value;
+    case 'double':
+    case 'float':
+      if (typeof value !== 'number') throw bad('a number');
+      return value;
+    default: // int32, int64, uint32, sint32, fixed64, …
+      if (!(typeof value === 'number' && Number.isInteger(value)) && !(typeof value === 'string' && /^-?\d+$/.test(value)))
+        throw bad('a whole number');
+      return value;
+  }
+}
+
+function checkValue(value: unknown, type: string, scope: string, path: string): unknown {
+  const full = resolveName(all(), type, scope);
+  if (full === DURATION) return duration(value, path);
+  const node = full ? all().get(full) : undefined;
+  if (node?.values) {
+    if (typeof value !== 'string' || !(value in node.values))
+      throw new Error(`${path}: ${JSON.stringify(value)} is not one of ${Object.keys(node.values).join(', ')}`);
+    return value;
+  }
+  if (node?.fields) return checkMessage(value, full!, path);
+  return scalar(value, type, path);
+}
+
+function checkMessage(value: unknown, type: string, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${path}: expected an object (a ${shortName(type)})`);
+  const fields = all().get(type)!.fields ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [given, v] of Object.entries(value)) {
+    const name = camel(given);
+    const at = `${path}.${given}`;
+    const field = fields[name];
+    if (!field) throw new Error(`${at} is not a field of ${shortName(type)} (its fields: ${Object.keys(fields).join(', ')})`);
+    if (field.options?.['(google.api.field_behavior)'] === 'OUTPUT_ONLY')
+      throw new Error(`${at} is set by Cloud Run (output only) and cannot be given`);
+    const owned = RUNWAY_OWNED[`${type}.${name}`];
+    if (owned) throw new Error(`${at} cannot be given: ${owned}`);
+    if (field.rule === 'repeated') {
+      if (!Array.isArray(v)) throw new Error(`${at}: expected a list`);
+      out[name] = v.map((item, i) => checkValue(item, field.type, type, `${at}[${i}]`));
+    } else if (field.keyType) {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${at}: expected a map of keys to values`);
+      out[name] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, checkValue(x, field.type, type, `${at}.${k}`)]));
+    } else {
+      out[name] = checkValue(v, field.type, type, at);
+    }
+  }
+  return out;
+}
+
+/** Parses and checks the `template` input; throws an Error naming the first wrong field. */
+export function parseTemplateFragment(raw: string): TemplateFragment {
+  let value: unknown;
+  try {
+    // JSON is YAML too.
+    value = parseYaml(raw);
+  } catch (e) {
+    throw new Error(`not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  return checkMessage(value, ROOT, 'template');
+}
