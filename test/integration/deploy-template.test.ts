@@ -66,6 +66,7 @@ it('a fragment Cloud Run refuses fails the validate_only preflight and changes n
   const [before] = await emu.clients.services.getService({ name: serviceName(SERVICE) });
   const run = await deploy({ template: 'containers: [{ startupProbe: { tcpSocket: {}, periodSeconds: 500 } }]' }, 'b2');
   expect(run.code).not.toBe(0);
+  expect(run.stdout).toContain('Preflight: the API rejected the change, nothing was changed');
   expect(run.stdout).toMatch(/period/i);
   const [after] = await emu.clients.services.getService({ name: serviceName(SERVICE) });
   expect(after.generation).toBe(before.generation);
