@@ -80,6 +80,27 @@ it.each(blocks.map((b) => [b.name, b]))("%s: every Runway action's output it rea
   expect(block.text).not.toMatch(/\bOWNER\//);
 });
 
+const DEFINITIONS = Object.fromEntries([...actions, releaseAction].map((a) => [a.id, a]));
+
+it.each(blocks.map((b) => [b.name, b]))(
+  '%s: every input given to a Runway action is one of its inputs, and valid',
+  (_, block) => {
+    const value = parseDocument(block.text).toJS() as unknown;
+    const steps = isSteps(value) ? value : isWorkflow(value) ? Object.values(value.jobs).flatMap((j) => j.steps ?? []) : [];
+    for (const step of steps as (Step & { with?: Record<string, unknown> })[]) {
+      const id = new RegExp(`^${REPOSITORY}/actions/([\\w-]+)@`).exec(step.uses ?? '')?.[1];
+      if (!id) continue;
+      const inputs = DEFINITIONS[id].inputs as Record<string, { kind: { parse(raw: string): unknown } }>;
+      for (const [name, given] of Object.entries(step.with ?? {})) {
+        expect([id, name, Object.keys(inputs)]).toEqual([id, name, expect.arrayContaining([name])]);
+        const raw = String(given);
+        // A literal value is parsed as the action will parse it.
+        if (!raw.includes('${{')) expect(() => inputs[name].kind.parse(raw)).not.toThrow();
+      }
+    }
+  },
+);
+
 it("every workflow and list of steps in the READMEs passes GitHub's parser", () => {
   const dir = mkdtempSync(join(tmpdir(), 'runway-docs-'));
   const files: Record<string, string> = {};
