@@ -245,3 +245,11 @@ it("the README's caller is the tested fixture", () => {
   const block = /### From another repository[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
   expect(block).toBe(caller.slice(caller.indexOf('name: deploy')));
 });
+
+it("the caller's literal inputs are values the release accepts", () => {
+  const given = (parse(caller) as { jobs: Record<string, Job> }).jobs.release.with!;
+  const checked = Object.entries(given).filter(([name, raw]) => name in releaseAction.inputs && !String(raw).includes('${{'));
+  expect(checked.length).toBeGreaterThan(15);
+  const inputs = releaseAction.inputs as Record<string, { kind: { parse(raw: string): unknown } }>;
+  for (const [name, raw] of checked) expect(() => inputs[name].kind.parse(String(raw))).not.toThrow();
+});
