@@ -253,5 +253,8 @@ it('a job cancelled mid-promotion: promote (exec) gets SIGINT itself and restore
   const [{ generation }] = await emu.clients.services.getService({ name });
   expect(Number(generation) - Number(generationBefore)).toBe(3);
   const id = Number(run.steps.find((s) => s.id === 'deployment')!.outputs['deployment-id']);
-  expect(github.deployments.find((d) => d.id === id)!.statuses[0].state).toBe('failure');
+  expect(github.deployments.find((d) => d.id === id)!.statuses[0]).toMatchObject({
+    state: 'failure',
+    description: 'cancelled during promotion; previous traffic restored',
+  });
 });
