@@ -19,7 +19,7 @@ export interface DescriptorNode {
 const OPERATION_INFO = ['response_type', 'metadata_type'].map((k) => `(google.longrunning.operation_info).${k}`);
 
 /** Every definition by full name ('' is the root). */
-function definitions(root: DescriptorNode): Map<string, DescriptorNode> {
+export function definitions(root: DescriptorNode): Map<string, DescriptorNode> {
   const all = new Map<string, DescriptorNode>();
   const walk = (node: DescriptorNode, name: string) => {
     all.set(name, node);

@@ -8,7 +8,7 @@
  * (snake_case); durations are "10s" strings, as in the API's JSON.
  */
 import { parse as parseYaml } from 'yaml';
-import { resolveName, type DescriptorNode } from '../cloudrun/descriptor';
+import { definitions, resolveName, type DescriptorNode } from '../cloudrun/descriptor';
 
 export type TemplateFragment = Record<string, unknown>;
 
@@ -31,20 +31,12 @@ interface Field {
 }
 type Node = DescriptorNode & { fields?: Record<string, Field>; values?: Record<string, number> };
 
-let definitions: Map<string, Node> | undefined;
-function all(): Map<string, Node> {
-  if (!definitions) {
-    // The descriptor the Cloud Run client loads itself (the same object: require caches it).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const root = require('@google-cloud/run/build/protos/protos.json') as Node;
-    definitions = new Map();
-    const walk = (node: Node, name: string) => {
-      definitions!.set(name, node);
-      for (const [key, child] of Object.entries(node.nested ?? {})) walk(child as Node, name ? `${name}.${key}` : key);
-    };
-    walk(root, '');
-  }
-  return definitions;
+let byName: ReadonlyMap<string, Node> | undefined;
+function all(): ReadonlyMap<string, Node> {
+  // The descriptor the Cloud Run client loads itself (the same object: require caches it).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  byName ??= definitions(require('@google-cloud/run/build/protos/protos.json') as Node) as ReadonlyMap<string, Node>;
+  return byName;
 }
 
 const camel = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
