@@ -142,6 +142,9 @@ function runShell(command, args, options) {
     const done = (code) => {
       if (running !== child) return;
       running = undefined;
+      // Stop reading what a left-behind child still holds open, so this run can end.
+      child.stdout.destroy();
+      child.stderr.destroy();
       resolve({ code, log });
     };
     child.on('close', (code) => done(code));
