@@ -15,6 +15,7 @@ import { promoteRevision, type PromoteOptions } from '../../src/traffic/promote'
 import { rollBackService } from '../../src/traffic/rollback';
 import { formatSnapshot, parseSnapshot, toTargets, type TrafficEntry } from '../../src/traffic/snapshot';
 import { updateService } from '../../src/cloudrun/services';
+import { PROMOTION_ANNOTATION, promotionOf, withPromotion } from '../../src/traffic/override';
 import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest, startStack } from './rollback.fixtures';
 
 jest.setTimeout(240_000);
@@ -102,8 +103,11 @@ it('promotes in steps with every gate passing, keeps every tag and records the r
       commit: 'c0ffee'.repeat(6) + 'abcd',
       actor: 'release-bot',
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      tags: ['two'],
     },
   ]);
+  // The finished promotion leaves no record of its steps behind.
+  expect(after.annotations[PROMOTION_ANNOTATION]).toBeUndefined();
   // Annotations change without a new revision.
   expect(after.latestReady).toBe(candidate);
   expect(result.summary).toMatch(/\| 10 % to `svc-[a-f0-9]+-v2` \| pass \|[\s\S]*\| 50 % [\s\S]*\| 100 % /);
@@ -209,18 +213,25 @@ it('the post step moves the served traffic back after a restore whose rollout fa
   const candidate = revisionOf(t.stack, 'v3');
   const main = await killedAtTenPercent(candidate, previous);
   expect(main.signal).toBe('SIGKILL');
-  // A restore that Cloud Run accepted but could not roll out (one of its tags names a revision deleted
-  // since): the spec holds the previous split, the 10 % step keeps serving.
+  // A restore by Runway that Cloud Run accepted but could not roll out (one of its tags names a
+  // revision deleted since): the spec holds the previous split, the 10 % step keeps serving. Like
+  // every traffic change of a promotion, it records itself as what the promotion set last.
   const stale = await current();
+  const restore: TrafficEntry[] = [
+    ...previous,
+    { type: 'REVISION', revision: revisionOf(t.stack, 'gone'), percent: 0, tag: 'old' },
+  ];
+  const record = promotionOf(stale.annotations, candidate)!;
   const op = await updateService(
     t.stack.clients,
     t.stack.target,
     {
       name: stale.service.name,
       etag: stale.service.etag,
-      traffic: toTargets([...previous, { type: 'REVISION', revision: revisionOf(t.stack, 'gone'), percent: 0, tag: 'old' }]),
+      traffic: toTargets(restore),
+      annotations: withPromotion(stale.annotations, { ...record, traffic: restore }),
     },
-    { updateMask: ['traffic'] },
+    { updateMask: ['traffic', 'annotations'] },
   );
   await expect(op.done()).rejects.toThrow(/does not exist or is deleted/);
   expect((await current()).traffic.filter((e) => e.percent > 0)).toEqual(previous.filter((e) => e.percent > 0));
