@@ -52,7 +52,7 @@ export const promoteAction = defineAction({
       kinds.integer(1),
     ).default('20'),
     'keep-tags': input(
-      "How many releases' traffic tags stay (the promoted one and the newest before it); older releases' tags and failed candidates' tags are removed so their URLs stop serving",
+      "How many releases' traffic tags stay (the promoted one and the newest before it); older releases' and failed candidates' tags that Runway made (recorded in the release history, or of its sha- form) are removed so their URLs stop serving; any other tag stays",
       kinds.integer(1, 100),
     ).default('3'),
   },
