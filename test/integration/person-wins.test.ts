@@ -59,11 +59,12 @@ async function candidateBesideStable() {
   return { previous: v1.traffic, stable: revisionOf(t.stack, 'v1'), candidate: revisionOf(t.stack, 'v2') };
 }
 
-/** Resolves once `run`'s output shows the 10 % step's gates passed (its bake began). */
-function atTenPercentBake(run: { out: string }): Promise<void> {
+/** Resolves once `run`'s output shows the 10 % step's gates passed (its bake began), in `region` when given. */
+function atTenPercentBake(run: { out: string }, region?: string): Promise<void> {
+  const line = new RegExp(`^${region ? `\\[${region}\\] ` : ''}10 %: gates passed; baking`, 'm');
   return new Promise((resolve) => {
     const poll = setInterval(() => {
-      if (/^10 %: gates passed; baking/m.test(run.out)) {
+      if (line.test(run.out)) {
         clearInterval(poll);
         resolve();
       }
@@ -140,6 +141,34 @@ it("names the on-call person's Runway rollback from the release history when tha
     action: 'rollback',
     revision: stable,
   });
+});
+
+it('with several regions, leaves the region a person changed and restores the others', async () => {
+  const europe: Stack = { ...t.stack, target: { ...t.stack.target, region: 'europe-west1' } };
+  const { stable, candidate } = await candidateBesideStable();
+  await deploy(europe, t.hello, 'v1', 'one');
+  await deploy(europe, t.hello, 'v2', 'two');
+  const previous = (await current()).traffic;
+  const seen = { out: '' };
+  const run = promoteBundle(
+    t.stack,
+    { region: 'us-central1,europe-west1', revision: candidate, steps: '10,50,100', bake: '6s' },
+    { onStdout: (chunk) => (seen.out += chunk) },
+  );
+  await Promise.all([atTenPercentBake(seen, 'us-central1'), atTenPercentBake(seen, 'europe-west1')]);
+  const theirs: TrafficEntry[] = [
+    { type: 'REVISION', revision: stable, percent: 100, tag: 'one' },
+    { type: 'REVISION', revision: candidate, percent: 0, tag: 'two' },
+  ];
+  const set = await personSets(theirs, europe);
+  const result = await run;
+
+  expect(result.outputs.verdict).toBe('fail');
+  expect(errorsOf(result)).toMatch(/europe-west1: the traffic of .* was changed by someone else/);
+  expect((await current(europe)).service.etag).toBe(set.service.etag);
+  // us-central1 is still the promotion's own: its traffic before the promotion comes back.
+  expect((await current()).traffic).toEqual(previous);
+  expect(JSON.parse(result.outputs.traffic)).toEqual({ 'us-central1': previous, 'europe-west1': theirs });
 });
 
 it('the post step after a killed promotion restores nothing when a person changed the traffic since', async () => {
