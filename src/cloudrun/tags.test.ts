@@ -1,4 +1,4 @@
-import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from './tags';
+import { isCommitTag, MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from './tags';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
@@ -40,4 +40,18 @@ describe('tagProblem', () => {
     if (problem === undefined) expect(found).toBeUndefined();
     else expect(found).toMatch(problem);
   });
+});
+
+describe('isCommitTag', () => {
+  it.each([
+    ['sha-0123456789ab', true],
+    ['sha-0123', true],
+    [tagFromCommit(SHA, 'a'.repeat(31)), true],
+    ['sha-012', false],
+    ['sha-0123456789abc', false],
+    ['sha-0123456789AB', false],
+    ['sha-release', false],
+    ['prod-0123456789ab', false],
+    ['canary', false],
+  ])('%s → %s', (tag, made) => expect(isCommitTag(tag)).toBe(made));
 });

@@ -24,6 +24,9 @@ export function tagProblem(tag: string, service: string): string | undefined {
   return undefined;
 }
 
+/** Whether `tag` has the form tagFromCommit gives (`sha-` and 4 to 12 hex digits): a tag Runway derived. */
+export const isCommitTag = (tag: string): boolean => new RegExp(`^${PREFIX}[0-9a-f]{${MIN_HEX},${MAX_HEX}}$`).test(tag);
+
 /** `sha-` + the commit's leading hex digits that fit next to `service`; throws when not even 4 fit. */
 export function tagFromCommit(sha: string, service: string): string {
   if (!SHA.test(sha)) throw new Error(`"${sha}" is not a commit SHA, so no tag can be derived from it; pass a tag`);

@@ -72,16 +72,25 @@ export async function setAnnotations(
 const ATTEMPTS = 3;
 
 /**
+ * Asked on every read before a restore sends anything: throws to stop it (someone else changed the
+ * traffic since Runway set it, override.ts) and returns the annotations to send with the traffic.
+ */
+export type RestoreGuard = (current: ServiceTraffic, wanted: readonly TrafficEntry[]) => Record<string, string>;
+
+/**
  * Puts `traffic` back on a fresh read of the service (its etag may have moved since the last
  * change), re-reading when another change slips in between. Nothing is sent only when the traffic
  * both is the spec and serves, so a restore after a failed rollout really moves traffic. Tags on
- * revisions that can no longer serve are dropped with a warning; a serving one refuses.
+ * revisions that can no longer serve are dropped with a warning; a serving one refuses. With a
+ * `guard`, every read is checked by it first, so a change slipped in by someone else is never
+ * overwritten by the retry.
  */
 export async function restoreTraffic(
   clients: GoogleClients,
   target: ServiceTarget,
   traffic: readonly TrafficEntry[],
   reporter: Reporter,
+  guard?: RestoreGuard,
 ): Promise<{ before: TrafficEntry[]; after: ServiceTraffic }> {
   const wanted = servableTraffic(traffic, await listRevisionFacts(clients, target), 'cannot restore the traffic', (w) =>
     reporter.warning(w),
@@ -92,8 +101,9 @@ export async function restoreTraffic(
       reporter.info(`Traffic of ${target.service} already is the traffic to restore, and it serves`);
       return { before: current.served, after: current };
     }
+    const annotations = guard?.(current, wanted);
     try {
-      const after = await setTraffic(clients, target, current, wanted);
+      const after = await setTraffic(clients, target, current, wanted, annotations);
       reporter.info(`Restored the traffic of ${target.service}: ${formatSnapshot(after.traffic)}`);
       return { before: current.served, after };
     } catch (e) {

@@ -4,6 +4,7 @@ import {
   encodeHistory,
   HISTORY_ANNOTATION,
   LAST_GOOD_ANNOTATION,
+  madeByRunway,
   recordRelease,
   type Release,
 } from './history';
@@ -67,4 +68,26 @@ describe('release history annotations', () => {
       /rollback a, t, from b \(errors\)/,
     ],
   ])('describes %j', (r, text) => expect(describeRelease(r)).toMatch(text));
+});
+
+describe('madeByRunway', () => {
+  const history = [
+    release(3, { tags: ['canary'] }),
+    release(2, { action: 'rollback', tags: undefined }),
+    // An entry written by hand or by an older Runway: tags that are not strings count for nothing.
+    { ...release(1), tags: [7, 'rel-1'] } as unknown as Release,
+  ];
+  it.each([
+    ['canary', true, 'recorded with a release'],
+    ['rel-1', true, 'recorded with an older release'],
+    ['sha-0123456789ab', true, "Runway's own form"],
+    ['prod-2026-11-20', false, "a team's gcloud tag"],
+    ['stable', false, 'never recorded'],
+    ['7', false, 'not a string in the record'],
+  ])('%s → %s (%s)', (tag, made) => expect(madeByRunway(history)(tag)).toBe(made));
+
+  it('owns only its own form without history', () => {
+    expect(madeByRunway([])('sha-abcd')).toBe(true);
+    expect(madeByRunway([])('canary')).toBe(false);
+  });
 });

@@ -4,6 +4,7 @@
  * run.googleapis.com, cloud.googleapis.com, serving.knative.dev and autoscaling.knative.dev
  * namespaces, so Runway uses its own.
  */
+import { isCommitTag } from '../cloudrun/tags';
 
 export const HISTORY_ANNOTATION = 'runway.dev/history';
 export const LAST_GOOD_ANNOTATION = 'runway.dev/last-good';
@@ -21,6 +22,8 @@ export interface Release {
   readonly digest?: string;
   readonly commit?: string;
   readonly actor?: string;
+  /** For a promotion: the traffic tags the revision had when it was released (tags Runway may prune later). */
+  readonly tags?: readonly string[];
   /** For a rollback: the revision it moved away from, and why. */
   readonly from?: string;
   readonly reason?: string;
@@ -70,6 +73,16 @@ export function recordRelease(annotations: Readonly<Record<string, string>>, rel
     [HISTORY_ANNOTATION]: encodeHistory(decodeHistory(annotations[HISTORY_ANNOTATION]), release),
     [LAST_GOOD_ANNOTATION]: release.revision,
   };
+}
+
+/**
+ * Whether a traffic tag is one Runway made, so promote may prune it: a tag recorded with a release in
+ * the history, or one in Runway's own `sha-` form. Any other tag (a team's `prod-…` set with gcloud)
+ * is not Runway's to delete, whatever its age.
+ */
+export function madeByRunway(history: readonly Release[]): (tag: string) => boolean {
+  const recorded = new Set(history.flatMap((r) => (Array.isArray(r.tags) ? r.tags.filter((t) => typeof t === 'string') : [])));
+  return (tag) => recorded.has(tag) || isCommitTag(tag);
 }
 
 /** Short text of a release for logs and tables. */

@@ -65,8 +65,31 @@ describe('rollback inputs', () => {
   it.each([
     [{ to: 'Web 2' }, /^to: .*expected previous, a revision name/],
     [{ 'remove-tag': 'ok, Bad_Tag' }, /^remove-tag: .*"Bad_Tag"/],
+    [{ 'only-if-serving': 'Web_2' }, /^only-if-serving: .*a Cloud Run revision name/],
+    [
+      { 'only-if-serving': '{"us-east1":"web-2"}', region: 'us-east1,europe-west1' },
+      /^only-if-serving: has no value for region europe-west1/,
+    ],
   ])('rejects %j', (given, message) => {
     expect(problems(rollbackAction, { service: 'web', ...given })).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('reads only-if-serving as one revision for every region, or one per region', () => {
+    expect(read(rollbackAction, { service: 'web', 'only-if-serving': 'web-2' })['only-if-serving']).toBe('web-2');
+    expect(
+      read(rollbackAction, {
+        service: 'web',
+        region: 'us-east1,europe-west1',
+        'only-if-serving': '{"us-east1":"web-2","europe-west1":"web-3"}',
+      })['only-if-serving'],
+    ).toEqual(
+      new ByRegion(
+        new Map([
+          ['us-east1', 'web-2'],
+          ['europe-west1', 'web-3'],
+        ]),
+      ),
+    );
   });
 });
 

@@ -12,6 +12,11 @@ const trafficSnapshot = perRegionKind(
   (raw): TrafficEntry[] => (/^\[\s*\]$/.test(raw) ? [] : parseSnapshot(raw)),
 );
 
+/** A revision name, or one per region. */
+const revisionName = perRegionKind('a Cloud Run revision name', (raw) =>
+  kinds.pattern(/^[a-z][a-z0-9-]{0,62}$/, 'a Cloud Run revision name').parse(raw),
+);
+
 export const promoteAction = defineAction({
   id: 'promote',
   name: 'Runway: promote',
@@ -21,9 +26,7 @@ export const promoteAction = defineAction({
     ...targetInputs,
     revision: input(
       "Revision to promote, usually deploy-cloudrun's revision output (with several regions a JSON object keyed by region, or one name for all)",
-      perRegionKind('a Cloud Run revision name', (raw) =>
-        kinds.pattern(/^[a-z][a-z0-9-]{0,62}$/, 'a Cloud Run revision name').parse(raw),
-      ),
+      revisionName,
     ).required(),
     steps: input(
       'Percent of traffic on the revision at each step, increasing and ending at 100',
@@ -49,7 +52,7 @@ export const promoteAction = defineAction({
       kinds.integer(1),
     ).default('20'),
     'keep-tags': input(
-      "How many releases' traffic tags stay (the promoted one and the newest before it); older releases' tags and failed candidates' tags are removed so their URLs stop serving",
+      "How many releases' traffic tags stay (the promoted one and the newest before it); older releases' and failed candidates' tags that Runway made (recorded in the release history, or of its sha- form) are removed so their URLs stop serving; any other tag stays",
       kinds.integer(1, 100),
     ).default('3'),
   },
@@ -95,6 +98,10 @@ export const rollbackAction = defineAction({
       rollbackRequest,
     ).default('previous'),
     reason: input('Why, recorded in the release history', kinds.text),
+    'only-if-serving': input(
+      "Roll back only while this revision serves traffic (e.g. deploy-cloudrun's revision output after a failed release), so the rollback can only ever undo that release; decided in each region on its own (a JSON object keyed by region, or one name for all): where it serves none, nothing changes and a notice says so. With `previous`, the last good release before it is the target; while a promotion of it is unfinished, a traffic change someone else made since that promotion's last step is left as it is and the rollback fails, naming it",
+      revisionName,
+    ),
     'remove-tag': input(
       "Traffic tags to remove in the same update (e.g. the bad revision's tag, so its URL stops serving)",
       kinds.list(kinds.pattern(/^[a-z](?:[a-z0-9-]*[a-z0-9])?$/, 'a traffic tag')),
@@ -106,5 +113,9 @@ export const rollbackAction = defineAction({
     traffic: 'JSON of the traffic after the rollback',
     seconds: 'How long the rollback took, from the first read to the finished update (of the slowest region)',
   },
-  check: (v, env) => [...checkProject(v['project-id'], env), ...checkRegionKeys('to', v.to, v.region)],
+  check: (v, env) => [
+    ...checkProject(v['project-id'], env),
+    ...checkRegionKeys('to', v.to, v.region),
+    ...checkRegionKeys('only-if-serving', v['only-if-serving'], v.region),
+  ],
 });

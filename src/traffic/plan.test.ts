@@ -290,10 +290,30 @@ describe('withoutStaleTags', () => {
       kept: ['t5'],
       removed: ['t1'],
     },
-  ])('$name', ({ traffic, releases, keep, kept, removed }) => {
-    const result = withoutStaleTags(traffic, 'r5', releases, revisions, keep);
+    {
+      name: "a tag Runway did not make stays on an old release, whatever its age (a team's prod- tag)",
+      traffic: [rev('r5', 100, 't5'), rev('r2', 0, 'prod-2026-11'), rev('r1', 0, 't1'), rev('r1', 0, 'prod-first')],
+      releases: ['r5', 'r2', 'r1'],
+      keep: 1,
+      kept: ['t5', 'prod-2026-11', 'prod-first'],
+      removed: ['t1'],
+      foreign: ['prod-2026-11', 'prod-first'],
+    },
+    {
+      name: 'a foreign tag on a serving entry stays with its percent',
+      traffic: [rev('r5', 60, 't5'), rev('r1', 40, 'prod')],
+      releases: ['r5'],
+      keep: 1,
+      kept: ['t5', 'prod'],
+      removed: [],
+      foreign: ['prod'],
+    },
+  ])('$name', ({ traffic, releases, keep, kept, removed, ...rest }) => {
+    // Runway made the t<n> tags here; anything else is someone else's.
+    const result = withoutStaleTags(traffic, 'r5', releases, revisions, keep, (tag) => /^t\d$/.test(tag));
     expect(result.traffic.flatMap((e) => (e.tag ? [e.tag] : []))).toEqual(kept);
     expect(result.removed).toEqual(removed);
+    expect(result.foreign).toEqual('foreign' in rest ? rest.foreign : []);
     expect(result.traffic.reduce((sum, e) => sum + e.percent, 0)).toBe(100);
   });
 });

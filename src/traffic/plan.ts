@@ -151,8 +151,10 @@ export function servesAsWanted(state: TrafficState, wanted: readonly TrafficEntr
  * were released, newest first: the candidate, the release history's promotions, then what served
  * before the promotion (a release made before Runway kept history). A tag stays on the newest
  * `keep` of them and on revisions created after the candidate (another release may be under way);
- * every other tag goes, so an old revision, with whatever was fixed since, stops being reachable at
- * its tag URL. Failed candidates were never released, so their tags go too. Percents stay.
+ * every other tag Runway made (`owned`) goes, so an old revision, with whatever was fixed since,
+ * stops being reachable at its tag URL. Failed candidates were never released, so their tags go
+ * too. A tag Runway did not make stays, whatever its age (`foreign` names those it would have
+ * pruned). Percents stay.
  */
 export function withoutStaleTags(
   traffic: readonly TrafficEntry[],
@@ -160,19 +162,22 @@ export function withoutStaleTags(
   releases: readonly string[],
   revisions: readonly RevisionFacts[],
   keep: number,
-): { traffic: TrafficEntry[]; removed: string[] } {
+  owned: (tag: string) => boolean,
+): { traffic: TrafficEntry[]; removed: string[]; foreign: string[] } {
   const kept = new Set([...new Set([candidate, ...releases])].slice(0, Math.max(keep, 1)));
   const created = new Map(revisions.map((r) => [r.name, r.created]));
   const since = created.get(candidate) ?? Infinity;
-  const stale = (e: TrafficEntry) =>
+  const old = (e: TrafficEntry) =>
     e.tag !== undefined && e.type === 'REVISION' && !kept.has(e.revision!) && (created.get(e.revision!) ?? 0) <= since;
+  const stale = (e: TrafficEntry) => old(e) && owned(e.tag!);
   const removed = traffic.filter(stale).map((e) => e.tag!);
+  const foreign = traffic.filter((e) => old(e) && !owned(e.tag!)).map((e) => e.tag!);
   const result = traffic.flatMap((e): TrafficEntry[] => {
     if (!stale(e)) return [e];
     const { tag: _tag, ...rest } = e;
     return e.percent > 0 ? [rest] : [];
   });
-  return { traffic: result, removed };
+  return { traffic: result, removed, foreign };
 }
 
 /** Steps as given: strictly increasing whole percents ending at 100. Returns the problem, if any. */

@@ -3,6 +3,7 @@
  * cancelled job restore the traffic) and `post` (restores the traffic when main was killed mid-way).
  */
 import { createClients } from '../cloudrun/clients';
+import { readService } from '../cloudrun/service-state';
 import { describeApiError } from '../cloudrun/errors';
 import { inEveryRegion, RegionsFailed, regionReporter, valuesOrThrow } from '../cloudrun/regions';
 import { perRegion, resolveTargets, valuesFor } from '../cloudrun/target';
@@ -15,7 +16,8 @@ import { promoteRegions, type PromoteOptions } from './promote';
 import { requestCounts } from './request-counts';
 import { pendingRestore } from './restore';
 import { Refused } from './ready-check';
-import { beforeAfter } from './summary';
+import { beforeAfter, trafficTable } from './summary';
+import { promotionGuard, promotionOf, TrafficOverridden } from './override';
 
 type Inputs = InputsOf<typeof promoteAction>;
 
@@ -86,7 +88,9 @@ export async function runPromote(
 /**
  * The post step: restores the saved traffic (of every region) when the main step stopped
  * mid-promotion, through the same restore a failed step uses, so both end with exactly the traffic
- * saved before the first change.
+ * saved before the first change. Only what the promotion itself set is undone: a region without its
+ * record changed nothing, and a region whose traffic someone else changed since is left as it is
+ * and fails the step, naming what was found.
  */
 export async function runPromotePost(
   _inputs: unknown,
@@ -102,15 +106,28 @@ export async function runPromotePost(
   try {
     const settled = await inEveryRegion(targets, reporter, async (target, r, k) => {
       const { candidate, traffic } = pending[k];
-      r.warning(`The promotion of ${candidate} did not finish; restoring the traffic it replaced`);
       try {
-        const { before, after } = await restoreTraffic(clients, target, traffic, r);
+        const record = promotionOf((await readService(clients, target)).annotations, candidate);
+        if (!record) {
+          r.info(`No traffic change of the promotion of ${candidate} took effect on ${target.service}; nothing to restore`);
+          return;
+        }
+        r.warning(`The promotion of ${candidate} did not finish; restoring the traffic it replaced`);
+        const guard = promotionGuard(target.service, candidate, record);
+        const { before, after } = await restoreTraffic(clients, target, traffic, r, guard);
         reporter.summary(
           md.heading(
             `Promotion of ${md.code(candidate)} stopped; previous traffic${targets.length > 1 ? ` of ${target.region}` : ''} restored by the post step`,
           ) + beforeAfter(before, after.traffic),
         );
       } catch (e) {
+        if (e instanceof TrafficOverridden) {
+          reporter.summary(
+            md.heading(`Promotion of ${md.code(candidate)} stopped; traffic left as someone else set it`) +
+              `${e.message}\n\n${trafficTable(e.found.traffic)}`,
+          );
+          throw new Error(`Not restoring: ${e.message}`);
+        }
         if (e instanceof Refused) throw new Error(e.message);
         throw new Error(`Could not restore the traffic of ${target.service}: ${describeApiError(e)}`);
       }

@@ -11,9 +11,10 @@ import type { ServiceTarget } from '../cloudrun/target';
 import { md, type Reporter, type StepState } from '../report';
 import { inEveryRegion, RegionsFailed, regionFailures, regionReporter, valuesOrThrow } from '../cloudrun/regions';
 import { restoreTraffic, setTraffic } from './apply';
-import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
+import { decodeHistory, HISTORY_ANNOTATION, madeByRunway, recordRelease, type Release } from './history';
 import { tagLiveImage } from './live-tag';
 import { restorePlan, servesAsWanted, stepPlan, withoutStaleTags } from './plan';
+import { checkStillOurs, promotionGuard, TrafficOverridden, withoutPromotion, withPromotion } from './override';
 import { markFinished, saveRestore } from './restore';
 import { checkReady, servableTraffic } from './ready-check';
 import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
@@ -217,14 +218,33 @@ export async function promoteRegions(
     first.state,
     legs.map((l, k) => ({ target: l.target, candidate: l.candidate, traffic: plans[k].restore })),
   );
+  // Tells this promotion's record on the service from an earlier one of the same revision.
+  const started = new Date().toISOString();
   const records: StepRecord[][] = legs.map(() => []);
   const current = plans.map((p) => p.start);
+  // Regions whose traffic someone else changed: Runway leaves them as they are.
+  const overridden: (TrafficOverridden | undefined)[] = legs.map(() => undefined);
+  /** The service read again, checked to still serve what this promotion set last (a person's change wins). */
+  const stillOurs = async (k: number): Promise<ServiceTraffic> => {
+    const fresh = await readService(clients, targets[k]);
+    checkStillOurs(targets[k].service, fresh, legs[k].candidate, { started, traffic: current[k].traffic });
+    return fresh;
+  };
+  /** Throws when any region was overridden (after noting which), else the regions' own first error. */
+  const throwFailures = (settled: readonly PromiseSettledResult<unknown>[], what: string) => {
+    const thrown = regionFailures(targets, settled);
+    for (const [k, s] of settled.entries())
+      if (s.status === 'rejected' && s.reason instanceof TrafficOverridden) overridden[k] = s.reason;
+    if (overridden.some(Boolean)) throw new Overridden();
+    if (thrown.some((f) => f.reason instanceof Cancelled)) throw new Cancelled();
+    if (thrown.length) throw several ? new RegionsFailed(what, thrown) : thrown[0].reason;
+  };
   let failure: string[] | undefined;
   let cancelled = false;
   try {
     for (const [i, percent] of steps.entries()) {
-      const settled = await inEveryRegion(targets, reporter, (_t, r, k) =>
-        runStep(clients, legs[k], current[k], stepPlans[k][i], percent, plans[k].stable, r),
+      const settled = await inEveryRegion(targets, reporter, async (_t, r, k) =>
+        runStep(clients, legs[k], await stillOurs(k), stepPlans[k][i], percent, plans[k].stable, r, started),
       );
       const failed: string[] = [];
       for (const [k, s] of settled.entries()) {
@@ -235,37 +255,39 @@ export async function promoteRegions(
         const where = several ? `${targets[k].region}: ` : '';
         if (s.value.verdict === 'fail') failed.push(`${where}step ${percent} % failed: ${s.value.reasons.join('; ')}`);
       }
-      const thrown = regionFailures(targets, settled);
-      if (thrown.some((f) => f.reason instanceof Cancelled)) throw new Cancelled();
-      if (thrown.length) throw several ? new RegionsFailed(`The ${percent} % step`, thrown) : thrown[0].reason;
+      throwFailures(settled, `The ${percent} % step`);
       if (failed.length) {
         failure = failed;
         break;
       }
     }
+    // The release is recorded (and tags pruned) only on traffic that is still this promotion's.
+    if (!failure) {
+      const settled = await inEveryRegion(targets, reporter, (_t, _r, k) => stillOurs(k));
+      throwFailures(settled, 'Recording the release');
+      settled.forEach((s, k) => (current[k] = (s as PromiseFulfilledResult<ServiceTraffic>).value));
+    }
   } catch (e) {
     cancelled = e instanceof Cancelled;
+    const byOthers = e instanceof Overridden;
     // An API error mid-promotion must not leave traffic half-shifted either.
-    if (!cancelled && !first.rollbackOnFailure) {
+    if (!cancelled && !byOthers && !first.rollbackOnFailure) {
       markFinished(first.state, 'left');
       throw e;
     }
-    failure = [cancelled ? 'the job was cancelled' : `promotion stopped by an error: ${(e as Error).message}`];
+    failure = byOthers
+      ? overridden.flatMap((o, k) => (o ? [`${several ? `${targets[k].region}: ` : ''}${o.message}`] : []))
+      : [cancelled ? 'the job was cancelled' : `promotion stopped by an error: ${(e as Error).message}`];
   }
 
   if (failure) {
     const restoreNow = cancelled || first.rollbackOnFailure;
-    const after = restoreNow
-      ? valuesOrThrow(
-          'Restoring the previous traffic',
-          targets,
-          await inEveryRegion(targets, reporter, (t, r, k) => restoreTraffic(clients, t, plans[k].restore, r)),
-        ).map((r) => r.after.traffic)
-      : current.map((c) => c.traffic);
-    markFinished(first.state, restoreNow ? 'restored' : 'left');
+    const outcomes = await finishFailed(clients, legs, plans, current, overridden, restoreNow, started, reporter);
+    for (const [k, o] of outcomes.entries()) if (o.overridden && !overridden[k]) failure.push(o.overridden.message);
+    markFinished(first.state, outcomes.some((o) => o.overridden) ? 'overridden' : restoreNow ? 'restored' : 'left');
     for (const [k, leg] of legs.entries())
-      summarize(reporter, leg, plans[k].start.served, after[k], records[k], failure, restoreNow ? 'restored' : 'left', several);
-    return { verdict: 'fail', traffic: after, reasons: failure };
+      summarize(reporter, leg, plans[k].start.served, outcomes[k].after, records[k], failure, outcomes[k].outcome, several);
+    return { verdict: 'fail', traffic: outcomes.map((o) => o.after), reasons: failure };
   }
 
   const finished = await Promise.all(
@@ -292,6 +314,44 @@ export async function promoteRegions(
       several,
     );
   return { verdict: 'pass', traffic: finished.map((f) => f.state.traffic), reasons: [] };
+}
+
+/** Someone else changed the traffic of one or more regions (which: `overridden` in promoteRegions). */
+class Overridden extends Error {}
+
+type Outcome = 'restored' | 'left' | 'overridden';
+
+/**
+ * After a failed, cancelled or overridden promotion: each region whose traffic is still this
+ * promotion's is restored (when `restoreNow`), checked again on every read of the restore; a region
+ * someone else changed is left as it is, with what was found.
+ */
+async function finishFailed(
+  clients: GoogleClients,
+  legs: readonly PromoteOptions[],
+  plans: readonly Promotion[],
+  current: readonly ServiceTraffic[],
+  overridden: readonly (TrafficOverridden | undefined)[],
+  restoreNow: boolean,
+  started: string,
+  reporter: Reporter,
+): Promise<{ after: TrafficEntry[]; outcome: Outcome; overridden?: TrafficOverridden }[]> {
+  const targets = legs.map((l) => l.target);
+  const settled = await inEveryRegion(targets, reporter, async (t, r, k) => {
+    const found = overridden[k];
+    if (found) return { after: [...found.found.traffic], outcome: 'overridden' as const, overridden: found };
+    if (!restoreNow) return { after: current[k].traffic, outcome: 'left' as const };
+    const guard = promotionGuard(t.service, legs[k].candidate, { started, traffic: current[k].traffic });
+    try {
+      const { after } = await restoreTraffic(clients, t, plans[k].restore, r, guard);
+      return { after: after.traffic, outcome: 'restored' as const };
+    } catch (e) {
+      if (!(e instanceof TrafficOverridden)) throw e;
+      r.warning(`Not restoring the traffic of ${t.service}: ${e.message}`);
+      return { after: [...e.found.traffic], outcome: 'overridden' as const, overridden: e };
+    }
+  });
+  return valuesOrThrow('Restoring the previous traffic', targets, settled);
 }
 
 /**
@@ -336,6 +396,7 @@ async function runStep(
   percent: number,
   stable: string | undefined,
   reporter: Reporter,
+  started: string,
 ): Promise<StepRecord & { state: ServiceTraffic; reasons: string[] }> {
   const { candidate, signal } = options;
   const stepStart = new Date();
@@ -343,7 +404,9 @@ async function runStep(
   // first deploy and stays there while the other regions step).
   const served = servesAsWanted(before, traffic);
   if (served) reporter.info(`${percent} %: already served as planned; no traffic update sent.`);
-  const state = served ? before : await unlessCancelled(setTraffic(clients, options.target, before, traffic), signal);
+  // The record of what this promotion set rides in the same update (override.ts).
+  const record = withPromotion(before.annotations, { revision: candidate, started, traffic: [...traffic] });
+  const state = served ? before : await unlessCancelled(setTraffic(clients, options.target, before, traffic, record), signal);
   const { checks, sent } = options.probe
     ? await unlessCancelled(gates(options.probe, state, candidate, percent, stable, reporter, signal), signal)
     : { checks: [], sent: {} };
@@ -386,6 +449,7 @@ async function recordSuccess(
 ): Promise<{ state: ServiceTraffic; notes: string[] }> {
   const notes: string[] = [];
   const revision = revisions.find((r) => r.name === options.candidate);
+  const tags = current.traffic.flatMap((e) => (e.revision === options.candidate && e.tag ? [e.tag] : []));
   const release: Release = {
     action: 'promote',
     revision: options.candidate,
@@ -393,18 +457,27 @@ async function recordSuccess(
     ...(revision?.digest ? { digest: revision.digest } : {}),
     ...(options.commit ? { commit: options.commit } : {}),
     ...(options.actor ? { actor: options.actor } : {}),
+    ...(tags.length ? { tags } : {}),
   };
-  const annotations = recordRelease(current.annotations, release);
-  const releases = [
-    ...decodeHistory(annotations[HISTORY_ANNOTATION]).flatMap((r) => (r.action === 'promote' ? [r.revision] : [])),
-    ...servedBefore,
-  ];
-  const pruned = withoutStaleTags(current.traffic, options.candidate, releases, revisions, options.keepTags ?? 3);
+  // The promotion is finished: its record has nothing left to guard.
+  const annotations = recordRelease(withoutPromotion(current.annotations), release);
+  const history = decodeHistory(annotations[HISTORY_ANNOTATION]);
+  const releases = [...history.flatMap((r) => (r.action === 'promote' ? [r.revision] : [])), ...servedBefore];
+  const pruned = withoutStaleTags(
+    current.traffic,
+    options.candidate,
+    releases,
+    revisions,
+    options.keepTags ?? 3,
+    madeByRunway(history),
+  );
   let state = current;
   try {
     state = await setTraffic(clients, options.target, current, pruned.traffic, annotations);
     notes.push(`Recorded ${options.candidate} as the last good revision in the service annotations.`);
     if (pruned.removed.length) notes.push(`Removed stale traffic tags: ${pruned.removed.join(', ')}.`);
+    if (pruned.foreign.length)
+      notes.push(`Kept older traffic tags Runway did not make (not Runway's to remove): ${pruned.foreign.join(', ')}.`);
   } catch (e) {
     reporter.warning(`Promoted, but the release history could not be recorded: ${(e as Error).message}`);
   }
@@ -424,12 +497,13 @@ function summarize(
   after: readonly TrafficEntry[],
   records: readonly StepRecord[],
   notes: readonly string[],
-  outcome: 'promoted' | 'restored' | 'left',
+  outcome: 'promoted' | Outcome,
   several = false,
 ): void {
   const title = {
     promoted: `Promoted ${md.code(options.candidate)}`,
     restored: `Promotion of ${md.code(options.candidate)} failed; previous traffic restored`,
+    overridden: `Promotion of ${md.code(options.candidate)} stopped: someone else changed the traffic; nothing restored`,
     left: `Promotion of ${md.code(options.candidate)} failed; traffic left at the failed step (rollback-on-failure: false)`,
   }[outcome];
   reporter.summary(

@@ -22,8 +22,11 @@ export function saveRestore(state: StepState, pending: readonly PendingRestore[]
   state.save(PHASE, 'shifting');
 }
 
-/** Marks the promotion finished (promoted, restored, or left on purpose): post has nothing to do. */
-export function markFinished(state: StepState, how: 'promoted' | 'restored' | 'left'): void {
+/**
+ * Marks the promotion finished (promoted, restored, left on purpose, or left to the person who
+ * changed its traffic): post has nothing to do.
+ */
+export function markFinished(state: StepState, how: 'promoted' | 'restored' | 'left' | 'overridden'): void {
   state.save(PHASE, how);
 }
 

@@ -13,6 +13,7 @@ import { setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
 import type { rollbackAction } from './inputs';
 import { servesAsWanted, sharesByRevision } from './plan';
+import { promotionGuard, promotionOf } from './override';
 import { Refused, servableTraffic } from './ready-check';
 import { allTrafficTo, choosePrevious, missingTags, withoutTags, type RollbackRequest } from './rollback-target';
 import { mainRevision, type TrafficEntry } from './snapshot';
@@ -25,6 +26,8 @@ export interface RollbackOptions {
   readonly removeTags: readonly string[];
   readonly actor?: string;
   readonly now?: () => Date;
+  /** Roll back only while this revision serves traffic (only-if-serving): it is the release to undo. */
+  readonly onlyIfServing?: string;
 }
 
 export interface RollbackResult {
@@ -32,6 +35,26 @@ export interface RollbackResult {
   readonly traffic: TrafficEntry[];
   readonly seconds: number;
   readonly changed: boolean;
+}
+
+/** Whether `revision` serves any traffic (from `traffic_statuses`): only-if-serving's condition. */
+export const servesTraffic = (served: readonly TrafficEntry[], revision: string): boolean =>
+  (sharesByRevision(served).get(revision) ?? 0) > 0;
+
+/**
+ * The annotations a rollback that undoes an unfinished promotion of `revision` writes: refused
+ * (TrafficOverridden) when someone else changed the traffic since that promotion set it, else its
+ * record updated to this traffic. Without such a promotion: the annotations as they are.
+ */
+function undoingPromotion(
+  target: ServiceTarget,
+  current: ServiceTraffic,
+  revision: string | undefined,
+  traffic: readonly TrafficEntry[],
+): Record<string, string> {
+  const record = revision ? promotionOf(current.annotations, revision) : undefined;
+  if (!record) return current.annotations;
+  return promotionGuard(target.service, revision!, record)(current, traffic);
 }
 
 /** The traffic the rollback sets and why, from what serves (tags on unservable revisions dropped). */
@@ -71,7 +94,15 @@ export async function rollBackService(
   const started = performance.now();
   const { target } = options;
   const [current, revisions] = await Promise.all([readService(clients, target), listRevisionFacts(clients, target)]);
-  const from = mainRevision(current.served, current.latestReady);
+  // only-if-serving: a rollback can only ever undo the release it names.
+  if (options.onlyIfServing && !servesTraffic(current.served, options.onlyIfServing)) {
+    reporter.notice(`${options.onlyIfServing} serves no traffic on ${target.service}; nothing was changed (only-if-serving)`);
+    const seconds = (performance.now() - started) / 1000;
+    const revision = mainRevision(current.served, current.latestReady) ?? '';
+    return { revision, traffic: current.traffic, seconds, changed: false };
+  }
+  // The release being undone is the one named, even while it serves less than the stable revision.
+  const from = options.onlyIfServing ?? mainRevision(current.served, current.latestReady);
   const history = decodeHistory(current.annotations[HISTORY_ANNOTATION]);
   const { traffic, why } = rollbackTraffic(options, current, revisions, history, from, reporter);
   const revision = mainRevision(traffic, current.latestReady) ?? '';
@@ -95,7 +126,8 @@ export async function rollBackService(
       ...(options.actor ? { actor: options.actor } : {}),
     };
     // One update: the history is written only if the traffic operation succeeds.
-    after = await setTraffic(clients, target, current, traffic, recordRelease(current.annotations, release));
+    const annotations = undoingPromotion(target, current, options.onlyIfServing, traffic);
+    after = await setTraffic(clients, target, current, traffic, recordRelease(annotations, release));
   } else {
     reporter.notice(`${target.service} already serves this traffic; nothing was changed`);
   }
@@ -119,6 +151,7 @@ export async function runRollback(
 ): Promise<OutputsOf<typeof rollbackAction>> {
   const targets = resolveTargets(inputs, env);
   const requests = valuesFor('to', inputs.to, targets);
+  const onlyIfServing = inputs['only-if-serving'] && valuesFor('only-if-serving', inputs['only-if-serving'], targets);
   const clients = createClients(env);
   try {
     const settled = await inEveryRegion(targets, reporter, async (target, r, k) => {
@@ -130,7 +163,14 @@ export async function runRollback(
       try {
         return await rollBackService(
           clients,
-          { target, to, reason: inputs.reason, removeTags: inputs['remove-tag'] ?? [], actor: env.GITHUB_ACTOR },
+          {
+            target,
+            to,
+            reason: inputs.reason,
+            removeTags: inputs['remove-tag'] ?? [],
+            actor: env.GITHUB_ACTOR,
+            ...(onlyIfServing ? { onlyIfServing: onlyIfServing[k] } : {}),
+          },
           r,
         );
       } catch (e) {

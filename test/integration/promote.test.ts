@@ -10,20 +10,30 @@ import { promisify } from 'node:util';
 import { runBundle, type ActionRun, type RunOptions } from '../helpers/run-action';
 import { decodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
 import { readService } from '../../src/cloudrun/service-state';
-import { RecordingReporter, type StepState } from '../../src/report';
+import { RecordingReporter } from '../../src/report';
+import { memoryState } from '../../src/runtime/local';
 import { promoteRevision, type PromoteOptions } from '../../src/traffic/promote';
 import { rollBackService } from '../../src/traffic/rollback';
 import { formatSnapshot, parseSnapshot, toTargets, type TrafficEntry } from '../../src/traffic/snapshot';
 import { updateService } from '../../src/cloudrun/services';
-import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest, startStack } from './rollback.fixtures';
+import { PROMOTION_ANNOTATION, promotionOf, withPromotion } from '../../src/traffic/override';
+import {
+  admin,
+  deploy,
+  FAST_GATE,
+  freshStackPerTest,
+  promoteBundle,
+  promotePost,
+  revisionOf,
+  revisionsAt,
+  setSplit,
+  startStack,
+} from './rollback.fixtures';
 
 jest.setTimeout(240_000);
 const exec = promisify(execFile);
 
 const t = freshStackPerTest();
-
-/** Small, fast gates: a few samples per URL, a short startup wait. */
-const GATE = { paths: '/', samples: '8', interval: '0', concurrency: '2', 'startup-timeout': '3s', 'request-timeout': '2s' };
 
 const current = () => readService(t.stack.clients, t.stack.target);
 
@@ -66,12 +76,7 @@ const killContainer = async (revision: string) => {
 };
 
 const promote = (inputs: Record<string, string>, options: Pick<RunOptions, 'onStart' | 'onStdout'> = {}) =>
-  runBundle('dist/promote/index.js', {
-    inputs: { ...t.stack.where, ...GATE, ...inputs },
-    env: { ...t.stack.env, GITHUB_SHA: 'c0ffee'.repeat(6) + 'abcd', GITHUB_ACTOR: 'release-bot' },
-    timeoutMs: 180_000,
-    ...options,
-  });
+  promoteBundle(t.stack, inputs, options);
 
 it('promotes in steps with every gate passing, keeps every tag and records the release', async () => {
   const v1 = await deploy(t.stack, t.hello, 'v1', 'one');
@@ -102,8 +107,11 @@ it('promotes in steps with every gate passing, keeps every tag and records the r
       commit: 'c0ffee'.repeat(6) + 'abcd',
       actor: 'release-bot',
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      tags: ['two'],
     },
   ]);
+  // The finished promotion leaves no record of its steps behind.
+  expect(after.annotations[PROMOTION_ANNOTATION]).toBeUndefined();
   // Annotations change without a new revision.
   expect(after.latestReady).toBe(candidate);
   expect(result.summary).toMatch(/\| 10 % to `svc-[a-f0-9]+-v2` \| pass \|[\s\S]*\| 50 % [\s\S]*\| 100 % /);
@@ -174,7 +182,7 @@ it('leaves no half-shifted traffic when killed between steps: the post step rest
   expect((await current()).traffic.find((e) => e.revision === candidate && e.percent > 0)?.percent).toBe(10);
 
   const post = await runBundle('dist/promote/post/index.js', {
-    inputs: { ...t.stack.where, ...GATE, revision: candidate },
+    inputs: { ...t.stack.where, ...FAST_GATE, revision: candidate },
     env: t.stack.env,
     state: main.state,
   });
@@ -198,8 +206,7 @@ async function killedAtTenPercent(candidate: string, previous: TrafficEntry[]): 
   return run;
 }
 
-const postStep = (revision: string, state: Record<string, string>) =>
-  runBundle('dist/promote/post/index.js', { inputs: { ...t.stack.where, ...GATE, revision }, env: t.stack.env, state });
+const postStep = (revision: string, state: Record<string, string>) => promotePost(t.stack, revision, state);
 
 /** What serves, as revision and percent. */
 const servedShares = async () => (await current()).served.filter((e) => e.percent > 0).map((e) => [e.revision, e.percent]);
@@ -209,18 +216,25 @@ it('the post step moves the served traffic back after a restore whose rollout fa
   const candidate = revisionOf(t.stack, 'v3');
   const main = await killedAtTenPercent(candidate, previous);
   expect(main.signal).toBe('SIGKILL');
-  // A restore that Cloud Run accepted but could not roll out (one of its tags names a revision deleted
-  // since): the spec holds the previous split, the 10 % step keeps serving.
+  // A restore by Runway that Cloud Run accepted but could not roll out (one of its tags names a
+  // revision deleted since): the spec holds the previous split, the 10 % step keeps serving. Like
+  // every traffic change of a promotion, it records itself as what the promotion set last.
   const stale = await current();
+  const restore: TrafficEntry[] = [
+    ...previous,
+    { type: 'REVISION', revision: revisionOf(t.stack, 'gone'), percent: 0, tag: 'old' },
+  ];
+  const record = promotionOf(stale.annotations, candidate)!;
   const op = await updateService(
     t.stack.clients,
     t.stack.target,
     {
       name: stale.service.name,
       etag: stale.service.etag,
-      traffic: toTargets([...previous, { type: 'REVISION', revision: revisionOf(t.stack, 'gone'), percent: 0, tag: 'old' }]),
+      traffic: toTargets(restore),
+      annotations: withPromotion(stale.annotations, { ...record, traffic: restore }),
     },
-    { updateMask: ['traffic'] },
+    { updateMask: ['traffic', 'annotations'] },
   );
   await expect(op.done()).rejects.toThrow(/does not exist or is deleted/);
   expect((await current()).traffic.filter((e) => e.percent > 0)).toEqual(previous.filter((e) => e.percent > 0));
@@ -266,7 +280,7 @@ it('the post step restores the traffic after the emulator restarted (--state-dir
     const previous = (await readService(stack.clients, stack.target)).traffic;
     let pid = 0;
     const main = runBundle('dist/promote/index.js', {
-      inputs: { ...stack.where, ...GATE, revision: candidate, steps: '10,50,100', bake: '60s' },
+      inputs: { ...stack.where, ...FAST_GATE, revision: candidate, steps: '10,50,100', bake: '60s' },
       env: { ...stack.env, GITHUB_SHA: 'c0ffee'.repeat(6) + 'abcd' },
       timeoutMs: 180_000,
       onStart: (p) => (pid = p),
@@ -283,7 +297,7 @@ it('the post step restores the traffic after the emulator restarted (--state-dir
     expect(await share()).toBe(10);
 
     const post = await runBundle('dist/promote/post/index.js', {
-      inputs: { ...stack.where, ...GATE, revision: candidate },
+      inputs: { ...stack.where, ...FAST_GATE, revision: candidate },
       env: stack.env,
       state: killed.state,
     });
@@ -415,12 +429,6 @@ it('refuses a candidate that is not Ready, and bad steps, before changing anythi
 
   expect(services(await admin(t.stack, 'GET', '/state'))).toEqual(services(before));
 });
-
-/** Step state kept in memory, as the runner keeps it between main and post. */
-function memoryState(): StepState {
-  const values = new Map<string, string>();
-  return { save: (n, v) => void values.set(n, v), get: (n) => values.get(n) ?? '' };
-}
 
 /** Promotes in process (no gate, no bake), recording every UpdateService request it sends. */
 async function promoteInProcess(candidate: string, extra: Partial<PromoteOptions> = {}) {

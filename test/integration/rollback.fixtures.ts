@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server';
 import { ensureTestImage } from '../helpers/test-images';
+import { runBundle, type ActionRun, type RunOptions } from '../helpers/run-action';
 import { createClients, type GoogleClients } from '../../src/cloudrun/clients';
 import { createService, getService, updateService } from '../../src/cloudrun/services';
 import type { ServiceTarget } from '../../src/cloudrun/target';
@@ -127,3 +128,30 @@ export const releaseEnv = (stack: Stack, n: number): Record<string, string> => (
   GITHUB_SHA: releaseSha(n),
   GITHUB_ACTOR: 'dev',
 });
+
+/** Small, fast gates for promote: a few samples per URL, a short startup wait. */
+export const FAST_GATE = {
+  paths: '/',
+  samples: '8',
+  interval: '0',
+  concurrency: '2',
+  'startup-timeout': '3s',
+  'request-timeout': '2s',
+};
+
+/** The promote bundle's main step on this stack's service, with fast gates, as release-bot at a fixed commit. */
+export const promoteBundle = (
+  stack: Stack,
+  inputs: Record<string, string>,
+  options: Pick<RunOptions, 'onStart' | 'onStdout'> = {},
+): Promise<ActionRun> =>
+  runBundle('dist/promote/index.js', {
+    inputs: { ...stack.where, ...FAST_GATE, ...inputs },
+    env: { ...stack.env, GITHUB_SHA: 'c0ffee'.repeat(6) + 'abcd', GITHUB_ACTOR: 'release-bot' },
+    timeoutMs: 180_000,
+    ...options,
+  });
+
+/** The promote bundle's post step with the state its main step left. */
+export const promotePost = (stack: Stack, revision: string, state: Record<string, string>): Promise<ActionRun> =>
+  runBundle('dist/promote/post/index.js', { inputs: { ...stack.where, ...FAST_GATE, revision }, env: stack.env, state });
