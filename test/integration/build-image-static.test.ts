@@ -172,6 +172,22 @@ describe('static readiness on monorepo fixtures (issue 12)', () => {
     expect(broken).toMatchObject({ level: 'error', line: 15, fix: 'COPY --from=build /app/node_modules /app/node_modules' });
   });
 
+  it('npm with a stray pnpm-workspace.yaml (issue 19): packageManager and `npm ci` say npm, so the client is the hoisted one', () => {
+    const { list, loaded } = all('npm-stray-pnpm', { workspace: 'apps/user-app' });
+    expect(loaded.project.workspace.manager).toBe('npm');
+    expect(loaded.project.workspace.clientDir).toBe('node_modules/.prisma/client');
+    // The members come from package.json's workspaces, not the stray file's `apps/*` only.
+    expect(loaded.project.workspace.packages.map((p) => p.dir)).toEqual(['', 'apps/user-app', 'packages/db']);
+    expect(loaded.project.prisma).toEqual({ version: '6.3.1', lockfile: 'package-lock.json' });
+    const schema = 'packages/db/prisma/schema.prisma';
+    // Its binaryTargets line is line 3 (the other fixtures' generator sits at line 6).
+    expect(list).toEqual(
+      passes(schema, { generate: 12, runtime: 15, client: 23, user: 26 }).map((l) =>
+        l.startsWith('binary-targets') ? `binary-targets pass ${schema}:3` : l,
+      ),
+    );
+  });
+
   it('heredocs: their bodies are no instructions', () => {
     const { list } = all('heredoc');
     expect(list).toEqual(passes('prisma/schema.prisma', { generate: 12, runtime: 22, client: 24, user: 26 }));
@@ -267,6 +283,7 @@ describe('check-only in strict mode on the monorepo fixtures', () => {
   it.each([
     ['npm-hoisted', { workspace: 'apps/web' }],
     ['pnpm-workspace', { workspace: 'apps/web' }],
+    ['npm-stray-pnpm', { workspace: 'apps/user-app' }],
     ['heredoc', {}],
     ['copy-order', {}],
   ])('%s passes', async (fixture, raw) => {
