@@ -5,7 +5,7 @@ import { readInputs } from '../../src/inputs';
 import { RecordingReporter } from '../../src/report';
 import { localContext } from '../../src/runtime/local';
 import { ReadinessError, runBuildImage } from '../../src/image/build';
-import { fixExcludes } from '../../src/image/context-rules';
+import { fixExcludes, ignoreLine } from '../../src/image/context-rules';
 import { buildImageAction } from '../../src/image/inputs';
 import type { PrismaReport } from '../../src/image/readiness-report';
 import { isIgnored, parseDockerignore } from '../../src/image/dockerignore';
@@ -223,6 +223,8 @@ describe('static readiness on monorepo fixtures (issue 12)', () => {
         'context-secret error certs/server.pem',
         'context-secret error config/service-account.json',
         'context-secret error deploy/id_rsa',
+        // google-github-actions/auth's credentials file in the workspace root (issue 19).
+        'context-secret error gha-creds-5c1f0e2a9b7d3e64.json',
         'secret-in-runtime error Dockerfile:9',
         'secret-in-runtime error Dockerfile:10',
         'swallowed-failure warning Dockerfile:4',
@@ -232,9 +234,13 @@ describe('static readiness on monorepo fixtures (issue 12)', () => {
     const ignore = readFileSync(join(monorepos, 'context-secrets', '.dockerignore'), 'utf8');
     for (const f of findings.filter((x) => x.rule === 'context-secret')) {
       const line = /`([^`]+)`/.exec(f.fix!)![1];
-      expect(fixExcludes(ignore, line)).toBe(true);
-      expect(isIgnored(parseDockerignore(ignore), line)).toBe(false);
+      expect(line).toBe(ignoreLine(f.file!));
+      expect(fixExcludes(ignore, f.file!)).toBe(true);
+      expect(isIgnored(parseDockerignore(ignore), f.file!)).toBe(false);
     }
+    expect(findings.find((f) => f.file === 'gha-creds-5c1f0e2a9b7d3e64.json')?.fix).toBe(
+      'add the line `gha-creds-*.json` to .dockerignore',
+    );
   });
 
   it('a nested app as its own context: its schema from package.json, and the repository`s .dockerignore does not apply', () => {
