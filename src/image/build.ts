@@ -396,6 +396,14 @@ async function push(step: Step, built: Built): Promise<string> {
   return remote.isIndex ? digest! : remote.digest;
 }
 
+function cacheText(cache: BuildPlan['cache']): string {
+  if (cache === undefined) return 'local layers only';
+  if (cache.type === 'gha') return `GitHub Actions cache (scope ${md.code(cache.scope)})`;
+  return cache.type === 'registry'
+    ? `${md.code(cache.ref)} (cache manifest)`
+    : `${md.code(cache.ref)} and ${cache.images.length - 1} stage image(s)`;
+}
+
 function summary(step: Step, built: Built, prismaReport: PrismaReport, digest: string | undefined): string {
   const image = step.inputs.image!;
   const builder = `${built.builder.kind === 'buildx' ? 'buildx' : 'classic'}, ${(built.ms / 1000).toFixed(1)} s${built.hits ? `, ${built.hits.cached}/${built.hits.steps} steps from cache` : ''}`;
@@ -407,6 +415,7 @@ function summary(step: Step, built: Built, prismaReport: PrismaReport, digest: s
         ['Image', digest ? md.code(`${image}@${digest}`) : `${md.code(built.imageId)} (not pushed)`],
         ['Tags', built.plan.tags.map((t) => md.code(t.slice(image.length + 1))).join(' ')],
         ['Builder', builder],
+        ['Cache', cacheText(built.plan.cache)],
         ['Size', `${(built.config.size / 1e6).toFixed(0)} MB`],
       ],
     ) +
