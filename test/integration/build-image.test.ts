@@ -371,7 +371,7 @@ describe('build-image with the classic builder', () => {
     expect(read('/token-bytes')).toBe(String('not-in-the-image'.length));
     // Removed from the context after the build; the runtime stage never had them.
     expect(existsSync(join(dir, '.runway', 'secrets', 'ca'))).toBe(false);
-    expect(reporter.lines.find((l) => l.level === 'notice')?.message).toContain('no Prisma schema');
+    expect(reporter.messages('notice')).toEqual([expect.stringContaining('no Prisma schema')]);
 
     const missing: Record<string, string> = { ...raw, 'build-secrets': 'token=env:RUNWAY_TEST_UNSET' };
     await expect(
@@ -380,6 +380,21 @@ describe('build-image with the classic builder', () => {
         localContext({ reporter, env }),
       ),
     ).rejects.toThrow('Input "build-secrets": token: the environment variable RUNWAY_TEST_UNSET is not set');
+    // Pushed with the default cache: the build stage, whose layers hold the secret files, gets no cache image.
+    const pushed = new RecordingReporter();
+    const image = raw.image;
+    await runBuildImage(
+      readInputs(buildImageAction, (n) => ({ ...raw, push: 'true' })[n], env),
+      localContext({ reporter: pushed, env }),
+    );
+    expect(pushed.messages('notice')).toEqual(
+      expect.arrayContaining([expect.stringContaining('Build stages (build) get no cache images')]),
+    );
+    expect((await registryDigest(`${image}:buildcache`)).digest).toMatch(/^sha256:/);
+    const stage = await fetch(`http://${REGISTRY}/v2/${image.slice(REGISTRY.length + 1)}/manifests/buildcache-build`, {
+      method: 'HEAD',
+    });
+    expect(stage.status).toBe(404);
   });
 
   it('dist/build-image runs like the runner runs it: outputs, summary and annotations on file and line', async () => {
