@@ -13,6 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { build } from './build';
+import { compositeCache } from './composite-cache';
 import { gate } from './gate';
 import { comparison } from './comparison';
 import { release } from './release';
@@ -21,7 +22,7 @@ import { rollbackGroup } from './rollback';
 import { scale } from './scale';
 import { startup } from './startup-group';
 
-const groups: Group[] = [startup, gate, comparison, rollbackGroup, release, build, scale];
+const groups: Group[] = [startup, gate, comparison, rollbackGroup, release, build, compositeCache, scale];
 const RESULTS = join(__dirname, 'results.json');
 const DIST = join(__dirname, '..', 'dist');
 const README = join(__dirname, 'README.md');

@@ -2,11 +2,12 @@ import {
   builderOf,
   buildxArgs,
   buildxAttestedPushArgs,
+  buildxCacheArgs,
   amd64Manifest,
   configDigest,
   cacheSpec,
+  cacheImages,
   classicBuildArgs,
-  classicCacheImages,
   classicCacheHits,
   imageTags,
   manifestProblem,
@@ -108,37 +109,45 @@ describe('buildxArgs', () => {
         'apps',
       ],
     ],
-    [
-      'registry cache',
-      { cache: { type: 'registry', ref: 'r/a:cache' } },
-      [
-        'buildx',
-        'build',
-        '--network',
-        'host',
-        '--file',
-        'Dockerfile',
-        '--tag',
-        '127.0.0.1:5000/app:abc',
-        '--iidfile',
-        '/tmp/iid',
-        '--progress=plain',
-        '--platform',
-        'linux/amd64',
-        '--metadata-file',
-        '/tmp/meta.json',
-        '--cache-from',
-        'type=registry,ref=r/a:cache',
-        '--cache-to',
-        'type=registry,ref=r/a:cache,mode=max,image-manifest=true,oci-mediatypes=true',
-        '--provenance=false',
-        '--sbom=false',
-        '--load',
-        '.',
-      ],
-    ],
   ])('%s', (_name, plan, expected) => {
     expect(buildxArgs({ ...base, ...plan })).toEqual(expected);
+  });
+
+  it.each<[string, BuildPlan['cache'], string[]]>([
+    ['no cache: the local one', undefined, []],
+    [
+      // An exporting builder (docker/setup-buildx-action): one cache manifest, every stage (mode=max), in the
+      // OCI image-manifest form Artifact Registry takes.
+      'registry, Artifact Registry',
+      { type: 'registry', ref: 'us-central1-docker.pkg.dev/acme/apps/web:buildcache' },
+      [
+        '--cache-from',
+        'type=registry,ref=us-central1-docker.pkg.dev/acme/apps/web:buildcache',
+        '--cache-to',
+        'type=registry,ref=us-central1-docker.pkg.dev/acme/apps/web:buildcache,mode=max,image-manifest=true,oci-mediatypes=true',
+      ],
+    ],
+    [
+      // The docker driver exports inline cache only: every cache image is a source, each build writes inline metadata.
+      'cache images, buildx docker driver',
+      { type: 'images', ref: 'r/a:buildcache', images: cacheImages('r/a:buildcache', ['deps', 'build']) },
+      [
+        '--cache-from',
+        'type=registry,ref=r/a:buildcache-deps',
+        '--cache-from',
+        'type=registry,ref=r/a:buildcache-build',
+        '--cache-from',
+        'type=registry,ref=r/a:buildcache',
+        '--cache-to',
+        'type=inline',
+      ],
+    ],
+    ['gha', { type: 'gha', scope: 'r/a' }, ['--cache-from', 'type=gha,scope=r/a', '--cache-to', 'type=gha,mode=max,scope=r/a']],
+  ])('cache flags: %s', (_name, cache, expected) => {
+    expect(buildxCacheArgs(cache)).toEqual(expected);
+    const args = buildxArgs({ ...base, cache });
+    // Between the metadata file and the attestation flags, as docker/build-push-action orders them.
+    expect(args.slice(args.indexOf('/tmp/meta.json') + 1, args.indexOf('--provenance=false'))).toEqual(expected);
   });
 });
 
@@ -172,17 +181,14 @@ describe('classicBuildArgs', () => {
   });
 
   it('names every cache image in --cache-from', () => {
-    expect(classicBuildArgs(base, ['r/a:c-deps', 'r/a:c']).slice(-5)).toEqual([
-      '--cache-from',
-      'r/a:c-deps',
-      '--cache-from',
-      'r/a:c',
-      '.',
-    ]);
+    const cache = { type: 'images', ref: 'r/a:c', images: cacheImages('r/a:c', ['deps']) } as const;
+    expect(classicBuildArgs({ ...base, cache }).slice(-5)).toEqual(['--cache-from', 'r/a:c-deps', '--cache-from', 'r/a:c', '.']);
+    // A cache manifest is not an image the classic builder can read: never given to it.
+    expect(classicBuildArgs({ ...base, cache: { type: 'registry', ref: 'r/a:c' } })).not.toContain('--cache-from');
   });
 
   it('gives each named stage before the runtime one a cache image', () => {
-    expect(classicCacheImages('r/a:c', ['deps', 'build'])).toEqual([
+    expect(cacheImages('r/a:c', ['deps', 'build'])).toEqual([
       { stage: 'deps', ref: 'r/a:c-deps' },
       { stage: 'build', ref: 'r/a:c-build' },
       { ref: 'r/a:c' },
@@ -200,28 +206,44 @@ describe('helpers', () => {
     expect(imageTags('r/a', tags, sha)).toEqual(expected);
   });
 
-  const gha = { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'u' };
   const classic = builderOf(undefined);
   const container = builderOf('Name:   builder\nDriver: docker-container\n');
   const plain = builderOf('Name:   default\nDriver: docker\n');
+  const image = 'us-central1-docker.pkg.dev/acme/apps/web';
+  // What build-image passes: the image's repository as gha scope, IMAGE:buildcache when it pushes, the build stages.
+  const pushing = { scope: image, ref: `${image}:buildcache`, stages: ['deps', 'build'] };
+  const images = (ref: string) => ({ type: 'images', ref, images: cacheImages(ref, ['deps', 'build']) });
   it.each([
-    ['gha', container, {}, { type: 'gha', scope: 's' }],
-    ['r/a:cache', classic, {}, { type: 'registry', ref: 'r/a:cache' }],
-    ['r/a:cache', container, {}, { type: 'registry', ref: 'r/a:cache' }],
-    [undefined, container, gha, { type: 'gha', scope: 's' }],
-    [undefined, plain, gha, undefined],
-    [undefined, classic, gha, undefined],
-    [undefined, container, {}, undefined],
-  ])('cacheSpec(%s, %j)', (input, builder, env, expected) => {
-    expect(cacheSpec(input, builder, env, 's')).toEqual(expected);
+    // The default, when the image is pushed: the registry cache beside it, whatever the builder.
+    [
+      'default, exporting buildx (setup-buildx-action)',
+      undefined,
+      container,
+      pushing,
+      { type: 'registry', ref: `${image}:buildcache` },
+    ],
+    [
+      'default, buildx docker driver (a runner without setup-buildx-action)',
+      undefined,
+      plain,
+      pushing,
+      images(`${image}:buildcache`),
+    ],
+    ['default, classic builder', undefined, classic, pushing, images(`${image}:buildcache`)],
+    ['not pushed: the local cache', undefined, container, { ...pushing, ref: undefined }, undefined],
+    ['gha, chosen', 'gha', container, pushing, { type: 'gha', scope: image }],
+    ['a reference, exporting buildx', 'r/a:cache', container, pushing, { type: 'registry', ref: 'r/a:cache' }],
+    ['a reference, classic', 'r/a:cache', classic, pushing, images('r/a:cache')],
+    ['a reference, not pushed', 'r/a:cache', plain, { ...pushing, ref: undefined }, images('r/a:cache')],
+  ])('cacheSpec: %s', (_name, input, builder, defaults, expected) => {
+    expect(cacheSpec(input, builder, defaults)).toEqual(expected);
   });
 
   it.each([
     ['gha', classic, 'Input "cache": gha needs docker buildx'],
     ['gha', plain, 'Input "cache": gha needs a buildx builder that can export a cache'],
-    ['r/a:cache', plain, 'Input "cache": a registry cache needs a buildx builder that can export a cache'],
   ])('refuses cache %s with %j', (input, builder, message) => {
-    expect(() => cacheSpec(input, builder, {}, 's')).toThrow(message);
+    expect(() => cacheSpec(input, builder, pushing)).toThrow(message);
   });
 
   it('reads the buildx driver', () => {

@@ -5,7 +5,27 @@ import { InputError } from '../inputs';
  * like docker/build-push-action's context.ts: the tests pin every argument.
  */
 
-export type CacheSpec = { readonly type: 'gha'; readonly scope: string } | { readonly type: 'registry'; readonly ref: string };
+/** A cache image of one Dockerfile stage (built with --target), or of the image itself (no stage). */
+export interface CacheImage {
+  readonly stage?: string;
+  readonly ref: string;
+}
+
+/**
+ * Where layers are cached between runs:
+ * - `gha`: GitHub's cache service (buildx with an exporting builder, in a JavaScript action's process only).
+ * - `registry`: a cache manifest at `ref`, written by buildx with an exporting builder (mode=max: every stage).
+ * - `images`: plain images pushed beside the image, one per stage, for builders that cannot export a cache
+ *   manifest: the classic builder (`--cache-from` names pulled images) and buildx's `docker` driver (inline
+ *   cache only, docs.docker.com/build/builders/drivers/: "Cache export: Inline only").
+ */
+export type CacheSpec =
+  | { readonly type: 'gha'; readonly scope: string }
+  | { readonly type: 'registry'; readonly ref: string }
+  | { readonly type: 'images'; readonly ref: string; readonly images: readonly CacheImage[] };
+
+/** The default cache tag, beside the image in its own repository (Artifact Registry keeps both). */
+export const DEFAULT_CACHE_TAG = 'buildcache';
 
 export interface BuildPlan {
   readonly context: string;
@@ -54,18 +74,30 @@ export function buildxArgs(plan: BuildPlan): string[] {
     plan.metadataFile,
   ];
   for (const s of plan.secrets) args.push('--secret', `id=${s.id},src=${s.src}`);
-  if (plan.cache?.type === 'gha') {
-    args.push('--cache-from', `type=gha,scope=${plan.cache.scope}`, '--cache-to', `type=gha,mode=max,scope=${plan.cache.scope}`);
-  } else if (plan.cache?.type === 'registry') {
-    args.push(
-      '--cache-from',
-      `type=registry,ref=${plan.cache.ref}`,
-      '--cache-to',
-      `type=registry,ref=${plan.cache.ref},mode=max,image-manifest=true,oci-mediatypes=true`,
-    );
-  }
+  args.push(...buildxCacheArgs(plan.cache));
   args.push('--provenance=false', '--sbom=false', '--load', plan.context);
   return args;
+}
+
+/**
+ * buildx's cache flags. The registry cache is written as an OCI image manifest with OCI media types
+ * (`image-manifest=true,oci-mediatypes=true`), the form docs.docker.com/build/cache/backends/ gives for
+ * registries that refuse BuildKit's default cache index, Artifact Registry among those users report
+ * (moby/buildkit#2251, #3724). Cache images get inline cache metadata, which `type=registry` imports.
+ */
+export function buildxCacheArgs(cache: CacheSpec | undefined): string[] {
+  if (cache?.type === 'gha')
+    return ['--cache-from', `type=gha,scope=${cache.scope}`, '--cache-to', `type=gha,mode=max,scope=${cache.scope}`];
+  if (cache?.type === 'registry')
+    return [
+      '--cache-from',
+      `type=registry,ref=${cache.ref}`,
+      '--cache-to',
+      `type=registry,ref=${cache.ref},mode=max,image-manifest=true,oci-mediatypes=true`,
+    ];
+  if (cache?.type === 'images')
+    return [...cache.images.flatMap((c) => ['--cache-from', `type=registry,ref=${c.ref}`]), '--cache-to', 'type=inline'];
+  return [];
 }
 
 /**
@@ -88,20 +120,22 @@ export function buildxAttestedPushArgs(plan: BuildPlan, provenance: string): str
 
 /**
  * Classic `docker build`: no --platform (it builds for the daemon's own platform, checked after the
- * build), no --secret (secret files are copied into the context); `cacheFrom` names pulled cache images.
+ * build), no --secret (secret files are copied into the context); --cache-from names the cache images,
+ * pulled first (the classic builder reads only images present in the daemon).
  */
-export function classicBuildArgs(plan: BuildPlan, cacheFrom: readonly string[] = []): string[] {
+export function classicBuildArgs(plan: BuildPlan): string[] {
   const args = ['build', ...common(plan)];
-  for (const ref of cacheFrom) args.push('--cache-from', ref);
+  if (plan.cache?.type === 'images') for (const c of plan.cache.images) args.push('--cache-from', c.ref);
   args.push(plan.context);
   return args;
 }
 
 /**
- * The classic builder caches only from images it can pull, and a final image holds only its last
- * stage: each named stage before it gets its own cache image `<ref>-<stage>`, built with --target.
+ * A cache image holds the layers of one stage only (an image is its last stage; inline cache is
+ * mode=min), so each named stage before the runtime one gets its own cache image `<ref>-<stage>`, built
+ * with --target, then the image itself is `<ref>`. Unnamed stages cannot be targeted and stay uncached.
  */
-export function classicCacheImages(ref: string, stages: readonly string[]): { readonly stage?: string; readonly ref: string }[] {
+export function cacheImages(ref: string, stages: readonly string[]): CacheImage[] {
   return [...stages.map((stage) => ({ stage, ref: `${ref}-${stage}` })), { ref }];
 }
 
@@ -120,38 +154,35 @@ export function builderOf(inspect: string | undefined): Builder {
 }
 
 /**
- * The cache to use: the input's registry reference or `gha`. Exporting a cache needs buildx with a
- * driver other than `docker` (docker/setup-buildx-action makes a docker-container one); the classic
- * builder uses a registry reference as --cache-from. Default: gha where that works inside Actions.
+ * The cache to use. `gha` needs buildx with a driver other than `docker` (docker/setup-buildx-action
+ * makes a docker-container one) and the runtime token GitHub gives only to JavaScript and container
+ * actions' processes, never to a composite action's `run:` steps (actions/runner#3046; docs.docker.com/
+ * build/cache/backends/gha/ reads $ACTIONS_RUNTIME_TOKEN). A registry reference, or by default `IMAGE:buildcache`
+ * when the image is pushed, works with every builder: a cache manifest where buildx can export one, cache
+ * images where it cannot (classic builder, buildx `docker` driver). Without either: the local layer cache.
  */
 export function cacheSpec(
   input: string | undefined,
   builder: Builder,
-  env: NodeJS.ProcessEnv,
-  scope: string,
+  defaults: { readonly scope: string; readonly ref?: string; readonly stages: readonly string[] },
 ): CacheSpec | undefined {
   const exports = builder.kind === 'buildx' && builder.driver !== 'docker';
-  const refuse = (message: string): never => {
-    throw new InputError([{ input: 'cache', message }]);
-  };
   if (input === 'gha') {
-    if (builder.kind === 'classic')
-      refuse('gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty');
     if (!exports)
-      refuse(
-        'gha needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first',
-      );
-    return { type: 'gha', scope };
+      throw new InputError([
+        {
+          input: 'cache',
+          message:
+            builder.kind === 'classic'
+              ? 'gha needs docker buildx, which this machine does not have; use a registry reference or leave it empty'
+              : 'gha needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first, or leave it empty for the registry cache',
+        },
+      ]);
+    return { type: 'gha', scope: defaults.scope };
   }
-  if (input) {
-    if (builder.kind === 'buildx' && !exports)
-      refuse(
-        'a registry cache needs a buildx builder that can export a cache (the "docker" driver cannot): run docker/setup-buildx-action first',
-      );
-    return { type: 'registry', ref: input };
-  }
-  if (exports && env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)) return { type: 'gha', scope };
-  return undefined;
+  const ref = input ?? defaults.ref;
+  if (ref === undefined) return undefined;
+  return exports ? { type: 'registry', ref } : { type: 'images', ref, images: cacheImages(ref, defaults.stages) };
 }
 
 /** OCI labels that tie the image to its commit, like docker/metadata-action's defaults. */

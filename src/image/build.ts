@@ -16,16 +16,17 @@ import {
   buildxAttestedPushArgs,
   cacheSpec,
   classicBuildArgs,
-  classicCacheImages,
   classicCacheHits,
   CLASSIC_SECRETS_DIR,
   configDigest,
+  DEFAULT_CACHE_TAG,
   imageTags,
   manifestProblem,
   ociLabels,
   pushedDigest,
   type BuildPlan,
   type Builder,
+  type CacheImage,
 } from './build-command';
 import { baseImage, runtimeStage, stageNamed } from './dockerfile';
 import {
@@ -241,10 +242,31 @@ interface Built {
   readonly config: ImageConfig;
   readonly ms: number;
   readonly hits?: { steps: number; cached: number };
-  readonly cacheImages: { stage?: string; ref: string }[];
 }
 
-function buildPlan(step: Step, builder: Builder, tags: string[]): BuildPlan {
+/** The cache images to push after the checks: those of the plan's cache, when it is one of images. */
+const cacheImagesOf = (plan: BuildPlan): readonly CacheImage[] => (plan.cache?.type === 'images' ? plan.cache.images : []);
+
+/**
+ * Named stages before the runtime one, which get their own cache images. Not with the classic builder's
+ * build secrets: those files sit in a build stage's layer, which a pushed cache image would publish.
+ */
+function cachedStages(step: Step, builder: Builder): string[] {
+  const { parsed } = step.loaded.project.dockerfile;
+  const runtime = runtimeStage(parsed, step.inputs.target);
+  const stages = parsed.stages.filter((st) => st.index < runtime.index && st.name).map((st) => st.name!);
+  if (builder.kind === 'classic' && step.secrets.length > 0 && stages.length > 0) {
+    step.reporter.notice(
+      `Build stages (${stages.join(', ')}) get no cache images: with the classic builder, build-secrets are files in a build stage's layers, and a pushed cache image would publish them.`,
+    );
+    return [];
+  }
+  return stages;
+}
+
+/** `repository` is where the image is pushed: the default cache sits beside it, when it is pushed. */
+function buildPlan(step: Step, builder: Builder, tags: string[], repository: string): BuildPlan {
+  const defaultRef = step.inputs.push ? `${repository}:${DEFAULT_CACHE_TAG}` : undefined;
   return {
     context: resolve(step.root, step.inputs.context),
     dockerfile: resolve(step.root, step.inputs.dockerfile),
@@ -253,7 +275,11 @@ function buildPlan(step: Step, builder: Builder, tags: string[]): BuildPlan {
     secrets: step.secrets,
     target: step.inputs.target,
     platform: step.inputs.platform,
-    cache: cacheSpec(step.inputs.cache, builder, step.env, step.inputs.image!),
+    cache: cacheSpec(step.inputs.cache, builder, {
+      scope: step.inputs.image!,
+      ref: defaultRef,
+      stages: step.inputs.cache === 'gha' || (step.inputs.cache ?? defaultRef) === undefined ? [] : cachedStages(step, builder),
+    }),
     labels: ociLabels(step.env),
     iidFile: join(step.tmp, 'iid'),
     metadataFile: join(step.tmp, 'metadata.json'),
@@ -272,31 +298,24 @@ function placeClassicSecrets(plan: BuildPlan): string[] {
   });
 }
 
-/** Phase 4: the build (and, for the classic builder's registry cache, one image per named stage). */
-async function build(step: Step, builder: Builder, tags: string[]): Promise<Built> {
-  const plan = buildPlan(step, builder, tags);
+/** Phase 4: the build, after each stage's cache image (built with --target from the same cache). */
+async function build(step: Step, builder: Builder, tags: string[], repository: string): Promise<Built> {
+  const plan = buildPlan(step, builder, tags, repository);
   const buildx = builder.kind === 'buildx';
-  const { parsed } = step.loaded.project.dockerfile;
-  const runtime = runtimeStage(parsed, step.inputs.target);
-  const stages = parsed.stages.filter((st) => st.index < runtime.index && st.name).map((st) => st.name!);
+  const args = (p: BuildPlan) => (buildx ? buildxArgs(p) : classicBuildArgs(p));
   const copied = buildx ? [] : placeClassicSecrets(plan);
   const started = Date.now();
   let output: string;
-  let cacheImages: { stage?: string; ref: string }[] = [];
   try {
-    if (buildx) output = await dockerBuild(step, buildxArgs(plan), true);
-    else {
-      cacheImages = plan.cache?.type === 'registry' ? classicCacheImages(plan.cache.ref, stages) : [];
-      const cacheFrom = cacheImages.map((c) => c.ref);
-      for (const c of cacheImages) {
+    // buildx reads cache images from the registry itself; the classic builder only from the daemon.
+    if (!buildx)
+      for (const c of cacheImagesOf(plan)) {
         const pulled = await docker(step.run, ['pull', c.ref]);
         step.reporter.info(pulled.code === 0 ? `Cache image ${c.ref} pulled` : `No cache image ${c.ref} yet`);
       }
-      for (const c of cacheImages)
-        if (c.stage)
-          await dockerBuild(step, classicBuildArgs({ ...plan, tags: [c.ref], target: c.stage, labels: {} }, cacheFrom), false);
-      output = await dockerBuild(step, classicBuildArgs(plan, cacheFrom), false);
-    }
+    for (const c of cacheImagesOf(plan))
+      if (c.stage) await dockerBuild(step, args({ ...plan, tags: [c.ref], target: c.stage, labels: {} }), buildx);
+    output = await dockerBuild(step, args(plan), buildx);
   } finally {
     for (const f of copied) rmSync(f, { force: true });
   }
@@ -307,7 +326,7 @@ async function build(step: Step, builder: Builder, tags: string[]): Promise<Buil
     throw new Error(
       `The image was built for ${config.os}/${config.architecture}; Cloud Run runs only ${PLATFORM}. Nothing was pushed.`,
     );
-  return { plan, builder, imageId, config, ms, hits: buildx ? undefined : classicCacheHits(output), cacheImages };
+  return { plan, builder, imageId, config, ms, hits: buildx ? undefined : classicCacheHits(output) };
 }
 
 /** Phase 5: what the built image holds, and whether its client and engines load. */
@@ -365,7 +384,8 @@ async function push(step: Step, built: Built): Promise<string> {
       const r = await dockerOk(step.run, ['push', t], { onLine: (l) => step.reporter.info(l) });
       digest ??= pushedDigest(r.stdout);
     }
-    for (const c of built.cacheImages) {
+    // The cache images go after the checks, with the image: a failed check leaves the cache as it was.
+    for (const c of cacheImagesOf(built.plan)) {
       if (!c.stage) await dockerOk(step.run, ['tag', built.imageId, c.ref]);
       await dockerOk(step.run, ['push', c.ref]);
     }
@@ -374,6 +394,14 @@ async function push(step: Step, built: Built): Promise<string> {
   const problem = manifestProblem(tags[0], remote, remote.isIndex ? undefined : digest);
   if (problem) throw new Error(problem);
   return remote.isIndex ? digest! : remote.digest;
+}
+
+function cacheText(cache: BuildPlan['cache']): string {
+  if (cache === undefined) return 'local layers only';
+  if (cache.type === 'gha') return `GitHub Actions cache (scope ${md.code(cache.scope)})`;
+  return cache.type === 'registry'
+    ? `${md.code(cache.ref)} (cache manifest)`
+    : `${md.code(cache.ref)} and ${cache.images.length - 1} stage image(s)`;
 }
 
 function summary(step: Step, built: Built, prismaReport: PrismaReport, digest: string | undefined): string {
@@ -387,6 +415,7 @@ function summary(step: Step, built: Built, prismaReport: PrismaReport, digest: s
         ['Image', digest ? md.code(`${image}@${digest}`) : `${md.code(built.imageId)} (not pushed)`],
         ['Tags', built.plan.tags.map((t) => md.code(t.slice(image.length + 1))).join(' ')],
         ['Builder', builder],
+        ['Cache', cacheText(built.plan.cache)],
         ['Size', `${(built.config.size / 1e6).toFixed(0)} MB`],
       ],
     ) +
@@ -408,12 +437,13 @@ export async function runBuildImage(inputs: Inputs, context: StepContext): Promi
     }
     // Repository check and Docker login before anything is built (src/registry, h-release).
     registry = inputs.push ? await openRegistry(inputs.image!, env, reporter) : undefined;
-    const tags = imageTags(registry?.pushRepository ?? inputs.image!, inputs.tags, env.GITHUB_SHA);
+    const repository = registry?.pushRepository ?? inputs.image!;
+    const tags = imageTags(repository, inputs.tags, env.GITHUB_SHA);
     const earlier = [...checked.findings, ...(await baseImages(step, checked.findings))];
     const builder = await detectBuilder(step.run);
     const built = await reporter.group(
       `Build ${tags[0]} (${builder.kind === 'buildx' ? 'buildx' : 'classic docker build'})`,
-      () => build(step, builder, tags),
+      () => build(step, builder, tags, repository),
     );
     const prismaReport = step.prisma ? await imageChecks(step, built, earlier) : report(step, earlier);
     const digest = inputs.push ? await push(step, built) : undefined;

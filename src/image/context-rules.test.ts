@@ -1,12 +1,14 @@
 import {
   contextSecretFindings,
   fixExcludes,
+  ignoreLine,
   secretInRuntimeFindings,
   secretReason,
   swallowedSteps,
   type BuildContext,
 } from './context-rules';
 import { parseDockerfile } from './dockerfile';
+import { isIgnored, parseDockerignore } from './dockerignore';
 
 const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -25,6 +27,13 @@ describe('secretReason', () => {
     ['tls/server.key', '', 'a private key file'],
     ['sa.json', '{"type":"service_account","private_key":"-----BEGIN"}', 'a service-account key (its "private_key" field)'],
     ['package.json', '{"name":"x"}', undefined],
+    // A Workload Identity credential configuration holds no private key, but it is a credential all the same.
+    [
+      'gha-creds-7f3a9c0e5b1d2a4f.json',
+      '{"type":"external_account","audience":"//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/gh"}',
+      'the credentials file google-github-actions/auth writes into the workspace',
+    ],
+    ['docs/gha-creds.md', '', undefined],
     ['.npmrc', '//registry.npmjs.org/:_authToken=npm_abc123\n', 'an .npmrc with a registry token'],
     ['.npmrc', '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n', undefined],
     ['.npmrc', 'fund=false\n', undefined],
@@ -54,6 +63,26 @@ describe('context secrets', () => {
     ]);
     expect(fixExcludes('node_modules\n', '.env')).toBe(true);
     expect(fixExcludes('*\n!apps\n', 'apps/api/.env')).toBe(true);
+  });
+
+  it("names google-github-actions/auth's credentials file with a line that keeps out every run's file", () => {
+    const found = contextSecretFindings({
+      dir: '',
+      secrets: [
+        { path: 'gha-creds-7f3a9c0e5b1d2a4f.json', reason: 'r', sent: true },
+        { path: 'apps/web/gha-creds-1.json', reason: 'r', sent: true },
+      ],
+    });
+    expect(found.map((f) => f.fix)).toEqual([
+      'add the line `gha-creds-*.json` to .dockerignore',
+      'add the line `apps/web/gha-creds-*.json` to .dockerignore',
+    ]);
+    expect(ignoreLine('.env')).toBe('.env');
+    // The fix line, added to a .dockerignore that lacked it, excludes this run's file and the next run's.
+    for (const file of ['gha-creds-7f3a9c0e5b1d2a4f.json', 'gha-creds-0000.json']) {
+      expect(isIgnored(parseDockerignore('node_modules\n'), file)).toBe(false);
+      expect(isIgnored(parseDockerignore('node_modules\ngha-creds-*.json\n'), file)).toBe(true);
+    }
   });
 
   it('refuses a secret copied into the runtime stage, named or carried by its folder, even when excluded', () => {

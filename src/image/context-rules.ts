@@ -30,12 +30,19 @@ const DOTENV = /^\.env(\..+)?$/;
 /** Committed templates, not secrets. */
 const TEMPLATE = /\.(example|sample|template|dist|defaults)$/;
 const SSH_KEY = /^id_(rsa|dsa|ecdsa|ed25519)$/;
+/**
+ * google-github-actions/auth (`create_credentials_file`, on by default) writes the credentials it made
+ * into the workspace as `gha-creds-<random>.json`; its README asks to keep that file out of
+ * .gitignore'd and .dockerignore'd contexts. Its name changes every run, so the ignore line is a glob.
+ */
+const GHA_CREDS = /^gha-creds-[^/]*\.json$/;
 
 /** Whether a file name alone says it holds a secret (what a `COPY --from` of it shows). */
 export function secretByName(name: string): string | undefined {
   const base = posix.basename(name);
   if (DOTENV.test(base) && !TEMPLATE.test(base)) return 'a dotenv file';
   if (SSH_KEY.test(base)) return 'an SSH private key';
+  if (GHA_CREDS.test(base)) return 'the credentials file google-github-actions/auth writes into the workspace';
   if (/\.key$/.test(base)) return 'a private key file';
   return undefined;
 }
@@ -82,6 +89,12 @@ export function secretReason(name: string, read: () => string | undefined): stri
 
 const CHECK_SENT = 'Secrets kept out of the build context';
 
+/** The .dockerignore line that keeps a secret out: its path, or for auth's credentials file every run's name. */
+export function ignoreLine(path: string): string {
+  const base = posix.basename(path);
+  return GHA_CREDS.test(base) ? posix.join(posix.dirname(path), 'gha-creds-*.json') : path;
+}
+
 /** Every secret the context sends: an error naming the file and the .dockerignore line that keeps it out. */
 export function contextSecretFindings(context: BuildContext): Finding[] {
   const ignoreFile = context.ignoreFile ?? posix.join(context.dir, '.dockerignore');
@@ -92,14 +105,14 @@ export function contextSecretFindings(context: BuildContext): Finding[] {
       check: CHECK_SENT,
       level: 'error',
       message: `${posix.join(context.dir, s.path)} is ${s.reason} and ${ignoreFile} does not exclude it: \`docker build\` sends it to the builder, and a \`COPY\` of its folder puts it in an image layer.`,
-      fix: `add the line \`${s.path}\` to ${ignoreFile}`,
+      fix: `add the line \`${ignoreLine(s.path)}\` to ${ignoreFile}`,
       file: posix.join(context.dir, s.path),
     }));
 }
 
-/** The line a fix adds really excludes the file (Docker's matcher, not a guess). */
+/** The line a fix adds (`ignoreLine`) really excludes the file (Docker's matcher, not a guess). */
 export const fixExcludes = (ignoreText: string, path: string): boolean =>
-  isIgnored(parseDockerignore(`${ignoreText}\n${path}\n`), path);
+  isIgnored(parseDockerignore(`${ignoreText}\n${ignoreLine(path)}\n`), path);
 
 /** `COPY` sources are Go `filepath.Match` globs relative to the context root. */
 function sourceCovers(source: string, path: string): boolean {

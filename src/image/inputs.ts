@@ -36,8 +36,10 @@ export const buildImageAction = defineAction({
       kinds.pattern(/^linux\/amd64$/, 'linux/amd64, the only platform Cloud Run runs (multi-platform images are refused)'),
     ).default(PLATFORM),
     cache: input(
-      'Layer cache: a registry reference (e.g. REGION-docker.pkg.dev/PROJECT/REPO/APP:buildcache) or `gha` (buildx only). ' +
-        'Default: gha when a buildx builder that exports caches (docker/setup-buildx-action) runs inside GitHub Actions, else the local layer cache',
+      'Layer cache: a registry reference or `gha`. Default: IMAGE:buildcache when the image is pushed, beside it in its repository ' +
+        '(with a buildx builder that exports, such as docker/setup-buildx-action makes, one cache manifest of every stage; otherwise ' +
+        'IMAGE:buildcache and IMAGE:buildcache-STAGE images, pulled for --cache-from), so the composite, release.yml and a laptop share it. ' +
+        '`gha` needs that buildx builder and a JavaScript action (a composite run: step has no ACTIONS_RUNTIME_TOKEN)',
       kinds.pattern(/^(gha|[a-z0-9.:\-_/]+:[A-Za-z0-9_][A-Za-z0-9_.-]*)$/, 'gha or an image reference with a tag'),
     ),
     push: input('Push the image; false builds and checks only', kinds.bool).default('true'),

@@ -8,14 +8,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../inputs';
 import { secretReason, type BuildContext } from './context-rules';
-import { DockerfileError, parseDockerfile, runtimeStage, type Dockerfile } from './dockerfile';
+import { parse as parseYaml } from 'yaml';
+import { commandText, DockerfileError, parseDockerfile, runtimeStage, type Dockerfile } from './dockerfile';
 import { isIgnored, parseDockerignore, type IgnorePattern } from './dockerignore';
 import type { Finding } from './findings';
 import { LOCKFILES, lockedPrismaVersion } from './lockfile';
 import { DOTENV_ORDER, dotenvSources, missingAtBuild, nextPublicReads } from './next-public';
 import type { PrismaProject } from './prisma-rules';
 import { clientGenerator, parseSchema } from './prisma-schema';
-import { packageAt, workspaceOf } from './workspace';
+import { packageAt, packageManagerOf, workspaceOf } from './workspace';
 
 const SKIP = new Set(['node_modules', '.git', '.next', 'dist', 'build', 'coverage', '.turbo', '.runway']);
 /** The context walk sees dotfiles and build outputs too (they are sent); only these are never scanned. */
@@ -49,6 +50,7 @@ interface PackageJson {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   workspaces?: unknown;
+  packageManager?: string;
   prisma?: { schema?: string };
 }
 
@@ -241,12 +243,31 @@ function nextPublicFindings(
   }));
 }
 
-/** The workspace layout of the context: its package.json files, pnpm-workspace.yaml, lockfile and .npmrc. */
-function contextWorkspace(context: string, packages: Packages, schemaFile: string | undefined) {
+/** The `packages:` globs of pnpm-workspace.yaml (read with a YAML parser), or undefined without the file. */
+function pnpmWorkspaceGlobs(context: string): string[] | undefined {
+  const text = readText(join(context, 'pnpm-workspace.yaml'));
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch {
+    return [];
+  }
+  const globs = (parsed as { packages?: unknown } | null)?.packages;
+  return Array.isArray(globs) ? globs.filter((g): g is string => typeof g === 'string') : [];
+}
+
+/** The workspace layout of the context: its package manager, package.json files, pnpm-workspace.yaml, lockfile and .npmrc. */
+function contextWorkspace(context: string, packages: Packages, schemaFile: string | undefined, dockerfile: Dockerfile) {
   const manifests = new Map<string, PackageJson>();
   for (const [f, pkg] of packages) if (f.startsWith(`${context}/`)) manifests.set(relative(context, dirname(f)), pkg);
-  const pnpm = readText(join(context, 'pnpm-workspace.yaml'));
-  const pnpmGlobs = pnpm === undefined ? undefined : [...pnpm.matchAll(/^\s*-\s*['"]?([^'"\n#]+?)['"]?\s*$/gm)].map((m) => m[1]);
+  const pnpmGlobs = pnpmWorkspaceGlobs(context);
+  const { manager } = packageManagerOf({
+    packageManager: manifests.get('')?.packageManager,
+    runCommands: dockerfile.stages.flatMap((st) => st.instructions.filter((i) => i.keyword === 'RUN').map(commandText)),
+    lockfiles: LOCKFILES.filter((f) => existsSync(join(context, f))),
+    pnpmWorkspace: pnpmGlobs !== undefined,
+  });
   const lock = readJson<{ packages?: Record<string, unknown> }>(join(context, 'package-lock.json'));
   const schemaDir = schemaFile && relative(context, dirname(schemaFile));
   const schemaPackage = [...manifests.keys()]
@@ -257,10 +278,10 @@ function contextWorkspace(context: string, packages: Packages, schemaFile: strin
     .sort((a, b) => b.length - a.length)[0];
   return workspaceOf({
     manifests,
+    manager,
     pnpmGlobs,
     lockPaths: Object.keys(lock?.packages ?? {}),
     pnpmHoisted: /^\s*node-linker\s*=\s*hoisted/m.test(readText(join(context, '.npmrc')) ?? ''),
-    yarn: existsSync(join(context, 'yarn.lock')),
     schemaPackage,
   });
 }
@@ -277,7 +298,7 @@ export function loadProject(o: LoadOptions): LoadedProject {
     if (pkg) packages.set(f, pkg);
   }
   const chosen = chooseSchema(root, repoFiles, packages, o);
-  const workspace = contextWorkspace(context, packages, chosen.file);
+  const workspace = contextWorkspace(context, packages, chosen.file, parsed);
   const schema = chosen.file
     ? {
         file: relative(root, chosen.file),

@@ -1,4 +1,14 @@
-import { globMatches, packageAt, reaches, workspaceOf, type Manifest, type Workspace } from './workspace';
+import {
+  globMatches,
+  installManager,
+  packageAt,
+  packageManagerOf,
+  reaches,
+  workspaceOf,
+  type ManagerEvidence,
+  type Manifest,
+  type Workspace,
+} from './workspace';
 
 const GENERATE = /\bprisma(?:@\S+)?\s+generate\b/;
 
@@ -65,6 +75,7 @@ describe('workspace model', () => {
         ['apps/web', { name: '@acme/web', scripts: { build: 'next build' } }],
         ['packages/db', { name: '@acme/db', scripts: { 'db:generate': 'prisma generate' } }],
       ]),
+      manager: 'pnpm',
       pnpmGlobs: ['apps/*', 'packages/*'],
       schemaPackage: 'packages/db',
     });
@@ -90,7 +101,12 @@ describe('workspace model', () => {
       schemaPackage: 'packages/db',
     });
     expect(nested.clientDir).toBe('packages/db/node_modules/.prisma/client');
-    const hoistedPnpm = workspaceOf({ manifests: new Map<string, Manifest>([['', {}]]), pnpmGlobs: [], pnpmHoisted: true });
+    const hoistedPnpm = workspaceOf({
+      manifests: new Map<string, Manifest>([['', {}]]),
+      manager: 'pnpm',
+      pnpmGlobs: [],
+      pnpmHoisted: true,
+    });
     expect(hoistedPnpm.clientDir).toBe('node_modules/.prisma/client');
   });
 
@@ -101,5 +117,69 @@ describe('workspace model', () => {
     ['./apps/web/', 'apps/web', true],
   ])('glob %s on %s: %s', (glob, dir, yes) => {
     expect(globMatches(glob, dir)).toBe(yes);
+  });
+});
+
+describe('package manager', () => {
+  const none: ManagerEvidence = { runCommands: [], lockfiles: [], pnpmWorkspace: false };
+  it.each<[string, Partial<ManagerEvidence>, string]>([
+    // Issue 19's team: packageManager npm@10, `npm ci`, a stray pnpm-workspace.yaml.
+    [
+      'packageManager first',
+      { packageManager: 'npm@10.2.4', runCommands: ['pnpm install'], lockfiles: ['pnpm-lock.yaml'], pnpmWorkspace: true },
+      'npm',
+    ],
+    ['packageManager with a hash', { packageManager: 'pnpm@9.15.0+sha512.abc' }, 'pnpm'],
+    [
+      "then the Dockerfile's install with its lockfile",
+      { runCommands: ['npm ci --omit=dev'], lockfiles: ['package-lock.json', 'pnpm-lock.yaml'], pnpmWorkspace: true },
+      'npm',
+    ],
+    ['an install without its lockfile does not count', { runCommands: ['npm install'], lockfiles: ['yarn.lock'] }, 'yarn'],
+    [
+      'the first install of the build',
+      {
+        runCommands: ['apt-get update && corepack enable', 'corepack pnpm install --frozen-lockfile', 'npm ci'],
+        lockfiles: ['pnpm-lock.yaml', 'package-lock.json'],
+      },
+      'pnpm',
+    ],
+    ['yarn alone installs', { runCommands: ['yarn --frozen-lockfile'], lockfiles: ['yarn.lock', 'package-lock.json'] }, 'yarn'],
+    [
+      'then pnpm-workspace.yaml',
+      { runCommands: ['npm run build'], lockfiles: ['package-lock.json'], pnpmWorkspace: true },
+      'pnpm',
+    ],
+    ['then the only lockfile', { lockfiles: ['yarn.lock'] }, 'yarn'],
+    ['an unknown packageManager is no evidence', { packageManager: 'bun@1.1.0', lockfiles: ['pnpm-lock.yaml'] }, 'pnpm'],
+    ['else npm', {}, 'npm'],
+  ])('%s', (_name, evidence, manager) => {
+    expect(packageManagerOf({ ...none, ...evidence }).manager).toBe(manager);
+  });
+
+  it.each([
+    ['npm ci', 'npm'],
+    ['NODE_ENV=production npm install --omit=dev', 'npm'],
+    ['pnpm i --frozen-lockfile', 'pnpm'],
+    ['yarn install --immutable', 'yarn'],
+    ['npm run build', undefined],
+    ['pnpm --filter web build', undefined],
+    ['yarn build', undefined],
+  ])('installManager(%s)', (command, manager) => {
+    expect(installManager(command)).toBe(manager);
+  });
+
+  it('a stray pnpm-workspace.yaml does not make an npm workspace pnpm', () => {
+    const ws = workspaceOf({
+      manifests: new Map<string, Manifest>([
+        ['', { workspaces: ['apps/*', 'packages/*'] }],
+        ['apps/web', { name: 'web' }],
+        ['packages/db', { name: 'db' }],
+      ]),
+      manager: 'npm',
+      pnpmGlobs: ['apps/*'],
+    });
+    expect(ws.packages.map((p) => p.dir)).toEqual(['', 'apps/web', 'packages/db']);
+    expect(ws.clientDir).toBe('node_modules/.prisma/client');
   });
 });

@@ -7,6 +7,10 @@
  *   `@prisma/client` under the package (a version conflict). `npm ci` run inside a workspace folder
  *   installs at the root and runs the install scripts of the root and of every workspace
  *   (docs.npmjs.com/cli/using-npm/workspaces).
+ * - The package manager is the one `packageManager` in the root package.json names (corepack's field),
+ *   else the one whose lockfile the Dockerfile's install uses (`npm ci` with package-lock.json, ...), else
+ *   the one whose files the context holds (pnpm-workspace.yaml, then a lone lockfile): a stray
+ *   pnpm-workspace.yaml beside `packageManager: npm@10` and `npm ci` is not pnpm.
  * - pnpm (`pnpm-workspace.yaml`) keeps packages in `node_modules/.pnpm/<name>@<version>/node_modules`
  *   and links them; the client is generated next to the real `@prisma/client` there, so only the
  *   root `node_modules` carries it (pnpm.io/symlinked-node-modules-structure), unless `.npmrc` sets
@@ -43,13 +47,14 @@ export interface Manifest {
 export interface WorkspaceInput {
   /** package.json files by folder relative to the context root ('' = root). */
   readonly manifests: ReadonlyMap<string, Manifest>;
-  /** `packages:` globs of pnpm-workspace.yaml when the file exists. */
+  /** From `packageManagerOf`; npm when not given. */
+  readonly manager?: Manager;
+  /** `packages:` globs of pnpm-workspace.yaml when the file exists (used when the manager is pnpm). */
   readonly pnpmGlobs?: readonly string[];
   /** Keys of package-lock.json's `packages` (where npm installed what). */
   readonly lockPaths?: readonly string[];
   /** .npmrc at the root sets node-linker=hoisted (pnpm then lays out node_modules like npm). */
   readonly pnpmHoisted?: boolean;
-  readonly yarn?: boolean;
   /** Folder of the package whose schema is generated. */
   readonly schemaPackage?: string;
 }
@@ -65,8 +70,51 @@ export function globMatches(glob: string, dir: string): boolean {
   return new RegExp(`^${re}$`).test(dir);
 }
 
+/** What tells the package manager, in the order `packageManagerOf` trusts it. */
+export interface ManagerEvidence {
+  /** `packageManager` of the root package.json, e.g. `npm@10.2.4` or `pnpm@9.1.0+sha512.…`. */
+  readonly packageManager?: string;
+  /** The RUN commands of the Dockerfile, in file order. */
+  readonly runCommands: readonly string[];
+  /** Lockfiles at the context root (file names). */
+  readonly lockfiles: readonly string[];
+  readonly pnpmWorkspace: boolean;
+}
+
+const LOCKFILE_OF: Readonly<Record<Manager, readonly string[]>> = {
+  npm: ['package-lock.json', 'npm-shrinkwrap.json'],
+  pnpm: ['pnpm-lock.yaml'],
+  yarn: ['yarn.lock'],
+};
+
+/** The manager a simple command installs with: `npm ci`, `pnpm install --frozen-lockfile`, `yarn`, `corepack pnpm i`. */
+export function installManager(command: string): Manager | undefined {
+  const words = command.split(/\s+/).filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w));
+  const [tool, ...rest] = words[0] === 'corepack' ? words.slice(1) : words;
+  const verb = rest.find((w) => !w.startsWith('-'));
+  if (tool === 'npm' && /^(ci|install|i|clean-install|install-clean)$/.test(verb ?? '')) return 'npm';
+  if (tool === 'pnpm' && /^(install|i)$/.test(verb ?? '')) return 'pnpm';
+  if (tool === 'yarn' && (verb === undefined || verb === 'install')) return 'yarn';
+  return undefined;
+}
+
+const isManager = (name: string): name is Manager => name === 'npm' || name === 'pnpm' || name === 'yarn';
+
+/** The package manager and why: `packageManager`, then the Dockerfile's install with its lockfile, then the workspace files. */
+export function packageManagerOf(e: ManagerEvidence): { manager: Manager; why: string } {
+  const declared = e.packageManager?.split('@')[0] ?? '';
+  if (isManager(declared)) return { manager: declared, why: `packageManager "${e.packageManager}" in package.json` };
+  const installs = e.runCommands.flatMap(simpleCommands).map(installManager);
+  const used = installs.find((m) => m !== undefined && LOCKFILE_OF[m].some((f) => e.lockfiles.includes(f)));
+  if (used) return { manager: used, why: `the Dockerfile installs with ${used} and ${LOCKFILE_OF[used][0]} exists` };
+  if (e.pnpmWorkspace) return { manager: 'pnpm', why: 'pnpm-workspace.yaml' };
+  const locked = (['npm', 'pnpm', 'yarn'] as const).filter((m) => LOCKFILE_OF[m].some((f) => e.lockfiles.includes(f)));
+  if (locked.length === 1) return { manager: locked[0], why: `the only lockfile is ${LOCKFILE_OF[locked[0]][0]}` };
+  return { manager: 'npm', why: 'nothing names another package manager' };
+}
+
 function workspaceGlobs(input: WorkspaceInput): string[] {
-  if (input.pnpmGlobs) return [...input.pnpmGlobs];
+  if (input.manager === 'pnpm' && input.pnpmGlobs) return [...input.pnpmGlobs];
   const ws = input.manifests.get('')?.workspaces;
   if (Array.isArray(ws)) return ws.filter((g): g is string => typeof g === 'string');
   const packages = (ws as { packages?: unknown } | undefined)?.packages;
@@ -74,7 +122,7 @@ function workspaceGlobs(input: WorkspaceInput): string[] {
 }
 
 export function workspaceOf(input: WorkspaceInput): Workspace {
-  const manager: Manager = input.pnpmGlobs ? 'pnpm' : input.yarn ? 'yarn' : 'npm';
+  const manager = input.manager ?? 'npm';
   const globs = workspaceGlobs(input);
   const include = globs.filter((g) => !g.startsWith('!'));
   const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));

@@ -5,7 +5,7 @@ import { readInputs } from '../../src/inputs';
 import { RecordingReporter } from '../../src/report';
 import { localContext } from '../../src/runtime/local';
 import { ReadinessError, runBuildImage } from '../../src/image/build';
-import { fixExcludes } from '../../src/image/context-rules';
+import { fixExcludes, ignoreLine } from '../../src/image/context-rules';
 import { buildImageAction } from '../../src/image/inputs';
 import type { PrismaReport } from '../../src/image/readiness-report';
 import { isIgnored, parseDockerignore } from '../../src/image/dockerignore';
@@ -172,6 +172,22 @@ describe('static readiness on monorepo fixtures (issue 12)', () => {
     expect(broken).toMatchObject({ level: 'error', line: 15, fix: 'COPY --from=build /app/node_modules /app/node_modules' });
   });
 
+  it('npm with a stray pnpm-workspace.yaml (issue 19): packageManager and `npm ci` say npm, so the client is the hoisted one', () => {
+    const { list, loaded } = all('npm-stray-pnpm', { workspace: 'apps/user-app' });
+    expect(loaded.project.workspace.manager).toBe('npm');
+    expect(loaded.project.workspace.clientDir).toBe('node_modules/.prisma/client');
+    // The members come from package.json's workspaces, not the stray file's `apps/*` only.
+    expect(loaded.project.workspace.packages.map((p) => p.dir)).toEqual(['', 'apps/user-app', 'packages/db']);
+    expect(loaded.project.prisma).toEqual({ version: '6.3.1', lockfile: 'package-lock.json' });
+    const schema = 'packages/db/prisma/schema.prisma';
+    // Its binaryTargets line is line 3 (the other fixtures' generator sits at line 6).
+    expect(list).toEqual(
+      passes(schema, { generate: 12, runtime: 15, client: 23, user: 26 }).map((l) =>
+        l.startsWith('binary-targets') ? `binary-targets pass ${schema}:3` : l,
+      ),
+    );
+  });
+
   it('heredocs: their bodies are no instructions', () => {
     const { list } = all('heredoc');
     expect(list).toEqual(passes('prisma/schema.prisma', { generate: 12, runtime: 22, client: 24, user: 26 }));
@@ -207,6 +223,8 @@ describe('static readiness on monorepo fixtures (issue 12)', () => {
         'context-secret error certs/server.pem',
         'context-secret error config/service-account.json',
         'context-secret error deploy/id_rsa',
+        // google-github-actions/auth's credentials file in the workspace root (issue 19).
+        'context-secret error gha-creds-5c1f0e2a9b7d3e64.json',
         'secret-in-runtime error Dockerfile:9',
         'secret-in-runtime error Dockerfile:10',
         'swallowed-failure warning Dockerfile:4',
@@ -216,9 +234,13 @@ describe('static readiness on monorepo fixtures (issue 12)', () => {
     const ignore = readFileSync(join(monorepos, 'context-secrets', '.dockerignore'), 'utf8');
     for (const f of findings.filter((x) => x.rule === 'context-secret')) {
       const line = /`([^`]+)`/.exec(f.fix!)![1];
-      expect(fixExcludes(ignore, line)).toBe(true);
-      expect(isIgnored(parseDockerignore(ignore), line)).toBe(false);
+      expect(line).toBe(ignoreLine(f.file!));
+      expect(fixExcludes(ignore, f.file!)).toBe(true);
+      expect(isIgnored(parseDockerignore(ignore), f.file!)).toBe(false);
     }
+    expect(findings.find((f) => f.file === 'gha-creds-5c1f0e2a9b7d3e64.json')?.fix).toBe(
+      'add the line `gha-creds-*.json` to .dockerignore',
+    );
   });
 
   it('a nested app as its own context: its schema from package.json, and the repository`s .dockerignore does not apply', () => {
@@ -267,6 +289,7 @@ describe('check-only in strict mode on the monorepo fixtures', () => {
   it.each([
     ['npm-hoisted', { workspace: 'apps/web' }],
     ['pnpm-workspace', { workspace: 'apps/web' }],
+    ['npm-stray-pnpm', { workspace: 'apps/user-app' }],
     ['heredoc', {}],
     ['copy-order', {}],
   ])('%s passes', async (fixture, raw) => {

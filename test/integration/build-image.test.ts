@@ -371,7 +371,7 @@ describe('build-image with the classic builder', () => {
     expect(read('/token-bytes')).toBe(String('not-in-the-image'.length));
     // Removed from the context after the build; the runtime stage never had them.
     expect(existsSync(join(dir, '.runway', 'secrets', 'ca'))).toBe(false);
-    expect(reporter.lines.find((l) => l.level === 'notice')?.message).toContain('no Prisma schema');
+    expect(reporter.messages('notice')).toEqual([expect.stringContaining('no Prisma schema')]);
 
     const missing: Record<string, string> = { ...raw, 'build-secrets': 'token=env:RUNWAY_TEST_UNSET' };
     await expect(
@@ -380,6 +380,21 @@ describe('build-image with the classic builder', () => {
         localContext({ reporter, env }),
       ),
     ).rejects.toThrow('Input "build-secrets": token: the environment variable RUNWAY_TEST_UNSET is not set');
+    // Pushed with the default cache: the build stage, whose layers hold the secret files, gets no cache image.
+    const pushed = new RecordingReporter();
+    const image = raw.image;
+    await runBuildImage(
+      readInputs(buildImageAction, (n) => ({ ...raw, push: 'true' })[n], env),
+      localContext({ reporter: pushed, env }),
+    );
+    expect(pushed.messages('notice')).toEqual(
+      expect.arrayContaining([expect.stringContaining('Build stages (build) get no cache images')]),
+    );
+    expect((await registryDigest(`${image}:buildcache`)).digest).toMatch(/^sha256:/);
+    const stage = await fetch(`http://${REGISTRY}/v2/${image.slice(REGISTRY.length + 1)}/manifests/buildcache-build`, {
+      method: 'HEAD',
+    });
+    expect(stage.status).toBe(404);
   });
 
   it('dist/build-image runs like the runner runs it: outputs, summary and annotations on file and line', async () => {
@@ -411,25 +426,41 @@ describe('build-image with the classic builder', () => {
     expect(JSON.parse(failed.outputs['prisma-report']) as PrismaReport).toMatchObject({ verdict: 'fail' });
   });
 
-  it('classic builder: a registry cache restores the dependency layers after the local ones are gone', async () => {
+  it('classic builder: the default registry cache (IMAGE:buildcache beside the image) restores every stage after the local images are gone', async () => {
     const dir = context('good-debian');
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, description: `cache ${run}` }));
     const image = `${REGISTRY}/runway-test/cached-${run}`;
     const cache = `${image}:buildcache`;
-    const first = await build(dir, { image, cache });
-    expect((await registryDigest(cache)).digest).toMatch(/^sha256:/);
-    // Drop every local copy (the tags and, with them, the intermediate images of this unique build).
+    // No cache input: the default is the registry cache, as in the composite, release.yml and on a laptop.
+    const first = await build(dir, { image });
+    expect(first.reporter.messages('info')).toEqual(expect.arrayContaining([`No cache image ${cache}-build yet`]));
+    // The image itself is the runtime stage's cache image; the build stage has its own.
+    expect((await registryDigest(cache)).digest).toBe(first.outputs.digest);
+    expect((await registryDigest(`${cache}-build`)).digest).toMatch(/^sha256:/);
+    // As on a fresh runner: drop every local copy (the tags and, with them, the layers of this unique build).
     const tags = (JSON.parse(first.outputs.metadata!) as { tags: string[] }).tags;
     execFileSync('docker', ['image', 'rm', ...tags, cache, `${cache}-build`], { stdio: 'ignore' });
+    expect(() => execFileSync('docker', ['image', 'inspect', `${cache}-build`], { stdio: 'ignore' })).toThrow();
 
     writeFileSync(join(dir, 'server.js'), `console.log('cached ${run}');\n`);
-    const second = await build(dir, { image, cache });
+    const second = await build(dir, { image });
     expect(second.reporter.messages('info')).toEqual(
       expect.arrayContaining([`Cache image ${cache}-build pulled`, `Cache image ${cache} pulled`]),
     );
-    const meta = JSON.parse(second.outputs.metadata!) as { cache: { cached: number; steps: number } };
+    const meta = JSON.parse(second.outputs.metadata!) as { cache: { cached: number; steps: number; spec: { type: string } } };
+    expect(meta.cache.spec.type).toBe('images');
+    // Every step up to the changed COPY comes from the pulled cache images (FROM is no cache step).
     expect(meta.cache.cached).toBeGreaterThanOrEqual(6);
+    // The cache moved to the new image.
+    expect((await registryDigest(cache)).digest).toBe(second.outputs.digest);
+  });
+
+  it('push: false uses no registry cache', async () => {
+    const dir = context('good-debian');
+    const { outputs, reporter } = await build(dir, { image: `${REGISTRY}/runway-test/local-${run}`, push: 'false' });
+    expect((JSON.parse(outputs.metadata!) as { cache: { spec: unknown } }).cache.spec).toBe('local');
+    expect(reporter.messages('info').filter((m) => m.startsWith('Cache image') || m.startsWith('No cache image'))).toEqual([]);
   });
 
   it('check-only: reports without building', async () => {
