@@ -6,7 +6,7 @@
 import { startEmulator, type EmulatorOptions } from './server';
 
 const USAGE =
-  'usage: npm run emulator -- [--port N] [--state-dir DIR] [--secrets-dir DIR] [--registry HOST:PORT] [--startup-timeout-ms MS] [--metrics-delay-ms MS] [--idle-instance-ms MS]';
+  'usage: npm run emulator -- [--port N] [--state-dir DIR] [--secrets-dir DIR] [--registry HOST:PORT] [--startup-timeout-ms MS] [--metrics-delay-ms MS] [--idle-instance-ms MS] [--max-revisions N]';
 
 export function parseArgs(argv: readonly string[]): EmulatorOptions {
   const options: EmulatorOptions = { port: 8090 };
@@ -40,6 +40,9 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
         break;
       case '--idle-instance-ms':
         options.idleInstanceMs = int();
+        break;
+      case '--max-revisions':
+        options.maxRevisions = int();
         break;
       default:
         throw new Error(`unknown option ${flag}; ${USAGE}`);
