@@ -18,7 +18,7 @@ describe('Faults', () => {
     [{ method: 'UpdateService', code: 99 }, /code 99 is not a gRPC status/],
     [{ method: 'a b', code: 14 }, /method "a b" is not valid/],
     [{ method: 'GetService', code: 14, times: 0 }, /times must be a positive integer/],
-    [{ method: 'GetService', code: 14, when: 'during' }, /when must be "before" or "after", got "during"/],
+    [{ method: 'GetService', code: 14, when: 'during' }, /when must be "before", "after" or "operation", got "during"/],
     [{ method: 'UpdateService', code: 14, validateOnly: 'no' }, /validateOnly must be true or false, got "no"/],
   ])('rejects %j', (rule, message) => {
     expect(() => new Faults().add(rule)).toThrow(message);

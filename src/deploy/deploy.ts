@@ -9,6 +9,7 @@ import {
   ConcurrentChangeError,
   createService,
   getService,
+  settledService,
   updateService,
   type Service,
   type ServiceOperation,
@@ -26,7 +27,7 @@ import { md, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from '../traffic/apply';
 import { deployTraffic, pinLatest, servesAsWanted } from '../traffic/plan';
 import { servableTraffic } from '../traffic/ready-check';
-import { mainRevision, type TrafficEntry } from '../traffic/snapshot';
+import { fromTargets, mainRevision, type TrafficEntry } from '../traffic/snapshot';
 import { resolveDigest } from './image-digest';
 import { deployTag, type DeployInputs, type deployCloudRunAction } from './inputs';
 import { migrationJob, runMigration } from './migration';
@@ -75,14 +76,38 @@ function failureMessage(
   ].join('\n');
 }
 
+/**
+ * The update's operation failed, yet its revision is Ready: the change may have applied all the same
+ * (Lore-Hex/quill-router#782). The settled service decides; nothing is sent again. It serves the
+ * planned traffic (the new revision with its tag): the deploy stands, with a warning; else the
+ * operation's error does.
+ */
+async function appliedDespite(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  plan: DeployPlan,
+  error: unknown,
+  reporter: Reporter,
+): Promise<Service> {
+  if (error instanceof ConcurrentChangeError) throw error;
+  const now = await settledService(clients, target);
+  const state = describeService(now);
+  if (!servesAsWanted(state, fromTargets(plan.change.service.traffic))) throw error;
+  reporter.warning(
+    `The update's operation reported an error (${describeApiError(error).split('\n')[0]}), but ${target.service} serves revision ${plan.revision} as planned: judged from what serves.`,
+  );
+  return now;
+}
+
 async function waitForRollout(
   clients: GoogleClients,
   target: ServiceTarget,
-  revision: string,
+  plan: DeployPlan,
   operation: ServiceOperation,
   inputs: DeployInputs,
   reporter: Reporter,
 ): Promise<Service> {
+  const { revision } = plan;
   const outcome = operation.done().then(
     (service) => ({ service, error: undefined }),
     (error: unknown) => ({ service: undefined, error }),
@@ -105,9 +130,9 @@ async function waitForRollout(
   });
   if (waited.readiness.state === 'ready') {
     const { service, error } = await outcome;
-    if (error) throw error;
+    const settled = error ? await appliedDespite(clients, target, plan, error, reporter) : service!;
     reporter.info(`Revision ${revision} is Ready (${waited.seconds}s)`);
-    return service!;
+    return settled;
   }
   const early = stop.signal.aborted ? (await outcome).error : undefined;
   if (early instanceof ConcurrentChangeError) throw early;
@@ -290,7 +315,7 @@ async function rollOut(
   );
   try {
     const operation = await saver(clients, target, plan, reporter)(false);
-    return await waitForRollout(clients, target, plan.revision, operation, inputs, reporter).catch(async (e: unknown) => {
+    return await waitForRollout(clients, target, plan, operation, inputs, reporter).catch(async (e: unknown) => {
       // The failed revision keeps no tag and no share: the service is left with the traffic it had.
       if (!(e instanceof ConcurrentChangeError)) await putBack(clients, target, plan, reporter);
       throw e;

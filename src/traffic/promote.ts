@@ -10,7 +10,7 @@ import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic
 import type { ServiceTarget } from '../cloudrun/target';
 import { md, type Reporter, type StepState } from '../report';
 import { inEveryRegion, RegionsFailed, regionFailures, regionReporter, valuesOrThrow } from '../cloudrun/regions';
-import { restoreTraffic, setTraffic } from './apply';
+import { reread, restoreTraffic, setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
 import { tagLiveImage } from './live-tag';
 import { restorePlan, servesAsWanted, stepPlan, withoutStaleTags } from './plan';
@@ -339,11 +339,12 @@ async function runStep(
 ): Promise<StepRecord & { state: ServiceTraffic; reasons: string[] }> {
   const { candidate, signal } = options;
   const stepStart = new Date();
+  const fresh = await reread(clients, options.target, before);
   // Nothing is sent when the step already serves (a region new to the service took 100 % at its
   // first deploy and stays there while the other regions step).
-  const served = servesAsWanted(before, traffic);
+  const served = servesAsWanted(fresh, traffic);
   if (served) reporter.info(`${percent} %: already served as planned; no traffic update sent.`);
-  const state = served ? before : await unlessCancelled(setTraffic(clients, options.target, before, traffic), signal);
+  const state = served ? fresh : await unlessCancelled(setTraffic(clients, options.target, fresh, traffic), signal);
   const { checks, sent } = options.probe
     ? await unlessCancelled(gates(options.probe, state, candidate, percent, stable, reporter, signal), signal)
     : { checks: [], sent: {} };
@@ -402,7 +403,13 @@ async function recordSuccess(
   const pruned = withoutStaleTags(current.traffic, options.candidate, releases, revisions, options.keepTags ?? 3);
   let state = current;
   try {
-    state = await setTraffic(clients, options.target, current, pruned.traffic, annotations);
+    state = await setTraffic(
+      clients,
+      options.target,
+      await reread(clients, options.target, current),
+      pruned.traffic,
+      annotations,
+    );
     notes.push(`Recorded ${options.candidate} as the last good revision in the service annotations.`);
     if (pruned.removed.length) notes.push(`Removed stale traffic tags: ${pruned.removed.join(', ')}.`);
   } catch (e) {
