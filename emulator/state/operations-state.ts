@@ -53,6 +53,7 @@ export class Operations {
           else record.response = response;
         },
         (error: unknown) => {
+          this.injectedFailure(name); // the work failed by itself: its own error stands
           record.error = {
             code: error instanceof ApiError ? error.code : 13,
             message: error instanceof Error ? error.message : String(error),

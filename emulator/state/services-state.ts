@@ -312,7 +312,14 @@ export class ServiceControl {
    * on failure `traffic_statuses`, `observed_generation` and `latest_ready_revision` keep the state of
    * the last serving revision, and `terminal_condition` and `conditions` say why.
    */
-  private async rollout(name: string, generation: string, traffic: TrafficTargetSpec[], newRevision?: string): Promise<Service> {
+  private async rollout(
+    name: string,
+    generation: string,
+    traffic: TrafficTargetSpec[],
+    newRevision?: string,
+    /** A restart's rollout is no change of the resource: its etag stays. */
+    restart = false,
+  ): Promise<Service> {
     const service = this.state.services[name];
     if (!service) throw notFound(`Resource '${name}' was not found`);
     // The service has its URL from the start (503 until a revision serves), as in Cloud Run.
@@ -348,7 +355,10 @@ export class ServiceControl {
     service.reconciling = false;
     this.settle(service);
     const response = structuredClone(service);
-    service.etag = newEtag();
+    // Whether Cloud Run gives the service a new etag when reconciliation ends is not documented; the
+    // emulator does (the stricter side), after taking the operation's response: a client that reuses
+    // the response's etag for its next change gets ABORTED, and must read the service again.
+    if (!restart) service.etag = newEtag();
     this.store.save();
     return response;
   }
@@ -570,7 +580,9 @@ export class ServiceControl {
     await Promise.all(
       Object.values(this.state.services).map((s) =>
         this.enqueue(s.name, () =>
-          this.rollout(s.name, s.generation, s.traffic.length ? s.traffic : DEFAULT_TRAFFIC).catch(() => undefined),
+          this.rollout(s.name, s.generation, s.traffic.length ? s.traffic : DEFAULT_TRAFFIC, undefined, true).catch(
+            () => undefined,
+          ),
         ),
       ),
     );
