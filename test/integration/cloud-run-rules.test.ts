@@ -156,7 +156,7 @@ describe('the startup probe window', () => {
     const id = newService('probe-deploy');
     const refused = await deploy({ service: id, 'startup-probe': '/ period=10s failure-threshold=25' });
     expect(refused.errors.join('\n')).toMatch(
-      /Input "startup-probe": failure-threshold × period must be at most 240 seconds on Cloud Run/,
+      /Input "startup-probe": .*failure-threshold × period must be at most 240 seconds on Cloud Run, got 25 × 10s = 250s/,
     );
     await expect(get(id)).rejects.toMatchObject({ code: 5 });
     const ok = await deploy({ service: id, 'startup-probe': '/ period=10s failure-threshold=24 initial-delay=1s' });

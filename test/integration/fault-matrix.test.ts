@@ -306,7 +306,7 @@ describe('an operation that fails after its change applied', () => {
     const { stack, v1 } = await twoRevisions();
     await operationFault();
     const run = await runBundle('dist/deploy-cloudrun/index.js', {
-      inputs: { ...stack.where, image: hello, 'wait-timeout': '60s' },
+      inputs: { ...stack.where, service: stack.target.service, image: hello, 'wait-timeout': '60s' },
       env: { ...stack.env, GITHUB_SHA: `${++cell}`.padStart(40, 'd') },
       timeoutMs: 100_000,
     });
@@ -324,7 +324,7 @@ describe('an operation that fails after its change applied', () => {
     // The deploy's change (its revision crashes) and then the put-back: the second one's operation fails after applying.
     await operationFault(2);
     const run = await runBundle('dist/deploy-cloudrun/index.js', {
-      inputs: { ...stack.where, image: await ensureTestImage('crash'), 'wait-timeout': '60s' },
+      inputs: { ...stack.where, service: stack.target.service, image: await ensureTestImage('crash'), 'wait-timeout': '60s' },
       env: { ...stack.env, GITHUB_SHA: `${++cell}`.padStart(40, 'e') },
       timeoutMs: 100_000,
     });
