@@ -30,6 +30,28 @@ describe('Faults', () => {
     expect(f.add({ method: 'RunJob', code: 'DEADLINE_EXCEEDED', when: 'after' }).when).toBe('after');
   });
 
+  it('an operation fault answers the call with its operation, then fails that operation once', () => {
+    const f = new Faults();
+    f.add({ method: 'UpdateService', code: 'INTERNAL', when: 'operation', message: 'boom' });
+    const service = f.wrap({
+      definition: { UpdateService: { path: '/google.cloud.run.v2.Services/UpdateService' } } as never,
+      implementation: {
+        UpdateService: ((_call: unknown, done: (e: null, v: unknown) => void) => done(null, { name: 'op-1' })) as never,
+      },
+    });
+    const answers: unknown[] = [];
+    const call = () =>
+      (service.implementation.UpdateService as (c: unknown, cb: (e: unknown, v: unknown) => void) => void)(
+        { request: {} },
+        (e, v) => answers.push(e ?? v),
+      );
+    call();
+    call();
+    expect(answers).toEqual([{ name: 'op-1' }, { name: 'op-1' }]);
+    expect(f.operationFailure('op-1')).toEqual({ code: grpc.status.INTERNAL, message: 'boom' });
+    expect(f.operationFailure('op-1')).toBeUndefined();
+  });
+
   it.each([
     [false, [undefined, 'fault']],
     [true, ['fault', undefined]],
