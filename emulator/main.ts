@@ -1,6 +1,6 @@
 /**
  * `npm run emulator -- [--port 8090] [--state-dir DIR] [--secrets-dir DIR] [--registry 127.0.0.1:5000]
- * [--startup-timeout-ms 60000] [--metrics-delay-ms 180000] [--idle-instance-ms 60000]`: starts the emulator, prints one ready line, stops cleanly (removing
+ * [--startup-timeout-ms 60000] [--metrics-delay-ms 180000] [--idle-instance-ms 60000] [--max-revisions 1000]`: starts the emulator, prints one ready line, stops cleanly (removing
  * its containers) on SIGINT/SIGTERM.
  */
 import { startEmulator, type EmulatorOptions } from './server';
