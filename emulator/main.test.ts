@@ -10,6 +10,7 @@ it.each<[string[], object]>([
   ],
   [['--metrics-delay-ms', '0'], { port: 8090, metricsDelayMs: 0 }],
   [['--idle-instance-ms', '0'], { port: 8090, idleInstanceMs: 0 }],
+  [['--max-revisions', '3'], { port: 8090, maxRevisions: 3 }],
 ])('%j', (argv, options) => {
   expect(parseArgs(argv)).toEqual(options);
 });

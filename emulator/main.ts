@@ -1,12 +1,12 @@
 /**
  * `npm run emulator -- [--port 8090] [--state-dir DIR] [--secrets-dir DIR] [--registry 127.0.0.1:5000]
- * [--startup-timeout-ms 60000] [--metrics-delay-ms 180000] [--idle-instance-ms 60000]`: starts the emulator, prints one ready line, stops cleanly (removing
+ * [--startup-timeout-ms 60000] [--metrics-delay-ms 180000] [--idle-instance-ms 60000] [--max-revisions 1000]`: starts the emulator, prints one ready line, stops cleanly (removing
  * its containers) on SIGINT/SIGTERM.
  */
 import { startEmulator, type EmulatorOptions } from './server';
 
 const USAGE =
-  'usage: npm run emulator -- [--port N] [--state-dir DIR] [--secrets-dir DIR] [--registry HOST:PORT] [--startup-timeout-ms MS] [--metrics-delay-ms MS] [--idle-instance-ms MS]';
+  'usage: npm run emulator -- [--port N] [--state-dir DIR] [--secrets-dir DIR] [--registry HOST:PORT] [--startup-timeout-ms MS] [--metrics-delay-ms MS] [--idle-instance-ms MS] [--max-revisions N]';
 
 export function parseArgs(argv: readonly string[]): EmulatorOptions {
   const options: EmulatorOptions = { port: 8090 };
@@ -40,6 +40,9 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
         break;
       case '--idle-instance-ms':
         options.idleInstanceMs = int();
+        break;
+      case '--max-revisions':
+        options.maxRevisions = int();
         break;
       default:
         throw new Error(`unknown option ${flag}; ${USAGE}`);

@@ -25,7 +25,7 @@ import { Operations, type Encoders } from './state/operations-state';
 import { serviceDefinition } from './apis/protos';
 import { RevisionRunner } from './runtime/revision-runner';
 import { Router } from './runtime/router';
-import { REVISION_TYPE, SERVICE_TYPE, ServiceControl } from './state/services-state';
+import { MAX_REVISIONS, REVISION_TYPE, SERVICE_TYPE, ServiceControl } from './state/services-state';
 import { revisionsService, runProtos, servicesService, templateCanonicalizer } from './apis/services-api';
 import { StateStore } from './state/store';
 
@@ -47,6 +47,8 @@ export interface EmulatorOptions {
    * idle instances up to 15 minutes, or none). 0 scales it to zero as soon as it has drained.
    */
   idleInstanceMs?: number;
+  /** Revisions kept per service before the oldest are deleted (default 1000, as Cloud Run; tests may set fewer). */
+  maxRevisions?: number;
 }
 
 export const DEFAULT_IDLE_INSTANCE_MS = 60_000;
@@ -92,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new Faults();
   const permissions = new Permissions();
   const operations = new Operations(store, encoders());
+  operations.injectedFailure = (name) => faults.operationFailure(name);
   const metrics = new RequestMetrics({ delayMs: options.metricsDelayMs });
   // The router and the control plane need each other: a crashed container is revived on the next request.
   let services: ServiceControl | undefined = undefined;
@@ -101,15 +104,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store.state.ports,
     (revision) => services?.revive(revision),
   );
-  services = new ServiceControl(
-    store,
-    operations,
-    runner,
-    router,
-    faults,
-    templateCanonicalizer(),
-    options.idleInstanceMs ?? DEFAULT_IDLE_INSTANCE_MS,
-  );
+  services = new ServiceControl(store, operations, runner, router, faults, templateCanonicalizer(), {
+    registry,
+    idleInstanceMs: options.idleInstanceMs ?? DEFAULT_IDLE_INSTANCE_MS,
+    maxRevisions: options.maxRevisions ?? MAX_REVISIONS,
+  });
   const jobs = new JobControl(store, operations, runner, registry);
 
   const server = new grpc.Server();

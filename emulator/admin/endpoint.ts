@@ -1,7 +1,7 @@
 /**
  * The admin HTTP endpoint tests use to steer the emulator (JSON in, JSON out, 127.0.0.1 only):
  *   POST   /faults               {method, code, message?, times?, when?, validateOnly?}  make an RPC fail `times` times (default 1),
- *                                 before it is applied (default) or after (`when: "after"`)
+ *                                 before it is applied (default), after (`when: "after"`), or in its operation once applied (`when: "operation"`)
  *   GET    /faults               the faults still armed
  *   DELETE /faults               disarm every fault, the next-revision failure, the operation delay and denied permissions
  *   POST   /permissions/deny     {permission}  TestIamPermissions leaves it out for every caller

@@ -18,7 +18,7 @@ describe('Faults', () => {
     [{ method: 'UpdateService', code: 99 }, /code 99 is not a gRPC status/],
     [{ method: 'a b', code: 14 }, /method "a b" is not valid/],
     [{ method: 'GetService', code: 14, times: 0 }, /times must be a positive integer/],
-    [{ method: 'GetService', code: 14, when: 'during' }, /when must be "before" or "after", got "during"/],
+    [{ method: 'GetService', code: 14, when: 'during' }, /when must be "before", "after" or "operation", got "during"/],
     [{ method: 'UpdateService', code: 14, validateOnly: 'no' }, /validateOnly must be true or false, got "no"/],
   ])('rejects %j', (rule, message) => {
     expect(() => new Faults().add(rule)).toThrow(message);
@@ -28,6 +28,28 @@ describe('Faults', () => {
     const f = new Faults();
     expect(f.add({ method: 'UpdateService', code: 'UNAVAILABLE' }).when).toBe('before');
     expect(f.add({ method: 'RunJob', code: 'DEADLINE_EXCEEDED', when: 'after' }).when).toBe('after');
+  });
+
+  it('an operation fault answers the call with its operation, then fails that operation once', () => {
+    const f = new Faults();
+    f.add({ method: 'UpdateService', code: 'INTERNAL', when: 'operation', message: 'boom' });
+    const service = f.wrap({
+      definition: { UpdateService: { path: '/google.cloud.run.v2.Services/UpdateService' } } as never,
+      implementation: {
+        UpdateService: ((_call: unknown, done: (e: null, v: unknown) => void) => done(null, { name: 'op-1' })) as never,
+      },
+    });
+    const answers: unknown[] = [];
+    const call = () =>
+      (service.implementation.UpdateService as (c: unknown, cb: (e: unknown, v: unknown) => void) => void)(
+        { request: {} },
+        (e, v) => answers.push(e ?? v),
+      );
+    call();
+    call();
+    expect(answers).toEqual([{ name: 'op-1' }, { name: 'op-1' }]);
+    expect(f.operationFailure('op-1')).toEqual({ code: grpc.status.INTERNAL, message: 'boom' });
+    expect(f.operationFailure('op-1')).toBeUndefined();
   });
 
   it.each([

@@ -16,8 +16,12 @@ export interface FaultRule {
    * `before`: the call fails and nothing happens. `after`: the call is applied (the change is made, an
    * operation started), then the caller gets the error instead of the answer, as when a response is
    * lost or a deadline passes after the server acted: a retry then meets the changed state.
+   * `operation`: the call is answered with its operation and the change is applied and rolled out,
+   * then the operation ends with the error instead of its response, as an operation reported failed
+   * after its change applied (Lore-Hex/quill-router#782: "verify the live state after mutation,
+   * including when gcloud reports a misleading nonzero result"). Only a re-read tells what serves.
    */
-  when: 'before' | 'after';
+  when: 'before' | 'after' | 'operation';
   /**
    * Set: the rule takes only calls whose `validate_only` is this value (`false`: the real change
    * after a preflight, as deploy sends). Unset: any call of the method.
@@ -59,6 +63,8 @@ export function parseLocation(location: unknown): string | undefined {
 
 export class Faults {
   private rules: FaultRule[] = [];
+  /** Operations a `when: operation` fault fails once their work is done, by operation name. */
+  private readonly failingOperations = new Map<string, { code: grpc.status; message: string }>();
   /** When set, the next revision fails to start with this message. */
   nextRevisionFailure: string | undefined;
   /** When set with nextRevisionFailure, only the next new revision in this location fails. */
@@ -83,8 +89,8 @@ export class Faults {
       throw new Error(`times must be a positive integer, got ${JSON.stringify(rule.times)}`);
     const code = parseCode(rule.code);
     const when = rule.when ?? 'before';
-    if (when !== 'before' && when !== 'after')
-      throw new Error(`when must be "before" or "after", got ${JSON.stringify(rule.when)}`);
+    if (when !== 'before' && when !== 'after' && when !== 'operation')
+      throw new Error(`when must be "before", "after" or "operation", got ${JSON.stringify(rule.when)}`);
     if (rule.validateOnly !== undefined && typeof rule.validateOnly !== 'boolean')
       throw new Error(`validateOnly must be true or false, got ${JSON.stringify(rule.validateOnly)}`);
     const location = parseLocation(rule.location);
@@ -103,6 +109,7 @@ export class Faults {
 
   clear(): void {
     this.rules = [];
+    this.failingOperations.clear();
     this.nextRevisionFailure = undefined;
     this.nextRevisionFailureLocation = undefined;
   }
@@ -132,6 +139,13 @@ export class Faults {
     return rule;
   }
 
+  /** The error an operation must end with instead of its response (once), if a fault chose it. */
+  operationFailure(name: string): { code: grpc.status; message: string } | undefined {
+    const failure = this.failingOperations.get(name);
+    this.failingOperations.delete(name);
+    return failure;
+  }
+
   /** The service with every unary handler checking for an injected fault first. */
   wrap(service: GrpcService): GrpcService {
     const implementation: grpc.UntypedServiceImplementation = {};
@@ -142,7 +156,16 @@ export class Faults {
         const handle = handler as grpc.handleUnaryCall<unknown, unknown>;
         if (!fault) handle(call, callback);
         else if (fault.when === 'before') callback({ code: fault.code, details: fault.message });
-        else handle(call, () => callback({ code: fault.code, details: fault.message }));
+        else if (fault.when === 'after') handle(call, () => callback({ code: fault.code, details: fault.message }));
+        else
+          // The answer (an operation) reaches the caller before the operation can end: its work
+          // takes at least a timer tick (Operations.start), this runs in the handler's microtasks.
+          handle(call, (error, value) => {
+            const name = (value as { name?: unknown } | null | undefined)?.name;
+            if (!error && typeof name === 'string')
+              this.failingOperations.set(name, { code: fault.code, message: fault.message });
+            callback(error, value);
+          });
       }) as grpc.UntypedHandleCall;
     }
     return { definition: service.definition, implementation };

@@ -60,7 +60,14 @@ describe('startupProbeProblems', () => {
   it.each([
     ['the HTTP defaults', { ...ok, tcpSocket: undefined, httpGet: { path: '/' } }, []],
     ["Cloud Run's default TCP probe (timeout = period = 240)", defaultStartupProbe(8080), []],
-    ['a period over 240 s', { ...ok, periodSeconds: 241 }, ['p.period_seconds: must be 1 to 240, got 241']],
+    [
+      'a period over 240 s',
+      { ...ok, periodSeconds: 241, failureThreshold: 1 },
+      [
+        'p.period_seconds: must be 1 to 240, got 241',
+        'p: failure_threshold × period_seconds must be at most 240 seconds, got 1 × 241 = 241',
+      ],
+    ],
     ['an initial delay over 240 s', { ...ok, initialDelaySeconds: 300 }, ['p.initial_delay_seconds: must be 0 to 240, got 300']],
     [
       'a timeout above the period',

@@ -89,7 +89,12 @@ export class JobControl {
 
   private apply(name: string, current: Job | undefined, spec: Partial<Job>, validateOnly: boolean, request: string) {
     const problems = [
-      ...containerProblems('template.template.containers', spec.template?.template?.containers ?? [], JOB_RESERVED_ENV),
+      ...containerProblems(
+        'template.template.containers',
+        spec.template?.template?.containers ?? [],
+        JOB_RESERVED_ENV,
+        this.registry,
+      ),
       ...reservedKeyProblems('job.labels', spec.labels),
       ...reservedKeyProblems('job.annotations', spec.annotations),
       ...reservedKeyProblems('job.template.labels', spec.template?.labels as Record<string, string> | undefined),

@@ -18,6 +18,8 @@ export const MAX_OPERATIONS = 1000;
 
 export class Operations {
   delayMs = 0;
+  /** An injected error an operation ends with although its work succeeded (admin faults, `when: operation`). */
+  injectedFailure: (name: string) => { code: number; message: string } | undefined = () => undefined;
   private readonly waiters = new Map<string, (() => void)[]>();
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -46,9 +48,12 @@ export class Operations {
     const running: Promise<void> = work()
       .then(
         (response) => {
-          record.response = response;
+          const injected = this.injectedFailure(name);
+          if (injected) record.error = injected;
+          else record.response = response;
         },
         (error: unknown) => {
+          this.injectedFailure(name); // the work failed by itself: its own error stands
           record.error = {
             code: error instanceof ApiError ? error.code : 13,
             message: error instanceof Error ? error.message : String(error),

@@ -9,8 +9,13 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { ApiError, invalidArgument, notFound } from '../apis/api-error';
 import { condition, failure, reconciling, succeeded } from './conditions';
-import { containerProblems, SERVICE_RESERVED_ENV, startupProbeProblems } from '../rules/container-validation';
-import { withServerDefaults } from '../rules/template-defaults';
+import {
+  containerProblems,
+  resourceLimitProblems,
+  SERVICE_RESERVED_ENV,
+  startupProbeProblems,
+} from '../rules/container-validation';
+import { ingressContainer, withServerDefaults } from '../rules/template-defaults';
 import type { Faults } from '../admin/faults';
 import { applyUpdateMask } from '../rules/field-mask';
 import { reservedKeyProblems } from '../rules/metadata-validation';
@@ -39,6 +44,21 @@ const specOf = specPicker<Spec>([
 ]);
 const DEFAULT_TRAFFIC: TrafficTargetSpec[] = [{ type: LATEST, percent: 100 }];
 
+export interface ServiceSettings {
+  /** The local registry, accepted as an image host besides Cloud Run's. */
+  readonly registry: string;
+  /** How long a drained revision keeps its idle container (see stopIdle). */
+  readonly idleInstanceMs: number;
+  /** Revisions kept per service; older ones are deleted (Cloud Run: 1000). */
+  readonly maxRevisions: number;
+}
+
+/**
+ * "There is a maximum of 1000 revisions per service: If you exceed that limit, older revisions are
+ * automatically deleted." (https://cloud.google.com/run/docs/managing/revisions)
+ */
+export const MAX_REVISIONS = 1000;
+
 export interface UpdateRequest {
   service: Service;
   updateMask?: { paths: string[] } | null;
@@ -58,8 +78,7 @@ export class ServiceControl {
     private readonly faults: Faults,
     /** The template as the API stores it: through the proto and back, so echoed templates compare equal. */
     private readonly canonical: (template: RevisionTemplate) => RevisionTemplate = (t) => t,
-    /** How long a drained revision keeps its idle container (see stopIdle). */
-    private readonly idleInstanceMs = 0,
+    private readonly settings: ServiceSettings = { registry: '', idleInstanceMs: 0, maxRevisions: MAX_REVISIONS },
   ) {}
 
   private get state() {
@@ -152,15 +171,24 @@ export class ServiceControl {
 
     this.state.services[name] = service;
     const revision = revisionId ? this.newRevision(service, revisionId) : undefined;
+    if (revision) this.pruneRevisions(name);
     this.store.save();
     const work = () => this.rollout(name, generation, traffic, revision?.name);
     return this.operations.start(parentName(id), SERVICE_TYPE, structuredClone(service), () => this.enqueue(name, work));
   }
 
   private templateProblems(t: RevisionTemplate): string[] {
+    const containers = t.containers ?? [];
     return [
-      ...containerProblems('template.containers', t.containers ?? [], SERVICE_RESERVED_ENV),
-      ...(t.containers ?? []).flatMap((c, i) => startupProbeProblems(`template.containers[${i}].startup_probe`, c.startupProbe)),
+      ...containerProblems('template.containers', containers, SERVICE_RESERVED_ENV, this.settings.registry),
+      ...containers.flatMap((c, i) => startupProbeProblems(`template.containers[${i}].startup_probe`, c.startupProbe)),
+      ...resourceLimitProblems(
+        'template.containers',
+        containers,
+        ingressContainer(containers),
+        t.maxInstanceRequestConcurrency as number | undefined,
+        t.executionEnvironment === 'EXECUTION_ENVIRONMENT_GEN2',
+      ),
       ...reservedKeyProblems('service.template.labels', t.labels),
       ...reservedKeyProblems('service.template.annotations', t.annotations),
     ];
@@ -203,6 +231,28 @@ export class ServiceControl {
     };
     this.state.revisions[revision.name] = revision;
     return revision;
+  }
+
+  /**
+   * Keeps at most `maxRevisions` revisions: the oldest that no route of the spec or of what serves
+   * names (traffic or tag) are deleted, as Cloud Run deletes older revisions past 1000
+   * (MAX_REVISIONS); their containers stop.
+   */
+  private pruneRevisions(name: string): void {
+    const service = this.state.services[name];
+    const all = this.revisionsOf(name).sort(byCreation);
+    const excess = all.length - Math.max(1, this.settings.maxRevisions);
+    if (!service || excess <= 0) return;
+    const routed = new Set(
+      [...service.traffic, ...service.trafficStatuses]
+        .filter((t) => targetType(t) === 'REVISION')
+        .map((t) => `${name}/revisions/${t.revision}`),
+    );
+    const keep = new Set([...routed, ...this.servedRevisions(name), service.latestCreatedRevision]);
+    for (const old of all.filter((r) => !keep.has(r.name)).slice(0, excess)) {
+      delete this.state.revisions[old.name];
+      void this.runner.stop(old.name).catch(() => undefined);
+    }
   }
 
   /** Runs `work` after every earlier change of the same service. */
@@ -262,21 +312,27 @@ export class ServiceControl {
    * on failure `traffic_statuses`, `observed_generation` and `latest_ready_revision` keep the state of
    * the last serving revision, and `terminal_condition` and `conditions` say why.
    */
-  private async rollout(name: string, generation: string, traffic: TrafficTargetSpec[], newRevision?: string): Promise<Service> {
+  private async rollout(
+    name: string,
+    generation: string,
+    traffic: TrafficTargetSpec[],
+    newRevision?: string,
+    /** A restart's rollout is no change of the resource: its etag stays. */
+    restart = false,
+  ): Promise<Service> {
     const service = this.state.services[name];
     if (!service) throw notFound(`Resource '${name}' was not found`);
     // The service has its URL from the start (503 until a revision serves), as in Cloud Run.
     service.uri = await this.router.ensureService(name);
     service.urls = [service.uri];
-    let latestReady = service.latestReadyRevision;
     if (newRevision) {
       const revision = this.state.revisions[newRevision];
       if (revision && !(await this.startRevision(revision, true))) this.fail(service, notReady(revision), 'both');
-      if (revision) latestReady = revision.name;
     }
+    const latest = this.newestReady(name);
     const routes = traffic.map((t) => ({
       ...t,
-      revision: targetType(t) === 'LATEST' ? latestReady : `${name}/revisions/${t.revision}`,
+      revision: targetType(t) === 'LATEST' ? latest : `${name}/revisions/${t.revision}`,
     }));
     for (const r of routes) await this.readyRoute(service, r);
     const tagUrls = await this.router.setRoutes(
@@ -294,12 +350,40 @@ export class ServiceControl {
       };
     });
     this.stopIdle(name, routes);
-    service.latestReadyRevision = latestReady;
+    service.latestReadyRevision = this.latestServing(routes) ?? service.latestReadyRevision;
     service.observedGeneration = generation;
     service.reconciling = false;
     this.settle(service);
+    const response = structuredClone(service);
+    // Whether Cloud Run gives the service a new etag when reconciliation ends is not documented; the
+    // emulator does (the stricter side), after taking the operation's response: a client that reuses
+    // the response's etag for its next change gets ABORTED, and must read the service again.
+    if (!restart) service.etag = newEtag();
     this.store.save();
-    return structuredClone(service);
+    return response;
+  }
+
+  /**
+   * The revision a LATEST target sends to: the newest Ready one (Knative's latest ready revision of
+   * the configuration), whether or not it serves.
+   */
+  private newestReady(name: string): string {
+    const ready = this.revisionsOf(name).filter((r) => !r.reconciling && failure(r.conditions) === undefined);
+    return ready.sort(byCreation).at(-1)?.name ?? '';
+  }
+
+  /**
+   * `latest_ready_revision`: "Name of the latest revision that is serving traffic" (service.proto),
+   * the newest revision a route sends a share of traffic to. A Ready revision that takes no traffic
+   * (`--no-traffic`, a tag alone) does not move it, as reported for Cloud Run (a Ready `--no-traffic`
+   * revision left it on the old one); undefined when nothing serves.
+   */
+  private latestServing(routes: readonly { revision: string; percent?: number | null }[]): string | undefined {
+    const serving = routes
+      .filter((r) => r.revision && (r.percent ?? 0) > 0)
+      .map((r) => this.state.revisions[r.revision])
+      .filter((r): r is Revision => r !== undefined);
+    return serving.sort(byCreation).at(-1)?.name;
   }
 
   /**
@@ -335,6 +419,8 @@ export class ServiceControl {
       which === 'both' ? failed('ConfigurationsReady') : this.configurationsReady(service),
       failed('RoutesReady'),
     ];
+    // The end of reconciliation is a change of the resource: a new etag (see rollout).
+    service.etag = newEtag();
     this.store.save();
     throw new ApiError(code, message);
   }
@@ -347,12 +433,16 @@ export class ServiceControl {
       : succeeded('ConfigurationsReady');
   }
 
-  /** After routes are served: Ready only when the latest created revision is the latest ready one. */
+  /**
+   * After routes are served: Ready only when the latest created revision is Ready too. Not when it
+   * equals latest_ready_revision: a Ready revision deployed with no traffic leaves that on the
+   * serving one, and such a deploy succeeds.
+   */
   private settle(service: Service): void {
     const configurations = this.configurationsReady(service);
     service.conditions = [succeeded('RoutesReady'), configurations];
     service.terminalCondition =
-      configurations.state === 'CONDITION_SUCCEEDED' && service.latestReadyRevision === service.latestCreatedRevision
+      configurations.state === 'CONDITION_SUCCEEDED'
         ? succeeded('Ready')
         : condition('Ready', 'CONDITION_FAILED', configurations.message, { reason: 'REVISION_FAILED' });
   }
@@ -392,7 +482,7 @@ export class ServiceControl {
     )) {
       void this.router
         .drained(revision.name)
-        .then(() => new Promise((idle) => setTimeout(idle, this.idleInstanceMs).unref()))
+        .then(() => new Promise((idle) => setTimeout(idle, this.settings.idleInstanceMs).unref()))
         .then(() =>
           this.enqueue(name, async () => {
             if (!this.servedRevisions(name).has(revision.name)) await this.runner.stop(revision.name);
@@ -409,7 +499,7 @@ export class ServiceControl {
     return new Set(
       service.trafficStatuses
         .filter((t) => (t.percent ?? 0) > 0 || t.tag)
-        .map((t) => (targetType(t) === 'LATEST' ? service.latestReadyRevision : `${name}/revisions/${t.revision}`)),
+        .map((t) => (targetType(t) === 'LATEST' ? this.newestReady(name) : `${name}/revisions/${t.revision}`)),
     );
   }
 
@@ -456,7 +546,8 @@ export class ServiceControl {
     const service = this.state.services[revision.service];
     const targets = [...(service?.traffic ?? []), ...(service?.trafficStatuses ?? [])];
     const serving = targets.some((t) => {
-      const target = targetType(t) === 'LATEST' ? service?.latestReadyRevision : `${revision.service}/revisions/${t.revision}`;
+      const target =
+        targetType(t) === 'LATEST' ? this.newestReady(revision.service) : `${revision.service}/revisions/${t.revision}`;
       return target === name && ((t.percent ?? 0) > 0 || !!t.tag);
     });
     if (serving) {
@@ -489,7 +580,9 @@ export class ServiceControl {
     await Promise.all(
       Object.values(this.state.services).map((s) =>
         this.enqueue(s.name, () =>
-          this.rollout(s.name, s.generation, s.traffic.length ? s.traffic : DEFAULT_TRAFFIC).catch(() => undefined),
+          this.rollout(s.name, s.generation, s.traffic.length ? s.traffic : DEFAULT_TRAFFIC, undefined, true).catch(
+            () => undefined,
+          ),
         ),
       ),
     );
@@ -499,5 +592,9 @@ export class ServiceControl {
 /** Cloud Run's words for a revision that cannot serve, with the revision's own reason. */
 const notReady = (revision: Revision): string =>
   `Revision '${parseRevisionName(revision.name).id}' is not ready and cannot serve traffic. ${failure(revision.conditions) ?? ''}`.trim();
+
+/** Oldest first; revisions created in the same instant keep their order of creation (a stable sort). */
+const byCreation = (a: Revision, b: Revision): number =>
+  Number(a.createTime.seconds) - Number(b.createTime.seconds) || a.createTime.nanos - b.createTime.nanos;
 
 const parentName = (p: Pick<ChildName, 'project' | 'location'>) => `projects/${p.project}/locations/${p.location}`;

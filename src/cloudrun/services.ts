@@ -113,27 +113,28 @@ function operationOf(
 }
 
 /**
- * The wait for a change found applied by a re-read (its operation's answer was lost): polls the
- * service until Cloud Run stops reconciling. The terminal condition is not the verdict here: after an
- * earlier failed rollout it stays failed while pinned traffic serves, so a rollback that succeeded
- * would look failed. Callers judge from what serves (traffic_statuses, the revision's own Ready).
+ * The service once Cloud Run stops reconciling it, read again and again (pollDelayMs). The terminal
+ * condition is not the verdict here: after an earlier failed rollout it stays failed while pinned
+ * traffic serves, so a rollback that succeeded would look failed. Callers judge from what serves
+ * (traffic_statuses, the revision's own Ready).
  */
-function settledOperation(clients: GoogleClients, target: ServiceTarget): ServiceOperation {
-  return {
-    name: '',
-    async done() {
-      const started = Date.now();
-      let delay = 0;
-      for (;;) {
-        const service = await getService(clients, target);
-        if (!service) throw new Error(`service ${target.service} disappeared while its change was rolled out`);
-        if (!service.reconciling) return service;
-        delay = pollDelayMs(Date.now() - started, delay);
-        await sleep(delay);
-      }
-    },
-  };
+export async function settledService(clients: GoogleClients, target: ServiceTarget): Promise<Service> {
+  const started = Date.now();
+  let delay = 0;
+  for (;;) {
+    const service = await getService(clients, target);
+    if (!service) throw new Error(`service ${target.service} disappeared while its change was rolled out`);
+    if (!service.reconciling) return service;
+    delay = pollDelayMs(Date.now() - started, delay);
+    await sleep(delay);
+  }
 }
+
+/** The wait for a change found applied by a re-read (its operation's answer was lost). */
+const settledOperation = (clients: GoogleClients, target: ServiceTarget): ServiceOperation => ({
+  name: '',
+  done: () => settledService(clients, target),
+});
 
 /** Sends a service mutation once, or again after a transient error only if a re-read shows it is not applied. */
 async function sendChange(

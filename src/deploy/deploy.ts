@@ -9,6 +9,7 @@ import {
   ConcurrentChangeError,
   createService,
   getService,
+  settledService,
   updateService,
   type Service,
   type ServiceOperation,
@@ -16,7 +17,8 @@ import {
 } from '../cloudrun/services';
 import { credentialsPrincipal, describeApiError, errorCode, type ErrorContext } from '../cloudrun/errors';
 import { revisionLogsUrl, waitForRevision, type Readiness } from '../cloudrun/revisions';
-import { describeService, listRevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
+import { describeService, listRevisionFacts, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
+import { resourceProblems } from '../cloudrun/resource-limits';
 import { inEveryRegion, RegionsFailed, valuesOrThrow } from '../cloudrun/regions';
 import { perRegion, resolveTargets, revisionName, type ServiceTarget } from '../cloudrun/target';
 import { pinned } from '../image/reference';
@@ -25,14 +27,16 @@ import { md, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from '../traffic/apply';
 import { deployTraffic, pinLatest, servesAsWanted } from '../traffic/plan';
 import { servableTraffic } from '../traffic/ready-check';
-import { mainRevision, type TrafficEntry } from '../traffic/snapshot';
+import { fromTargets, mainRevision, type TrafficEntry } from '../traffic/snapshot';
 import { resolveDigest } from './image-digest';
 import { deployTag, type DeployInputs, type deployCloudRunAction } from './inputs';
 import { migrationJob, runMigration } from './migration';
+import { findLoopbackAddresses, loopbackAddressWarning } from './loopback-address';
 import { findPrivateAddresses, privateAddressWarning } from './private-address';
 import { secretLookingVars } from './secret-looking';
 import { buildService, hasVpcAccess, servingContainerIndex, type ServiceChange } from './service-template';
 import { deploySummary } from './summary';
+import { templateOfRevision, templateSource } from './template-source';
 
 /** `SERVICE-TAG-xxxx`: known before the operation ends, unique per attempt, at most 52 characters. */
 export const newRevisionName = (service: string, tag: string, suffix: string): string => `${service}-${tag}-${suffix}`;
@@ -72,14 +76,38 @@ function failureMessage(
   ].join('\n');
 }
 
+/**
+ * The update's operation failed, yet its revision is Ready: the change may have applied all the same
+ * (Lore-Hex/quill-router#782). The settled service decides; nothing is sent again. It serves the
+ * planned traffic (the new revision with its tag): the deploy stands, with a warning; else the
+ * operation's error does.
+ */
+async function appliedDespite(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  plan: DeployPlan,
+  error: unknown,
+  reporter: Reporter,
+): Promise<Service> {
+  if (error instanceof ConcurrentChangeError) throw error;
+  const now = await settledService(clients, target);
+  const state = describeService(now);
+  if (!servesAsWanted(state, fromTargets(plan.change.service.traffic))) throw error;
+  reporter.warning(
+    `The update's operation reported an error (${describeApiError(error).split('\n')[0]}), but ${target.service} serves revision ${plan.revision} as planned: judged from what serves.`,
+  );
+  return now;
+}
+
 async function waitForRollout(
   clients: GoogleClients,
   target: ServiceTarget,
-  revision: string,
+  plan: DeployPlan,
   operation: ServiceOperation,
   inputs: DeployInputs,
   reporter: Reporter,
 ): Promise<Service> {
+  const { revision } = plan;
   const outcome = operation.done().then(
     (service) => ({ service, error: undefined }),
     (error: unknown) => ({ service: undefined, error }),
@@ -102,9 +130,9 @@ async function waitForRollout(
   });
   if (waited.readiness.state === 'ready') {
     const { service, error } = await outcome;
-    if (error) throw error;
+    const settled = error ? await appliedDespite(clients, target, plan, error, reporter) : service!;
     reporter.info(`Revision ${revision} is Ready (${waited.seconds}s)`);
-    return service!;
+    return settled;
   }
   const early = stop.signal.aborted ? (await outcome).error : undefined;
   if (early instanceof ConcurrentChangeError) throw early;
@@ -141,13 +169,13 @@ interface DeployPlan {
  * served), and the traffic the deploy sends: that, with tags on revisions that can no longer serve
  * dropped (a warning each; Cloud Run fails updates that keep them), plus the new revision's tag.
  */
-async function plannedTraffic(
-  { clients, inputs, tag }: Release,
-  target: ServiceTarget,
+function plannedTraffic(
+  { inputs, tag }: Release,
   current: ServiceTraffic | undefined,
+  revisions: readonly RevisionFacts[],
   revision: string,
   reporter: Reporter,
-): Promise<{ before: TrafficEntry[]; traffic: TrafficEntry[] }> {
+): { before: TrafficEntry[]; traffic: TrafficEntry[] } {
   if (!current) return { before: [], traffic: deployTraffic({ current: [], revision, tag, noTraffic: inputs['no-traffic'] }) };
   // An existing service without traffic targets sends everything to LATEST (the API's default).
   const spec: TrafficEntry[] = current.traffic.length ? current.traffic : [{ type: 'LATEST', percent: 100 }];
@@ -157,11 +185,56 @@ async function plannedTraffic(
   const pinned = pinLatest(before, current.latestReady).map((e) => (noTraffic ? e : { ...e, percent: 0 }));
   const kept = servableTraffic(
     pinned,
-    await listRevisionFacts(clients, target),
+    revisions,
     'refusing to deploy with no-traffic: the traffic it keeps cannot be served (deploy with no-traffic: false, or roll back first)',
     (w) => reporter.warning(w),
   );
   return { before, traffic: deployTraffic({ current: kept, revision, tag, noTraffic }) };
+}
+
+/**
+ * The service the new template is built on: the existing one, with its template replaced by that of
+ * a Ready revision when its own revision failed (template-source.ts), and the log says which.
+ */
+async function templateBase(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  existing: Service,
+  current: ServiceTraffic,
+  revisions: readonly RevisionFacts[],
+  reporter: Reporter,
+): Promise<Service> {
+  const source = templateSource(existing, revisions, mainRevision(current.served, current.latestReady));
+  reporter.info(source.message);
+  if (source.kind === 'service') return existing;
+  if (source.kind === 'none') return { ...existing, template: {} };
+  const [revision] = await clients.revisions.getRevision({ name: revisionName(target, source.revision) });
+  return { ...existing, template: templateOfRevision(revision) };
+}
+
+/**
+ * Cloud Run's CPU, memory and concurrency rules on the template the deploy sends, before anything
+ * changes: an input given alone meets the service's other values here (memory: 8Gi on a 1-CPU
+ * service). The error names the input to change.
+ */
+function checkResources(service: Service, inputs: DeployInputs): void {
+  const containers = service.template?.containers ?? [];
+  const limits = containers[servingContainerIndex(containers)]?.resources?.limits ?? {};
+  // Cloud Run's defaults where nothing is set: 1 CPU, 512 MiB; concurrency follows the CPU.
+  const values = {
+    cpu: limits.cpu ?? '1',
+    memory: limits.memory ?? '512Mi',
+    concurrency: service.template?.maxInstanceRequestConcurrency || undefined,
+    secondGeneration: service.template?.executionEnvironment === 'EXECUTION_ENVIRONMENT_GEN2',
+  };
+  const problems = resourceProblems(values).map((p) => {
+    const kept =
+      inputs[p.field] === undefined
+        ? ` (the service's current ${p.field} is ${values[p.field]}; set the input to change it)`
+        : '';
+    return `Input "${p.field}": ${p.message}${kept}`;
+  });
+  if (problems.length) throw new Error(`Cloud Run would refuse this revision's resources:\n${problems.join('\n')}`);
 }
 
 /** The plan in one region: nothing changes until the migration or the update. */
@@ -169,11 +242,16 @@ async function planDeploy(release: Release, target: ServiceTarget, reporter: Rep
   const { clients, inputs, image } = release;
   const existing = await getService(clients, target);
   const current = existing ? describeService(existing) : undefined;
+  const revisions = existing ? await listRevisionFacts(clients, target) : [];
   const revision = newRevisionName(target.service, release.tag, release.suffix);
-  const { before, traffic } = await plannedTraffic(release, target, current, revision, reporter);
-  const change = buildService(existing, { inputs, image, revision, traffic });
+  const { before, traffic } = plannedTraffic(release, current, revisions, revision, reporter);
+  const base = existing && current ? await templateBase(clients, target, existing, current, revisions, reporter) : undefined;
+  const change = buildService(base, { inputs, image, revision, traffic });
+  checkResources(change.service, inputs);
+  const env = plainEnv(change.service);
+  for (const found of findLoopbackAddresses(env)) reporter.warning(loopbackAddressWarning(found));
   if (!hasVpcAccess(change.service.template)) {
-    for (const found of findPrivateAddresses(plainEnv(change.service))) reporter.warning(privateAddressWarning(found));
+    for (const found of findPrivateAddresses(env)) reporter.warning(privateAddressWarning(found));
   }
   return { existing, current, before, revision, change };
 }
@@ -237,7 +315,7 @@ async function rollOut(
   );
   try {
     const operation = await saver(clients, target, plan, reporter)(false);
-    return await waitForRollout(clients, target, plan.revision, operation, inputs, reporter).catch(async (e: unknown) => {
+    return await waitForRollout(clients, target, plan, operation, inputs, reporter).catch(async (e: unknown) => {
       // The failed revision keeps no tag and no share: the service is left with the traffic it had.
       if (!(e instanceof ConcurrentChangeError)) await putBack(clients, target, plan, reporter);
       throw e;

@@ -3,7 +3,7 @@ import { deployCloudRunAction, deployTag } from './inputs';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
 const read = (raw: Record<string, string>, env: NodeJS.ProcessEnv = { GITHUB_SHA: SHA, GCLOUD_PROJECT: 'acme-prod' }) =>
-  readInputs(deployCloudRunAction, (n) => ({ service: 'web', image: '127.0.0.1:5000/acme/web:v1', ...raw })[n], env);
+  readInputs(deployCloudRunAction, (n) => ({ service: 'web', image: 'us-docker.pkg.dev/acme/apps/web:v1', ...raw })[n], env);
 
 describe('deploy-cloudrun inputs', () => {
   it('reads the defaults', () => {
@@ -11,7 +11,7 @@ describe('deploy-cloudrun inputs', () => {
     expect(v['no-traffic']).toBe(true);
     expect(v['wait-timeout']).toBe(300);
     expect(v['env-vars-update-strategy']).toBe('merge');
-    expect(v.image).toEqual({ registry: '127.0.0.1:5000', path: 'acme/web', tag: 'v1', digest: undefined });
+    expect(v.image).toEqual({ registry: 'us-docker.pkg.dev', path: 'acme/apps/web', tag: 'v1', digest: undefined });
     expect(deployTag(v, { GITHUB_SHA: SHA })).toBe('sha-abcdef012345');
   });
 
@@ -40,7 +40,18 @@ describe('deploy-cloudrun inputs', () => {
     [{ 'startup-probe': 'healthz' }, undefined, /Input "startup-probe": .*HTTP path starting with \//],
     [{ 'cloudsql-instances': 'main' }, undefined, /Input "cloudsql-instances": .*PROJECT:REGION:INSTANCE/],
     [{ 'service-account': 'app@example.com' }, undefined, /Input "service-account"/],
-    [{ image: '127.0.0.1:5000/Acme/web:v1' }, undefined, /Input "image": .*lowercase components/],
+    [{ image: 'us-docker.pkg.dev/Acme/web:v1' }, undefined, /Input "image": .*lowercase components/],
+    [
+      { image: 'ghcr.io/acme/web:v1' },
+      undefined,
+      /Input "image": Cloud Run cannot pull it\. Expected an image path like .* but obtained ghcr\.io\/acme\/web:v1\. .*Artifact Registry remote repository/,
+    ],
+    [{ image: '127.0.0.1:5000/acme/web:v1' }, undefined, /Input "image": Cloud Run cannot pull it/],
+    [{ cpu: '1.5' }, undefined, /Input "cpu": Invalid value specified for cpu: 1\.5; above 1 it must be a whole number/],
+    [{ cpu: '0.5', concurrency: '80' }, undefined, /Input "concurrency": .*Total cpu < 1 is not supported with concurrency > 1/],
+    [{ cpu: '1', memory: '8Gi' }, undefined, /Input "memory": .*For 1\.0 CPU, memory must be between 128Mi and 4Gi inclusive/],
+    [{ cpu: '4', memory: '1Gi' }, undefined, /Input "memory": .*For 4\.0 CPU, memory must be between 2Gi and 16Gi/],
+    [{ 'startup-probe': '/h period=30s failure-threshold=10' }, undefined, /Input "startup-probe": .*at most 240 seconds/],
     [
       { region: 'us-east1,europe-west1', 'no-traffic': 'false' },
       undefined,
@@ -49,6 +60,20 @@ describe('deploy-cloudrun inputs', () => {
     [{ region: 'us-east1,europe-west1,us-east1' }, undefined, /Input "region": .*"us-east1" is given more than once/],
   ])('rejects %j', (raw, env, message) => {
     expect(() => read(raw as Record<string, string>, env)).toThrow(message);
+  });
+
+  it("takes the emulator's loopback registry only with CLOUD_RUN_EMULATOR_HOST set", () => {
+    const env = { GITHUB_SHA: SHA, GCLOUD_PROJECT: 'acme-prod', CLOUD_RUN_EMULATOR_HOST: '127.0.0.1:8090' };
+    expect(read({ image: '127.0.0.1:5000/acme/web:v1' }, env).image.registry).toBe('127.0.0.1:5000');
+    expect(() => read({ image: 'ghcr.io/acme/web:v1' }, env)).toThrow(/Input "image": Cloud Run cannot pull it/);
+  });
+
+  it.each([
+    [{ cpu: '2', memory: '8Gi', concurrency: '200' }],
+    [{ cpu: '0.5', memory: '1Gi', concurrency: '1' }],
+    [{ memory: '8Gi' }],
+  ])("accepts resources %j (memory alone is judged against the service's CPU by deploy)", (raw) => {
+    expect(() => read(raw)).not.toThrow();
   });
 
   it('reports every bad input at once', () => {

@@ -1,7 +1,9 @@
 import { defineAction, input, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
 import { checkProject, targetInputs } from '../cloudrun/target';
+import { imageHostProblem, isLoopbackHost } from '../cloudrun/image-hosts';
+import { resourceProblems } from '../cloudrun/resource-limits';
 import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags';
-import { parseImageReference, type ImageReference } from '../image/reference';
+import { formatImageReference, parseImageReference, type ImageReference } from '../image/reference';
 import { parseKeyValues, type KeyValues } from './key-values';
 import { ENV_NAME, parseSecretRefs, type SecretRefs } from './secrets';
 import { parseStartupProbe, STARTUP_PROBE_SYNTAX } from './startup-probe';
@@ -72,7 +74,7 @@ const image: Kind<ImageReference> = kinds.parsedBy(
 const inputs = {
   ...targetInputs,
   image: input(
-    'Image to deploy (Artifact Registry path or another registry), by tag or digest; the revision is pinned to its digest',
+    'Image to deploy, by tag or digest, from a registry Cloud Run pulls from (REGION-docker.pkg.dev, gcr.io or docker.io; another registry through an Artifact Registry remote repository); the revision is pinned to its digest',
     image,
   ).required(),
   tag: input(
@@ -92,11 +94,14 @@ const inputs = {
   ).default('merge'),
   labels: input('Labels of the service and the revision', labels),
   cpu: input(
-    'CPU limit, e.g. 1, 2, 0.5 or 1000m',
+    'CPU limit, e.g. 1, 2, 0.5 or 1000m: 0.08 to 8, whole numbers above 1; below 1, concurrency must be 1 and memory at most 1Gi',
     kinds.pattern(/^(?:\d+(?:\.\d+)?|\d+m)$/, 'a CPU count such as 1, 2, 0.5 or 1000m'),
   ),
-  memory: input('Memory limit, e.g. 512Mi or 2Gi', kinds.pattern(/^\d+(?:Mi|Gi|M|G)$/, 'a size such as 512Mi or 2Gi')),
-  concurrency: input('Maximum concurrent requests per instance', kinds.integer(1, 1000)),
+  memory: input(
+    'Memory limit, e.g. 512Mi or 2Gi: at most 4Gi with 1 CPU, 8Gi with 2, 16Gi with 4, 24Gi with 6, 32Gi with 8; at least 2Gi with 4 CPUs, 4Gi with 6 or 8',
+    kinds.pattern(/^\d+(?:Mi|Gi|M|G)$/, 'a size such as 512Mi or 2Gi'),
+  ),
+  concurrency: input('Maximum concurrent requests per instance (above 1 needs at least 1 CPU)', kinds.integer(1, 1000)),
   'min-instances': input('Minimum number of instances of the revision', kinds.integer(0, 1000)),
   'max-instances': input('Maximum number of instances of the revision', kinds.integer(1, 1000)),
   timeout: input('Request timeout', kinds.duration(1, 3600)),
@@ -192,6 +197,11 @@ function checkDeploy(v: DeployInputs, env: NodeJS.ProcessEnv): InputProblem[] {
       message: `must be true with several regions (${v.region.join(', ')}): each region's new revision takes no traffic, and promote moves them together`,
     });
   }
+  const host = imageHostProblem(formatImageReference(v.image), env.CLOUD_RUN_EMULATOR_HOST ? isLoopbackHost : undefined);
+  if (host) problems.push({ input: 'image', message: `Cloud Run cannot pull it. ${host}` });
+  // The values given; what they meet in the service (its CPU when only memory is given) is checked by deploy.
+  for (const p of resourceProblems({ cpu: v.cpu, memory: v.memory, concurrency: v.concurrency }))
+    problems.push({ input: p.field, message: p.message });
   if (v['min-instances'] !== undefined && v['max-instances'] !== undefined && v['min-instances'] > v['max-instances']) {
     problems.push({
       input: 'min-instances',

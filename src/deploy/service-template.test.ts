@@ -3,7 +3,11 @@ import type { Service } from '../cloudrun/services';
 import { deployCloudRunAction } from './inputs';
 import { buildService, hasVpcAccess, secretVolumeName } from './service-template';
 
-const ENV = { GITHUB_SHA: 'abcdef0123456789abcdef0123456789abcdef01', GCLOUD_PROJECT: 'acme-prod' };
+const ENV = {
+  GITHUB_SHA: 'abcdef0123456789abcdef0123456789abcdef01',
+  GCLOUD_PROJECT: 'acme-prod',
+  CLOUD_RUN_EMULATOR_HOST: '127.0.0.1:8090',
+};
 const IMAGE = `127.0.0.1:5000/acme/web@sha256:${'1'.repeat(64)}`;
 const inputsOf = (raw: Record<string, string | undefined>) =>
   readInputs(deployCloudRunAction, (n) => ({ service: 'web', image: '127.0.0.1:5000/acme/web:v2', ...raw })[n], ENV);

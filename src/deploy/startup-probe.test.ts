@@ -8,7 +8,12 @@ describe('parseStartupProbe', () => {
       '/ready period=5s timeout=2s failure-threshold=12 initial-delay=0s',
       { httpGet: { path: '/ready' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 12, initialDelaySeconds: 0 },
     ],
-    ['tcp period=240s initial-delay=240s', { tcpSocket: {}, periodSeconds: 240, initialDelaySeconds: 240 }],
+    [
+      'tcp period=240s failure-threshold=1 initial-delay=240s',
+      { tcpSocket: {}, periodSeconds: 240, failureThreshold: 1, initialDelaySeconds: 240 },
+    ],
+    ['/ period=10s failure-threshold=24', { httpGet: { path: '/' }, periodSeconds: 10, failureThreshold: 24 }],
+    ['/ period=80s', { httpGet: { path: '/' }, periodSeconds: 80 }],
     ['/ timeout=9s', { httpGet: { path: '/' }, timeoutSeconds: 9 }],
   ])('%s', (raw, probe) => {
     expect(parseStartupProbe(raw)).toEqual(probe);
@@ -24,6 +29,11 @@ describe('parseStartupProbe', () => {
     ['/h failure-threshold=0', /failure-threshold must be from 1/],
     ['/h failure-threshold=3s', /failure-threshold is a count/],
     ['/h retries=3', /"retries=3" is not a setting/],
+    [
+      '/h period=10s failure-threshold=25',
+      /failure-threshold × period must be at most 240 seconds on Cloud Run, got 25 × 10s = 250s/,
+    ],
+    ['/h period=81s', /got 3 × 81s = 243s/],
   ])('%s is refused', (raw, message) => {
     expect(() => parseStartupProbe(raw)).toThrow(message);
   });

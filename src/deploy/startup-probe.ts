@@ -3,14 +3,20 @@
  * `/healthz period=5s timeout=2s failure-threshold=12 initial-delay=0s`. The ranges are the
  * proto's for a startup probe (k8s.min.proto, message Probe): initial delay 0-240 s, period
  * 1-240 s (default 10), timeout from 1 s and smaller than the period (default 1), failure
- * threshold from 1 (default 3). Pure.
+ * threshold from 1 (default 3). Cloud Run shuts the container down when the probe has not passed
+ * within failure threshold × period, "which cannot exceed 240 seconds"
+ * (https://cloud.google.com/run/docs/configuring/healthchecks); the initial delay comes on top
+ * (PolicyEngine/policyengine-api#3764). Pure.
  */
 import type { protos } from '@google-cloud/run';
 
 export type StartupProbe = protos.google.cloud.run.v2.IProbe;
 
-export const STARTUP_PROBE_SYNTAX =
-  'tcp or an HTTP path starting with /, optionally followed by period=Ns (1-240, default 10), timeout=Ns (below the period, default 1), failure-threshold=N (default 3) and initial-delay=Ns (0-240)';
+export const MAX_STARTUP_WINDOW_SECONDS = 240;
+
+export const STARTUP_PROBE_SYNTAX = `tcp or an HTTP path starting with /, optionally followed by period=Ns (1-240, default 10), timeout=Ns (below the period, default 1), failure-threshold=N (default 3; failure-threshold × period at most ${MAX_STARTUP_WINDOW_SECONDS} s) and initial-delay=Ns (0-240, on top of that window)`;
+
+const DEFAULT_FAILURE_THRESHOLD = 3;
 
 const SETTINGS = {
   'initial-delay': { field: 'initialDelaySeconds', min: 0, max: 240, seconds: true },
@@ -50,5 +56,10 @@ export function parseStartupProbe(raw: string): StartupProbe {
   const period = probe.periodSeconds ?? DEFAULT_PERIOD;
   const timeout = probe.timeoutSeconds ?? DEFAULT_TIMEOUT;
   if (timeout >= period) throw new Error(`timeout (${timeout}s) must be smaller than the period (${period}s)`);
+  const threshold = probe.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;
+  if (threshold * period > MAX_STARTUP_WINDOW_SECONDS)
+    throw new Error(
+      `failure-threshold × period must be at most ${MAX_STARTUP_WINDOW_SECONDS} seconds on Cloud Run, got ${threshold} × ${period}s = ${threshold * period}s (initial-delay, up to 240s, adds to the window)`,
+    );
   return probe;
 }

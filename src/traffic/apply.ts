@@ -8,7 +8,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { GoogleClients } from '../cloudrun/clients';
 import { describeService, listRevisionFacts, readService, type ServiceTraffic } from '../cloudrun/service-state';
-import { ConcurrentChangeError, updateService, type Service } from '../cloudrun/services';
+import { ConcurrentChangeError, settledService, updateService, type Service } from '../cloudrun/services';
+import { describeApiError } from '../cloudrun/errors';
 import { serviceName, type ServiceTarget } from '../cloudrun/target';
 import type { Reporter } from '../report';
 import { pinLatest, sameServing, servesAsWanted } from './plan';
@@ -28,9 +29,34 @@ function checkServing(target: ServiceTarget, after: ServiceTraffic, wanted: read
   );
 }
 
+/** What a traffic change came to; `operationError` when its operation failed although the change serves. */
+export type TrafficChange = ServiceTraffic & { readonly operationError?: string };
+
+/**
+ * After an operation failed: the change may have applied anyway (an operation reported failed after
+ * its change took effect: Lore-Hex/quill-router#782). The settled service decides, never the
+ * operation alone, and nothing is sent again: it serves `traffic` (and carries `annotations`), or
+ * the operation's error stands.
+ */
+async function appliedDespite(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  error: unknown,
+  traffic: readonly TrafficEntry[],
+  annotations: Record<string, string> | undefined,
+): Promise<TrafficChange> {
+  if (error instanceof ConcurrentChangeError) throw error;
+  const now = describeService(await settledService(clients, target));
+  const applied =
+    servesAsWanted(now, traffic) && (!annotations || isDeepStrictEqual({ ...now.service.annotations }, annotations));
+  if (!applied) throw error;
+  return { ...now, operationError: describeApiError(error).split('\n')[0] };
+}
+
 /**
  * Sets the traffic (and annotations, when given) in one traffic-only update, checked against the
- * etag of `current.service`, waits for the operation and checks what serves afterwards.
+ * etag of `current.service`, waits for the operation and checks what serves afterwards. A failed
+ * operation whose change serves all the same counts as done (`operationError` says so).
  */
 export async function setTraffic(
   clients: GoogleClients,
@@ -38,7 +64,7 @@ export async function setTraffic(
   current: ServiceTraffic,
   traffic: readonly TrafficEntry[],
   annotations?: Record<string, string>,
-): Promise<ServiceTraffic> {
+): Promise<TrafficChange> {
   const service: Service = {
     name: serviceName(target),
     etag: current.service.etag,
@@ -51,7 +77,12 @@ export async function setTraffic(
       isDeepStrictEqual(fromTargets(now.traffic), [...traffic]) &&
       (!annotations || isDeepStrictEqual({ ...now.annotations }, annotations)),
   });
-  return checkServing(target, describeService(await operation.done()), traffic);
+  const done = await operation.done().then(
+    (service) => ({ service }),
+    (error: unknown) => ({ error }),
+  );
+  if ('error' in done) return appliedDespite(clients, target, done.error, traffic, annotations);
+  return checkServing(target, describeService(done.service), traffic);
 }
 
 /** Records annotations alone (no traffic change, no new revision). */
@@ -67,6 +98,20 @@ export async function setAnnotations(
     applied: (now) => isDeepStrictEqual({ ...now.annotations }, annotations),
   });
   return describeService(await operation.done());
+}
+
+/**
+ * The service read again before the next change of a sequence (promote's steps). Whether Cloud Run
+ * gives a service a new etag when reconciliation ends is not documented, so the etag an operation's
+ * response carried may be stale by the next change (the emulator takes that stricter side). The
+ * fresh etag is taken only when the spec is still the one `last` saw (same `generation`, which
+ * "monotonically increases every time the user modifies the desired state": service.proto): a
+ * change someone made in between keeps the old etag, and the next update fails as a concurrent
+ * change instead of overwriting theirs.
+ */
+export async function reread(clients: GoogleClients, target: ServiceTarget, last: ServiceTraffic): Promise<ServiceTraffic> {
+  const now = await readService(clients, target);
+  return String(now.service.generation) === String(last.service.generation) ? now : last;
 }
 
 const ATTEMPTS = 3;
@@ -104,6 +149,10 @@ export async function restoreTraffic(
     const annotations = guard?.(current, wanted);
     try {
       const after = await setTraffic(clients, target, current, wanted, annotations);
+      if (after.operationError)
+        reporter.warning(
+          `The restore's operation reported an error (${after.operationError}), but ${target.service} serves the restored traffic: judged from what serves.`,
+        );
       reporter.info(`Restored the traffic of ${target.service}: ${formatSnapshot(after.traffic)}`);
       return { before: current.served, after };
     } catch (e) {

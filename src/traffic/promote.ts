@@ -10,7 +10,7 @@ import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic
 import type { ServiceTarget } from '../cloudrun/target';
 import { md, type Reporter, type StepState } from '../report';
 import { inEveryRegion, RegionsFailed, regionFailures, regionReporter, valuesOrThrow } from '../cloudrun/regions';
-import { restoreTraffic, setTraffic } from './apply';
+import { reread, restoreTraffic, setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, madeByRunway, recordRelease, type Release } from './history';
 import { tagLiveImage } from './live-tag';
 import { restorePlan, servesAsWanted, stepPlan, withoutStaleTags } from './plan';
@@ -400,6 +400,7 @@ async function runStep(
 ): Promise<StepRecord & { state: ServiceTraffic; reasons: string[] }> {
   const { candidate, signal } = options;
   const stepStart = new Date();
+  // `before` is a fresh read, checked to still be ours (stillOurs), so its etag is current.
   // Nothing is sent when the step already serves (a region new to the service took 100 % at its
   // first deploy and stays there while the other regions step).
   const served = servesAsWanted(before, traffic);
@@ -473,7 +474,13 @@ async function recordSuccess(
   );
   let state = current;
   try {
-    state = await setTraffic(clients, options.target, current, pruned.traffic, annotations);
+    state = await setTraffic(
+      clients,
+      options.target,
+      await reread(clients, options.target, current),
+      pruned.traffic,
+      annotations,
+    );
     notes.push(`Recorded ${options.candidate} as the last good revision in the service annotations.`);
     if (pruned.removed.length) notes.push(`Removed stale traffic tags: ${pruned.removed.join(', ')}.`);
     if (pruned.foreign.length)

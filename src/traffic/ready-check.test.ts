@@ -25,7 +25,7 @@ describe('checkReady', () => {
         { type: 'REVISION', revision: 'x', percent: 50 },
         { type: 'REVISION', revision: 'b', percent: 50 },
       ],
-      /x does not exist; b is not Ready/,
+      /x does not exist \(deleted: .*\); b is not Ready/,
     ],
   ] as [TrafficEntry[], RegExp | undefined][])('%j', (traffic, problem) => {
     if (problem) expect(() => checkReady(traffic, facts, 'refusing to roll back')).toThrow(problem);

@@ -7,13 +7,20 @@
 import type { RevisionFacts } from '../cloudrun/service-state';
 import type { TrafficEntry } from './snapshot';
 
+/**
+ * Why a revision named in the history may be gone: "There is a maximum of 1000 revisions per
+ * service: If you exceed that limit, older revisions are automatically deleted."
+ * (https://cloud.google.com/run/docs/managing/revisions), or someone deleted it.
+ */
+export const GONE = 'deleted: Cloud Run keeps at most 1,000 revisions per service and deletes the oldest, or someone deleted it';
+
 /** A change refused before any call that mutates: the message says why and that nothing changed. */
 export class Refused extends Error {}
 
 /** Why `name` cannot be referenced, or undefined when it is a Ready revision. */
 function unservable(name: string, byName: ReadonlyMap<string, RevisionFacts>): string | undefined {
   const r = byName.get(name);
-  if (!r) return `${name} does not exist`;
+  if (!r) return `${name} does not exist (${GONE})`;
   if (!r.ready) return `${name} is not Ready${r.notReadyReason ? ` (${r.notReadyReason})` : ''}`;
   return undefined;
 }

@@ -49,7 +49,24 @@ describe('choosePrevious', () => {
     ['skips a release that is not Ready any more', [promoted('c'), promoted('d'), promoted('a')], 'c', all, [], 'a', /last good/],
     ['without history: a Ready revision that also serves', [], 'c', all, ['c', 'a'], 'a', /also serves traffic/],
     ['without history: the newest Ready revision older than the current one', [], 'c', all, ['c'], 'b', /created before c/],
-    ['history naming deleted revisions falls back', [promoted('gone')], 'c', all, ['c'], 'b', /no release history/],
+    [
+      'history naming deleted revisions falls back, naming them',
+      [promoted('gone')],
+      'c',
+      all,
+      ['c'],
+      'b',
+      /no release history; .*passed over gone: no longer exist \(deleted: Cloud Run keeps at most 1,000 revisions/,
+    ],
+    [
+      'a deleted newer release is passed over for an older one',
+      [promoted('gone'), promoted('a')],
+      'c',
+      all,
+      ['c'],
+      'a',
+      /last good release before c .*passed over gone/,
+    ],
   ])('%s', (_name, history, current, revisions, serving, expected, why) => {
     const choice = choosePrevious(history, current, revisions, new Set(serving));
     expect(choice.revision).toBe(expected);

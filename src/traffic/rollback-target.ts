@@ -4,7 +4,7 @@
  */
 import type { Release } from './history';
 import type { RevisionFacts } from '../cloudrun/service-state';
-import { Refused } from './ready-check';
+import { GONE, Refused } from './ready-check';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
 
 /** What the `to` input asks for. */
@@ -52,17 +52,31 @@ export function choosePrevious(
   const bad = rolledBackFrom(history);
   const usable = (name: string) => name !== current && !bad.has(name) && byName.get(name)?.ready === true;
   const released = history.find((r) => r.action === 'promote' && usable(r.revision));
+  // Releases passed over because their revision no longer exists, said in the reason.
+  const skipped = history.slice(0, released ? history.indexOf(released) : history.length);
+  const gone = [...new Set(skipped.filter((r) => r.action === 'promote' && !byName.has(r.revision)).map((r) => r.revision))];
+  const goneNote = gone.length ? `; passed over ${gone.join(', ')}: no longer exist (${GONE})` : '';
   if (released)
-    return { revision: released.revision, why: `last good release before ${current ?? 'the current one'} (${released.time})` };
+    return {
+      revision: released.revision,
+      why: `last good release before ${current ?? 'the current one'} (${released.time})${goneNote}`,
+    };
   const newestFirst = [...revisions].sort((a, b) => b.created - a.created);
   const alsoServing = newestFirst.find((r) => serving.has(r.name) && usable(r.name));
   if (alsoServing)
-    return { revision: alsoServing.name, why: 'no release history; newest Ready revision that also serves traffic now' };
+    return {
+      revision: alsoServing.name,
+      why: `no release history; newest Ready revision that also serves traffic now${goneNote}`,
+    };
   const currentCreated = current ? byName.get(current)?.created : undefined;
   const older = newestFirst.find((r) => usable(r.name) && (currentCreated === undefined || r.created < currentCreated));
-  if (older) return { revision: older.name, why: `no release history; newest Ready revision created before ${current ?? 'now'}` };
+  if (older)
+    return {
+      revision: older.name,
+      why: `no release history; newest Ready revision created before ${current ?? 'now'}${goneNote}`,
+    };
   throw new Refused(
-    `no revision to roll back to: the history names none that is Ready, and no Ready revision older than ${current ?? 'the current one'} exists`,
+    `no revision to roll back to: the history names none that is Ready, and no Ready revision older than ${current ?? 'the current one'} exists${goneNote}`,
   );
 }
 

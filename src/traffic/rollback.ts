@@ -127,7 +127,12 @@ export async function rollBackService(
     };
     // One update: the history is written only if the traffic operation succeeds.
     const annotations = undoingPromotion(target, current, options.onlyIfServing, traffic);
-    after = await setTraffic(clients, target, current, traffic, recordRelease(annotations, release));
+    const update = await setTraffic(clients, target, current, traffic, recordRelease(annotations, release));
+    if (update.operationError)
+      reporter.warning(
+        `The rollback's operation reported an error (${update.operationError}), but ${target.service} serves the rollback's traffic: judged from what serves.`,
+      );
+    after = update;
   } else {
     reporter.notice(`${target.service} already serves this traffic; nothing was changed`);
   }

@@ -36,9 +36,13 @@ export interface TestEmulator {
   clients: GoogleClients;
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }>;
   state(): Promise<Record<string, unknown>>;
-  /** Creates a service with one container and waits for the operation. */
+  /**
+   * Creates a service with one container, waits for the operation and reads the service again: the
+   * operation's response may carry an etag that reconciliation's end replaced (the emulator's
+   * stricter side), as the actions also re-read before a next change.
+   */
   deploy(id: string, container: IContainer, extra?: IService): Promise<IService>;
-  /** UpdateService and wait for the operation. */
+  /** UpdateService, wait for the operation and read the service again (see deploy). */
   update(service: IService, request?: { updateMask?: { paths: string[] }; allowMissing?: boolean }): Promise<IService>;
   close(): Promise<void>;
 }
@@ -65,13 +69,13 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
         serviceId: id,
         service: { ...extra, template: { ...(extra.template ?? {}), containers: [container] } },
       });
-      const [service] = await op.promise();
-      return service;
+      const [created] = await op.promise();
+      return (await clients.services.getService({ name: created.name! }))[0];
     },
     async update(service, request = {}) {
       const [op] = await clients.services.updateService({ service, ...request });
       const [updated] = await op.promise();
-      return updated;
+      return (await clients.services.getService({ name: updated.name! }))[0];
     },
     async close() {
       await clients.close();

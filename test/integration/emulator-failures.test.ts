@@ -223,6 +223,7 @@ describe('injected RPC faults', () => {
   it('fails a named RPC N times with the given code and message, then recovers', async () => {
     const message =
       "Permission 'iam.serviceaccounts.actAs' denied on service account deployer@runway-test.iam.gserviceaccount.com (or it may not exist).";
+    const name = (await emu.deploy('faulty', { image: images.hello })).name!;
     const res = await emu.admin('POST', '/faults', {
       method: 'google.cloud.run.v2.Services/GetService',
       code: 'PERMISSION_DENIED',
@@ -230,7 +231,6 @@ describe('injected RPC faults', () => {
       times: 2,
     });
     expect(res.status).toBe(201);
-    const name = (await emu.deploy('faulty', { image: images.hello })).name!;
     for (let i = 0; i < 2; i++) {
       await expect(emu.clients.services.getService({ name }, { retry: null } as never)).rejects.toMatchObject({
         code: 7,

@@ -112,10 +112,18 @@ describe('a tag left on a failed revision', () => {
     expect(untag.after.conditions?.find((c) => c.type === 'RoutesReady')?.state).toBe('CONDITION_SUCCEEDED');
     expect(untag.after.conditions?.find((c) => c.type === 'ConfigurationsReady')?.state).toBe('CONDITION_FAILED');
 
-    // A new good revision makes it Ready again.
+    // A new good revision makes it Ready again. It takes no traffic (the traffic stays pinned), so
+    // latest_ready_revision, "the latest revision that is serving traffic", stays on the serving one.
     const fixed = await update({ ...untag.after, template: { containers: [{ image }] } });
     expect(fixed.error).toBeUndefined();
-    expect(fixed.after.latestReadyRevision).toBe(fixed.after.latestCreatedRevision);
+    expect(fixed.after.latestCreatedRevision).not.toBe(failed.name);
+    expect(fixed.after.latestReadyRevision).toBe(first.latestReadyRevision);
     expect(fixed.after.terminalCondition).toMatchObject({ state: 'CONDITION_SUCCEEDED' });
+    // Once it serves, it is the latest ready revision.
+    const promoted = await update(
+      { ...fixed.after, traffic: [target(shortName(fixed.after.latestCreatedRevision), 100)] },
+      { updateMask: { paths: ['traffic'] } },
+    );
+    expect(promoted.after.latestReadyRevision).toBe(fixed.after.latestCreatedRevision);
   });
 });

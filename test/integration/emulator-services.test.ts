@@ -39,10 +39,12 @@ describe('CreateService', () => {
     expect(shortName(svc.latestCreatedRevision)).toMatch(/^create-basic-00001-[a-z]{3}$/);
     expect(svc.latestReadyRevision).toBe(svc.latestCreatedRevision);
     expect([String(svc.generation), String(svc.observedGeneration), svc.reconciling]).toEqual(['1', '1', false]);
-    // An operation's result is decoded by protobufjs (enums as numbers); GetService gives names.
+    // The fixture reads the service again after the operation; GetService gives enum names.
     const [got] = await emu.clients.services.getService({ name: svc.name! });
     expect(got.terminalCondition).toMatchObject({ type: 'Ready', state: 'CONDITION_SUCCEEDED' });
-    expect(svc.terminalCondition?.state).toBe(4);
+    // An operation's result is decoded by protobufjs (enums as numbers).
+    const [op] = await emu.clients.services.updateService({ service: { ...got, labels: { read: 'op' } } });
+    expect((await op.promise())[0].terminalCondition?.state).toBe(4);
     expect(got.conditions?.map((c) => [c.type, c.state])).toEqual([
       ['RoutesReady', 'CONDITION_SUCCEEDED'],
       ['ConfigurationsReady', 'CONDITION_SUCCEEDED'],
@@ -103,7 +105,9 @@ describe('UpdateService', () => {
         { type: LATEST, percent: 0, tag: 'candidate' },
       ],
     });
-    const second = shortName(updated.latestReadyRevision);
+    // A Ready revision without traffic does not move latest_ready_revision ("the latest revision that is serving traffic").
+    expect(updated.latestReadyRevision).toBe(svc.latestReadyRevision);
+    const second = shortName(updated.latestCreatedRevision);
     expect(second).toMatch(/^update-00002-[a-z]{3}$/);
     expect([String(updated.generation), String(updated.observedGeneration)]).toEqual(['2', '2']);
     expect(updated.etag).not.toBe(svc.etag);

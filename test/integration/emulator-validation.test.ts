@@ -36,7 +36,7 @@ beforeAll(async () => {
       { type: LATEST, percent: 0, tag: 'next' },
     ],
   });
-  second = shortName(svc.latestReadyRevision);
+  second = shortName(svc.latestCreatedRevision);
 });
 afterAll(() => emu?.close());
 

@@ -251,3 +251,90 @@ describe('promote: the live image tag (Artifact Registry CreateTag)', () => {
     }
   });
 });
+
+/**
+ * An operation that fails after its change applied (`when: operation`: the change is made and rolled
+ * out, then the operation ends with the error; Lore-Hex/quill-router#782). Each action re-reads the
+ * service and judges from what serves: the change stands, sent once, with a warning.
+ */
+describe('an operation that fails after its change applied', () => {
+  const operationFault = (times = 1) =>
+    admin(base, 'POST', '/faults', { method: 'UpdateService', code: 'INTERNAL', when: 'operation', validateOnly: false, times });
+  const warned = (reporter: RecordingReporter, pattern: RegExp) =>
+    expect(reporter.messages('warning')).toContainEqual(expect.stringMatching(pattern));
+
+  it('promote: both steps and the release record succeed, recorded once', async () => {
+    const { stack, v2 } = await twoRevisions();
+    await operationFault(3);
+    const reporter = new RecordingReporter();
+    const result = await promoteRevision(
+      stack.clients,
+      { target: stack.target, candidate: v2, steps: [50, 100], bakeSeconds: 0, rollbackOnFailure: true, state: memoryState() },
+      reporter,
+    );
+    expect(result).toMatchObject({ verdict: 'pass', reasons: [] });
+    expect(shares(await served(stack))).toEqual([[v2, 100]]);
+    const s = await readService(stack.clients, stack.target);
+    expect(decodeHistory(s.annotations[HISTORY_ANNOTATION]).map((r) => [r.action, r.revision])).toEqual([['promote', v2]]);
+  });
+
+  it('rollback: traffic moved as planned counts as rolled back, with a warning and one record', async () => {
+    const { stack, v1, v2 } = await twoRevisions();
+    await setSplit(stack, [
+      { type: 'REVISION', revision: v2, percent: 100, tag: 'two' },
+      { type: 'REVISION', revision: v1, percent: 0, tag: 'one' },
+    ]);
+    await operationFault();
+    const reporter = new RecordingReporter();
+    const result = await rollBackService(
+      stack.clients,
+      { target: stack.target, to: { kind: 'revision', revision: v1 }, removeTags: [] },
+      reporter,
+    );
+    expect(result).toMatchObject({ revision: v1, changed: true });
+    expect(shares(await served(stack))).toEqual([[v1, 100]]);
+    warned(
+      reporter,
+      /The rollback's operation reported an error \(.*Injected fault: INTERNAL.*\), but .* serves the rollback's traffic/,
+    );
+    const s = await readService(stack.clients, stack.target);
+    expect(decodeHistory(s.annotations[HISTORY_ANNOTATION]).map((r) => r.action)).toEqual(['rollback']);
+    expect((await admin(base, 'GET', '/faults')) as { faults: unknown[] }).toMatchObject({ faults: [] });
+  });
+
+  it("deploy: the change's operation fails after the revision rolled out: the deploy stands, with a warning", async () => {
+    const { stack, v1 } = await twoRevisions();
+    await operationFault();
+    const run = await runBundle('dist/deploy-cloudrun/index.js', {
+      inputs: { ...stack.where, service: stack.target.service, image: hello, 'wait-timeout': '60s' },
+      env: { ...stack.env, GITHUB_SHA: `${++cell}`.padStart(40, 'd') },
+      timeoutMs: 100_000,
+    });
+    expect(run.errors).toEqual([]);
+    expect(run.warnings.join('\n')).toMatch(
+      /The update's operation reported an error \(.*Injected fault: INTERNAL.*\), but .* serves revision .* as planned/,
+    );
+    expect(shares(await served(stack))).toEqual([[v1, 100]]);
+    expect((await fetch(run.outputs['tag-url'])).status).toBe(200);
+  });
+
+  it('deploy: its put-back after a failed revision applied though its operation failed: no "Could not restore"', async () => {
+    const { stack, v1 } = await twoRevisions();
+    const before = await served(stack);
+    // The deploy's change (its revision crashes) and then the put-back: the second one's operation fails after applying.
+    await operationFault(2);
+    const run = await runBundle('dist/deploy-cloudrun/index.js', {
+      inputs: { ...stack.where, service: stack.target.service, image: await ensureTestImage('crash'), 'wait-timeout': '60s' },
+      env: { ...stack.env, GITHUB_SHA: `${++cell}`.padStart(40, 'e') },
+      timeoutMs: 100_000,
+    });
+    expect(run.code).toBe(1);
+    expect(run.errors.join('\n')).toMatch(/failed to become Ready/);
+    expect(run.errors.join('\n')).not.toMatch(/Could not restore/);
+    expect(run.warnings.join('\n')).toMatch(
+      /The restore's operation reported an error \(.*Injected fault: INTERNAL.*\), but .* serves the restored traffic/,
+    );
+    expect(await served(stack)).toEqual(before);
+    expect(shares(before)).toEqual([[v1, 100]]);
+  });
+});

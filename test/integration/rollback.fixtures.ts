@@ -27,7 +27,7 @@ export interface Stack {
 
 /** A new emulator (on a given port and state directory, to restart one) and a service name. */
 export async function startStack(
-  options: Pick<EmulatorOptions, 'port' | 'stateDir'> = {},
+  options: Pick<EmulatorOptions, 'port' | 'stateDir' | 'maxRevisions'> = {},
   service = `svc-${randomBytes(3).toString('hex')}`,
 ): Promise<Stack> {
   // Monitoring data at once: the metrics tests judge requests made seconds earlier (the delay itself
