@@ -55,3 +55,8 @@ it('the template input is checked here too, before anything is built', () =>
   expect(problems({ template: 'cpuBoost: true' })).toEqual([
     { input: 'template', message: expect.stringContaining('template.cpuBoost is not a field of RevisionTemplate') },
   ]));
+
+it("deploy-cloudrun's registry rule applies to the image being built, before the build", () =>
+  expect(problems({ image: 'ghcr.io/acme/web' })).toEqual([
+    { input: 'image', message: expect.stringContaining('Cloud Run cannot pull it') },
+  ]));

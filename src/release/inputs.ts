@@ -11,6 +11,7 @@ import { deployCloudRunAction } from '../deploy/inputs';
 import { githubDeploymentAction } from '../github/inputs';
 import { gateInputs } from '../health/inputs';
 import { buildImageAction } from '../image/inputs';
+import { parseImageReference } from '../image/reference';
 import { defineAction, input, kinds, type InputProblem, type InputSpecs } from '../inputs';
 import { promoteAction } from '../traffic/inputs';
 
@@ -79,7 +80,11 @@ export const releaseAction = defineAction({
     ),
     ...named(
       'deploy-cloudrun',
-      deployCloudRunAction.check?.({ ...valuesOf('deploy-cloudrun', v), 'no-traffic': true } as never, env),
+      // The image deploy will get is the one being built: its registry is checked now, before the build.
+      deployCloudRunAction.check?.(
+        { ...valuesOf('deploy-cloudrun', v), image: parseImageReference(String(v.image)), 'no-traffic': true } as never,
+        env,
+      ),
     ),
   ],
 });
