@@ -19,7 +19,7 @@ import { revisionLogsUrl, waitForRevision, type Readiness } from '../cloudrun/re
 import { describeService, listRevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import { inEveryRegion, RegionsFailed, valuesOrThrow } from '../cloudrun/regions';
 import { perRegion, resolveTargets, revisionName, type ServiceTarget } from '../cloudrun/target';
-import { pinned } from '../image/reference';
+import { pinned } from '../registry/reference';
 import type { OutputsOf } from '../inputs';
 import { md, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from '../traffic/apply';
@@ -30,7 +30,7 @@ import { resolveDigest } from './image-digest';
 import { deployTag, type DeployInputs, type deployCloudRunAction } from './inputs';
 import { migrationJob, runMigration } from './migration';
 import { findPrivateAddresses, privateAddressWarning } from './private-address';
-import { secretLookingVars } from './secret-looking';
+import { secretLookingVars } from '../inputs/secret-looking';
 import { buildService, hasVpcAccess, servingContainerIndex, type ServiceChange } from './service-template';
 import { deploySummary } from './summary';
 

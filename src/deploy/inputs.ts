@@ -1,7 +1,7 @@
 import { defineAction, input, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
 import { checkProject, targetInputs } from '../cloudrun/target';
 import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags';
-import { parseImageReference, type ImageReference } from '../image/reference';
+import { parseImageReference, type ImageReference } from '../registry/reference';
 import { parseKeyValues, type KeyValues } from './key-values';
 import { ENV_NAME, parseSecretRefs, type SecretRefs } from './secrets';
 import { parseStartupProbe, STARTUP_PROBE_SYNTAX } from './startup-probe';

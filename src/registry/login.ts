@@ -5,9 +5,9 @@
  * The token is masked, goes to the image's registry host only, and the folder is removed by `close`.
  */
 import type * as GoogleAuthLibrary from 'google-auth-library';
-import { DEFAULT_REGISTRY, localImageRef } from '../../emulator/runtime/image-mirror';
+import { DEFAULT_REGISTRY, localImageRef } from './emulator-mirror';
 import { credentialsPrincipal } from '../cloudrun/errors';
-import { artifactRegistryImage, parseImageReference } from '../image/reference';
+import { artifactRegistryImage, parseImageReference } from './reference';
 import type { Reporter } from '../report';
 import { configWithLogin, dockerConfigDir, readDockerConfig, writeTemporaryConfig } from './docker-config';
 import { googleRegistryHost, TOKEN_USER } from './hosts';
