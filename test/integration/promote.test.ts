@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runBundle, type ActionRun, type RunOptions } from '../helpers/run-action';
+import { runBundle, type ActionRun, type BundleOptions } from '../helpers/run-action';
 import { decodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
 import { readService } from '../../src/cloudrun/service-state';
 import { RecordingReporter, type StepState } from '../../src/report';
@@ -65,7 +65,7 @@ const killContainer = async (revision: string) => {
   await exec('docker', ['kill', ...stdout.trim().split('\n')]);
 };
 
-const promote = (inputs: Record<string, string>, options: Pick<RunOptions, 'onStart' | 'onStdout'> = {}) =>
+const promote = (inputs: Record<string, string>, options: Pick<BundleOptions, 'onStart' | 'onStdout'> = {}) =>
   runBundle('dist/promote/index.js', {
     inputs: { ...t.stack.where, ...GATE, ...inputs },
     env: { ...t.stack.env, GITHUB_SHA: 'c0ffee'.repeat(6) + 'abcd', GITHUB_ACTOR: 'release-bot' },
