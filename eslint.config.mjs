@@ -1,6 +1,32 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * A path inside a package (`pkg/sub`, `@scope/pkg/sub`): dependencies only through their public entry
+ * points, since a file inside a package can move in any release. Allowed: Node's own modules and the
+ * sub-paths @actions/expressions and @actions/workflow-parser list in their package.json `exports`.
+ */
+const DEEP = '^(?!node:)(?!@actions/(expressions|workflow-parser)/)(@[^/]+/)?[^@./][^/]*/';
+const DEEP_IMPORTS = [
+  {
+    regex: DEEP,
+    message: 'Import a dependency through its public entry point (package.json `exports` or main), not a file inside it.',
+  },
+];
+/** The same for `require('…')` and `import('…')` types, which no-restricted-imports does not see. */
+const DEEP_LITERAL = `Literal[value=/${DEEP.replaceAll('/', '\\/')}/]`;
+const DEEP_REQUIRE = {
+  selector: `CallExpression[callee.name='require'] > ${DEEP_LITERAL}, TSImportType ${DEEP_LITERAL}`,
+  message: DEEP_IMPORTS[0].message,
+};
+/** What only tests, the bench and the emulator may import. */
+const NOT_PRODUCT = [
+  {
+    regex: '^(\\.\\./)+(emulator|test|bench)(/|$)',
+    message: 'Product code never imports emulator/, test/ or bench/: move what both need into src/.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -45,6 +71,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Dependencies only through their public entry points (package.json `exports` or main): a path
+    // inside a package (its lib/, build/src/, ...) can move in any release.
+    files: ['**/*.{ts,mts,mjs,cjs,js}'],
+    ignores: ['test/fixtures/**', 'examples/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: DEEP_IMPORTS }],
+      'no-restricted-syntax': ['error', DEEP_REQUIRE],
+    },
+  },
+  {
+    // Product code never reaches into the emulator, the tests or the bench (they may import src/).
+    files: ['src/**/*.ts', 'actions/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...DEEP_IMPORTS, ...NOT_PRODUCT] }] },
+  },
+  {
     // The core must not depend on the Actions toolkit: only the runtime adapter and entry points may.
     files: ['src/**/*.ts'],
     ignores: ['src/runtime/**', 'src/github/octokit.ts'],
@@ -53,6 +94,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            ...DEEP_IMPORTS,
+            ...NOT_PRODUCT,
             { group: ['@actions/*'], message: 'Only src/runtime/ talks to the Actions toolkit; take a Reporter instead.' },
           ],
         },

@@ -7,7 +7,7 @@
  *   npx tsx bench/run.ts comparison
  */
 import type { Sample, Target } from '../src/health/model';
-import { ALPHA, compare, comparisonFindings, onlySlower, targetStats } from '../src/health/verdict';
+import { ALPHA, compare, comparisonFindings, onlySlower, targetStats } from '../src/health/judge';
 import { round, seeded, type Group, type Result } from './result';
 
 const RUNS = 500;

@@ -18,7 +18,7 @@ import { runBundle } from '../src/runtime/step-runner';
 import { readService } from '../src/cloudrun/service-state';
 import { toTargets } from '../src/traffic/snapshot';
 import { ensureTestImage } from '../test/helpers/test-images';
-import { deploy, revisionOf, revisionsAt, setSplit, startStack, type Stack } from '../test/integration/rollback.fixtures';
+import { deploy, revisionOf, revisionsAt, setSplit, startStack, type Stack } from '../emulator/stack';
 import { median, round, type Group, type Result } from './result';
 
 /** Polls until the service serves only `revision` and its URL answers from it; returns when. */

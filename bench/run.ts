@@ -44,9 +44,9 @@ function parseArgs(argv: string[]): { names: string[]; runs: number; bundles?: s
 
 function table(results: readonly Result[]): string {
   const rows = results.map((r) => {
-    const goal = `${r.better === 'lower' ? '≤' : '≥'} ${r.goal}`;
+    const goal = r.goal === undefined ? '' : `${r.better === 'lower' ? '≤' : '≥'} ${r.goal}`;
     const baseline = r.baseline === undefined ? '' : String(r.baseline);
-    return `| \`${r.name}\` | ${r.value} ${r.unit} | ${goal} | ${meets(r) ? '✅' : '❌'} | ${baseline} | \`${r.command}\` | ${r.how.replaceAll('|', '\\|')} |`;
+    return `| \`${r.name}\` | ${r.value} ${r.unit} | ${goal} | ${r.goal === undefined ? '' : meets(r) ? '✅' : '❌'} | ${baseline} | \`${r.command}\` | ${r.how.replaceAll('|', '\\|')} |`;
   });
   return [
     '| name | value | goal | met | baseline | command | how |',
@@ -76,7 +76,9 @@ async function main(): Promise<void> {
     try {
       const results = await group.run({ runs, bundles });
       for (const r of results)
-        console.log(`  ${r.name}: ${r.value} ${r.unit} (goal ${r.better === 'lower' ? '≤' : '≥'} ${r.goal})`);
+        console.log(
+          `  ${r.name}: ${r.value} ${r.unit}${r.goal === undefined ? '' : ` (goal ${r.better === 'lower' ? '≤' : '≥'} ${r.goal})`}`,
+        );
       measured.push(...results);
     } catch (e) {
       // One broken group must not hide the others' numbers; it still fails the run.

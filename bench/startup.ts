@@ -10,30 +10,39 @@
  *     check before any build, at CLOUD_RUN_EMULATOR_HOST) for an image on Artifact Registry, the
  *     product's path; for an image on another registry (startup.build-image.other-registry, in the
  *     how column only), the Docker Engine API (DOCKER_HOST), which needs no Google library.
+ * and startup.floor: a bundle made the same way that only creates the Cloud Run client through its
+ * public entry point and asks for one service (bench/startup-floor.ts, `bundle.mjs --floor`), to the
+ * Cloud Run API. Each action's goal is relative to the floor measured in the same run, interleaved with
+ * it: `startup.<action>` ≤ 1.3 × `startup.floor`, so a busy machine or a slower dependency moves both.
  * Each process's CPU time at that moment is printed too (a busy machine stretches wall time), and
- * startup.node, the floor: a bare `node -e` that makes one HTTP request. measureStartup() (for
- * `npm run bench`) returns the wall-time medians of the five actions.
+ * startup.node: a bare `node -e` that makes one HTTP request. measureStartup() (for `npm run bench`)
+ * returns the wall-time medians of the floor and the five actions.
  *
  *   npx tsx bench/startup.ts [bundles folder=dist] [runs=7]
  *
- * Bounded: runs × 6 processes, each killed at its first request or after 30 s.
+ * Bounded: runs × 8 processes, each killed at its first request or after 30 s.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 import type { AddressInfo, Server as Listener } from 'node:net';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { node24, repoRoot, runBundle, type RunOptions } from '../src/runtime/step-runner';
-import { median } from './result';
+import { node24, repoRoot, runBundle, type BundleOptions } from '../src/runtime/step-runner';
+import { median, round } from './result';
 
 export interface StartupResult {
   name: string;
   value: number;
   unit: string;
+  /** ms; none for the floor itself. */
+  goal?: number;
   how: string;
 }
+
+/** `startup.<action>` ≤ FLOOR_RATIO × `startup.floor`, measured in the same run (issue 22). */
+export const FLOOR_RATIO = 1.3;
 
 interface Started {
   /** The process, once it has started. */
@@ -96,7 +105,7 @@ interface Case {
   /** What the first request reaches. */
   readonly reaches: string;
   readonly listener: (onRequest: () => void) => Listener;
-  readonly options: (address: string) => RunOptions;
+  readonly options: (address: string) => BundleOptions;
 }
 
 const nameOf = (c: Case) => `startup.${c.action}${c.variant ? `.${c.variant}` : ''}`;
@@ -155,16 +164,29 @@ const cases: Case[] = [
   },
 ];
 
+/** The floor's bundle, made by bundle.mjs when its inputs changed. */
+function floorBundle(): string {
+  const out = execFileSync(node24, [join(repoRoot, 'scripts', 'bundle.mjs'), '--floor'], { cwd: repoRoot, encoding: 'utf8' });
+  return join(out.trim().split('\n').at(-1)!, 'index.js');
+}
+
+/** Runs `bundle` the way the runner runs a step, until `stop`. */
+function runStep(bundle: string, options: BundleOptions): Started {
+  let pid: number | undefined;
+  const run = runBundle(bundle, { ...options, onStart: (p) => (pid = p) });
+  const done = run.then((r) => {
+    pid = undefined;
+    return r.stdout + r.stderr;
+  });
+  return { pid: () => pid, stop: () => pid && process.kill(pid, 'SIGKILL'), done };
+}
+
 function runAction(bundles: string, c: Case) {
-  return (address: string): Started => {
-    let pid: number | undefined;
-    const run = runBundle(join(bundles, c.action, 'index.js'), { ...c.options(address), onStart: (p) => (pid = p) });
-    const done = run.then((r) => {
-      pid = undefined;
-      return r.stdout + r.stderr;
-    });
-    return { pid: () => pid, stop: () => pid && process.kill(pid, 'SIGKILL'), done };
-  };
+  return (address: string) => runStep(join(bundles, c.action, 'index.js'), c.options(address));
+}
+
+function runFloor(bundle: string) {
+  return (address: string) => runStep(bundle, { env: { CLOUD_RUN_EMULATOR_HOST: address } });
 }
 
 function runNode(address: string): Started {
@@ -173,24 +195,33 @@ function runNode(address: string): Started {
   return { pid: () => child.pid, stop: () => child.kill('SIGKILL'), done };
 }
 
-/** Samples of each bundle in `bundles` and of bare Node (`startup.node`), `runs` times each. */
+/** Samples of each bundle in `bundles`, of the floor and of bare Node (`startup.node`), `runs` times each. */
 async function measure(bundles: string, runs: number): Promise<Map<string, Sample[]>> {
+  const floor = floorBundle();
   const samples = new Map<string, Sample[]>();
   const add = (name: string, s: Sample) => samples.set(name, [...(samples.get(name) ?? []), s]);
-  // Interleaved, so a busy moment of the machine touches every action alike.
+  // Interleaved, so a busy moment of the machine touches every action and the floor alike.
   for (let i = 0; i < runs; i++) {
     add('startup.node', await firstRequest(httpListener, runNode));
+    add('startup.floor', await firstRequest(grpcListener, runFloor(floor)));
     for (const c of cases) add(nameOf(c), await firstRequest(c.listener, runAction(bundles, c)));
   }
   return samples;
 }
 
-/** startup.<action>: the median ms from process start to the first API call or probe, of each bundle. */
+/**
+ * startup.floor and startup.<action>: the median ms from process start to the first API call or probe
+ * of each bundle; each action's goal is FLOOR_RATIO × the floor of the same run.
+ */
 export async function measureStartup(bundles = join(repoRoot, 'dist'), runs = 7): Promise<StartupResult[]> {
   const samples = await measure(bundles, runs);
   const ms = (name: string) => Math.round(median(samples.get(name)!.map((s) => s.wall)));
-  const floor = `bare node making one HTTP request: ${ms('startup.node')} ms`;
-  return cases
+  const floor = ms('startup.floor');
+  // CPU time by then moves less with a busy machine than wall time does: shown beside it.
+  const cpu = (name: string) => median(samples.get(name)!.map((s) => s.cpu));
+  const cpuRatio = (name: string) => round(cpu(name) / cpu('startup.floor'), 2);
+  const node = `bare node making one HTTP request: ${ms('startup.node')} ms`;
+  const actions = cases
     .filter((c) => !c.variant)
     .map((c) => {
       const variants = cases.filter((v) => v.variant && v.action === c.action);
@@ -199,9 +230,17 @@ export async function measureStartup(bundles = join(repoRoot, 'dist'), runs = 7)
         name: nameOf(c),
         value: ms(nameOf(c)),
         unit: 'ms',
-        how: `process start to ${c.reaches}, median of ${runs} (bench/startup.ts)${beside}; ${floor}`,
+        goal: Math.round(FLOOR_RATIO * floor),
+        how: `process start to ${c.reaches}, median of ${runs} (bench/startup.ts): ${round(ms(nameOf(c)) / floor, 2)} × startup.floor (goal ≤ ${FLOOR_RATIO} ×), CPU time ${cpu(nameOf(c))} ms, ${cpuRatio(nameOf(c))} × the floor's${beside}; ${node}`,
       };
     });
+  const floorResult = {
+    name: 'startup.floor',
+    value: floor,
+    unit: 'ms',
+    how: `a bundle made as the actions' are that only creates @google-cloud/run's ServicesClient and asks for one service: process start to the Cloud Run API, median of ${runs}, interleaved with the actions (bench/startup-floor.ts), CPU time ${cpu('startup.floor')} ms; ${node}`,
+  };
+  return [floorResult, ...actions];
 }
 
 if (require.main === module) {

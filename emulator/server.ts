@@ -13,7 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import { startAdmin } from './admin/endpoint';
 import { artifactRegistryService } from './apis/artifact-registry-api';
 import { Docker } from './runtime/docker';
-import { DEFAULT_REGISTRY } from './runtime/image-mirror';
+import { DEFAULT_REGISTRY } from '../src/registry/emulator-mirror';
 import { Faults } from './admin/faults';
 import { Permissions } from './admin/permissions';
 import { EXECUTION_TYPE, JOB_TYPE, JobControl } from './state/jobs-state';

@@ -9,13 +9,14 @@
 //                                     so they test src/ as it is now, not the committed dist/.
 //   node scripts/bundle.mjs --check   fails when the committed dist/ differs from the fresh bundle, so a
 //                                     stale bundle can never ship. `--check=DIR` compares DIR instead.
+//   node scripts/bundle.mjs --floor   bench/startup-floor.ts, bundled the same way, into build/floor/
+//                                     unless it is there already; prints that folder last (bench/startup.ts).
 //   --only=a,b                        limits the actions (not with --fresh or --check).
 // Runs hold a lock: build/bundle/ and build/fresh/ are shared by concurrent runs in one checkout.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { asciiOnly } from './ascii-only.cjs';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -28,7 +29,7 @@ function option(name) {
   return undefined;
 }
 const only = typeof option('only') === 'string' ? option('only').split(',') : undefined;
-const ncc = join(root, 'node_modules', '.bin', 'ncc');
+const nccBin = join(root, 'node_modules', '.bin', 'ncc');
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
 // Inside the repository, so ncc resolves node_modules; a fixed path keeps bundles byte-identical.
 const js = join(root, 'build', 'bundle');
@@ -60,23 +61,16 @@ function actions() {
     .map((id) => ({ id, steps: ['main', 'post'].filter((step) => existsSync(join(root, 'actions', id, `${step}.ts`))) }));
 }
 
-/** Everything a bundle is made from: the same hash means the same bundles. */
-function inputsHash() {
-  const hash = createHash('sha256');
-  const sources = ['src', 'actions'].flatMap((d) =>
+/** Everything the action bundles are made from (or, with `sources`, another bundle): the same hash means the same bundles. */
+function inputsHash(
+  sources = ['src', 'actions'].flatMap((d) =>
     files(join(root, d))
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => join(d, f)),
-  );
-  for (const f of [
-    ...sources,
-    'tsconfig.json',
-    'package-lock.json',
-    'node_modules/.package-lock.json',
-    'scripts/bundle.mjs',
-    'scripts/ascii-only.cjs',
-    'scripts/lazy-module.cjs',
-  ]) {
+  ),
+) {
+  const hash = createHash('sha256');
+  for (const f of [...sources, 'tsconfig.json', 'package-lock.json', 'node_modules/.package-lock.json', 'scripts/bundle.mjs']) {
     hash.update(`${f}\0`);
     if (existsSync(join(root, f))) hash.update(readFileSync(join(root, f)));
   }
@@ -86,36 +80,24 @@ function inputsHash() {
 // Where action.yml finds each step's entry point, and the way from there to the action's bundle.
 const ENTRY = { main: { file: 'index.js', bundle: './steps.js' }, post: { file: 'post/index.js', bundle: '../steps.js' } };
 
+/** One minified CommonJS bundle of `entry` (tsc's output in build/bundle/), as `outDir/index.js`. */
+function ncc(entry, outDir) {
+  rmSync(outDir, { recursive: true, force: true });
+  execFileSync(nccBin, ['build', entry, '-o', outDir, '--minify', '--license', 'licenses.txt', '-q'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
+
 /**
  * One minified bundle per action, steps.js, holding all its steps (promote's main and post share their
  * code); index.js and post/index.js are the entry points action.yml names, one line each.
  */
-// Evaluated at first use (lazy-module.cjs). Their ids in the bundle are known once ncc has bundled it
-// (its stats), so the entry names them by a placeholder that is replaced then.
-const LAZY = ['iam_service', 'locations', 'operations'].map((f) => `./node_modules/google-gax/build/protos/${f}.js`);
-const LAZY_IDS = '"RUNWAY_LAZY_MODULE_IDS"';
-
 function bundleAction({ id, steps }, outDir) {
   const entry = join(js, 'actions', id, 'steps.js');
-  const lazy = `require(${JSON.stringify(join(root, 'scripts', 'lazy-module.cjs'))}).lazyModules(__webpack_modules__, ${LAZY_IDS}, ['google']);\n`;
-  writeFileSync(entry, lazy + steps.map((step) => `exports.${step} = () => require('./${step}.js');\n`).join(''));
-  const stats = join(js, `${id}.stats.json`);
-  rmSync(outDir, { recursive: true, force: true });
-  execFileSync(ncc, ['build', entry, '-o', outDir, '--minify', '--license', 'licenses.txt', '--stats-out', stats, '-q'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  writeFileSync(entry, steps.map((step) => `exports.${step} = () => require('./${step}.js');\n`).join(''));
+  ncc(entry, outDir);
   renameSync(join(outDir, 'index.js'), join(outDir, 'steps.js'));
-  const ids = JSON.parse(readFileSync(stats, 'utf8'))
-    .modules.filter((m) => LAZY.includes(m.name))
-    .map((m) => m.id);
-  const bundled = readFileSync(join(outDir, 'steps.js'), 'utf8');
-  if (!bundled.includes(LAZY_IDS)) throw new Error(`${id}: the minified entry lost ${LAZY_IDS}`);
-  writeFileSync(join(outDir, 'steps.js'), bundled.replace(LAZY_IDS, JSON.stringify(ids)));
-  // ASCII text reads and compiles faster at every start (ascii-only.cjs).
-  for (const f of readdirSync(outDir).filter((name) => name.endsWith('.js'))) {
-    writeFileSync(join(outDir, f), asciiOnly(readFileSync(join(outDir, f), 'utf8')));
-  }
   for (const step of steps) {
     const { file, bundle } = ENTRY[step];
     mkdirSync(dirname(join(outDir, file)), { recursive: true });
@@ -123,12 +105,16 @@ function bundleAction({ id, steps }, outDir) {
   }
 }
 
-function bundleInto(outRoot) {
+function compile() {
   rmSync(js, { recursive: true, force: true });
   execFileSync(tsc, ['-p', 'tsconfig.json', '--outDir', js, '--noCheck', '--sourceMap', 'false'], {
     cwd: root,
     stdio: 'inherit',
   });
+}
+
+function bundleInto(outRoot) {
+  compile();
   for (const action of actions()) {
     bundleAction(action, join(outRoot, action.id));
     console.log(`bundled ${action.id}/`);
@@ -168,8 +154,22 @@ function stale(freshDir) {
   return found;
 }
 
+/** startup.floor's bundle (bench/startup-floor.ts), made again only when its inputs change. */
+function floor() {
+  const dir = join(root, 'build', 'floor');
+  const hash = inputsHash(['bench/startup-floor.ts']);
+  const stamp = join(dir, '.inputs');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return dir;
+  compile();
+  ncc(join(js, 'bench', 'startup-floor.js'), dir);
+  writeFileSync(stamp, hash);
+  return dir;
+}
+
 if (option('fresh')) {
   console.log(fresh());
+} else if (option('floor')) {
+  console.log(floor());
 } else if (option('check')) {
   const found = stale(typeof option('check') === 'string' ? option('check') : fresh());
   if (found.length > 0) {

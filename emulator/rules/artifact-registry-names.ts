@@ -1,6 +1,6 @@
 /**
  * Artifact Registry resource names for Docker repositories, parsed strictly, and where each image
- * lives in the local registry (see emulator/image-mirror.ts): `LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE`
+ * lives in the local registry (see src/registry/emulator-mirror.ts): `LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE`
  * is stored at that same path inside 127.0.0.1:5000. Image names are URL-escaped in resource names
  * (`/` as %2F), like the real API.
  */
@@ -11,7 +11,7 @@ import {
   dockerImageName,
   packageName,
   parseImageReference,
-} from '../../src/image/reference';
+} from '../../src/registry/reference';
 import { invalidArgument } from '../apis/api-error';
 import { parseChild } from './resource-names';
 

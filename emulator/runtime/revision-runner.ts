@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Docker, ImageNotFound } from './docker';
-import { localImageRef } from './image-mirror';
+import { localImageRef } from '../../src/registry/emulator-mirror';
 import { freePort, probeUntilReady, tcpOpen } from './ports';
 import { resolveSecret, SecretNotFound } from './secrets';
 import { DEFAULT_PORT, ingressContainer, isDefaultStartupProbe } from '../rules/template-defaults';

@@ -10,7 +10,7 @@ import { ApiError, invalidArgument, notFound } from '../apis/api-error';
 import { condition, succeeded } from './conditions';
 import { containerProblems, JOB_RESERVED_ENV } from '../rules/container-validation';
 import { applyUpdateMask } from '../rules/field-mask';
-import { localImageRef } from '../runtime/image-mirror';
+import { localImageRef } from '../../src/registry/emulator-mirror';
 import { reservedKeyProblems } from '../rules/metadata-validation';
 import { newEtag, randomSuffix, specPicker } from './resource-fields';
 import type { Operations } from './operations-state';

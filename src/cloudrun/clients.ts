@@ -4,18 +4,15 @@
  * speak insecure gRPC to the local emulator and never touch the metadata server or a Google host.
  */
 import type * as Grpc from '@grpc/grpc-js';
-import type { ExecutionsClient } from '@google-cloud/run/build/src/v2/executions_client';
-import type { JobsClient } from '@google-cloud/run/build/src/v2/jobs_client';
-import type { RevisionsClient } from '@google-cloud/run/build/src/v2/revisions_client';
-import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client';
-import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry/build/src/v1/artifact_registry_client';
-import type { MetricServiceClient } from '@google-cloud/monitoring/build/src/v3/metric_service_client';
-import { leanGax } from './gax';
+import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
+import type { MetricServiceClient } from '@google-cloud/monitoring';
+import type { ExecutionsClient, JobsClient, RevisionsClient, ServicesClient } from '@google-cloud/run';
+import type { ClientOptions } from 'google-gax';
 
 export const EMULATOR_ENV = 'CLOUD_RUN_EMULATOR_HOST';
 
 /** The options every generated Google client accepts (they share google-gax). */
-export type ClientOptions = NonNullable<ConstructorParameters<typeof ServicesClient>[0]>;
+export type { ClientOptions };
 
 /** Parses `host:port` (IPv4, name, or [IPv6]) of the emulator. */
 export function parseEmulatorHost(value: string): { host: string; port: number } {
@@ -55,10 +52,6 @@ export interface GoogleClients {
   close(): Promise<void>;
 }
 
-const MIXINS = ['google.cloud.location.Locations', 'google.longrunning.Operations'];
-/** google-gax for a client of `service` from the package whose protos.json is `descriptor`. */
-const gaxFor = (descriptor: object, service: string) => leanGax(descriptor, [service, ...MIXINS]);
-
 /** Clients are created lazily: an action that only moves traffic never loads the others. */
 export function createClients(env: NodeJS.ProcessEnv = process.env): GoogleClients {
   const options = clientOptions(env);
@@ -73,44 +66,21 @@ export function createClients(env: NodeJS.ProcessEnv = process.env): GoogleClien
       return client;
     };
   };
-  // Each client's module is required at its first use, not at start-up, and from its own file, not
-  // its package's index (which also evaluates about 1.3 MB of static protobuf classes nothing here
-  // uses): a step loads only the clients it calls. The bundler still follows these requires.
+  // Each package is required, through its public entry point, at the first use of one of its
+  // clients: a step loads only the packages it calls (health-gate none, rollback only Cloud Run's).
   /* eslint-disable @typescript-eslint/no-require-imports */
-  // The descriptor each client's module loads itself (the same object): see gax.ts.
-  const run = (): object => require('@google-cloud/run/build/protos/protos.json');
-  const services = lazy(() => {
-    const m: typeof import('@google-cloud/run/build/src/v2/services_client') = require('@google-cloud/run/build/src/v2/services_client');
-    return new m.ServicesClient(options, gaxFor(run(), 'google.cloud.run.v2.Services'));
-  });
-  const revisions = lazy(() => {
-    const m: typeof import('@google-cloud/run/build/src/v2/revisions_client') = require('@google-cloud/run/build/src/v2/revisions_client');
-    return new m.RevisionsClient(options, gaxFor(run(), 'google.cloud.run.v2.Revisions'));
-  });
-  const jobs = lazy(() => {
-    const m: typeof import('@google-cloud/run/build/src/v2/jobs_client') = require('@google-cloud/run/build/src/v2/jobs_client');
-    return new m.JobsClient(options, gaxFor(run(), 'google.cloud.run.v2.Jobs'));
-  });
-  const executions = lazy(() => {
-    const m: typeof import('@google-cloud/run/build/src/v2/executions_client') = require('@google-cloud/run/build/src/v2/executions_client');
-    return new m.ExecutionsClient(options, gaxFor(run(), 'google.cloud.run.v2.Executions'));
-  });
+  const run = (): typeof import('@google-cloud/run') => require('@google-cloud/run');
+  const services = lazy(() => new (run().ServicesClient)(options));
+  const revisions = lazy(() => new (run().RevisionsClient)(options));
+  const jobs = lazy(() => new (run().JobsClient)(options));
+  const executions = lazy(() => new (run().ExecutionsClient)(options));
   const artifactRegistry = lazy(() => {
-    const m: typeof import('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client') = require('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client');
-    return new m.ArtifactRegistryClient(
-      options,
-      gaxFor(
-        require('@google-cloud/artifact-registry/build/protos/protos.json'),
-        'google.devtools.artifactregistry.v1.ArtifactRegistry',
-      ),
-    );
+    const m: typeof import('@google-cloud/artifact-registry') = require('@google-cloud/artifact-registry');
+    return new m.ArtifactRegistryClient(options);
   });
   const metrics = lazy(() => {
-    const m: typeof import('@google-cloud/monitoring/build/src/v3/metric_service_client') = require('@google-cloud/monitoring/build/src/v3/metric_service_client');
-    return new m.MetricServiceClient(
-      options,
-      gaxFor(require('@google-cloud/monitoring/build/protos/protos.json'), 'google.monitoring.v3.MetricService'),
-    );
+    const m: typeof import('@google-cloud/monitoring') = require('@google-cloud/monitoring');
+    return new m.MetricServiceClient(options);
   });
   /* eslint-enable @typescript-eslint/no-require-imports */
   return {

@@ -4,9 +4,7 @@
  * service account. The description names who lacks what on which account, and the command to grant it.
  */
 import { readFileSync } from 'node:fs';
-// The status codes from grpc-js's constants alone: its index loads all of gRPC, which build-image
-// never needs for an image outside Google's registries.
-import { Status as status } from '@grpc/grpc-js/build/src/constants';
+import { status } from '@grpc/grpc-js';
 
 export interface ErrorContext {
   /** Account the revision runs as (the service-account input or the service's), if known. */

@@ -10,7 +10,7 @@
  * (their client configs mark them non_idempotent); it keeps polling long-running operations.
  */
 import { setTimeout as wait } from 'node:timers/promises';
-import { Status as status } from '@grpc/grpc-js/build/src/constants';
+import { status } from '@grpc/grpc-js';
 
 export const TRANSIENT_CODES: ReadonlySet<number> = new Set([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]);
 

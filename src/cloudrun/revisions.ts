@@ -3,7 +3,7 @@
  * latestCreatedRevision, which may be a failed one), and waiting for it with a progress line.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { Status as status } from '@grpc/grpc-js/build/src/constants';
+import { status } from '@grpc/grpc-js';
 import type { protos } from '@google-cloud/run';
 import type { GoogleClients } from './clients';
 import { errorCode } from './errors';

@@ -10,7 +10,7 @@ import { readiness, summarizeCondition } from './revisions';
 import { getService, type Service } from './services';
 import { withRetry } from './retry';
 import { serviceName, type ServiceTarget } from './target';
-import { fromTargets, type TrafficEntry } from '../traffic/snapshot';
+import { fromTargets, type TrafficEntry } from './traffic-entry';
 
 export const shortName = (name: string | null | undefined): string | undefined => (name ? name.split('/').pop() : undefined);
 

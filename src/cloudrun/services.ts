@@ -5,7 +5,7 @@
  * (`sendOnce`); the caller gets the long-running operation to wait on.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Status as status } from '@grpc/grpc-js/build/src/constants';
+import { status } from '@grpc/grpc-js';
 import type { protos } from '@google-cloud/run';
 import type { GoogleClients } from './clients';
 import { errorCode, errorDetails } from './errors';

@@ -21,7 +21,7 @@ import { describeService, listRevisionFacts, type RevisionFacts, type ServiceTra
 import { resourceProblems } from '../cloudrun/resource-limits';
 import { inEveryRegion, RegionsFailed, valuesOrThrow } from '../cloudrun/regions';
 import { perRegion, resolveTargets, revisionName, type ServiceTarget } from '../cloudrun/target';
-import { pinned } from '../image/reference';
+import { pinned } from '../registry/reference';
 import type { OutputsOf } from '../inputs';
 import { md, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from '../traffic/apply';
@@ -33,7 +33,7 @@ import { deployTag, type DeployInputs, type deployCloudRunAction } from './input
 import { migrationJob, runMigration } from './migration';
 import { findLoopbackAddresses, loopbackAddressWarning } from './loopback-address';
 import { findPrivateAddresses, privateAddressWarning } from './private-address';
-import { secretLookingVars } from './secret-looking';
+import { secretLookingVars } from '../inputs/secret-looking';
 import { buildService, hasVpcAccess, servingContainerIndex, type ServiceChange } from './service-template';
 import { deploySummary } from './summary';
 import { templateOfRevision, templateSource } from './template-source';

@@ -4,11 +4,11 @@
  * Registry paths are asked through its API (with the deployer's credentials); any other registry
  * through the Registry HTTP API v2 (`HEAD /v2/<path>/manifests/<ref>`, anonymously).
  */
-import { Status as status } from '@grpc/grpc-js/build/src/constants';
+import { status } from '@grpc/grpc-js';
 import type { GoogleClients } from '../cloudrun/clients';
 import { describeApiError, errorCode } from '../cloudrun/errors';
 import { withRetry } from '../cloudrun/retry';
-import { artifactRegistryImage, packageName, repositoryName, repositoryOf, type ImageReference } from '../image/reference';
+import { artifactRegistryImage, packageName, repositoryName, repositoryOf, type ImageReference } from '../registry/reference';
 
 /** Manifest types a registry may hold for one image: single-platform and index, Docker and OCI. */
 export const MANIFEST_ACCEPT = [

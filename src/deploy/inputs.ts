@@ -3,7 +3,7 @@ import { checkProject, targetInputs } from '../cloudrun/target';
 import { imageHostProblem, isLoopbackHost } from '../cloudrun/image-hosts';
 import { resourceProblems } from '../cloudrun/resource-limits';
 import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags';
-import { formatImageReference, parseImageReference, type ImageReference } from '../image/reference';
+import { formatImageReference, parseImageReference, type ImageReference } from '../registry/reference';
 import { parseKeyValues, type KeyValues } from './key-values';
 import { ENV_NAME, parseSecretRefs, type SecretRefs } from './secrets';
 import { parseStartupProbe, STARTUP_PROBE_SYNTAX } from './startup-probe';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Status as status } from '@grpc/grpc-js/build/src/constants';
+import { status } from '@grpc/grpc-js';
 import type { protos } from '@google-cloud/run';
 import type { GoogleClients } from '../cloudrun/clients';
 import { errorCode, errorDetails } from '../cloudrun/errors';

@@ -7,8 +7,8 @@
  * values as Cloud Run does. Field names are the API's JSON names (camelCase) or the proto's
  * (snake_case); durations are "10s" strings, as in the API's JSON.
  */
+import { protobuf } from 'google-gax';
 import { parse as parseYaml } from 'yaml';
-import { definitions, resolveName, type DescriptorNode } from '../cloudrun/descriptor';
 
 export type TemplateFragment = Record<string, unknown>;
 
@@ -23,24 +23,21 @@ const RUNWAY_OWNED: Record<string, string> = {
   'google.cloud.run.v2.Container.image': 'Runway pins the image to its digest (see the `image` input)',
 };
 
-interface Field {
-  readonly type: string;
-  readonly rule?: string;
-  readonly keyType?: string;
-  readonly options?: Record<string, unknown>;
-}
-type Node = DescriptorNode & { fields?: Record<string, Field>; values?: Record<string, number> };
-
-let byName: ReadonlyMap<string, Node> | undefined;
-function all(): ReadonlyMap<string, Node> {
-  // The descriptor the Cloud Run client loads itself (the same object: require caches it).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  byName ??= definitions(require('@google-cloud/run/build/protos/protos.json') as Node) as ReadonlyMap<string, Node>;
-  return byName;
+let root: protobuf.Root | undefined;
+/** The RevisionTemplate message and the types it reaches, resolved by protobufjs (google-gax's public export). */
+function lookup(name: string): protobuf.Type {
+  // The descriptor the Cloud Run client itself loads: a JSON data file the package ships (its `files`
+  // list), not code; read as data since the package exports no reflection of its messages.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax
+  const json = require('@google-cloud/run/build/protos/protos.json') as protobuf.INamespace;
+  if (!root) {
+    root = protobuf.Root.fromJSON(json);
+    root.resolveAll(); // every field's resolvedType (message or enum) at once
+  }
+  return root.lookupType(name);
 }
 
 const camel = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-const shortName = (type: string): string => type.slice(type.lastIndexOf('.') + 1);
 
 /** A "10s" / "1.5s" duration, or {seconds, nanos}, as the client's Duration object. */
 function duration(value: unknown, path: string): { seconds: number; nanos: number } {
@@ -49,7 +46,7 @@ function duration(value: unknown, path: string): { seconds: number; nanos: numbe
     if (!m) throw new Error(`${path}: "${value}" is not a duration (a number of seconds ending in s, e.g. "10s" or "2.5s")`);
     return { seconds: Number(m[1]), nanos: Number((m[2] ?? '').padEnd(9, '0')) };
   }
-  return checkMessage(value, DURATION, path) as { seconds: number; nanos: number };
+  return checkMessage(value, lookup(DURATION), path) as { seconds: number; nanos: number };
 }
 
 function scalar(value: unknown, type: string, path: string): unknown {
@@ -73,41 +70,40 @@ function scalar(value: unknown, type: string, path: string): unknown {
   }
 }
 
-function checkValue(value: unknown, type: string, scope: string, path: string): unknown {
-  const full = resolveName(all(), type, scope);
-  if (full === DURATION) return duration(value, path);
-  const node = full ? all().get(full) : undefined;
-  if (node?.values) {
-    if (typeof value !== 'string' || !(value in node.values))
-      throw new Error(`${path}: ${JSON.stringify(value)} is not one of ${Object.keys(node.values).join(', ')}`);
+function checkValue(value: unknown, field: protobuf.Field, path: string): unknown {
+  const type = field.resolvedType;
+  if (type instanceof protobuf.Enum) {
+    if (typeof value !== 'string' || !(value in type.values))
+      throw new Error(`${path}: ${JSON.stringify(value)} is not one of ${Object.keys(type.values).join(', ')}`);
     return value;
   }
-  if (node?.fields) return checkMessage(value, full!, path);
-  return scalar(value, type, path);
+  if (type instanceof protobuf.Type)
+    return type.fullName === `.${DURATION}` ? duration(value, path) : checkMessage(value, type, path);
+  return scalar(value, field.type, path);
 }
 
-function checkMessage(value: unknown, type: string, path: string): Record<string, unknown> {
+function checkMessage(value: unknown, type: protobuf.Type, path: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new Error(`${path}: expected an object (a ${shortName(type)})`);
-  const fields = all().get(type)!.fields ?? {};
+    throw new Error(`${path}: expected an object (a ${type.name})`);
+  const fields = type.fields;
   const out: Record<string, unknown> = {};
   for (const [given, v] of Object.entries(value)) {
     const name = camel(given);
     const at = `${path}.${given}`;
     const field = fields[name];
-    if (!field) throw new Error(`${at} is not a field of ${shortName(type)} (its fields: ${Object.keys(fields).join(', ')})`);
+    if (!field) throw new Error(`${at} is not a field of ${type.name} (its fields: ${Object.keys(fields).join(', ')})`);
     if (field.options?.['(google.api.field_behavior)'] === 'OUTPUT_ONLY')
       throw new Error(`${at} is set by Cloud Run (output only) and cannot be given`);
-    const owned = RUNWAY_OWNED[`${type}.${name}`];
+    const owned = RUNWAY_OWNED[`${type.fullName.slice(1)}.${name}`];
     if (owned) throw new Error(`${at} cannot be given: ${owned}`);
-    if (field.rule === 'repeated') {
+    if (field.repeated) {
       if (!Array.isArray(v)) throw new Error(`${at}: expected a list`);
-      out[name] = v.map((item, i) => checkValue(item, field.type, type, `${at}[${i}]`));
-    } else if (field.keyType) {
+      out[name] = v.map((item, i) => checkValue(item, field, `${at}[${i}]`));
+    } else if (field.map) {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${at}: expected a map of keys to values`);
-      out[name] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, checkValue(x, field.type, type, `${at}.${k}`)]));
+      out[name] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, checkValue(x, field, `${at}.${k}`)]));
     } else {
-      out[name] = checkValue(v, field.type, type, at);
+      out[name] = checkValue(v, field, at);
     }
   }
   return out;
@@ -122,5 +118,5 @@ export function parseTemplateFragment(raw: string): TemplateFragment {
   } catch (e) {
     throw new Error(`not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`);
   }
-  return checkMessage(value, ROOT, 'template');
+  return checkMessage(value, lookup(ROOT), 'template');
 }

@@ -9,7 +9,7 @@ import type { Reporter } from '../report';
 import { isRetried } from './check';
 import type { GateConfig, GateReport, GateResult, Sample, Target } from './model';
 import { probe, probeUrl, type Observation } from './probe';
-import { confirmed, earlyOutcome, judge, statusKey, type Run } from './verdict';
+import { confirmed, earlyOutcome, judge, statusKey, type Run } from './judge';
 
 export interface GateOptions {
   /** Stops probing early (e.g. the job is being cancelled); the samples so far are judged, usually inconclusive. */

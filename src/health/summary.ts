@@ -1,7 +1,7 @@
 /** The job summary of a gate run: verdict, reasons, a table per path and a latency chart (Mermaid). */
 import { md } from '../report';
 import type { GateResult, PathReport, TargetStats } from './model';
-import { formatMs, formatP, formatPercent } from './verdict';
+import { formatMs, formatP, formatPercent } from './judge';
 
 const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' } as const;
 

@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import { commandText, copyPaths, type Dockerfile, type Instruction, type Stage } from './dockerfile';
 import { isIgnored, parseDockerignore } from './dockerignore';
-import { secretLooking } from '../deploy/secret-looking';
+import { secretLooking } from '../inputs/secret-looking';
 import type { Finding } from './findings';
 import { dotenvValues } from './next-public';
 import { simpleCommands } from './workspace';

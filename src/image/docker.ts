@@ -2,7 +2,7 @@
  * The docker CLI edge: run a command (streaming its lines), look at images and at what a registry holds.
  * The containers that inspect a built image run with `--network none`: the checks never need a network.
  */
-import type { RunOptions, RunProgram, RunResult } from '../report';
+import type { ProgramOptions, RunProgram, RunResult } from '../report';
 import { builderOf, type Builder } from './build-command';
 import {
   inspectionFromListing,
@@ -16,7 +16,7 @@ import {
 export class DockerError extends Error {}
 
 /** Runs `docker ...` through the step's `run` (@actions/exec on a runner); `onLine` sees lines as they come. */
-export async function docker(run: RunProgram, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function docker(run: RunProgram, args: readonly string[], options: ProgramOptions = {}): Promise<RunResult> {
   try {
     return await run('docker', args, options);
   } catch (e) {
@@ -25,7 +25,7 @@ export async function docker(run: RunProgram, args: readonly string[], options: 
 }
 
 /** Like `docker` but fails with the command and its last output lines. */
-export async function dockerOk(run: RunProgram, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function dockerOk(run: RunProgram, args: readonly string[], options: ProgramOptions = {}): Promise<RunResult> {
   const r = await docker(run, args, options);
   if (r.code !== 0) {
     const tail = `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-8).join('\n');

@@ -162,26 +162,27 @@ interface ImageContext {
   readonly os: string;
 }
 
-type Verdict = Omit<Finding, 'rule' | 'check'>;
-const verdict = (level: Finding['level'], message: string, fix?: string): Verdict => ({ level, message, fix });
+/** A finding before its rule is named (imageRules adds rule and check). */
+type Found = Omit<Finding, 'rule' | 'check'>;
+const found = (level: Finding['level'], message: string, fix?: string): Found => ({ level, message, fix });
 
-function imagePlatform(c: ImageContext): Verdict[] {
+function imagePlatform(c: ImageContext): Found[] {
   if (!c.platform)
     return [
-      verdict(
+      found(
         c.expect.engines === 'none' ? 'notice' : 'warning',
         `${c.os}: found no C library (neither libc.so.6 nor ld-musl) in the library folders.`,
       ),
     ];
   const ssl = c.facts.libssl.length ? c.facts.libssl.map((l) => l.split('/').at(-1)).join(' ') : 'no libssl';
-  return [verdict('pass', `${c.os}, ${c.platform.libc}, ${ssl} → ${engineTarget(c.platform)}`)];
+  return [found('pass', `${c.os}, ${c.platform.libc}, ${ssl} → ${engineTarget(c.platform)}`)];
 }
 
-function imageOpenSsl(c: ImageContext): Verdict[] {
+function imageOpenSsl(c: ImageContext): Found[] {
   if (c.expect.engines === 'none' || !c.platform) return [];
-  if (c.platform.opensslInstalled) return [verdict('pass', c.facts.libssl.join(', '))];
+  if (c.platform.opensslInstalled) return [found('pass', c.facts.libssl.join(', '))];
   return [
-    verdict(
+    found(
       'error',
       `${c.os} has no libssl: Prisma assumes OpenSSL 1.1 and its engine fails with "libssl.so.1.1: cannot open shared object file".`,
       c.platform.libc === 'musl' ? 'RUN apk add --no-cache openssl' : 'RUN apt-get install -y openssl',
@@ -189,7 +190,7 @@ function imageOpenSsl(c: ImageContext): Verdict[] {
   ];
 }
 
-function imageEngines(c: ImageContext): Verdict[] {
+function imageEngines(c: ImageContext): Found[] {
   if (c.expect.engines === 'none') return [];
   const kindName = c.expect.engines === 'library' ? 'libquery_engine-*.so.node' : 'query-engine-*';
   const ofKind = c.facts.engines.filter((e) => e.kind === c.expect.engines);
@@ -197,7 +198,7 @@ function imageEngines(c: ImageContext): Verdict[] {
   const match = ofKind.filter((e) => e.target === needed);
   if (ofKind.length === 0)
     return [
-      verdict(
+      found(
         'error',
         `No ${kindName} file in the image: the client cannot start.`,
         'Copy node_modules/.prisma/client (with its engine files) from the stage that ran prisma generate',
@@ -205,28 +206,28 @@ function imageEngines(c: ImageContext): Verdict[] {
     ];
   if (needed && match.length === 0)
     return [
-      verdict(
+      found(
         'error',
         `The image has ${ofKind.map((e) => e.path).join(', ')} but its platform needs ${needed}: PrismaClientInitializationError at the first query.`,
         `binaryTargets = ["native", "${needed}"] and generate again`,
       ),
     ];
-  return match.length > 0 ? [verdict('pass', match.map((e) => e.path).join(', '))] : [];
+  return match.length > 0 ? [found('pass', match.map((e) => e.path).join(', '))] : [];
 }
 
-function imageSchemaEngine(c: ImageContext): Verdict[] {
+function imageSchemaEngine(c: ImageContext): Found[] {
   if (c.expect.engines === 'none' || !c.expect.migrateAtStart) return [];
   const needed = c.platform ? engineTarget(c.platform) : undefined;
   if (c.facts.engines.some((e) => e.kind === 'schema' && e.target === needed)) return [];
-  return [verdict('warning', `The container runs prisma migrate deploy at start but has no schema-engine-${needed ?? '*'}.`)];
+  return [found('warning', `The container runs prisma migrate deploy at start but has no schema-engine-${needed ?? '*'}.`)];
 }
 
-function imageClient(c: ImageContext): Verdict[] {
-  if (c.facts.clients.length > 0) return [verdict('pass', c.facts.clients.join(', '))];
+function imageClient(c: ImageContext): Found[] {
+  if (c.facts.clients.length > 0) return [found('pass', c.facts.clients.join(', '))];
   if (c.expect.compiledClient)
-    return [verdict('notice', 'The prisma-client generator output is compiled into the app; no separate client folder to find.')];
+    return [found('notice', 'The prisma-client generator output is compiled into the app; no separate client folder to find.')];
   return [
-    verdict(
+    found(
       'error',
       'No generated Prisma client (.prisma/client) in the image: "@prisma/client did not initialize yet".',
       'Run prisma generate in the build and copy its output into the runtime stage',
@@ -234,33 +235,33 @@ function imageClient(c: ImageContext): Verdict[] {
   ];
 }
 
-function imageLoad(c: ImageContext): Verdict[] {
-  if (!c.load) return [verdict('notice', c.facts.node ? 'Not run.' : 'No node in the image: load test skipped.')];
-  if (c.load.ok) return [verdict('pass', `require('@prisma/client') → ${c.load.client}`)];
+function imageLoad(c: ImageContext): Found[] {
+  if (!c.load) return [found('notice', c.facts.node ? 'Not run.' : 'No node in the image: load test skipped.')];
+  if (c.load.ok) return [found('pass', `require('@prisma/client') → ${c.load.client}`)];
   if (c.facts.hasPrismaClientPackage || !c.expect.compiledClient)
-    return [verdict('error', `require('@prisma/client') failed: ${c.load.error}`)];
+    return [found('error', `require('@prisma/client') failed: ${c.load.error}`)];
   return [];
 }
 
 const NOT_ELF = /invalid ELF header|file too short|not an ELF/i;
 
-function imageEngineLoad(c: ImageContext): Verdict[] {
+function imageEngineLoad(c: ImageContext): Found[] {
   return Object.entries(c.load?.engines ?? {}).map(([path, result]) => {
     // "did not self-register" comes after a successful dlopen: every shared library it needs resolved.
-    if (result === 'loaded' || /did not self-register/.test(result)) return verdict('pass', path);
+    if (result === 'loaded' || /did not self-register/.test(result)) return found('pass', path);
     if (NOT_ELF.test(result) && c.expect.placeholderEngines)
-      return verdict(
+      return found(
         'notice',
         `${path} is a placeholder, not a library (RUNWAY_TEST_PLACEHOLDER_ENGINES is set: test fixtures only).`,
       );
     if (NOT_ELF.test(result))
-      return verdict(
+      return found(
         'error',
         `${path} is not a loadable engine (${result}): a truncated download or a placeholder; the client fails at its first query.`,
         'Generate again where the engine can be downloaded (or set PRISMA_ENGINES_MIRROR), and copy the generated client whole',
       );
     const ssl = /libssl|libcrypto/.test(result);
-    return verdict(
+    return found(
       'error',
       `${path}: ${result}`,
       ssl ? 'Install the OpenSSL the engine was built for, or generate for this platform' : undefined,
@@ -272,7 +273,7 @@ function imageEngineLoad(c: ImageContext): Verdict[] {
 export const IMAGE_RULES: readonly {
   readonly id: RuleId;
   readonly check: string;
-  readonly run: (c: ImageContext) => Verdict[];
+  readonly run: (c: ImageContext) => Found[];
 }[] = [
   { id: 'image-platform', check: 'Image platform', run: imagePlatform },
   { id: 'image-openssl', check: 'libssl in the image', run: imageOpenSsl },

@@ -4,7 +4,7 @@
  * access token as the password of the user `oauth2accesstoken`
  * (https://cloud.google.com/artifact-registry/docs/docker/authentication#token).
  */
-import { parseImageReference } from '../image/reference';
+import { parseImageReference } from './reference';
 
 const GOOGLE_REGISTRY = /^([a-z0-9-]+-docker\.pkg\.dev|([a-z]+\.)?gcr\.io)$/;
 

@@ -5,13 +5,13 @@
  * The token is masked, goes to the image's registry host only, and the folder is removed by `close`.
  */
 import type * as GoogleAuthLibrary from 'google-auth-library';
-import { DEFAULT_REGISTRY, localImageRef } from '../../emulator/runtime/image-mirror';
-import { credentialsPrincipal } from '../cloudrun/errors';
-import { artifactRegistryImage, parseImageReference } from '../image/reference';
+import { DEFAULT_REGISTRY, localImageRef } from './emulator-mirror';
+import type * as Errors from '../cloudrun/errors';
+import { artifactRegistryImage, parseImageReference } from './reference';
 import type { Reporter } from '../report';
 import { configWithLogin, dockerConfigDir, readDockerConfig, writeTemporaryConfig } from './docker-config';
 import { googleRegistryHost, TOKEN_USER } from './hosts';
-import { checkRepository, type RepositoryApi } from './repository';
+import type * as Repository from './repository';
 
 /** Anything that hands out an OAuth access token (google-auth-library's GoogleAuth in production). */
 export interface TokenSource {
@@ -27,7 +27,7 @@ export interface RegistrySession {
 
 export interface RegistryDeps {
   tokens?: TokenSource;
-  repositories?: RepositoryApi;
+  repositories?: Repository.RepositoryApi;
 }
 
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
@@ -89,8 +89,11 @@ export async function openRegistry(
   if (!host) return { pushRepository: image, close: () => undefined };
   // Loaded here (google-gax, gRPC, the Artifact Registry client): build-image starts without them when
   // the image is on no Google registry.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const { createClients, EMULATOR_ENV }: typeof import('../cloudrun/clients') = require('../cloudrun/clients');
+  const { credentialsPrincipal }: typeof Errors = require('../cloudrun/errors');
+  const { checkRepository }: typeof Repository = require('./repository');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const ar = artifactRegistryImage(parseImageReference(image));
   const principal = credentialsPrincipal(env);
   const clients = deps.repositories ? undefined : createClients(env);

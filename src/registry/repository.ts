@@ -3,11 +3,11 @@
  * that the caller may upload to it, so a missing repository or role fails in seconds with the
  * command that fixes it instead of at the end of a build.
  */
-import { Status as status } from '@grpc/grpc-js/build/src/constants';
+import { status } from '@grpc/grpc-js';
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
 import { describeApiError, errorCode, memberFor } from '../cloudrun/errors';
 import { withRetry } from '../cloudrun/retry';
-import { repositoryName, type ArtifactRegistryImage } from '../image/reference';
+import { repositoryName, type ArtifactRegistryImage } from './reference';
 
 /** The permission `docker push` needs (https://cloud.google.com/artifact-registry/docs/access-control#permissions). */
 export const UPLOAD_PERMISSION = 'artifactregistry.repositories.uploadArtifacts';

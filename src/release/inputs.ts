@@ -11,7 +11,7 @@ import { deployCloudRunAction } from '../deploy/inputs';
 import { githubDeploymentAction } from '../github/inputs';
 import { gateInputs } from '../health/inputs';
 import { buildImageAction } from '../image/inputs';
-import { parseImageReference } from '../image/reference';
+import { parseImageReference } from '../registry/reference';
 import { defineAction, input, kinds, type InputProblem, type InputSpecs } from '../inputs';
 import { promoteAction } from '../traffic/inputs';
 

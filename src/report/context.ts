@@ -5,7 +5,8 @@
  */
 import type { Reporter, StepState } from './reporter';
 
-export interface RunOptions {
+/** How RunProgram runs a program. */
+export interface ProgramOptions {
   readonly cwd?: string;
   /** The program's whole environment (default: this process's). */
   readonly env?: NodeJS.ProcessEnv;
@@ -20,7 +21,7 @@ export interface RunResult {
 }
 
 /** Runs a program to its end. A non-zero exit is a result; only a program that cannot start rejects. */
-export type RunProgram = (command: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+export type RunProgram = (command: string, args: readonly string[], options?: ProgramOptions) => Promise<RunResult>;
 
 export interface StepContext {
   readonly reporter: Reporter;

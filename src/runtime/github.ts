@@ -2,13 +2,8 @@
  * The GitHub Actions edge: the only place that imports @actions/*. It reads inputs the way the
  * runner passes them, runs an action's core function, and writes outputs, summary and annotations.
  */
-import type { AnnotationProperties } from '@actions/core';
-import { issue, issueCommand } from '@actions/core/lib/command';
-import { issueFileCommand, prepareKeyValueMessage } from '@actions/core/lib/file-command';
-import { summary } from '@actions/core/lib/summary';
-import { toCommandProperties, toCommandValue } from '@actions/core/lib/utils';
+import * as core from '@actions/core';
 import type * as Exec from '@actions/exec';
-import { EOL } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import {
   InputError,
@@ -22,37 +17,7 @@ import {
 import { lineSplitter } from './local';
 import { StepFailure, type Location, type Reporter, type RunProgram, type StepContext, type StepState } from '../report';
 
-/**
- * The workflow commands of @actions/core, from the modules its functions are made of: its index also
- * loads its HTTP client (undici, for getIDToken, which no step calls), a tenth of a second of every
- * action's start-up.
- */
-const core = {
-  info: (message: string) => process.stdout.write(message + EOL),
-  annotate: (kind: 'error' | 'warning' | 'notice', message: string, at: AnnotationProperties = {}) =>
-    issueCommand(kind, toCommandProperties(at), message),
-  setSecret: (secret: string) => issueCommand('add-mask', {}, secret),
-  /** `kind` STATE or OUTPUT, through the file the runner names (the old commands where it names none). */
-  set(kind: 'STATE' | 'OUTPUT', name: string, value: string) {
-    if (process.env[`GITHUB_${kind}`]) return issueFileCommand(kind, prepareKeyValueMessage(name, value));
-    if (kind === 'OUTPUT') process.stdout.write(EOL);
-    issueCommand(kind === 'STATE' ? 'save-state' : 'set-output', { name }, toCommandValue(value));
-  },
-  async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
-    issue('group', title);
-    try {
-      return await fn();
-    } finally {
-      issue('endgroup');
-    }
-  },
-  setFailed(message: string) {
-    process.exitCode = 1;
-    core.annotate('error', message);
-  },
-};
-
-function properties(at?: Location): AnnotationProperties {
+function properties(at?: Location): core.AnnotationProperties {
   if (!at) return {};
   return { file: at.file, startLine: at.line, endLine: at.endLine ?? at.line, title: at.title };
 }
@@ -67,13 +32,13 @@ export class GitHubReporter implements Reporter {
     core.info(message);
   }
   notice(message: string, at?: Location): void {
-    core.annotate('notice', message, properties(at));
+    core.notice(message, properties(at));
   }
   warning(message: string, at?: Location): void {
-    core.annotate('warning', message, properties(at));
+    core.warning(message, properties(at));
   }
   error(message: string, at?: Location): void {
-    core.annotate('error', message, properties(at));
+    core.error(message, properties(at));
   }
   mask(secret: string): void {
     core.setSecret(secret);
@@ -87,13 +52,13 @@ export class GitHubReporter implements Reporter {
   /** Writes the collected summary once, at the end (the file may not exist outside a runner). */
   async flushSummary(): Promise<void> {
     if (this.summaryText === '' || !process.env.GITHUB_STEP_SUMMARY) return;
-    await summary.addRaw(this.summaryText).write();
+    await core.summary.addRaw(this.summaryText).write();
     this.summaryText = '';
   }
 }
 
 export const githubState: StepState = {
-  save: (name, value) => core.set('STATE', name, value),
+  save: (name, value) => core.saveState(name, value),
   get: (name) => process.env[`STATE_${name}`] ?? '',
 };
 
@@ -132,7 +97,7 @@ export type StepFunction<I extends InputSpecs, O extends string> = (
 
 function setOutputs(outputs: Record<string, string | undefined>): void {
   for (const [name, value] of Object.entries(outputs)) {
-    if (value !== undefined) core.set('OUTPUT', name, value);
+    if (value !== undefined) core.setOutput(name, value);
   }
 }
 
@@ -158,13 +123,12 @@ export async function runAction<I extends InputSpecs, O extends string>(
       setOutputs(e.outputs);
       core.setFailed(e.message);
     } else if (e instanceof InputError) {
-      for (const p of e.problems)
-        core.annotate('error', `Input "${p.input}": ${p.message}`, { title: `Invalid input: ${p.input}` });
+      for (const p of e.problems) core.error(`Input "${p.input}": ${p.message}`, { title: `Invalid input: ${p.input}` });
       core.setFailed(`${e.problems.length} invalid input(s); nothing was changed.`);
     } else {
       core.setFailed(e instanceof Error ? e.message : String(e));
     }
   } finally {
-    await reporter.flushSummary().catch((e: Error) => core.annotate('warning', `Could not write the job summary: ${e.message}`));
+    await reporter.flushSummary().catch((e: Error) => core.warning(`Could not write the job summary: ${e.message}`));
   }
 }

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { RunOptions, RunProgram } from '../report';
+import type { ProgramOptions, RunProgram } from '../report';
 import { execProgram } from './github';
 import { runLocally } from './local';
 
@@ -10,7 +10,7 @@ const cases: {
   name: string;
   command: string;
   args: string[];
-  options?: RunOptions;
+  options?: ProgramOptions;
   code: number;
   stdout: string;
   stderr: string;

@@ -51,7 +51,8 @@ function commands(stdout: string, command: string): string[] {
   return [...stdout.matchAll(re)].map((m) => m[1].replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
 }
 
-export interface RunOptions {
+/** How runBundle runs an action bundle: its inputs, environment and state, as the runner passes them. */
+export interface BundleOptions {
   inputs?: Record<string, string>;
   env?: Record<string, string>;
   /** Values saved by an earlier step (e.g. main before post). */
@@ -64,7 +65,7 @@ export interface RunOptions {
 }
 
 /** `bundle` is a path, relative to the repository or absolute. */
-export async function runBundle(bundle: string, options: RunOptions = {}): Promise<ActionRun> {
+export async function runBundle(bundle: string, options: BundleOptions = {}): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'runway-step-'));
   const files = {
     GITHUB_OUTPUT: join(dir, 'output'),

@@ -2,11 +2,11 @@
  * Marks the image a promotion made live with the Artifact Registry tag `live-SERVICE`, so the image
  * in production can be found (and kept by cleanup policies) from the registry alone.
  */
-import { Status as status } from '@grpc/grpc-js/build/src/constants';
+import { status } from '@grpc/grpc-js';
 import type { GoogleClients } from '../cloudrun/clients';
 import { errorCode } from '../cloudrun/errors';
 import { sendOnce } from '../cloudrun/retry';
-import { artifactRegistryImage, packageName, parseImageReference } from '../image/reference';
+import { artifactRegistryImage, packageName, parseImageReference } from '../registry/reference';
 
 export const liveTag = (service: string): string => `live-${service}`;
 

@@ -2,49 +2,9 @@
  * A service's traffic as Runway records and restores it: deploy-cloudrun outputs it as
  * `previous-traffic`, promote and rollback put it back exactly (same targets, percents and tags).
  */
-import type { protos } from '@google-cloud/run';
-
-type TrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
-
-export interface TrafficEntry {
-  /** LATEST follows the newest Ready revision; REVISION pins one. */
-  readonly type: 'LATEST' | 'REVISION';
-  readonly revision?: string;
-  readonly percent: number;
-  readonly tag?: string;
-}
-
-const LATEST = 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST';
-const REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION';
-
-function allocationType(t: TrafficTarget): 'LATEST' | 'REVISION' {
-  // The client returns enums as names or numbers depending on the transport.
-  return t.type === LATEST || t.type === 1 ? 'LATEST' : 'REVISION';
-}
-
-/** The traffic of a service as the API returns it, in its order. */
-export function fromTargets(targets: readonly TrafficTarget[] | null | undefined): TrafficEntry[] {
-  return (targets ?? []).map((t) => {
-    const type = allocationType(t);
-    const entry: { type: 'LATEST' | 'REVISION'; revision?: string; percent: number; tag?: string } = {
-      type,
-      percent: t.percent ?? 0,
-    };
-    if (type === 'REVISION' && t.revision) entry.revision = t.revision;
-    if (t.tag) entry.tag = t.tag;
-    return entry;
-  });
-}
-
-/** The API's traffic targets for a snapshot: what an UpdateService sends to restore it. */
-export function toTargets(entries: readonly TrafficEntry[]): TrafficTarget[] {
-  return entries.map((e) => ({
-    type: e.type === 'LATEST' ? LATEST : REVISION,
-    ...(e.type === 'REVISION' ? { revision: e.revision } : {}),
-    percent: e.percent,
-    ...(e.tag ? { tag: e.tag } : {}),
-  }));
-}
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
+// The entry and its conversions live with the Cloud Run readers, which need them too (a lower layer).
+export { fromTargets, toTargets, type TrafficEntry } from '../cloudrun/traffic-entry';
 
 export const formatSnapshot = (entries: readonly TrafficEntry[]): string => JSON.stringify(entries);
 
@@ -68,9 +28,10 @@ export function parseSnapshot(json: string): TrafficEntry[] {
       throw new Error(`${where}: percent must be a whole number from 0 to 100`);
     }
     if (e.tag !== undefined && typeof e.tag !== 'string') throw new Error(`${where}: tag must be a string`);
-    return fromTargets([
-      { type: e.type === 'LATEST' ? LATEST : REVISION, revision: e.revision as string, percent: e.percent, tag: e.tag as string },
-    ])[0];
+    const tag = e.tag ? { tag: e.tag } : {};
+    return e.type === 'LATEST'
+      ? { type: 'LATEST', percent: e.percent, ...tag }
+      : { type: 'REVISION', percent: e.percent, revision: e.revision as string, ...tag };
   });
   const total = entries.reduce((sum, e) => sum + e.percent, 0);
   if (total !== 100) throw new Error(`percents add up to ${total}, not 100`);

@@ -2,9 +2,9 @@
 // the integration project's global setup (test/global-setup.ts) bundles src/ as it is now and names
 // that folder in RUNWAY_BUNDLES. Tests name a bundle by its place under dist/.
 import { join } from 'node:path';
-import { runBundle as runStep, type ActionRun, type RunOptions } from '../../src/runtime/step-runner';
+import { runBundle as runStep, type ActionRun, type BundleOptions } from '../../src/runtime/step-runner';
 
-export { node24, parseFileCommands, repoRoot, type ActionRun, type RunOptions } from '../../src/runtime/step-runner';
+export { node24, parseFileCommands, repoRoot, type ActionRun, type BundleOptions } from '../../src/runtime/step-runner';
 
 /** Where the fresh bundle of `dist/<action>/...` is. */
 export function freshBundle(bundle: string): string {
@@ -14,6 +14,6 @@ export function freshBundle(bundle: string): string {
   return join(dir, bundle.slice('dist/'.length));
 }
 
-export function runBundle(bundle: string, options?: RunOptions): Promise<ActionRun> {
+export function runBundle(bundle: string, options?: BundleOptions): Promise<ActionRun> {
   return runStep(freshBundle(bundle), options);
 }

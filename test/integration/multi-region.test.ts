@@ -4,7 +4,7 @@
  * together, restored together when one region fails, and rolled back by hand in every region.
  */
 import { randomBytes } from 'node:crypto';
-import { runBundle, type RunOptions } from '../helpers/run-action';
+import { runBundle, type BundleOptions } from '../helpers/run-action';
 import { ensureTestImage } from '../helpers/test-images';
 import { readService } from '../../src/cloudrun/service-state';
 import type { ServiceTarget } from '../../src/cloudrun/target';
@@ -65,7 +65,7 @@ function promote(
   outputs: Record<string, string>,
   steps: string,
   bake = '0',
-  { region = REGION_INPUT, ...options }: RunOptions & { region?: string } = {},
+  { region = REGION_INPUT, ...options }: BundleOptions & { region?: string } = {},
 ) {
   return runBundle('dist/promote/index.js', {
     inputs: {

@@ -5,7 +5,7 @@
  * restore, by its post step or by a restore through rollback; rollback's only-if-serving; and tags
  * Runway did not make survive promote's pruning.
  */
-import { runBundle, type ActionRun, type RunOptions } from '../helpers/run-action';
+import { runBundle, type ActionRun, type BundleOptions } from '../helpers/run-action';
 import { readService, type ServiceTraffic } from '../../src/cloudrun/service-state';
 import { getService } from '../../src/cloudrun/services';
 import { RecordingReporter } from '../../src/report';
@@ -30,7 +30,7 @@ jest.setTimeout(240_000);
 const t = freshStackPerTest();
 const current = (stack: Stack = t.stack) => readService(stack.clients, stack.target);
 
-const promote = (inputs: Record<string, string>, options: Pick<RunOptions, 'onStart' | 'onStdout'> = {}) =>
+const promote = (inputs: Record<string, string>, options: Pick<BundleOptions, 'onStart' | 'onStdout'> = {}) =>
   promoteBundle(t.stack, inputs, options);
 
 const rollback = (inputs: Record<string, string>, stack: Stack = t.stack) =>
@@ -73,7 +73,7 @@ function atTenPercentBake(run: { out: string }, region?: string): Promise<void> 
 }
 
 /** Starts a stepped promotion whose output is collected, with a long bake at 10 %. */
-function steppedPromotion(candidate: string, previous: TrafficEntry[], bake: string, options: Pick<RunOptions, 'onStart'> = {}) {
+function steppedPromotion(candidate: string, previous: TrafficEntry[], bake: string, options: Pick<BundleOptions, 'onStart'> = {}) {
   const seen = { out: '' };
   const run = promote(
     { revision: candidate, steps: '10,50,100', bake, 'previous-traffic': formatSnapshot(previous) },

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runBundle, type ActionRun, type RunOptions } from '../helpers/run-action';
+import { runBundle, type ActionRun, type BundleOptions } from '../helpers/run-action';
 import { decodeHistory, HISTORY_ANNOTATION, LAST_GOOD_ANNOTATION } from '../../src/traffic/history';
 import { readService } from '../../src/cloudrun/service-state';
 import { RecordingReporter } from '../../src/report';
@@ -75,7 +75,7 @@ const killContainer = async (revision: string) => {
   await exec('docker', ['kill', ...stdout.trim().split('\n')]);
 };
 
-const promote = (inputs: Record<string, string>, options: Pick<RunOptions, 'onStart' | 'onStdout'> = {}) =>
+const promote = (inputs: Record<string, string>, options: Pick<BundleOptions, 'onStart' | 'onStdout'> = {}) =>
   promoteBundle(t.stack, inputs, options);
 
 it('promotes in steps with every gate passing, keeps every tag and records the release', async () => {

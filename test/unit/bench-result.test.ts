@@ -22,6 +22,7 @@ it.each([
   [{ value: 0, goal: 0, better: 'lower' }, true],
   [{ value: 80, goal: 80, better: 'higher' }, true],
   [{ value: 79, goal: 80, better: 'higher' }, false],
+  [{ value: 900, better: 'lower' }, true],
 ] as const)('meets(%j) = %p', (result, expected) => {
   expect(meets(result)).toBe(expected);
 });

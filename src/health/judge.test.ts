@@ -1,5 +1,5 @@
 import type { Failure, GateConfig, Sample, Target } from './model';
-import { compare, comparisonFindings, confirmed, earlyOutcome, judge, onlySlower, targetStats, type Run } from './verdict';
+import { compare, comparisonFindings, confirmed, earlyOutcome, judge, onlySlower, targetStats, type Run } from './judge';
 
 const base: GateConfig = {
   url: 'https://candidate.example',

@@ -1,4 +1,4 @@
-import { localImageRef } from './image-mirror';
+import { localImageRef } from './emulator-mirror';
 
 const D = `sha256:${'b'.repeat(64)}`;
 

@@ -1,0 +1,73 @@
+/**
+ * The ESLint rules that keep imports at dependencies' public entry points and product code out of
+ * emulator/, test/ and bench/ (eslint.config.mjs), run on small sources as if they sat in the tree.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+type Case = readonly [file: string, code: string];
+
+const deep: Case[] = [
+  ['src/cloudrun/x.ts', "import { status } from '@grpc/grpc-js/build/src/constants';\nexport { status };\n"],
+  ['src/runtime/x.ts', "import { summary } from '@actions/core/lib/summary';\nexport { summary };\n"],
+  [
+    'bench/x.ts',
+    "import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client';\nexport type C = ServicesClient;\n",
+  ],
+  [
+    'emulator/x.ts',
+    "// eslint-disable-next-line @typescript-eslint/no-require-imports\nexport const p = require('@google-cloud/run/build/protos/protos.json');\n",
+  ],
+  ['src/cloudrun/x.ts', "export type M = typeof import('@google-cloud/run/build/src/v2/services_client');\n"],
+];
+const intoTools: Case[] = [
+  ['src/registry/x.ts', "import { localImageRef } from '../../emulator/runtime/image-mirror';\nexport { localImageRef };\n"],
+  ['src/x.ts', "import { median } from '../bench/result';\nexport { median };\n"],
+  ['actions/rollback/x.ts', "import { startStack } from '../../test/integration/rollback.fixtures';\nexport { startStack };\n"],
+];
+const allowed: Case[] = [
+  [
+    'src/cloudrun/x.ts',
+    "import { status } from '@grpc/grpc-js';\nimport { readFileSync } from 'node:fs';\nexport { status, readFileSync };\n",
+  ],
+  ['src/cloudrun/x.ts', "export type M = typeof import('@google-cloud/run');\n"],
+  ['scripts/x.mjs', "import { truthy } from '@actions/expressions/result';\nexport { truthy };\n"],
+  [
+    'bench/x.ts',
+    "import { startStack } from '../emulator/stack';\nimport { median } from './result';\nexport { startStack, median };\n",
+  ],
+];
+
+// ESLint loads its ESM config by a dynamic import, which Jest's module system does not allow: one
+// Node process lints every case instead.
+const LINT = `
+import { ESLint } from 'eslint';
+const eslint = new ESLint({ cwd: process.cwd() });
+const out = [];
+for (const [file, code] of JSON.parse(process.argv[1])) {
+  const [r] = await eslint.lintText(code, { filePath: file });
+  out.push(r.messages.map((m) => m.ruleId + ': ' + m.message).join('\\n'));
+}
+console.log(JSON.stringify(out));
+`;
+const found = new Map<Case, string>();
+beforeAll(() => {
+  const all = [...deep, ...intoTools, ...allowed];
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', LINT, JSON.stringify(all)], {
+    cwd: join(__dirname, '..', '..'),
+    encoding: 'utf8',
+  });
+  (JSON.parse(out) as string[]).forEach((messages, i) => found.set(all[i], messages));
+}, 120_000);
+
+it.each(deep.map((c) => [c[0], c]))('%s: a path inside a package fails', (_file, c) => {
+  expect(found.get(c)).toMatch(/public entry point/);
+});
+
+it.each(intoTools.map((c) => [c[0], c]))('%s: product code importing emulator/, test/ or bench/ fails', (_file, c) => {
+  expect(found.get(c)).toMatch(/never imports emulator\/, test\/ or bench\//);
+});
+
+it.each(allowed.map((c) => [c[0], c]))('%s: public entry points and allowed layers pass', (_file, c) => {
+  expect(found.get(c)).toBe('');
+});
