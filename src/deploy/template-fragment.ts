@@ -7,7 +7,7 @@
  * values as Cloud Run does. Field names are the API's JSON names (camelCase) or the proto's
  * (snake_case); durations are "10s" strings, as in the API's JSON.
  */
-import { protobuf } from 'google-gax';
+import type { protobuf } from 'google-gax';
 import { parse as parseYaml } from 'yaml';
 
 export type TemplateFragment = Record<string, unknown>;
@@ -31,7 +31,10 @@ function lookup(name: string): protobuf.Type {
   // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax
   const json = require('@google-cloud/run/build/protos/protos.json') as protobuf.INamespace;
   if (!root) {
-    root = protobuf.Root.fromJSON(json);
+    // Loaded here, not at start: only a deploy given `template` needs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { protobuf: pb } = require('google-gax') as typeof import('google-gax');
+    root = pb.Root.fromJSON(json);
     root.resolveAll(); // every field's resolvedType (message or enum) at once
   }
   return root.lookupType(name);
@@ -72,13 +75,13 @@ function scalar(value: unknown, type: string, path: string): unknown {
 
 function checkValue(value: unknown, field: protobuf.Field, path: string): unknown {
   const type = field.resolvedType;
-  if (type instanceof protobuf.Enum) {
+  // An Enum has `values`, a message Type `fields` (the classes are not loaded at start: no instanceof).
+  if (type && 'values' in type) {
     if (typeof value !== 'string' || !(value in type.values))
       throw new Error(`${path}: ${JSON.stringify(value)} is not one of ${Object.keys(type.values).join(', ')}`);
     return value;
   }
-  if (type instanceof protobuf.Type)
-    return type.fullName === `.${DURATION}` ? duration(value, path) : checkMessage(value, type, path);
+  if (type && 'fields' in type) return type.fullName === `.${DURATION}` ? duration(value, path) : checkMessage(value, type, path);
   return scalar(value, field.type, path);
 }
 

@@ -73,7 +73,12 @@ function atTenPercentBake(run: { out: string }, region?: string): Promise<void> 
 }
 
 /** Starts a stepped promotion whose output is collected, with a long bake at 10 %. */
-function steppedPromotion(candidate: string, previous: TrafficEntry[], bake: string, options: Pick<BundleOptions, 'onStart'> = {}) {
+function steppedPromotion(
+  candidate: string,
+  previous: TrafficEntry[],
+  bake: string,
+  options: Pick<BundleOptions, 'onStart'> = {},
+) {
   const seen = { out: '' };
   const run = promote(
     { revision: candidate, steps: '10,50,100', bake, 'previous-traffic': formatSnapshot(previous) },
