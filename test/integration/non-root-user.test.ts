@@ -42,7 +42,7 @@ const why = !isRoot && !canSudo ? 'neither root nor passwordless sudo' : !socket
 /** Runs a command as root: directly when the test is root, else through sudo. */
 function asRoot(args: string[], timeout = 120_000): string {
   const [cmd, ...rest] = isRoot ? args : ['sudo', '-n', ...args];
-  return execFileSync(cmd, rest, { encoding: 'utf8', timeout });
+  return execFileSync(cmd, rest, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 interface Run {
@@ -73,6 +73,19 @@ function ourContainers(): string[] {
   return execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=dev.runway.stack=${STATE}`], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
+}
+
+/** Revision containers of the demo's emulators (service demo-web) whose emulator process is gone. */
+function orphanedDemoRevisions(): string[] {
+  const format = '{{.Label "dev.runway.emulator.pid"}} {{.Names}}';
+  const out = execFileSync('docker', ['ps', '-a', '--filter', 'label=dev.runway.emulator.pid', '--format', format], {
+    encoding: 'utf8',
+  });
+  return out
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter(([pid, name]) => name?.includes('-demo-web-') && spawnSync('kill', ['-0', pid]).status !== 0)
+    .map(([, name]) => name);
 }
 
 const tail = (text: string) => text.split('\n').slice(-60).join('\n');
@@ -160,8 +173,10 @@ describeIfUser('the demo as a user in the docker group, not root', () => {
 
       const stop = asUser('bash scripts/stack.sh stop', ports, 120_000);
       expect({ status: stop.status, output: stop.output }).toMatchObject({ status: 0 });
+      expect(stop.output).toMatch(/^postgres +stopped +container /m);
       expect(ourContainers()).toEqual([]);
       expect(userProcesses()).toEqual([]);
+      expect(orphanedDemoRevisions()).toEqual([]);
     },
     DEMO_TIMEOUT_MS + 180_000,
   );
