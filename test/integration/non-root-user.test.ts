@@ -12,7 +12,7 @@
  * test is skipped and says so.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../emulator/runtime/ports';
 import { repoRoot } from '../helpers/run-action';
@@ -84,7 +84,7 @@ function orphanedDemoRevisions(): string[] {
   return out
     .split('\n')
     .map((line) => line.split(' '))
-    .filter(([pid, name]) => name?.includes('-demo-web-') && spawnSync('kill', ['-0', pid]).status !== 0)
+    .filter(([pid, name]) => name?.includes('-demo-web-') && !existsSync(`/proc/${pid}`))
     .map(([, name]) => name);
 }
 
