@@ -34,12 +34,12 @@ else
   CACHE_DIR=${RUNWAY_CACHE_DIR:-$REPO_ROOT/.runway/cache} # build contexts of local images
 fi
 
+die() { printf 'stack.sh: error: %s\n' "$*" >&2; exit 1; }
 port_setting() { # NAME DEFAULT -> the port, or die
   local v=${!1:-$2}
   [[ $v =~ ^[0-9]+$ ]] && ((v >= 1 && v <= 65535)) || die "$1=$v: expected a TCP port (1-65535)"
   echo "$v"
 }
-die() { printf 'stack.sh: error: %s\n' "$*" >&2; exit 1; }
 REGISTRY_PORT=$(port_setting RUNWAY_REGISTRY_PORT 5000)
 PG_PORT=$(port_setting RUNWAY_PG_PORT 5432)
 REDIS_PORT=$(port_setting RUNWAY_REDIS_PORT 6379)
@@ -148,7 +148,7 @@ redis_answers() {
   reply=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "PING\r\n" >&3 && head -c 5 <&3' "$REDIS_PORT" 2>/dev/null) &&
     [[ $reply == +PONG ]]
 }
-# pg_isready where the client tools are installed, else a protocol-level probe from the container.
+# pg_isready where the client tools are installed, else pg_isready in our container, else a TCP connect.
 pg_answers() {
   if command -v pg_isready >/dev/null; then
     pg_isready -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null
