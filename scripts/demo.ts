@@ -27,8 +27,11 @@ const PROJECT = 'runway-demo';
 // An Artifact Registry path: the emulator keeps it in the local registry under the same path.
 const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/apps/web`;
 const DATABASE = 'runway_demo';
-const DATABASE_URL = `postgresql://runway:runway@127.0.0.1:5432/${DATABASE}`;
-const REDIS_URL = 'redis://127.0.0.1:6379';
+// The ports scripts/stack.sh serves PostgreSQL and Redis on (its defaults, or the same settings).
+const PG_PORT = process.env.RUNWAY_PG_PORT || '5432';
+const REDIS_PORT = process.env.RUNWAY_REDIS_PORT || '6379';
+const DATABASE_URL = `postgresql://runway:runway@127.0.0.1:${PG_PORT}/${DATABASE}`;
+const REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`;
 const APP_ENV = `DATABASE_URL=${DATABASE_URL}\nREDIS_URL=${REDIS_URL}`;
 
 interface StepRecord {
@@ -43,20 +46,9 @@ const records: StepRecord[] = [];
 const summaries: string[] = [];
 
 function ensureDatabase(): void {
-  const exists = execFileSync(
-    'psql',
-    ['-h', '127.0.0.1', '-U', 'runway', '-d', 'runway', '-tAc', `SELECT 1 FROM pg_database WHERE datname = '${DATABASE}'`],
-    {
-      env: { ...process.env, PGPASSWORD: 'runway' },
-      encoding: 'utf8',
-    },
-  );
-  if (exists.trim() !== '1') {
-    execFileSync('psql', ['-h', '127.0.0.1', '-U', 'runway', '-d', 'runway', '-c', `CREATE DATABASE ${DATABASE}`], {
-      env: { ...process.env, PGPASSWORD: 'runway' },
-      stdio: 'ignore',
-    });
-  }
+  const psql = (sql: string) =>
+    execFileSync('psql', [`postgresql://runway:runway@127.0.0.1:${PG_PORT}/runway`, '-tAc', sql], { encoding: 'utf8' });
+  if (psql(`SELECT 1 FROM pg_database WHERE datname = '${DATABASE}'`).trim() !== '1') psql(`CREATE DATABASE ${DATABASE}`);
 }
 
 /** `[{revision, percent}...]` as `rev 90 %, rev 10 %`, leaving out tag-only entries. */
@@ -208,7 +200,7 @@ async function main(): Promise<void> {
         appName: 'Runway demo (release 2)', // the same image as release 2: only the configuration is broken
         tag: 'rel-3',
         steps: '100',
-        env: APP_ENV.replace(':5432/', ':5433/'),
+        env: APP_ENV.replace(`:${PG_PORT}/`, ':1/'), // nothing listens on port 1
         ok: false,
       },
     ];

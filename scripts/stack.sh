@@ -1,25 +1,49 @@
 #!/usr/bin/env bash
-# Runway local stack: dockerd, a registry, PostgreSQL, Redis and an offline
+# Runway local stack: a Docker daemon, a registry, PostgreSQL, Redis and a
 # Node 24 base image, all on 127.0.0.1 only.
 #
 #   bash scripts/stack.sh up       # start/build what is missing, reuse the rest
-#   bash scripts/stack.sh down     # stop only what `up` started (by pidfile)
+#   bash scripts/stack.sh stop     # stop only what `up` started (container IDs, pidfiles); `down` is the same
 #   bash scripts/stack.sh status   # print the table, change nothing
 #
-# Runs as root on Debian bookworm. Re-running `up` is safe and fast.
+# Two ways up, chosen by what the machine has:
+# - docker: a Docker daemon already answers (DOCKER_HOST or the default socket;
+#   any user in the `docker` group). It is used as it is: never a second one,
+#   nothing installed. The registry, PostgreSQL and Redis that are not already
+#   reachable run as containers on it, images from Docker Hub where it answers,
+#   else built from this machine's own binaries on the base image.
+# - host: a bare Debian machine, as root. apt installs the packages, dockerd is
+#   started, the services run as host processes, debootstrap builds the base image.
+#
+# Ports: RUNWAY_REGISTRY_PORT (5000), RUNWAY_PG_PORT (5432), RUNWAY_REDIS_PORT (6379).
+# Re-running `up` is safe and fast.
 # Rules this file keeps: every server binds 127.0.0.1; no bridge networks
-# (containers use --network host); no mirror or registry host name is written
-# here, they are read from the machine's own apt/npm configuration at run time.
+# (containers use --network host, or publish on 127.0.0.1 where the daemon has
+# no host network); no mirror or registry host name is written here, they are
+# read from the machine's own apt/npm configuration at run time.
 set -euo pipefail
 
-STATE_DIR=${RUNWAY_STATE_DIR:-/run/runway}     # pidfiles, logs, configs (gone on reboot, like the processes)
-CACHE_DIR=${RUNWAY_CACHE_DIR:-/var/lib/runway} # rootfs, npm tarball, registry storage (kept)
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(dirname "$SCRIPT_DIR")
+if [[ $(id -u) == 0 ]]; then
+  STATE_DIR=${RUNWAY_STATE_DIR:-/run/runway}     # pidfiles, logs, configs (gone on reboot, like the processes)
+  CACHE_DIR=${RUNWAY_CACHE_DIR:-/var/lib/runway} # rootfs, npm tarball, registry storage (kept)
+else
+  # The project's own state folder: nothing outside the checkout is written.
+  STATE_DIR=${RUNWAY_STATE_DIR:-$REPO_ROOT/.runway/stack} # container IDs, service data, logs
+  CACHE_DIR=${RUNWAY_CACHE_DIR:-$REPO_ROOT/.runway/cache} # build contexts of local images
+fi
 
-REGISTRY_ADDR=127.0.0.1:5000
-PG_PORT=5432
-REDIS_PORT=6379
+die() { printf 'stack.sh: error: %s\n' "$*" >&2; exit 1; }
+port_setting() { # NAME DEFAULT -> the port, or die
+  local v=${!1:-$2}
+  [[ $v =~ ^[0-9]+$ ]] && ((v >= 1 && v <= 65535)) || die "$1=$v: expected a TCP port (1-65535)"
+  echo "$v"
+}
+REGISTRY_PORT=$(port_setting RUNWAY_REGISTRY_PORT 5000)
+PG_PORT=$(port_setting RUNWAY_PG_PORT 5432)
+REDIS_PORT=$(port_setting RUNWAY_REDIS_PORT 6379)
+REGISTRY_ADDR=127.0.0.1:$REGISTRY_PORT
 BASE_IMAGE=node:24-bookworm-slim
 BASE_ALIASES=(node:24-slim node:24-bookworm)
 # Bump when the image recipe changes in a way the automatic hash cannot see.
@@ -36,7 +60,6 @@ export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1
 # ---------------------------------------------------------------- helpers
 
 log() { printf '%s\n' "$*" >&2; }
-die() { printf 'stack.sh: error: %s\n' "$*" >&2; exit 1; }
 # One line per component: what `up`/`down` did to it.
 report() { printf '%-11s %-9s %s\n' "$1" "$2" "${3:-}"; }
 
@@ -119,8 +142,22 @@ safe_rmtree() {
 
 docker_up() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 registry_answers() { lcurl -o /dev/null "http://$REGISTRY_ADDR/v2/" 2>/dev/null; }
-redis_answers() { [[ $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
-pg_answers() { pg_isready -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; }
+# Redis's PING over bash's own TCP client: no redis-cli needed on the machine.
+redis_answers() {
+  local reply
+  reply=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "PING\r\n" >&3 && head -c 5 <&3' "$REDIS_PORT" 2>/dev/null) &&
+    [[ $reply == +PONG ]]
+}
+# pg_isready where the client tools are installed, else pg_isready in our container, else a TCP connect.
+pg_answers() {
+  if command -v pg_isready >/dev/null; then
+    pg_isready -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null
+  elif [[ -n ${PG_CONTAINER:-} ]]; then
+    docker exec "$PG_CONTAINER" pg_isready -q -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1
+  else
+    timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$PG_PORT" 2>/dev/null
+  fi
+}
 
 # ---------------------------------------------------------------- 1. packages
 
@@ -209,8 +246,8 @@ docker_addr() { echo "${DOCKER_HOST:-unix:///var/run/docker.sock}"; }
 
 # ---------------------------------------------------------------- 3. registry
 
+# write_registry_config STORAGE ADDR: the registry's config, in $STATE_DIR/registry.yml.
 write_registry_config() {
-  mkdir -p "$CACHE_DIR/registry"
   cat >"$STATE_DIR/registry.yml" <<EOF
 # Written by scripts/stack.sh; loopback only, no auth, delete enabled.
 version: 0.1
@@ -220,13 +257,13 @@ log:
     service: registry
 storage:
   filesystem:
-    rootdirectory: $CACHE_DIR/registry
+    rootdirectory: $1
   delete:
     enabled: true
   cache:
     blobdescriptor: inmemory
 http:
-  addr: $REGISTRY_ADDR
+  addr: $2
   headers:
     X-Content-Type-Options: [nosniff]
 EOF
@@ -237,7 +274,8 @@ registry_up() {
     report registry reused "http://$REGISTRY_ADDR"
     return
   fi
-  write_registry_config
+  mkdir -p "$CACHE_DIR/registry"
+  write_registry_config "$CACHE_DIR/registry" "$REGISTRY_ADDR"
   spawn "$STATE_DIR/registry.pid" "$STATE_DIR/registry.log" \
     /usr/bin/docker-registry serve "$STATE_DIR/registry.yml"
   wait_for 20 registry "$STATE_DIR/registry.log" registry_answers
@@ -529,13 +567,296 @@ base_image_up() {
   fi
 }
 
+# ---------------------------------------------------------------- 7. docker mode
+
+# Docker Hub's images, used when present or pullable (RUNWAY_*_IMAGE names another).
+HUB_REGISTRY_IMAGE=${RUNWAY_REGISTRY_IMAGE:-registry:2}
+HUB_POSTGRES_IMAGE=${RUNWAY_POSTGRES_IMAGE:-postgres:16-bookworm}
+HUB_REDIS_IMAGE=${RUNWAY_REDIS_IMAGE:-redis:7-bookworm}
+# Its value is $STATE_DIR, so `stop` removes only the containers of this state folder.
+STACK_LABEL=dev.runway.stack
+PG_ENTRYPOINT_SRC=$SCRIPT_DIR/base-image/postgres-entrypoint.sh
+HUB_UNREACHABLE="" # set after the first failed pull: no second wait for Docker Hub
+
+# Decides how `up` runs; dies with what to do when neither way is possible.
+stack_mode() {
+  # A daemon this script started (host mode) stays host mode: its services are host processes.
+  if docker_up && ! pid_alive "$STATE_DIR/dockerd.pid" dockerd; then
+    echo docker
+  elif [[ $(id -u) == 0 ]]; then
+    echo host
+  else
+    die "no Docker daemon answers at $(docker_addr) ($(docker version 2>&1 | tail -n1)). Start Docker and put your user in the docker group (then log in again), or run this as root on a bare Debian machine to install and start everything"
+  fi
+}
+
+# host: --network host, where the daemon's host network is this machine's (Docker Engine on Linux).
+# publish: -p 127.0.0.1:PORT:PORT where it is a VM's or a user namespace's (Docker Desktop, rootless).
+network_mode() {
+  case ${RUNWAY_DOCKER_NETWORK:-auto} in
+    host | publish) echo "$RUNWAY_DOCKER_NETWORK" ;;
+    auto)
+      if docker info --format '{{.OperatingSystem}} {{.SecurityOptions}}' 2>/dev/null | grep -Eqi 'docker desktop|rootless'; then
+        echo publish
+      else
+        echo host
+      fi
+      ;;
+    *) die "RUNWAY_DOCKER_NETWORK=$RUNWAY_DOCKER_NETWORK: expected host, publish or auto" ;;
+  esac
+}
+
+# Containers run as the calling user, so their data stays the user's; root's run as 999 (postgres refuses root).
+container_user() { if [[ $(id -u) == 0 ]]; then echo 999:999; else echo "$(id -u):$(id -g)"; fi; }
+
+# data_dir NAME: the service's data folder under the state folder, owned by the container's user.
+data_dir() {
+  local d=$STATE_DIR/$1
+  mkdir -p "$d"
+  if [[ $(id -u) == 0 ]]; then chown 999:999 "$d"; fi
+  echo "$d"
+}
+
+# image_for SERVICE HUB_IMAGE: sets IMG and IMG_FROM (which source it came from, for the report).
+image_for() {
+  local svc=$1 hub=$2 err
+  if docker image inspect "$hub" >/dev/null 2>&1; then
+    IMG=$hub IMG_FROM="$hub, already on this machine"
+    return
+  fi
+  if [[ -z $HUB_UNREACHABLE ]]; then
+    if err=$(timeout 600 docker pull -q "$hub" 2>&1); then
+      IMG=$hub IMG_FROM="$hub, pulled from Docker Hub"
+      return
+    fi
+    HUB_UNREACHABLE=$(tail -n1 <<<"$err")
+    log "stack.sh: Docker Hub did not answer ($HUB_UNREACHABLE): images it would give are built from this machine's own programs on $BASE_IMAGE instead"
+  fi
+  build_local_image "$svc" "$hub"
+}
+
+pg_host_dir() {
+  local v
+  v=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n1)
+  [[ -n $v && -x /usr/lib/postgresql/$v/bin/postgres ]] && echo "/usr/lib/postgresql/$v"
+}
+
+# local_image_files SERVICE: the host paths a local image copies (empty if the program is missing).
+local_image_files() {
+  local d
+  case $1 in
+    registry) [[ -x /usr/bin/docker-registry ]] && echo /usr/bin/docker-registry ;;
+    redis) [[ -x /usr/bin/redis-server ]] && echo /usr/bin/redis-server ;;
+    postgres)
+      d=$(pg_host_dir) || return 0
+      printf '%s\n' "$d/bin" "$d/lib" "/usr/share/postgresql/${d##*/}" /usr/share/zoneinfo
+      ;;
+  esac
+  return 0
+}
+
+# The shared libraries the programs under PATHS need, except glibc's own: the base image has
+# glibc already (the same Debian release or newer), and mixing two glibcs breaks both.
+host_libraries() {
+  find -H "$@" -type f \( -perm -u+x -o -name '*.so' \) ! -name 'llvmjit*' -print0 | xargs -0 -r ldd 2>/dev/null |
+    awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u |
+    grep -Ev '/(libc|libm|libdl|libpthread|librt|libresolv|libutil|libmvec|ld-linux[^/]*)\.so' || true
+}
+
+# build_local_image SERVICE HUB_IMAGE: an image of this machine's own program (and its libraries)
+# on the base image, tagged by a hash of all of it; reused while nothing changed. Sets IMG, IMG_FROM.
+build_local_image() {
+  local svc=$1 hub=$2 files libs key ctx f
+  mapfile -t files < <(local_image_files "$svc")
+  if ((${#files[@]} == 0)); then
+    local pkg=$svc
+    [[ $svc == postgres ]] && pkg=postgresql
+    [[ $svc == redis ]] && pkg=redis-server
+    [[ $svc == registry ]] && pkg=docker-registry
+    die "no image for $svc: Docker Hub did not answer ($HUB_UNREACHABLE) and this machine has no $pkg program to build one from. Make Docker Hub reachable, 'docker load' $hub, or set RUNWAY_${svc^^}_IMAGE to an image you have"
+  fi
+  docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 || die "no $BASE_IMAGE to build the $svc image on"
+  mapfile -t libs < <(host_libraries "${files[@]}")
+  key=$({
+    declare -f build_local_image local_image_files host_libraries
+    cat "$PG_ENTRYPOINT_SRC"
+    docker image inspect -f '{{.Id}}' "$BASE_IMAGE"
+    find "${files[@]}" "${libs[@]}" -type f -print0 | sort -z | xargs -0 sha256sum
+  } | sha256sum | cut -c1-12)
+  IMG=runway-local/$svc:$key
+  IMG_FROM="$IMG: this machine's $svc program on $BASE_IMAGE"
+  [[ -n $HUB_UNREACHABLE ]] && IMG_FROM+=" (Docker Hub did not answer)"
+  if docker image inspect "$IMG" >/dev/null 2>&1; then
+    IMG_FROM+=", built before"
+    return
+  fi
+  ctx=$CACHE_DIR/images/$svc.$$
+  rm -rf "$ctx"
+  mkdir -p "$ctx/root/opt/runway/lib" "$ctx/root/usr/local/bin"
+  # Same paths inside (a program that is a symlink, as redis-server is, is copied as its target);
+  # directories readable by all, as in the base image they merge into.
+  for f in "${files[@]}"; do
+    if [[ -d $f ]]; then
+      tar -C / -cf - "${f#/}" | tar -C "$ctx/root" -xf - --no-same-owner
+    else
+      install -D -m 0755 "$(readlink -f "$f")" "$ctx/root$f"
+    fi
+  done
+  # JIT is off (below): LLVM's hundreds of MB stay out.
+  rm -rf "$ctx"/root/usr/lib/postgresql/*/lib/llvmjit* "$ctx"/root/usr/lib/postgresql/*/lib/bitcode
+  for f in "${libs[@]}"; do cp -L "$f" "$ctx/root/opt/runway/lib/"; done
+  find "$ctx/root" -type d -exec chmod go+rx {} +
+  {
+    echo "FROM $BASE_IMAGE"
+    echo 'COPY root/ /'
+    echo 'ENV LD_LIBRARY_PATH=/opt/runway/lib'
+    case $svc in
+      registry) printf '%s\n' 'ENTRYPOINT ["/usr/bin/docker-registry", "serve"]' 'CMD ["/etc/docker/registry/config.yml"]' ;;
+      redis) printf '%s\n' 'ENTRYPOINT ["/usr/bin/redis-server"]' 'CMD []' ;;
+      postgres)
+        install -m 0755 "$PG_ENTRYPOINT_SRC" "$ctx/root/usr/local/bin/postgres-entrypoint.sh"
+        printf '%s\n' "ENV PATH=${files[0]}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin PGDATA=/var/lib/postgresql/data" \
+          'ENTRYPOINT ["/usr/local/bin/postgres-entrypoint.sh"]' 'CMD ["postgres"]'
+        ;;
+    esac
+  } >"$ctx/Dockerfile"
+  log "stack.sh: building $IMG from this machine's $svc program"
+  docker build --network host -q -t "$IMG" "$ctx" >"$STATE_DIR/$svc-image.log" 2>&1 ||
+    { tail -n 25 "$STATE_DIR/$svc-image.log" >&2; die "building $IMG failed (log: $STATE_DIR/$svc-image.log)"; }
+  rm -rf "$ctx"
+  IMG_FROM+=", built now"
+}
+
+# The base image: as it is if present, else Docker Hub's, else built from Debian (root only).
+base_image_docker() {
+  local err a
+  if [[ $(id -u) == 0 ]] && command -v debootstrap >/dev/null; then
+    base_image_up # the host path's builder: rebuilds when its recipe changed
+    return
+  fi
+  if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+    report base-image reused "$BASE_IMAGE, already on this machine"
+  elif [[ -z $HUB_UNREACHABLE ]] && err=$(timeout 600 docker pull -q "$BASE_IMAGE" 2>&1); then
+    report base-image pulled "$BASE_IMAGE from Docker Hub"
+  else
+    HUB_UNREACHABLE=${HUB_UNREACHABLE:-$(tail -n1 <<<"$err")}
+    die "$BASE_IMAGE is not on this machine and Docker Hub did not answer ($HUB_UNREACHABLE). Building it from Debian needs root (debootstrap): run 'sudo bash scripts/stack.sh up' once, or 'docker load' a saved $BASE_IMAGE"
+  fi
+  # Aliases only where missing: never re-point someone's own node:24-slim.
+  for a in "${BASE_ALIASES[@]}"; do
+    docker image inspect "$a" >/dev/null 2>&1 || docker tag "$BASE_IMAGE" "$a"
+  done
+}
+
+# run_container SERVICE PORT DOCKER_RUN_ARGS... IMAGE [COMMAND...]: starts the service's container,
+# labelled with the state folder, and records its ID for `stop`. Sets CID.
+run_container() {
+  local svc=$1 port=$2 name net
+  shift 2
+  name=runway-$svc-$port-$(sha256sum <<<"$STATE_DIR" | cut -c1-8)
+  # A container of ours that no longer answers (the check before this failed): replace it.
+  if [[ $(docker inspect -f "{{ index .Config.Labels \"$STACK_LABEL\" }}" "$name" 2>/dev/null) == "$STATE_DIR" ]]; then
+    docker rm -f "$name" >/dev/null
+  fi
+  if [[ $NET_MODE == host ]]; then net=(--network host); else net=(-p "127.0.0.1:$port:$port"); fi
+  CID=$(docker run -d --name "$name" --label "$STACK_LABEL=$STATE_DIR" --label "dev.runway.service=$svc" \
+    --user "$(container_user)" "${net[@]}" "$@") || die "docker run of the $svc container failed"
+  echo "$CID" >"$STATE_DIR/$svc.container"
+}
+
+# container_wait SECONDS SERVICE CHECK: poll CHECK; on timeout show the container's last log lines.
+container_wait() {
+  local deadline=$((SECONDS + $1)) svc=$2 check=$3
+  until "$check"; do
+    if ((SECONDS >= deadline)) || [[ $(docker inspect -f '{{.State.Running}}' "$CID" 2>/dev/null) != true ]]; then
+      docker logs --tail 25 "$CID" >&2 2>&1 || true
+      die "the $svc container (${CID:0:12}) stopped or did not answer within $1 s; its last log lines are above"
+    fi
+    sleep 0.3
+  done
+}
+
+# started_before SERVICE: " (container ID, started by an earlier up)" when it is ours.
+started_before() {
+  if [[ -f $STATE_DIR/$1.container ]]; then echo " (container $(cut -c1-12 "$STATE_DIR/$1.container"), started by an earlier up)"; fi
+}
+
+registry_container_up() {
+  if registry_answers; then
+    report registry reused "http://$REGISTRY_ADDR$(started_before registry)"
+    return
+  fi
+  image_for registry "$HUB_REGISTRY_IMAGE"
+  local data
+  data=$(data_dir registry)
+  write_registry_config /var/lib/registry "$LISTEN:$REGISTRY_PORT"
+  run_container registry "$REGISTRY_PORT" -v "$STATE_DIR/registry.yml:/etc/docker/registry/config.yml:ro" \
+    -v "$data:/var/lib/registry" "$IMG"
+  container_wait 30 registry registry_answers
+  report registry started "container ${CID:0:12} ($IMG_FROM), http://$REGISTRY_ADDR"
+}
+
+postgres_container_up() {
+  if pg_answers; then
+    report postgres reused "postgres://runway:runway@127.0.0.1:$PG_PORT/runway$(started_before postgres)"
+    return
+  fi
+  image_for postgres "$HUB_POSTGRES_IMAGE"
+  local data extra=()
+  data=$(data_dir postgres)
+  if [[ $IMG == runway-local/* ]]; then
+    # initdb and postgres need their user in /etc/passwd (Docker Hub's image has nss_wrapper for that).
+    printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' "postgres:x:$(container_user):postgres:/var/lib/postgresql:/bin/sh" >"$STATE_DIR/passwd"
+    extra=(-v "$STATE_DIR/passwd:/etc/passwd:ro")
+  fi
+  # PGPORT is the server's default port and the one Docker Hub's entrypoint uses during its init.
+  run_container postgres "$PG_PORT" "${extra[@]}" -e POSTGRES_USER=runway -e POSTGRES_PASSWORD=runway \
+    -e POSTGRES_DB=runway -e PGPORT="$PG_PORT" -v "$data:/var/lib/postgresql/data" "$IMG" \
+    postgres -c "listen_addresses=$LISTEN" -c jit=off
+  PG_CONTAINER=$CID
+  container_wait 120 postgres pg_answers
+  # Prove the credentials work over TCP the way the apps will connect.
+  docker exec -e PGPASSWORD=runway "$CID" psql -X -h 127.0.0.1 -p "$PG_PORT" -U runway -d runway -tAc 'select 1' >/dev/null ||
+    die "cannot log in as runway@127.0.0.1:$PG_PORT/runway in the postgres container ${CID:0:12}"
+  report postgres started "container ${CID:0:12} ($IMG_FROM), postgres://runway:runway@127.0.0.1:$PG_PORT/runway"
+}
+
+redis_container_up() {
+  if redis_answers; then
+    report redis reused "redis://127.0.0.1:$REDIS_PORT$(started_before redis)"
+    return
+  fi
+  image_for redis "$HUB_REDIS_IMAGE"
+  # No persistence (a throwaway test cache); published ports arrive from the proxy, not loopback.
+  local args=(--bind "$LISTEN" --port "$REDIS_PORT" --save '' --appendonly no)
+  [[ $NET_MODE == publish ]] && args+=(--protected-mode no)
+  run_container redis "$REDIS_PORT" "$IMG" "${args[@]}"
+  container_wait 20 redis redis_answers
+  report redis started "container ${CID:0:12} ($IMG_FROM), redis://127.0.0.1:$REDIS_PORT"
+}
+
+# stop_container SERVICE: remove the container `up` recorded, if it still carries our label.
+stop_container() {
+  local svc=$1 file=$STATE_DIR/$1.container id
+  id=$(<"$file")
+  if [[ $(docker inspect -f "{{ index .Config.Labels \"$STACK_LABEL\" }}" "$id" 2>/dev/null) != "$STATE_DIR" ]]; then
+    rm -f "$file"
+    report "$svc" skipped "container ${id:0:12} is gone"
+    return 0
+  fi
+  docker stop -t 10 "$id" >/dev/null 2>&1 || true
+  docker rm -f "$id" >/dev/null
+  rm -f "$file"
+  report "$svc" stopped "container ${id:0:12}"
+}
+
 # ---------------------------------------------------------------- status
 
 # Warn about anything on our ports that is not bound to loopback.
 check_listeners() {
   command -v ss >/dev/null || return 0
   local bad
-  bad=$(ss -Hltn "( sport = :5000 or sport = :$PG_PORT or sport = :$REDIS_PORT )" 2>/dev/null |
+  bad=$(ss -Hltn "( sport = :$REGISTRY_PORT or sport = :$PG_PORT or sport = :$REDIS_PORT )" 2>/dev/null |
     awk '{ print $4 }' | grep -Ev '^(127\.[0-9.]+|\[::1\]):[0-9]+$' || true)
   if [[ -n $bad ]]; then
     log "stack.sh: WARNING: listening on a non-loopback address: $(tr '\n' ' ' <<<"$bad")"
@@ -543,38 +864,51 @@ check_listeners() {
   fi
 }
 
-owner() { # pidfile comm -> "ours, pid N" / "external"
-  if pid_alive "$1" "$2"; then echo "ours, pid $(head -n1 "$1")"; else echo external; fi
+# owner SERVICE PIDFILE COMM -> "ours, container ID" / "ours, pid N" / "external"
+owner() {
+  if [[ -f $STATE_DIR/$1.container ]]; then
+    echo "ours, container $(cut -c1-12 "$STATE_DIR/$1.container")"
+  elif pid_alive "$2" "$3"; then
+    echo "ours, pid $(head -n1 "$2")"
+  else
+    echo external
+  fi
 }
 
 # One status row for a daemon this script may have started: NAME CHECK PIDFILE PROGRAM ADDRESS.
 daemon_row() {
   local st=down
-  if "$2"; then st="up ($(owner "$STATE_DIR/$3" "$4"))"; fi
+  if "$2"; then st="up ($(owner "$1" "$STATE_DIR/$3" "$4"))"; fi
   printf '%-11s %-28s %s\n' "$1" "$st" "$5"
 }
 
 status_table() {
-  local fmt='%-11s %-28s %s\n' st
+  local fmt='%-11s %-28s %s\n' st mode=docker
+  if ! docker_up || pid_alive "$STATE_DIR/dockerd.pid" dockerd; then mode=host; fi
   printf "$fmt" COMPONENT STATE ADDRESS
-  if packages_missing; then st=missing; else st=installed; fi
+  if [[ $mode == docker ]]; then
+    st="not needed (docker mode)"
+  elif packages_missing; then st=missing; else st=installed; fi
   printf "$fmt" packages "$st" "-"
   daemon_row dockerd docker_up dockerd.pid dockerd "$(docker_addr)"
   daemon_row registry registry_answers registry.pid docker-registry "http://$REGISTRY_ADDR"
   if pg_answers; then
-    if [[ -f $STATE_DIR/postgres.started ]]; then st="up (ours, $(tr ' ' / <"$STATE_DIR/postgres.started"))"; else st="up (external)"; fi
+    if [[ -f $STATE_DIR/postgres.started ]]; then
+      st="up (ours, $(tr ' ' / <"$STATE_DIR/postgres.started"))"
+    else st="up ($(owner postgres /nonexistent -))"; fi
   else st=down; fi
   printf "$fmt" postgres "$st" "postgres://runway:runway@127.0.0.1:$PG_PORT/runway"
   daemon_row redis redis_answers redis.pid redis-server "redis://127.0.0.1:$REDIS_PORT"
   if docker_up && docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
     st="present ($(docker image inspect -f '{{.Size}}' "$BASE_IMAGE" | awk '{ printf "%d MB", $1 / 1000000 }'))"
-    if [[ -x $NODE_BIN && $(docker image inspect -f '{{ index .Config.Labels "dev.runway.base" }}' "$BASE_IMAGE") != "$(base_recipe_key)" ]]; then
+    if [[ $(id -u) == 0 && -x $NODE_BIN && $(docker image inspect -f '{{ index .Config.Labels "dev.runway.base" }}' "$BASE_IMAGE") != "$(base_recipe_key)" ]]; then
       st="stale recipe (up rebuilds)"
     fi
   elif docker_up; then st=missing; else st="unknown (no dockerd)"; fi
   printf "$fmt" base-image "$st" "$BASE_IMAGE ${BASE_ALIASES[*]}"
   check_listeners || true
-  if docker_up && [[ -n $(docker network ls -q --filter driver=bridge 2>/dev/null) ]]; then
+  # A daemon of someone else's keeps its own networks; only the one this script runs must have none.
+  if [[ $mode == host ]] && docker_up && [[ -n $(docker network ls -q --filter driver=bridge 2>/dev/null) ]]; then
     log "stack.sh: WARNING: a docker bridge network exists; use --network host only"
   fi
 }
@@ -590,48 +924,64 @@ take_lock() {
 }
 
 cmd_up() {
-  [[ $(id -u) == 0 ]] || die "run as root"
+  local mode t0
+  mode=$(stack_mode)
   take_lock
-  local t0
   t0=$(date +%s%N)
-  packages_up
-  dockerd_up
-  registry_up
-  postgres_up
-  redis_up
-  base_image_up
+  if [[ $mode == host ]]; then
+    packages_up
+    dockerd_up
+    registry_up
+    postgres_up
+    redis_up
+    base_image_up
+  else
+    NET_MODE=$(network_mode)
+    if [[ $NET_MODE == host ]]; then LISTEN=127.0.0.1; else LISTEN=0.0.0.0; fi
+    report dockerd reused "$(docker_addr) (containers: $NET_MODE network; nothing installed)"
+    base_image_docker # first: a service image built here starts from it
+    registry_container_up
+    postgres_container_up
+    redis_container_up
+  fi
   echo
   status_table
   local ms=$((($(date +%s%N) - t0) / 1000000))
   printf '\nup done in %d.%03ds\n' $((ms / 1000)) $((ms % 1000))
 }
 
-cmd_down() {
-  [[ $(id -u) == 0 ]] || die "run as root"
+cmd_stop() {
   take_lock
-  # Reverse order; only what `up` started, by its pidfile/marker.
-  stop_pid "$STATE_DIR/redis.pid" redis-server redis 10
-  if [[ -f $STATE_DIR/postgres.started ]]; then
-    local ver name
-    read -r ver name <"$STATE_DIR/postgres.started"
-    # pg_ctlcluster signals the postmaster by its own postmaster.pid.
-    pg_ctlcluster "$ver" "$name" stop -m fast >/dev/null 2>&1 9>&- || true
-    rm -f "$STATE_DIR/postgres.started"
-    report postgres stopped "cluster $ver/$name"
-  else
-    report postgres skipped "not started by up"
-  fi
-  stop_pid "$STATE_DIR/registry.pid" docker-registry registry 10
+  # Reverse order; only what `up` started, by its container ID, pidfile or marker.
+  local svc
+  for svc in redis postgres registry; do
+    if [[ -f $STATE_DIR/$svc.container ]]; then
+      stop_container "$svc"
+    elif [[ $svc == redis ]]; then
+      stop_pid "$STATE_DIR/redis.pid" redis-server redis 10
+    elif [[ $svc == registry ]]; then
+      stop_pid "$STATE_DIR/registry.pid" docker-registry registry 10
+    elif [[ -f $STATE_DIR/postgres.started ]]; then
+      local ver name
+      read -r ver name <"$STATE_DIR/postgres.started"
+      # pg_ctlcluster signals the postmaster by its own postmaster.pid.
+      pg_ctlcluster "$ver" "$name" stop -m fast >/dev/null 2>&1 9>&- || true
+      rm -f "$STATE_DIR/postgres.started"
+      report postgres stopped "cluster $ver/$name"
+    else
+      report postgres skipped "not started by up"
+    fi
+  done
   stop_pid "$STATE_DIR/dockerd.pid" dockerd dockerd 40
-  report base-image kept "images and $CACHE_DIR are left in place"
+  report base-image kept "images, $CACHE_DIR and the services' data in $STATE_DIR are left in place"
 }
 
 case ${1:-} in
   up) cmd_up ;;
-  down) cmd_down ;;
+  stop | down) cmd_stop ;;
   status) status_table ;;
   *)
-    echo "usage: bash scripts/stack.sh up|down|status" >&2
+    echo "usage: bash scripts/stack.sh up|stop|status" >&2
     exit 2
     ;;
 esac
