@@ -36,8 +36,14 @@ export interface TestEmulator {
   clients: GoogleClients;
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }>;
   state(): Promise<Record<string, unknown>>;
-  /** Creates a service with one container and waits for the operation. */
+  /**
+   * Creates a service with one container and waits for the operation. Public (invoker check disabled,
+   * what deploy-cloudrun's allow-unauthenticated sets) unless `extra` says otherwise: these tests read
+   * the app's answers directly; emulator-access.test.ts covers private services.
+   */
   deploy(id: string, container: IContainer, extra?: IService): Promise<IService>;
+  /** An ID token for `audience` from the admin endpoint (what the actions get in emulator mode). */
+  token(audience: string): Promise<string>;
   /** UpdateService and wait for the operation. */
   update(service: IService, request?: { updateMask?: { paths: string[] }; allowMissing?: boolean }): Promise<IService>;
   close(): Promise<void>;
@@ -63,10 +69,15 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       const [op] = await clients.services.createService({
         parent: PARENT,
         serviceId: id,
-        service: { ...extra, template: { ...(extra.template ?? {}), containers: [container] } },
+        service: { invokerIamDisabled: true, ...extra, template: { ...(extra.template ?? {}), containers: [container] } },
       });
       const [service] = await op.promise();
       return service;
+    },
+    async token(audience) {
+      const { status, json } = await admin('GET', `/identity-token?${new URLSearchParams({ audience })}`);
+      if (status !== 200) throw new Error(`GET /identity-token answered ${status}: ${JSON.stringify(json)}`);
+      return (json as { token: string }).token;
     },
     async update(service, request = {}) {
       const [op] = await clients.services.updateService({ service, ...request });
