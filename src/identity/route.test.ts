@@ -1,4 +1,4 @@
-import { audienceFor, tokenRoute } from './route';
+import { audienceFor, mintsFor, tokenRoute } from './route';
 
 const WIF = {
   type: 'external_account',
@@ -10,7 +10,8 @@ const WIF = {
     'https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme.iam.gserviceaccount.com:generateAccessToken',
 };
 const { service_account_impersonation_url: _url, ...WIF_SOURCE } = WIF;
-const GENERATE = 'https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme.iam.gserviceaccount.com:generateIdToken';
+const GENERATE =
+  'https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme.iam.gserviceaccount.com:generateIdToken';
 
 describe('tokenRoute', () => {
   it.each<[string, NodeJS.ProcessEnv, unknown, object]>([
@@ -20,7 +21,12 @@ describe('tokenRoute', () => {
       WIF,
       { kind: 'emulator', adminUrl: 'http://127.0.0.1:2' },
     ],
-    ['emulator without it', { CLOUD_RUN_EMULATOR_HOST: '127.0.0.1:1' }, undefined, { kind: 'none', reason: expect.stringMatching(/CLOUD_RUN_EMULATOR_ADMIN/) }],
+    [
+      'emulator without it',
+      { CLOUD_RUN_EMULATOR_HOST: '127.0.0.1:1' },
+      undefined,
+      { kind: 'none', reason: expect.stringMatching(/CLOUD_RUN_EMULATOR_ADMIN/) },
+    ],
     ['no credentials file: the metadata server', {}, undefined, { kind: 'google-auth' }],
     ['service account key', {}, { type: 'service_account', client_email: 'a@b' }, { kind: 'google-auth' }],
     [
@@ -38,14 +44,34 @@ describe('tokenRoute', () => {
     [
       'impersonated service account: its source credentials call generateIdToken',
       {},
-      { type: 'impersonated_service_account', service_account_impersonation_url: WIF.service_account_impersonation_url, source_credentials: { type: 'authorized_user' } },
-      { kind: 'generate-id-token', url: GENERATE, serviceAccount: 'deployer@acme.iam.gserviceaccount.com', source: { type: 'authorized_user' } },
+      {
+        type: 'impersonated_service_account',
+        service_account_impersonation_url: WIF.service_account_impersonation_url,
+        source_credentials: { type: 'authorized_user' },
+      },
+      {
+        kind: 'generate-id-token',
+        url: GENERATE,
+        serviceAccount: 'deployer@acme.iam.gserviceaccount.com',
+        source: { type: 'authorized_user' },
+      },
     ],
-    ['user credentials', {}, { type: 'authorized_user' }, { kind: 'none', reason: expect.stringMatching(/print-identity-token/) }],
-    ['unknown type', {}, { type: 'gdch_service_account' }, { kind: 'none', reason: expect.stringMatching(/gdch_service_account/) }],
+    [
+      'user credentials',
+      {},
+      { type: 'authorized_user' },
+      { kind: 'none', reason: expect.stringMatching(/print-identity-token/) },
+    ],
+    [
+      'unknown type',
+      {},
+      { type: 'gdch_service_account' },
+      { kind: 'none', reason: expect.stringMatching(/gdch_service_account/) },
+    ],
     ['not JSON', {}, '{', { kind: 'none', reason: expect.stringMatching(/not JSON/) }],
   ])('%s', (_name, env, credentials, route) => {
-    const text = credentials === undefined ? undefined : typeof credentials === 'string' ? credentials : JSON.stringify(credentials);
+    const text =
+      credentials === undefined ? undefined : typeof credentials === 'string' ? credentials : JSON.stringify(credentials);
     expect(tokenRoute(env, text)).toEqual(route);
   });
 });
@@ -58,3 +84,12 @@ it.each([
   ['http://127.0.0.1:41234/api', 'http://127.0.0.1:41234'],
   ['https://api.example.com/v1', 'https://api.example.com'],
 ])('audienceFor(%s) = %s', (url, audience) => expect(audienceFor(url)).toBe(audience));
+
+it.each<[string, string | undefined, NodeJS.ProcessEnv, boolean]>([
+  ['https://cand---web-abc-uc.a.run.app', undefined, {}, true],
+  ['https://web-123.us-central1.run.app/healthz', undefined, {}, true],
+  ['http://127.0.0.1:4000', undefined, {}, false],
+  ['http://127.0.0.1:4000', undefined, { CLOUD_RUN_EMULATOR_HOST: '127.0.0.1:1' }, true],
+  ['https://api.example.com', undefined, {}, false],
+  ['https://api.example.com', 'https://api.example.com', {}, true],
+])('mintsFor(%s, %s, %j) = %s', (url, audience, env, expected) => expect(mintsFor(url, audience, env)).toBe(expected));

@@ -71,7 +71,7 @@ export function tokenRoute(env: NodeJS.ProcessEnv, credentials: string | undefin
       return {
         kind: 'none',
         reason:
-          "user credentials (gcloud auth application-default login) cannot mint an ID token for an audience: pass id-token (gcloud auth print-identity-token), or authenticate as a service account",
+          'user credentials (gcloud auth application-default login) cannot mint an ID token for an audience: pass id-token (gcloud auth print-identity-token), or authenticate as a service account',
       };
     default:
       return { kind: 'none', reason: `credentials of type ${JSON.stringify(json.type)} cannot mint an ID token` };
@@ -89,4 +89,13 @@ export function audienceFor(url: string): string {
   const u = new URL(url);
   const tagged = /^[a-z]([-a-z0-9]*[a-z0-9])?---(.+\.run\.app)$/.exec(u.hostname);
   return tagged ? `${u.protocol}//${tagged[2]}` : u.origin;
+}
+
+/**
+ * Whether to mint a token for probes of `url`: a Cloud Run URL (*.run.app), any URL in emulator mode,
+ * or any URL with an `audience` given (a custom domain with a custom audience). Other URLs get no
+ * token, and no credentials are read for them (nor the metadata server asked).
+ */
+export function mintsFor(url: string, audience: string | undefined, env: NodeJS.ProcessEnv): boolean {
+  return audience !== undefined || !!env.CLOUD_RUN_EMULATOR_HOST || new URL(url).hostname.endsWith('.run.app');
 }
