@@ -26,6 +26,7 @@ export class IdentityTokens {
   private readonly keyId = randomUUID();
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   private readonly publicPem = this.keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  private verifier?: InstanceType<typeof GoogleAuthLibrary.OAuth2Client>;
 
   /** A token for `audience`, valid one hour from `now` (seconds). */
   issue(audience: string, email = EMULATOR_PRINCIPAL, now = Math.floor(Date.now() / 1000)): string {
@@ -42,9 +43,9 @@ export class IdentityTokens {
   async verify(token: string, audiences: readonly string[]): Promise<{ claims: TokenClaims } | { invalid: string }> {
     // Loaded at the first request with a token: most emulator runs never verify one.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { OAuth2Client }: typeof GoogleAuthLibrary = require('google-auth-library');
+    this.verifier ??= new (require('google-auth-library') as typeof GoogleAuthLibrary).OAuth2Client();
     try {
-      const ticket = await new OAuth2Client().verifySignedJwtWithCertsAsync(
+      const ticket = await this.verifier.verifySignedJwtWithCertsAsync(
         token,
         { [this.keyId]: this.publicPem },
         [...audiences],
