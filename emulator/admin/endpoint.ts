@@ -54,7 +54,9 @@ async function handle(deps: AdminDeps, req: http.IncomingMessage): Promise<[numb
     case 'GET /identity-token': {
       const audience = url.searchParams.get('audience');
       if (!audience || !/^https?:\/\/\S+$/.test(audience))
-        throw new BadRequest(`audience must be the URL of the service to call, e.g. ?audience=http://127.0.0.1:PORT, got ${JSON.stringify(audience)}`);
+        throw new BadRequest(
+          `audience must be the URL of the service to call, e.g. ?audience=http://127.0.0.1:PORT, got ${JSON.stringify(audience)}`,
+        );
       return [200, { token: deps.tokens.issue(audience) }];
     }
     case 'GET /state':

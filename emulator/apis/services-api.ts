@@ -97,7 +97,10 @@ export function servicesService(store: StateStore, control: ServiceControl, perm
         const current = store.state.iamPolicies[req.resource];
         const sent = Buffer.from(req.policy?.etag ?? '').toString('base64');
         if (sent && current && sent !== current.etag)
-          throw new ApiError(grpc.status.ABORTED, 'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.');
+          throw new ApiError(
+            grpc.status.ABORTED,
+            'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
+          );
         const policy: IamPolicy = {
           version: 1,
           bindings: (req.policy?.bindings ?? []).map((b) => ({ role: b.role, members: [...(b.members ?? [])] })),

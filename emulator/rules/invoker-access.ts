@@ -50,7 +50,10 @@ export function ingressDenial(ingress: string | null | undefined, path: string):
     const denial = forbidden(path);
     return {
       ...denial,
-      body: denial.body.replace('</body>', `<p>Ingress is ${ingress}: requests from outside the project's VPC network are refused.</p></body>`),
+      body: denial.body.replace(
+        '</body>',
+        `<p>Ingress is ${ingress}: requests from outside the project's VPC network are refused.</p></body>`,
+      ),
     };
   }
   return undefined;

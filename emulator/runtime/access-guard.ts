@@ -19,7 +19,9 @@ import type { IdentityTokens } from './identity-tokens';
 import type { Refusal, RouteGuard } from './router';
 
 /** A protobuf Duration as milliseconds (undefined when unset or zero). */
-export function durationMs(d: { seconds?: string | number | null; nanos?: number | null } | null | undefined): number | undefined {
+export function durationMs(
+  d: { seconds?: string | number | null; nanos?: number | null } | null | undefined,
+): number | undefined {
   const ms = Number(d?.seconds ?? 0) * 1000 + Math.round((d?.nanos ?? 0) / 1e6);
   return ms > 0 ? ms : undefined;
 }

@@ -44,7 +44,11 @@ export async function mintIdToken(audience: string, env: NodeJS.ProcessEnv): Pro
     }
     case 'generate-id-token': {
       const { GoogleAuth } = googleAuth();
-      const source = new GoogleAuth({ credentials: route.source, scopes: [CLOUD_PLATFORM], clientOptions: { transporterOptions } });
+      const source = new GoogleAuth({
+        credentials: route.source,
+        scopes: [CLOUD_PLATFORM],
+        clientOptions: { transporterOptions },
+      });
       const accessToken = await source.getAccessToken();
       if (!accessToken) throw new Error('the credentials gave no access token to call generateIdToken with');
       const what = `IAM Credentials generateIdToken for ${route.serviceAccount}`;

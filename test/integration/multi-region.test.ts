@@ -47,7 +47,9 @@ const trafficOf = async (service: string) =>
 const servingOf = async (service: string) =>
   Object.fromEntries(
     await Promise.all(
-      targets(service).map(async (t) => [t.region, await revisionsAt(stack, (await readService(stack.clients, t)).url!, 3)] as const),
+      targets(service).map(
+        async (t) => [t.region, await revisionsAt(stack, (await readService(stack.clients, t)).url!, 3)] as const,
+      ),
     ),
   );
 
