@@ -74,6 +74,16 @@ describe('a service deployed without allow-unauthenticated', () => {
     }
   });
 
+  it('accepts a token for one of its custom audiences', async () => {
+    const custom = await t.emu.deploy(
+      `aud-${run}`,
+      { image: t.image },
+      { ...PRIVATE, customAudiences: ['https://api.example.com'] },
+    );
+    expect((await get(custom.uri!, await t.emu.token('https://api.example.com'))).status).toBe(200);
+    expect((await get(custom.uri!, await t.emu.token('https://other.example.com'))).status).toBe(401);
+  });
+
   it('serves everyone once allUsers holds roles/run.invoker', async () => {
     const other = await t.emu.deploy(`all-${run}`, { image: t.image }, PRIVATE);
     expect((await get(other.uri!)).status).toBe(403);
