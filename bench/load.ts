@@ -6,7 +6,8 @@ export interface Load {
   stop(): Promise<{ sent: number; failed: number; reasons: Record<string, number> }>;
 }
 
-export function startLoad(url: string, perSecond: number): Load {
+/** `token`: an ID token for a private service (Cloud Run's default), sent as Authorization: Bearer. */
+export function startLoad(url: string, perSecond: number, token?: string): Load {
   if (!/^http:\/\/127\./.test(url)) throw new Error(`load is for loopback URLs only, not ${url}`);
   let sent = 0;
   let failed = 0;
@@ -18,7 +19,8 @@ export function startLoad(url: string, perSecond: number): Load {
   };
   const timer = setInterval(() => {
     sent++;
-    const request = fetch(url, { signal: AbortSignal.timeout(5000) })
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const request = fetch(url, { signal: AbortSignal.timeout(5000), headers })
       .then(async (res) => {
         await res.arrayBuffer();
         if (res.status < 200 || res.status > 299) fail(`status ${res.status}`);

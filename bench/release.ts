@@ -21,6 +21,7 @@ import { createClients } from '../src/cloudrun/clients';
 import { runBundle, type ActionRun } from '../src/runtime/step-runner';
 import { median, round, type Group, type Result } from './result';
 import { startLoad } from './load';
+import { mintIdToken } from '../src/identity/id-token';
 
 const SERVICE = 'bench-web';
 const REGION = 'us-central1';
@@ -158,7 +159,7 @@ export const release: Group = {
       let sent = 0;
       for (let i = 0; i < runs; i++) {
         direct.push(await releaseOnce(env, `direct-${i}`, '100', false));
-        const load = startLoad(url, 50);
+        const load = startLoad(url, 50, await mintIdToken(url, emulator.env));
         stepped.push(await releaseOnce(env, `stepped-${i}`, '10,50,100', true));
         const counts = await load.stop();
         failed += counts.failed;

@@ -27,7 +27,7 @@ async function onlyServing(stack: Stack, revision: string): Promise<number> {
     const now = await readService(stack.clients, stack.target);
     const served = now.served.filter((e) => e.percent > 0);
     if (served.length === 1 && served[0].revision === revision) {
-      const seen = await revisionsAt(now.url!, 3);
+      const seen = await revisionsAt(stack, now.url!, 3);
       if (Object.keys(seen).length === 1 && seen[revision] === 3) return performance.now();
     }
     await new Promise((r) => setTimeout(r, 20));

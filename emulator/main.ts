@@ -53,7 +53,9 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
 
 async function main(): Promise<void> {
   const emulator = await startEmulator(parseArgs(process.argv.slice(2)));
-  console.log(`Cloud Run emulator ready: CLOUD_RUN_EMULATOR_HOST=${emulator.endpoint} admin=${emulator.adminUrl}`);
+  console.log(
+    `Cloud Run emulator ready: CLOUD_RUN_EMULATOR_HOST=${emulator.endpoint} CLOUD_RUN_EMULATOR_ADMIN=${emulator.adminUrl}`,
+  );
   const stop = () => void emulator.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

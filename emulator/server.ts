@@ -23,6 +23,8 @@ import { executionsService, jobProtos, jobsService } from './apis/jobs-api';
 import { operationsService } from './apis/operations-api';
 import { Operations, type Encoders } from './state/operations-state';
 import { serviceDefinition } from './apis/protos';
+import { accessGuard } from './runtime/access-guard';
+import { IdentityTokens } from './runtime/identity-tokens';
 import { RevisionRunner } from './runtime/revision-runner';
 import { Router } from './runtime/router';
 import { MAX_REVISIONS, REVISION_TYPE, SERVICE_TYPE, ServiceControl } from './state/services-state';
@@ -57,9 +59,10 @@ export interface Emulator {
   /** `127.0.0.1:PORT`: the value for CLOUD_RUN_EMULATOR_HOST. */
   endpoint: string;
   port: number;
-  /** `http://127.0.0.1:APORT`: the admin endpoint (faults, delays, state). */
+  /** `http://127.0.0.1:APORT`: the admin endpoint (faults, delays, state, ID tokens). */
   adminUrl: string;
-  env: { CLOUD_RUN_EMULATOR_HOST: string };
+  /** What a client needs: the gRPC endpoint, and the admin URL the actions get ID tokens from. */
+  env: { CLOUD_RUN_EMULATOR_HOST: string; CLOUD_RUN_EMULATOR_ADMIN: string };
   /** Every request the service and tag URLs proxied (what the Monitoring API reports). */
   metrics: RequestMetrics;
   stop(): Promise<void>;
@@ -96,6 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const operations = new Operations(store, encoders());
   operations.injectedFailure = (name) => faults.operationFailure(name);
   const metrics = new RequestMetrics({ delayMs: options.metricsDelayMs });
+  const tokens = new IdentityTokens();
   // The router and the control plane need each other: a crashed container is revived on the next request.
   let services: ServiceControl | undefined = undefined;
   const router = new Router(
@@ -103,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     metrics,
     store.state.ports,
     (revision) => services?.revive(revision),
+    accessGuard(store, tokens, permissions),
   );
   services = new ServiceControl(store, operations, runner, router, faults, templateCanonicalizer(), {
     registry,
@@ -129,7 +134,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       e ? reject(e) : resolve(p),
     ),
   );
-  const admin = await startAdmin({ faults, permissions, operations, state: () => store.state });
+  const admin = await startAdmin({ faults, permissions, operations, tokens, state: () => store.state });
   await services.restore();
 
   const endpoint = `127.0.0.1:${port}`;
@@ -138,7 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     endpoint,
     port,
     adminUrl: admin.url,
-    env: { CLOUD_RUN_EMULATOR_HOST: endpoint },
+    env: { CLOUD_RUN_EMULATOR_HOST: endpoint, CLOUD_RUN_EMULATOR_ADMIN: admin.url },
     metrics,
     stop() {
       stopped ??= (async () => {

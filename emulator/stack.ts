@@ -11,6 +11,7 @@ import type { ServiceTarget } from '../src/cloudrun/target';
 import { describeService, type ServiceTraffic } from '../src/cloudrun/service-state';
 import { setTraffic } from '../src/traffic/apply';
 import { toTargets, type TrafficEntry } from '../src/traffic/snapshot';
+import { mintIdToken } from '../src/identity/id-token';
 
 export interface Stack {
   readonly emulator: Emulator;
@@ -86,11 +87,20 @@ export async function admin(stack: Stack, method: string, path: string, body?: u
   return res.status === 204 ? undefined : res.json();
 }
 
+/**
+ * GET `url` of a service of this stack with an ID token the emulator issued, as any caller of a
+ * private service (Cloud Run's default) must send; `init` as fetch's.
+ */
+export async function invoke(stack: Stack, url: string, init: RequestInit = {}): Promise<Response> {
+  const token = await mintIdToken(new URL(url).origin, stack.env);
+  return fetch(url, { ...init, headers: { authorization: `Bearer ${token}` } });
+}
+
 /** Which revision answers at `url`, per request (the hello image reports its K_REVISION). */
-export async function revisionsAt(url: string, requests: number): Promise<Record<string, number>> {
+export async function revisionsAt(stack: Stack, url: string, requests: number): Promise<Record<string, number>> {
   const seen: Record<string, number> = {};
   for (let i = 0; i < requests; i++) {
-    const body = (await (await fetch(url)).json()) as { revision: string };
+    const body = (await (await invoke(stack, url)).json()) as { revision: string };
     seen[body.revision] = (seen[body.revision] ?? 0) + 1;
   }
   return seen;

@@ -8,12 +8,15 @@
  *   POST   /operation-delay      {ms}        keep every operation open at least ms
  *   POST   /next-revision-fails  {message?}  the next revision fails its startup probe with this message
  *   GET    /state                the whole emulator state (services, revisions, jobs, executions, operations)
+ *   GET    /identity-token?audience=URL  {token}: an ID token for URL, as `gcloud auth print-identity-token
+ *                                 --audiences=URL` gives a person; private services accept it (runtime/identity-tokens.ts)
  * Bad input gets 400 with a message naming the field and what is allowed.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseLocation, type Faults } from './faults';
 import type { Permissions } from './permissions';
+import type { IdentityTokens } from '../runtime/identity-tokens';
 import type { Operations } from '../state/operations-state';
 import type { State } from '../state/store';
 
@@ -25,6 +28,7 @@ export interface AdminDeps {
   faults: Faults;
   permissions: Permissions;
   operations: Operations;
+  tokens: IdentityTokens;
   state: () => State;
 }
 
@@ -44,8 +48,17 @@ async function body(req: http.IncomingMessage): Promise<Record<string, unknown>>
 }
 
 async function handle(deps: AdminDeps, req: http.IncomingMessage): Promise<[number, unknown]> {
-  const route = `${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}`;
+  const url = new URL(req.url ?? '/', 'http://x');
+  const route = `${req.method} ${url.pathname}`;
   switch (route) {
+    case 'GET /identity-token': {
+      const audience = url.searchParams.get('audience');
+      if (!audience || !/^https?:\/\/\S+$/.test(audience))
+        throw new BadRequest(
+          `audience must be the URL of the service to call, e.g. ?audience=http://127.0.0.1:PORT, got ${JSON.stringify(audience)}`,
+        );
+      return [200, { token: deps.tokens.issue(audience) }];
+    }
     case 'GET /state':
       return [200, deps.state()];
     case 'GET /faults':
@@ -103,7 +116,7 @@ async function handle(deps: AdminDeps, req: http.IncomingMessage): Promise<[numb
       return [
         404,
         {
-          error: `no admin route ${route}: use POST/GET/DELETE /faults, POST /operation-delay, POST /next-revision-fails, GET /state`,
+          error: `no admin route ${route}: use POST/GET/DELETE /faults, POST /permissions/deny, POST /operation-delay, POST /next-revision-fails, GET /state, GET /identity-token?audience=URL`,
         },
       ];
   }

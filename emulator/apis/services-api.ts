@@ -1,11 +1,13 @@
 /** google.cloud.run.v2.Services and Revisions over gRPC: request parsing only; ServiceControl does the work. */
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
 import type { Permissions } from '../admin/permissions';
-import { unary } from './api-error';
+import { ApiError, unary } from './api-error';
 import { page } from './paging';
 import { loadProtos, serviceDefinition, type GrpcService } from './protos';
 import { parentOf, parseChild, parseParent } from '../rules/resource-names';
 import type { ServiceControl, UpdateRequest } from '../state/services-state';
-import type { RevisionTemplate, Service, StateStore } from '../state/store';
+import type { IamPolicy, RevisionTemplate, Service, StateStore } from '../state/store';
 
 const RUN_PROTOS = ['google/cloud/run/v2/service.proto', 'google/cloud/run/v2/revision.proto'];
 
@@ -26,13 +28,43 @@ export function templateCanonicalizer(): (template: RevisionTemplate) => Revisio
     (update.requestDeserialize(update.requestSerialize({ service: { template } })) as UpdateRequest).service.template;
 }
 
+export const SET_IAM_POLICY = 'run.services.setIamPolicy';
+
+/** Google's wording for a permission the caller lacks on a resource. */
+function permissionDenied(permission: string, resource: string): ApiError {
+  return new ApiError(
+    grpc.status.PERMISSION_DENIED,
+    `Permission '${permission}' denied on resource '${resource}' (or resource may not exist).`,
+  );
+}
+
+/**
+ * Whether a create or update changes invoker_iam_disabled (or sets it): "To disable or re-enable the
+ * Invoker IAM check on a service, you must have ... run.services.setIamPolicy", which roles/run.admin
+ * has and roles/run.developer has not (https://cloud.google.com/run/docs/authenticating/public;
+ * https://cloud.google.com/run/docs/securing/managing-access). A request that sends `true` again is
+ * counted too (the stricter reading: GoogleCloudPlatform/cloud-run-mcp#5 dry-runs every deploy that
+ * sets it to find out whether it is allowed). validate_only is checked the same way.
+ */
+export function setsInvokerCheck(requested: Service, current: Service | undefined, mask: string[] | undefined): boolean {
+  const named = !mask?.length || mask.some((p) => p === 'invoker_iam_disabled' || p === 'invokerIamDisabled' || p === '*');
+  if (!named) return false;
+  const wanted = requested.invokerIamDisabled === true;
+  return wanted || wanted !== (current?.invokerIamDisabled === true);
+}
+
 export function servicesService(store: StateStore, control: ServiceControl, permissions: Permissions): GrpcService {
+  const mayChangeInvokerCheck = (name: string) => {
+    if (permissions.held([SET_IAM_POLICY]).length === 0) throw permissionDenied(SET_IAM_POLICY, name);
+  };
   return {
     definition: serviceDefinition(runProtos(), 'google.cloud.run.v2.Services'),
     implementation: {
-      CreateService: unary((req: { parent: string; service: Service; serviceId: string; validateOnly: boolean }) =>
-        control.create(req.parent, req.serviceId, req.service ?? ({} as Service), req.validateOnly),
-      ),
+      CreateService: unary((req: { parent: string; service: Service; serviceId: string; validateOnly: boolean }) => {
+        if (setsInvokerCheck(req.service ?? ({} as Service), undefined, undefined))
+          mayChangeInvokerCheck(`${req.parent}/services/${req.serviceId}`);
+        return control.create(req.parent, req.serviceId, req.service ?? ({} as Service), req.validateOnly);
+      }),
       GetService: unary((req: { name: string }) => control.getService(req.name)),
       ListServices: unary((req: ListRequest) => {
         const parent = parentOf(parseParent(req.parent));
@@ -40,13 +72,43 @@ export function servicesService(store: StateStore, control: ServiceControl, perm
         const { items, nextPageToken } = page(all, req.pageSize, req.pageToken);
         return { services: items, nextPageToken, unreachable: [] };
       }),
-      UpdateService: unary((req: UpdateRequest) => control.update(req)),
+      UpdateService: unary((req: UpdateRequest) => {
+        const name = req.service?.name ?? '';
+        if (req.service && setsInvokerCheck(req.service, store.state.services[name], req.updateMask?.paths))
+          mayChangeInvokerCheck(name);
+        return control.update(req);
+      }),
       DeleteService: unary((req: { name: string; etag: string; validateOnly: boolean }) =>
         control.deleteService(req.name, req.etag, req.validateOnly),
       ),
       TestIamPermissions: unary((req: { resource: string; permissions: string[] }) => {
         control.getService(req.resource);
         return { permissions: permissions.held(req.permissions) };
+      }),
+      // google.iam.v1 on a service: an empty policy until one is set; SetIamPolicy replaces it whole and
+      // checks the etag (google/iam/v1/policy.proto: "etag is used for optimistic concurrency control").
+      GetIamPolicy: unary((req: { resource: string }) => {
+        control.getService(req.resource);
+        return store.state.iamPolicies[req.resource] ?? { version: 1, bindings: [], etag: 'ACAB' };
+      }),
+      SetIamPolicy: unary((req: { resource: string; policy: IamPolicy & { etag: Buffer | string } }) => {
+        control.getService(req.resource);
+        if (permissions.held([SET_IAM_POLICY]).length === 0) throw permissionDenied(SET_IAM_POLICY, req.resource);
+        const current = store.state.iamPolicies[req.resource];
+        const sent = Buffer.from(req.policy?.etag ?? '').toString('base64');
+        if (sent && current && sent !== current.etag)
+          throw new ApiError(
+            grpc.status.ABORTED,
+            'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
+          );
+        const policy: IamPolicy = {
+          version: 1,
+          bindings: (req.policy?.bindings ?? []).map((b) => ({ role: b.role, members: [...(b.members ?? [])] })),
+          etag: randomBytes(8).toString('base64'),
+        };
+        store.state.iamPolicies[req.resource] = policy;
+        store.save();
+        return policy;
       }),
     },
   };

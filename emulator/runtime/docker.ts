@@ -23,6 +23,11 @@ export interface RunSpec {
   mounts?: { source: string; target: string }[];
   workingDir?: string;
   labels?: Record<string, string>;
+  /**
+   * The memory limit in bytes (no swap beyond it), with an in-memory /tmp charged to the same limit:
+   * the kernel counts tmpfs pages against the memory cgroup of the container that writes them.
+   */
+  memoryBytes?: number;
 }
 
 export class ImageNotFound extends Error {}
@@ -170,6 +175,9 @@ export class Docker {
       HostConfig: {
         NetworkMode: 'host',
         Binds: (spec.mounts ?? []).map((m) => `${m.source}:${m.target}:ro`),
+        ...(spec.memoryBytes
+          ? { Memory: spec.memoryBytes, MemorySwap: spec.memoryBytes, Tmpfs: { '/tmp': 'rw,exec,mode=1777' } }
+          : {}),
       },
     };
   }

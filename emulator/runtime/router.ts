@@ -1,8 +1,10 @@
 /**
  * Each service's URL and each traffic tag's URL: one node:http listener per URL on 127.0.0.1. The
  * service URL splits requests by traffic percent (smooth weighted round robin); a tag URL always goes
- * to its revision. Bodies are streamed both ways over keep-alive connections, and every proxied
- * request is recorded for the Monitoring API (request_count, request_latencies).
+ * to its revision. Every request first passes the service's access rules (ingress, invoker check:
+ * `RouteGuard.admit`), and one that has no complete answer within its revision's request timeout ends
+ * with 504. Bodies are streamed both ways over keep-alive connections, and every proxied request is
+ * recorded for the Monitoring API (request_count, request_latencies).
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +38,22 @@ interface Listener {
   port: number;
 }
 
+/** A refused request: the status and the page Cloud Run serves for it. */
+export interface Refusal {
+  status: number;
+  body: string;
+}
+
+/** The per-service rules the router asks before and while it proxies. */
+export interface RouteGuard {
+  /** Undefined lets the request in (to the service's URL or one of its tag URLs). */
+  admit(service: string, req: http.IncomingMessage): Promise<Refusal | undefined>;
+  /** The revision's request timeout (template `timeout`), or undefined for none. */
+  timeoutMs(revision: string): number | undefined;
+}
+
+const OPEN: RouteGuard = { admit: async () => undefined, timeoutMs: () => undefined };
+
 interface ServiceRoutes {
   main: Listener;
   split: WeightedRoundRobin<string>;
@@ -58,13 +76,14 @@ export class Router {
     private readonly ports: Record<string, number>,
     /** Told when a revision did not answer (its container may have crashed). */
     private readonly onUnreachable: (revision: string) => void = () => undefined,
+    private readonly guard: RouteGuard = OPEN,
   ) {}
 
   /** The service's URL, listening from now on (503 until it has routes). */
   async ensureService(service: string): Promise<string> {
     let routes = this.services.get(service);
     if (!routes) {
-      const main = await this.listen(service, () => routes?.split.next());
+      const main = await this.listen(service, service, () => routes?.split.next());
       routes = { main, split: new WeightedRoundRobin<string>([]), tags: new Map() };
       this.services.set(service, routes);
     }
@@ -91,7 +110,7 @@ export class Router {
       let t = s.tags.get(tag);
       if (!t) {
         const entry: { listener: Listener; revision: string } = { listener: undefined as unknown as Listener, revision };
-        entry.listener = await this.listen(`${service}#${tag}`, () => entry.revision);
+        entry.listener = await this.listen(service, `${service}#${tag}`, () => entry.revision);
         t = entry;
         s.tags.set(tag, t);
       }
@@ -137,8 +156,17 @@ export class Router {
     this.agent.destroy();
   }
 
-  private async listen(key: string, pick: () => string | undefined): Promise<Listener> {
-    const server = http.createServer((req, res) => this.proxy(req, res, pick()));
+  private async listen(service: string, key: string, pick: () => string | undefined): Promise<Listener> {
+    const server = http.createServer((req, res) => {
+      this.guard.admit(service, req).then(
+        (refusal) => {
+          if (!refusal) return this.proxy(req, res, pick());
+          req.resume();
+          res.writeHead(refusal.status, { 'content-type': 'text/html; charset=UTF-8' }).end(refusal.body);
+        },
+        () => res.writeHead(500).end('Internal error of the emulator\n'),
+      );
+    });
     server.keepAliveTimeout = 5000;
     const port = await listenOn(server, this.ports[key]).catch(() => listenOn(server, 0));
     this.ports[key] = port;
@@ -167,6 +195,20 @@ export class Router {
       return;
     }
     this.track(revision!, res);
+    // "If your service doesn't respond within this limit, Cloud Run closes the network connection and
+    // returns an HTTP 504 error" (https://cloud.google.com/run/docs/configuring/request-timeout). The
+    // container keeps running, as there. An answer already under way is cut off.
+    const timeoutMs = this.guard.timeoutMs(revision!);
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            upstream.destroy();
+            if (res.headersSent) return void res.destroy();
+            res.writeHead(504, { 'content-type': 'text/plain' }).end('upstream request timeout\n');
+            finish(504);
+          }, timeoutMs);
+    res.once('close', () => clearTimeout(timer));
     const upstream = http.request(
       { host: REVISION_HOST, port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
       (up) => {
@@ -176,6 +218,7 @@ export class Router {
       },
     );
     upstream.on('error', () => {
+      if (res.writableEnded || res.destroyed) return;
       this.onUnreachable(revision!);
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end('Bad Gateway: the revision did not answer\n');

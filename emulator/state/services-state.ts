@@ -515,6 +515,7 @@ export class ServiceControl {
     if (validateOnly)
       return this.operations.start(parentName(parseChild(name, 'services')), SERVICE_TYPE, deleted, async () => deleted);
     delete this.state.services[name];
+    delete this.state.iamPolicies[name];
     const revisions = this.revisionsOf(name);
     for (const r of revisions) delete this.state.revisions[r.name];
     this.store.save();

@@ -164,9 +164,25 @@ export interface State {
   operations: Record<string, OperationRecord>;
   /** URL ports by key: the service name, or `SERVICE#TAG` for a tag URL. */
   ports: Record<string, number>;
+  /** Each service's IAM policy (google.iam.v1.Policy) by service name; none set is an empty policy. */
+  iamPolicies: Record<string, IamPolicy>;
 }
 
-export const emptyState = (): State => ({ services: {}, revisions: {}, jobs: {}, executions: {}, operations: {}, ports: {} });
+export interface IamPolicy {
+  version: number;
+  bindings: { role: string; members: string[] }[];
+  etag: string;
+}
+
+export const emptyState = (): State => ({
+  services: {},
+  revisions: {},
+  jobs: {},
+  executions: {},
+  operations: {},
+  ports: {},
+  iamPolicies: {},
+});
 
 export function now(): Timestamp {
   const ms = Date.now();

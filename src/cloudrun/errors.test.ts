@@ -52,6 +52,24 @@ describe('describeApiError for iam.serviceAccounts.actAs', () => {
   });
 });
 
+describe('describeApiError for run.services.setIamPolicy (allow-unauthenticated)', () => {
+  const details =
+    "Permission 'run.services.setIamPolicy' denied on resource 'projects/acme/locations/us-central1/services/web' (or resource may not exist).";
+  it.each([
+    [
+      { principal: 'ci@acme.iam.gserviceaccount.com', project: 'acme' },
+      'gcloud projects add-iam-policy-binding acme --member=serviceAccount:ci@acme.iam.gserviceaccount.com --role=roles/run.admin',
+    ],
+    [{}, 'gcloud projects add-iam-policy-binding PROJECT_ID --member=serviceAccount:DEPLOYER_EMAIL --role=roles/run.admin'],
+  ])('names roles/run.admin and the command (%j)', (context, command) => {
+    const text = describeApiError(grpcError(status.PERMISSION_DENIED, details), context);
+    expect(text).toContain('missing run.services.setIamPolicy, which allow-unauthenticated needs');
+    expect(text).toContain('roles/run.developer does not include it');
+    expect(text).toContain(command);
+    expect(text).toContain(`API message: ${details}`);
+  });
+});
+
 describe('describeApiError for other errors', () => {
   it.each([
     [

@@ -76,12 +76,32 @@ export function describeActAs(message: string, context: ErrorContext): string {
   ].join('\n');
 }
 
+/**
+ * allow-unauthenticated sets invoker_iam_disabled, which needs run.services.setIamPolicy: in
+ * roles/run.admin, not in roles/run.developer (https://cloud.google.com/run/docs/authenticating/public).
+ */
+export const isSetIamPolicyDenial = (e: unknown): boolean =>
+  errorCode(e) === status.PERMISSION_DENIED && /run\.services\.setIamPolicy/.test(errorDetails(e));
+
+function describeSetIamPolicy(message: string, context: ErrorContext): string {
+  const who = context.principal ?? 'the identity this workflow authenticates as';
+  const member = context.principal ? memberFor(context.principal) : 'serviceAccount:DEPLOYER_EMAIL';
+  return [
+    `Permission denied: ${who} may not make the service public or private (missing run.services.setIamPolicy, which allow-unauthenticated needs).`,
+    `Grant ${who} roles/run.admin (roles/run.developer does not include it):`,
+    `  gcloud projects add-iam-policy-binding ${context.project ?? 'PROJECT_ID'} --member=${member} --role=roles/run.admin`,
+    'or leave allow-unauthenticated out and have an admin make the service public once.',
+    `API message: ${message}`,
+  ].join('\n');
+}
+
 /** One message for any API error: the code, the API's text, and what to do for the common ones. */
 export function describeApiError(e: unknown, context: ErrorContext = {}): string {
   const code = errorCode(e);
   const message = errorDetails(e);
   if (code === undefined) return message;
   if (isActAsDenial(e)) return describeActAs(message, context);
+  if (isSetIamPolicyDenial(e)) return describeSetIamPolicy(message, context);
   const name = CODE_NAMES[code] ?? `code ${code}`;
   const hint: Record<number, string> = {
     [status.UNAUTHENTICATED]: 'Authenticate first (google-github-actions/auth) or check that the credentials are still valid.',

@@ -6,6 +6,7 @@ import { inEveryRegion, valuesOrThrow } from '../cloudrun/regions';
 import type { InputsOf, OutputsOf } from '../inputs';
 import { md, StepFailure, type StepContext } from '../report';
 import { runGate } from './gate';
+import { withIdToken } from './gate-token';
 import { gateConfig, gateTargets, type healthGateAction } from './inputs';
 import type { GateResult, Verdict } from './model';
 import { renderGateSummary } from './summary';
@@ -18,7 +19,7 @@ export function combinedVerdict(verdicts: readonly Verdict[]): Verdict {
 
 export async function runHealthGate(
   values: InputsOf<typeof healthGateAction>,
-  { reporter }: StepContext,
+  { reporter, env }: StepContext,
 ): Promise<OutputsOf<typeof healthGateAction>> {
   const gates = gateTargets({ url: values.url, baselineUrl: values['baseline-url'] });
   const regions = gates.map((g) => g.region);
@@ -27,7 +28,7 @@ export async function runHealthGate(
     'Health gate',
     targets,
     await inEveryRegion(targets, reporter, async (_t, r, i) => {
-      const result = await runGate(gateConfig(values, gates[i]), r);
+      const result = await runGate(await withIdToken(gateConfig(values, gates[i]), env, r), r);
       reporter.summary((regions[i] ? md.heading(`Region ${regions[i]}`, 2) : '') + renderGateSummary(result));
       return result;
     }),

@@ -1,5 +1,6 @@
 /** What other actions (promote) use of the health gate. */
 export { gateInputs, gateConfig, checkGateInputs, healthGateAction, type GateValues } from './inputs';
 export { runGate, type GateOptions } from './gate';
+export { withIdToken } from './gate-token';
 export { renderGateSummary } from './summary';
 export type { GateConfig, GateReport, GateResult, PathReport, TargetStats, Comparison, Verdict } from './model';

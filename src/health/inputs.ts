@@ -97,11 +97,11 @@ export const gateInputs = {
   'max-p95-ms': input('Largest allowed 95th percentile latency in milliseconds (nearest rank)', kinds.integer(1)),
   'max-p99-ms': input('Largest allowed 99th percentile latency in milliseconds (nearest rank)', kinds.integer(1)),
   'id-token': input(
-    'ID token for a private service, sent as Authorization: Bearer (google-github-actions/auth with token_format: id_token); masked, never printed',
+    "ID token sent as Authorization: Bearer; masked, never printed. Without it, a *.run.app URL (or any URL under the emulator, or with audience set) is probed with a token minted from the runner's Application Default Credentials for the service URL (IAM Credentials generateIdToken for Workload Identity Federation), so a private service needs nothing here",
     kinds.text,
   ).secret(),
   audience: input(
-    "Audience the id-token was minted for (auth's id_token_audience, usually the service URL); checked against the token's aud claim",
+    "Audience of the ID token: with id-token, checked against its aud claim; without, the audience to mint for (a custom audience); default the service's URL (a tag URL's service)",
     kinds.text,
   ),
   'fail-on-inconclusive': input('Fail the step when the verdict is inconclusive', kinds.bool).default('false'),

@@ -1,5 +1,5 @@
 /** The health gate as promote runs it at every step: same inputs, different URLs. */
-import { gateConfig, renderGateSummary, runGate, type GateResult, type GateValues } from '../health';
+import { gateConfig, renderGateSummary, runGate, withIdToken, type GateResult, type GateValues } from '../health';
 import type { Reporter } from '../report';
 import type { Probe } from './promote';
 
@@ -18,9 +18,10 @@ export function sentByClass(result: GateResult): Record<string, number> {
   return sent;
 }
 
-export function gateProbe(values: GateValues, reporter: Reporter): Probe {
+export function gateProbe(values: GateValues, reporter: Reporter, env: NodeJS.ProcessEnv): Probe {
   return async (url, baselineUrl, signal) => {
-    const result = await runGate(gateConfig(values, { url, baselineUrl }), reporter, { signal });
+    const config = await withIdToken(gateConfig(values, { url, baselineUrl }), env, reporter);
+    const result = await runGate(config, reporter, { signal });
     return { verdict: result.verdict, reasons: result.reasons, details: renderGateSummary(result), sent: sentByClass(result) };
   };
 }

@@ -56,7 +56,7 @@ export async function runPromote(
       bakeSeconds: inputs.bake,
       previous: previous?.[k],
       rollbackOnFailure: inputs['rollback-on-failure'],
-      probe: gateProbe(inputs, regionReporter(reporter, target.region, targets.length > 1)),
+      probe: gateProbe(inputs, regionReporter(reporter, target.region, targets.length > 1), env),
       failOnInconclusive: inputs['fail-on-inconclusive'],
       metrics: inputs['metrics-check']
         ? {

@@ -39,9 +39,13 @@ export interface TestEmulator {
   /**
    * Creates a service with one container, waits for the operation and reads the service again: the
    * operation's response may carry an etag that reconciliation's end replaced (the emulator's
-   * stricter side), as the actions also re-read before a next change.
+   * stricter side), as the actions also re-read before a next change. Public (invoker check
+   * disabled, what deploy-cloudrun's allow-unauthenticated sets) unless `extra` says otherwise: these
+   * tests read the app's answers directly; emulator-access.test.ts covers private services.
    */
   deploy(id: string, container: IContainer, extra?: IService): Promise<IService>;
+  /** An ID token for `audience` from the admin endpoint (what the actions get in emulator mode). */
+  token(audience: string): Promise<string>;
   /** UpdateService, wait for the operation and read the service again (see deploy). */
   update(service: IService, request?: { updateMask?: { paths: string[] }; allowMissing?: boolean }): Promise<IService>;
   close(): Promise<void>;
@@ -67,10 +71,15 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       const [op] = await clients.services.createService({
         parent: PARENT,
         serviceId: id,
-        service: { ...extra, template: { ...(extra.template ?? {}), containers: [container] } },
+        service: { invokerIamDisabled: true, ...extra, template: { ...(extra.template ?? {}), containers: [container] } },
       });
       const [created] = await op.promise();
       return (await clients.services.getService({ name: created.name! }))[0];
+    },
+    async token(audience) {
+      const { status, json } = await admin('GET', `/identity-token?${new URLSearchParams({ audience })}`);
+      if (status !== 200) throw new Error(`GET /identity-token answered ${status}: ${JSON.stringify(json)}`);
+      return (json as { token: string }).token;
     },
     async update(service, request = {}) {
       const [op] = await clients.services.updateService({ service, ...request });

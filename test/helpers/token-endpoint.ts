@@ -1,7 +1,8 @@
 /**
  * A local stand-in for Google's token endpoints, so Application Default Credentials files can be
  * exercised end to end without a Google host: the GitHub OIDC token URL, STS token exchange,
- * IAM Credentials generateAccessToken, and the OAuth2 refresh grant. Every request is recorded.
+ * IAM Credentials generateAccessToken and generateIdToken (for the federated token only, as
+ * google-github-actions/auth calls it), and the OAuth2 refresh grant. Every request is recorded.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -54,6 +55,11 @@ export async function startTokenEndpoint(): Promise<TokenEndpoint> {
         req.headers.authorization === 'Bearer federated-token'
       )
         return json(200, { accessToken: deployerToken, expireTime: new Date(Date.now() + 3600_000).toISOString() });
+      const idToken = /^\/v1\/projects\/-\/serviceAccounts\/([^/]+):generateIdToken$/.exec(path);
+      if (idToken && req.headers.authorization === 'Bearer federated-token') {
+        const { audience } = JSON.parse(body) as { audience: string };
+        return json(200, { token: `id-token-of-${idToken[1]}-for-${audience}` });
+      }
       if (path === '/oauth2/token' && body.includes('refresh_token=user-refresh-token'))
         return json(200, { access_token: userToken, token_type: 'Bearer', expires_in: 3600 });
       json(401, { error: 'unauthorized', path });

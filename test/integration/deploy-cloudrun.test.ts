@@ -32,7 +32,8 @@ const newService = (prefix: string) => `${prefix}-${process.pid % 10000}-${++uni
 
 async function deploy(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
   return runBundle(BUNDLE, {
-    inputs: { 'wait-timeout': '60s', ...inputs },
+    // Public: these tests read the app's answers directly (a private service answers 403).
+    inputs: { 'wait-timeout': '60s', 'allow-unauthenticated': 'true', ...inputs },
     env: { ...emu.emulator.env, GCLOUD_PROJECT: PROJECT, GITHUB_SHA: sha(1), ...env },
     timeoutMs: 150_000,
   });
@@ -532,6 +533,21 @@ describe('deploy-cloudrun refuses bad input and changes nothing', () => {
       expect(error).toContain(
         'gcloud iam service-accounts add-iam-policy-binding app@runway-test.iam.gserviceaccount.com --member=serviceAccount:gh-deployer@runway-test.iam.gserviceaccount.com --role=roles/iam.serviceAccountUser --project=runway-test',
       );
+      expect(await emu.state()).toEqual(before);
+    } finally {
+      await emu.admin('DELETE', '/faults');
+    }
+  });
+
+  it('names roles/run.admin when allow-unauthenticated lacks run.services.setIamPolicy, refused by the validate-only preflight', async () => {
+    const before = await emu.state();
+    await emu.admin('POST', '/permissions/deny', { permission: 'run.services.setIamPolicy' });
+    try {
+      const run = await deploy({ service, image: helloRef }, { GITHUB_SHA: sha(9) });
+      expect(run.code).toBe(1);
+      const error = run.errors.join('\n');
+      expect(error).toContain('missing run.services.setIamPolicy, which allow-unauthenticated needs');
+      expect(error).toContain('--role=roles/run.admin');
       expect(await emu.state()).toEqual(before);
     } finally {
       await emu.admin('DELETE', '/faults');

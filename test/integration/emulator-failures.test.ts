@@ -124,6 +124,7 @@ describe('a revision that fails to start', () => {
     const [op] = await emu.clients.services.updateService({
       service: {
         name: serviceName('fail-injected'),
+        invokerIamDisabled: true,
         template: { containers: [{ image: images.hello, command: ['node', '/app/app.js'], args: ['v3'] }] },
       },
     });
@@ -137,7 +138,7 @@ describe('a first revision that fails', () => {
     const [op] = await emu.clients.services.createService({
       parent: 'projects/runway-test/locations/us-central1',
       serviceId: 'fail-first',
-      service: { template: { containers: [{ image: images.crash }] } },
+      service: { invokerIamDisabled: true, template: { containers: [{ image: images.crash }] } },
     });
     await expect(op.promise()).rejects.toMatchObject({ code: 9 });
     const [svc] = await emu.clients.services.getService({ name: serviceName('fail-first') });

@@ -17,7 +17,10 @@ it('serves the same service ID in three locations, each with its own names, revi
       const [op] = await file.emu.clients.services.createService({
         parent: `${PROJECT}/locations/${location}`,
         serviceId: 'web',
-        service: { template: { containers: [{ image: file.image, env: [{ name: 'APP_REGION', value: location }] }] } },
+        service: {
+          invokerIamDisabled: true,
+          template: { containers: [{ image: file.image, env: [{ name: 'APP_REGION', value: location }] }] },
+        },
       });
       return (await op.promise())[0];
     }),
@@ -44,6 +47,7 @@ it('runs a revision of the same name in two locations side by side', async () =>
         parent: `${PROJECT}/locations/${location}`,
         serviceId: 'api',
         service: {
+          invokerIamDisabled: true,
           template: { revision: 'api-v1', containers: [{ image: file.image, env: [{ name: 'APP_REGION', value: location }] }] },
         },
       });

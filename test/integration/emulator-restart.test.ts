@@ -84,7 +84,10 @@ async function spawnEmulator() {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
-  const m = /^Cloud Run emulator ready: CLOUD_RUN_EMULATOR_HOST=(127\.0\.0\.1:\d+) admin=(http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+  const m =
+    /^Cloud Run emulator ready: CLOUD_RUN_EMULATOR_HOST=(127\.0\.0\.1:\d+) CLOUD_RUN_EMULATOR_ADMIN=(http:\/\/127\.0\.0\.1:\d+)$/.exec(
+      line,
+    );
   return { child, line, endpoint: m?.[1], adminUrl: m?.[2] };
 }
 
@@ -116,7 +119,9 @@ it('a later emulator removes the containers of one that was killed', async () =>
 
 it('npm run emulator prints one ready line with the endpoint and admin URL, and exits 0 on SIGTERM', async () => {
   const { child, line, adminUrl } = await spawnEmulator();
-  expect(line).toMatch(/^Cloud Run emulator ready: CLOUD_RUN_EMULATOR_HOST=127\.0\.0\.1:\d+ admin=http:\/\/127\.0\.0\.1:\d+$/);
+  expect(line).toMatch(
+    /^Cloud Run emulator ready: CLOUD_RUN_EMULATOR_HOST=127\.0\.0\.1:\d+ CLOUD_RUN_EMULATOR_ADMIN=http:\/\/127\.0\.0\.1:\d+$/,
+  );
   const state = (await (await fetch(`${adminUrl}/state`)).json()) as Record<string, unknown>;
   expect(Object.keys(state)).toEqual(expect.arrayContaining(['services', 'revisions', 'jobs', 'executions', 'operations']));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

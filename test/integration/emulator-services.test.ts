@@ -184,7 +184,7 @@ describe('UpdateService', () => {
 
   it('NOT_FOUND for a missing service unless allow_missing, which creates it', async () => {
     const name = serviceName('upsert');
-    const service = { name, template: { containers: [{ image }] } };
+    const service = { name, invokerIamDisabled: true, template: { containers: [{ image }] } };
     await expect(emu.clients.services.updateService({ service })).rejects.toMatchObject({ code: 5 });
     const created = await emu.update(service, { allowMissing: true });
     expect([created.name, String(created.generation)]).toEqual([name, '1']);

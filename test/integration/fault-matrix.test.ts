@@ -18,7 +18,7 @@ import { promoteRevision } from '../../src/traffic/promote';
 import { rollBackService } from '../../src/traffic/rollback';
 import { runBundle } from '../helpers/run-action';
 import { ensureTestImage } from '../helpers/test-images';
-import { admin, deploy, revisionOf, setSplit, startStack, type Stack } from './rollback.fixtures';
+import { admin, deploy, invoke, revisionOf, setSplit, startStack, type Stack } from './rollback.fixtures';
 
 jest.setTimeout(120_000);
 const exec = promisify(execFile);
@@ -157,7 +157,7 @@ describe.each([
       expect(created).toEqual([run.outputs.revision]);
       const first = { type: 'REVISION', revision: run.outputs.revision, percent: 100, tag: expect.any(String) };
       expect(await served(stack)).toEqual(existing ? before : [first]);
-      expect((await fetch(run.outputs['tag-url'])).status).toBe(200);
+      expect((await invoke(stack, run.outputs['tag-url'])).status).toBe(200);
     } else {
       expect(run.code).toBe(1);
       expect(run.errors.join('\n')).toMatch(outcome);

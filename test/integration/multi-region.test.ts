@@ -47,7 +47,9 @@ const trafficOf = async (service: string) =>
 const servingOf = async (service: string) =>
   Object.fromEntries(
     await Promise.all(
-      targets(service).map(async (t) => [t.region, await revisionsAt((await readService(stack.clients, t)).url!, 3)] as const),
+      targets(service).map(
+        async (t) => [t.region, await revisionsAt(stack, (await readService(stack.clients, t)).url!, 3)] as const,
+      ),
     ),
   );
 
@@ -118,7 +120,7 @@ describe('a three-region release', () => {
     const tagUrls = map(second['tag-url']);
     expect(new Set(Object.values(tagUrls)).size).toBe(3);
     for (const region of REGIONS) {
-      expect(await revisionsAt(tagUrls[region], 1)).toEqual({ [revisions[region]]: 1 });
+      expect(await revisionsAt(stack, tagUrls[region], 1)).toEqual({ [revisions[region]]: 1 });
       // previous-traffic holds each region's snapshot as a JSON array, as with one region.
       expect(parseSnapshot(JSON.stringify(map(second['previous-traffic'])[region]))).toEqual([
         expect.objectContaining({ type: 'REVISION', revision: map(first.revision)[region], percent: 100 }),
@@ -284,7 +286,7 @@ it('adds a region: the new one serves at its first deploy and is left alone whil
   const created = await readService(stack.clients, europeTarget);
   // The service is new in europe-west1: its first revision takes all traffic there at once.
   expect(created.served).toEqual([expect.objectContaining({ revision: revisions[europe], percent: 100 })]);
-  expect(await revisionsAt((await readService(stack.clients, usTarget)).url!, 3)).toEqual({ [one.outputs.revision]: 3 });
+  expect(await revisionsAt(stack, (await readService(stack.clients, usTarget)).url!, 3)).toEqual({ [one.outputs.revision]: 3 });
 
   const promoted = await promote(service, 2, two.outputs, '50,100', '0', { region: `${us}, ${europe}` });
   expect(promoted.errors).toEqual([]);
@@ -296,7 +298,7 @@ it('adds a region: the new one serves at its first deploy and is left alone whil
     expect(promoted.stdout).not.toContain(`[${us}] ${step} %: already served`);
   }
   for (const t of [usTarget, europeTarget])
-    expect(await revisionsAt((await readService(stack.clients, t)).url!, 3)).toEqual({ [revisions[t.region]]: 3 });
+    expect(await revisionsAt(stack, (await readService(stack.clients, t)).url!, 3)).toEqual({ [revisions[t.region]]: 3 });
 });
 
 it("the release's restore after a release that added a region: the old region as before, the new one left as it is", async () => {
@@ -322,8 +324,8 @@ it("the release's restore after a release that added a region: the old region as
   });
   expect(restore.errors).toEqual([]);
   expect((await readService(stack.clients, usTarget)).traffic).toEqual(usBefore.traffic);
-  expect(await revisionsAt((await readService(stack.clients, usTarget)).url!, 3)).toEqual({ [one.outputs.revision]: 3 });
+  expect(await revisionsAt(stack, (await readService(stack.clients, usTarget)).url!, 3)).toEqual({ [one.outputs.revision]: 3 });
   // The service is new in europe-west1: no traffic before, so nothing to put back; it still serves.
   const revisions = map(two.outputs.revision);
-  expect(await revisionsAt((await readService(stack.clients, europeTarget)).url!, 3)).toEqual({ [revisions[europe]]: 3 });
+  expect(await revisionsAt(stack, (await readService(stack.clients, europeTarget)).url!, 3)).toEqual({ [revisions[europe]]: 3 });
 });

@@ -110,7 +110,7 @@ it('stops a stepped promotion at once when a person changes the traffic, restore
   const after = await current();
   expect(after.traffic).toEqual(theirs);
   expect(after.service.etag).toBe(set.service.etag);
-  expect(await revisionsAt(after.tagUrls.get('prod-hotfix')!, 1)).toEqual({ [stable]: 1 });
+  expect(await revisionsAt(t.stack, after.tagUrls.get('prod-hotfix')!, 1)).toEqual({ [stable]: 1 });
   expect(errorsOf(result)).toMatch(
     new RegExp(
       `the traffic of ${t.stack.target.service} was changed by someone else during the promotion of ${candidate}: it serves ${stable} 70 %, ${candidate} 30 %; tags: one → ${stable}, two → ${candidate}, prod-hotfix → ${stable}, not ${candidate} 10 %, ${stable} 90 %`,
@@ -222,7 +222,7 @@ describe("a restore through rollback (to: previous-traffic, only-if-serving: the
     expect(restore.errors).toEqual([]);
     const after = await current();
     expect(after.traffic).toEqual(previous);
-    expect(await revisionsAt(after.url!, 3)).toEqual({ [stable]: 3 });
+    expect(await revisionsAt(t.stack, after.url!, 3)).toEqual({ [stable]: 3 });
     expect(promotionOf(after.annotations, candidate)?.traffic).toEqual(previous);
   });
 
@@ -255,7 +255,7 @@ describe('rollback only-if-serving', () => {
 
     expect(run.errors).toEqual([]);
     expect(run.outputs.revision).toBe(stable);
-    expect(await revisionsAt((await current()).url!, 3)).toEqual({ [stable]: 3 });
+    expect(await revisionsAt(t.stack, (await current()).url!, 3)).toEqual({ [stable]: 3 });
     expect(decodeHistory((await current()).annotations[HISTORY_ANNOTATION])[0]).toMatchObject({
       action: 'rollback',
       revision: stable,
@@ -283,7 +283,7 @@ describe('rollback only-if-serving', () => {
     expect(run.errors).toEqual([]);
     // Not v0, the release before the stable one: only v2's release is undone.
     expect(run.outputs.revision).toBe(stable);
-    expect(await revisionsAt((await current()).url!, 3)).toEqual({ [stable]: 3 });
+    expect(await revisionsAt(t.stack, (await current()).url!, 3)).toEqual({ [stable]: 3 });
   });
 
   it('changes nothing, with a notice, when the revision serves no traffic', async () => {
@@ -323,7 +323,7 @@ describe('rollback only-if-serving', () => {
 
     expect(run.errors).toEqual([]);
     expect(JSON.parse(run.outputs.revision)).toEqual({ 'us-central1': stable, 'europe-west1': stable });
-    expect(await revisionsAt((await current()).url!, 2)).toEqual({ [stable]: 2 });
+    expect(await revisionsAt(t.stack, (await current()).url!, 2)).toEqual({ [stable]: 2 });
     expect(run.stdout).toMatch(/^::notice::\[europe-west1\] .* serves no traffic/m);
     expect((await current(europe)).service.etag).toBe(europeBefore.service.etag);
   });
@@ -365,7 +365,7 @@ it("prunes only Runway's own old tags beyond keep-tags; a team's tag on an old r
     'rel-4': revisionOf(t.stack, 'r4'),
     'prod-2026-11-20': revisionOf(t.stack, 'r2'),
   });
-  expect(await revisionsAt(after.tagUrls.get('prod-2026-11-20')!, 1)).toEqual({ [revisionOf(t.stack, 'r2')]: 1 });
+  expect(await revisionsAt(t.stack, after.tagUrls.get('prod-2026-11-20')!, 1)).toEqual({ [revisionOf(t.stack, 'r2')]: 1 });
   const removed = /Removed stale traffic tags: ([^.]+)\./.exec(result.summary)?.[1].split(', ');
   expect(removed?.sort()).toEqual(['rel-2', 'rel-3', 'sha-4444bbbb']);
   expect(result.summary).toContain("Kept older traffic tags Runway did not make (not Runway's to remove): prod-2026-11-20.");

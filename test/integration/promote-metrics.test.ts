@@ -8,7 +8,7 @@ import { RecordingReporter } from '../../src/report';
 import { promoteRevision } from '../../src/traffic/promote';
 import { requestCounts } from '../../src/traffic/request-counts';
 import { formatSnapshot } from '../../src/traffic/snapshot';
-import { deploy, revisionOf, freshStackPerTest } from './rollback.fixtures';
+import { deploy, invoke, revisionOf, freshStackPerTest } from './rollback.fixtures';
 
 jest.setTimeout(240_000);
 
@@ -30,7 +30,7 @@ async function promoteUnderLoad(inputs: Record<string, string>, path: string, re
   while (!done && !loaded) {
     const s = await readService(t.stack.clients, t.stack.target);
     if (s.traffic.some((e) => e.revision === candidate && e.percent === 50)) {
-      for (let i = 0; i < requests; i++) await (await fetch(`${s.url}${path}`)).arrayBuffer();
+      for (let i = 0; i < requests; i++) await (await invoke(t.stack, `${s.url}${path}`)).arrayBuffer();
       loaded = true;
     }
     await new Promise((r) => setTimeout(r, 50));

@@ -61,7 +61,7 @@ it('deploys, promotes with deploy-cloudrun outputs, and rolls back by hand to th
 
   const service = await readService(stack.clients, stack.target);
   expect(parseSnapshot(second.promote.outputs.traffic)).toEqual(service.traffic);
-  expect(await revisionsAt(service.url!, 3)).toEqual({ [second.deploy.outputs.revision]: 3 });
+  expect(await revisionsAt(stack, service.url!, 3)).toEqual({ [second.deploy.outputs.revision]: 3 });
   expect(decodeHistory(service.annotations[HISTORY_ANNOTATION]).map((r) => [r.revision, r.commit])).toEqual([
     [second.deploy.outputs.revision, sha(2)],
     [first.deploy.outputs.revision, sha(1)],
@@ -74,7 +74,7 @@ it('deploys, promotes with deploy-cloudrun outputs, and rolls back by hand to th
   expect(rollback.errors).toEqual([]);
   expect(rollback.outputs.revision).toBe(first.deploy.outputs.revision);
   const after = await readService(stack.clients, stack.target);
-  expect(await revisionsAt(after.url!, 3)).toEqual({ [first.deploy.outputs.revision]: 3 });
+  expect(await revisionsAt(stack, after.url!, 3)).toEqual({ [first.deploy.outputs.revision]: 3 });
   // The deploy's tag URL of the rolled-back release still reaches it, for debugging.
-  expect(await revisionsAt(second.deploy.outputs['tag-url'], 1)).toEqual({ [second.deploy.outputs.revision]: 1 });
+  expect(await revisionsAt(stack, second.deploy.outputs['tag-url'], 1)).toEqual({ [second.deploy.outputs.revision]: 1 });
 });

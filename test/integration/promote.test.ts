@@ -22,6 +22,7 @@ import {
   deploy,
   FAST_GATE,
   freshStackPerTest,
+  invoke,
   promoteBundle,
   promotePost,
   revisionOf,
@@ -97,7 +98,7 @@ it('promotes in steps with every gate passing, keeps every tag and records the r
     { type: 'REVISION', revision: candidate, percent: 100, tag: 'two' },
     { type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 0, tag: 'one' },
   ]);
-  expect(await revisionsAt(after.url!, 4)).toEqual({ [candidate]: 4 });
+  expect(await revisionsAt(t.stack, after.url!, 4)).toEqual({ [candidate]: 4 });
   expect(after.annotations[LAST_GOOD_ANNOTATION]).toBe(candidate);
   expect(decodeHistory(after.annotations[HISTORY_ANNOTATION])).toEqual([
     {
@@ -306,7 +307,7 @@ it('the post step restores the traffic after the emulator restarted (--state-dir
     expect(post.code).toBe(0);
     const after = await readService(stack.clients, stack.target);
     expect(after.traffic).toEqual(previous);
-    expect(await revisionsAt(after.url!, 4)).toEqual({ [revisionOf(stack, 'v1')]: 4 });
+    expect(await revisionsAt(stack, after.url!, 4)).toEqual({ [revisionOf(stack, 'v1')]: 4 });
   } finally {
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -455,7 +456,7 @@ async function promoteInProcess(candidate: string, extra: Partial<PromoteOptions
 
 /** Whether a tag URL still answers. */
 const answers = (url: string) =>
-  fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+  invoke(t.stack, url, { signal: AbortSignal.timeout(2000) }).then(
     (r) => r.ok,
     () => false,
   );
@@ -506,5 +507,5 @@ it('after six releases only the last keep-tags releases keep tags that resolve; 
     new RecordingReporter(),
   );
   expect(rolled.revision).toBe(revisionOf(t.stack, 'r2'));
-  expect(await revisionsAt((await current()).url!, 3)).toEqual({ [revisionOf(t.stack, 'r2')]: 3 });
+  expect(await revisionsAt(t.stack, (await current()).url!, 3)).toEqual({ [revisionOf(t.stack, 'r2')]: 3 });
 });

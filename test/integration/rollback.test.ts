@@ -61,8 +61,8 @@ it('rolls back to the last good release from the history, given only service and
   expect(after.traffic[0]).toEqual({ type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 100 });
   // Every tag URL still answers for its own revision.
   expect(after.traffic.filter((e) => e.tag).map((e) => e.tag)).toEqual(['one', 'two', 'three']);
-  expect(await revisionsAt(after.url!, 5)).toEqual({ [revisionOf(t.stack, 'v1')]: 5 });
-  expect(await revisionsAt(after.tagUrls.get('three')!, 1)).toEqual({ [revisionOf(t.stack, 'v3')]: 1 });
+  expect(await revisionsAt(t.stack, after.url!, 5)).toEqual({ [revisionOf(t.stack, 'v1')]: 5 });
+  expect(await revisionsAt(t.stack, after.tagUrls.get('three')!, 1)).toEqual({ [revisionOf(t.stack, 'v3')]: 1 });
   const recorded = decodeHistory(after.annotations[HISTORY_ANNOTATION]);
   expect(recorded[0]).toMatchObject({
     action: 'rollback',
@@ -100,7 +100,7 @@ it('without history rolls back to the newest Ready revision older than the curre
   expect(run.code).toBe(0);
   expect(run.outputs.revision).toBe(revisionOf(t.stack, 'v1'));
   expect(run.stdout).toMatch(/no release history; newest Ready revision created before/);
-  expect(await revisionsAt((await current()).url!, 3)).toEqual({ [revisionOf(t.stack, 'v1')]: 3 });
+  expect(await revisionsAt(t.stack, (await current()).url!, 3)).toEqual({ [revisionOf(t.stack, 'v1')]: 3 });
 });
 
 it('rolls back to a named revision and removes the tags asked for', async () => {
@@ -118,7 +118,7 @@ it('rolls back to a named revision and removes the tags asked for', async () => 
     { type: 'REVISION', revision: revisionOf(t.stack, 'v1'), percent: 0, tag: 'one' },
     { type: 'REVISION', revision: revisionOf(t.stack, 'v2'), percent: 0, tag: 'two' },
   ]);
-  expect(await revisionsAt(after.url!, 3)).toEqual({ [revisionOf(t.stack, 'v2')]: 3 });
+  expect(await revisionsAt(t.stack, after.url!, 3)).toEqual({ [revisionOf(t.stack, 'v2')]: 3 });
 });
 
 it('refuses a revision that is not Ready and changes nothing', async () => {
@@ -186,7 +186,7 @@ it('waits for the update operation to finish before it reports the rollback done
   expect(run.code).toBe(0);
   // The seconds reported cover the whole operation, and the traffic has moved when the step ends.
   expect(Number(run.outputs.seconds)).toBeGreaterThanOrEqual(1.5);
-  expect(await revisionsAt((await current()).url!, 3)).toEqual({ [revisionOf(t.stack, 'v1')]: 3 });
+  expect(await revisionsAt(t.stack, (await current()).url!, 3)).toEqual({ [revisionOf(t.stack, 'v1')]: 3 });
 });
 
 it('rejects bad input before any call', async () => {
@@ -232,7 +232,7 @@ it('a restore after a failed rollout moves the served traffic (the spec already 
   expect(reporter.lines.filter((l) => l.level === 'warning').map((l) => l.message)).toEqual([
     expect.stringMatching(/dropping the tag old: .*-gone does not exist/),
   ]);
-  expect(await revisionsAt((await current()).url!, 4)).toEqual({ [v1]: 4 });
+  expect(await revisionsAt(t.stack, (await current()).url!, 4)).toEqual({ [v1]: 4 });
 });
 
 describe('traffic updates under faults (rollback to v1 from v2)', () => {
