@@ -28,7 +28,7 @@ import { servableTraffic } from '../traffic/ready-check';
 import { mainRevision, type TrafficEntry } from '../traffic/snapshot';
 import { resolveDigest } from './image-digest';
 import { deployTag, type DeployInputs, type deployCloudRunAction } from './inputs';
-import { migrationJob, runMigration } from './migration';
+import { checkNewMigrations, migrationJob, runMigration } from './migration';
 import { findPrivateAddresses, privateAddressWarning } from './private-address';
 import { secretLookingVars } from './secret-looking';
 import { buildService, hasVpcAccess, servingContainerIndex, type ServiceChange } from './service-template';
@@ -309,6 +309,11 @@ export async function runDeploy(
     const plans = preflights.map((p) => p.plan);
     if (inputs['migration-command']) {
       const [first] = targets;
+      const options = { policy: inputs['migration-policy'], allow: inputs['allow-migrations'] ?? [], env };
+      const serving = mainRevision(plans[0].before, plans[0].current?.latestReady);
+      await reporter.group('Migration check', () =>
+        checkNewMigrations(clients, first, release.image, serving, options, reporter),
+      );
       const job = migrationJob(plans[0].change.service.template!, inputs['migration-command']);
       await reporter
         .group(targets.length > 1 ? `Migration (in ${first.region})` : 'Migration', () =>

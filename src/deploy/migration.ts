@@ -11,6 +11,12 @@ import type { GoogleClients } from '../cloudrun/clients';
 import { errorCode, errorDetails } from '../cloudrun/errors';
 import { sendOnce, withRetry } from '../cloudrun/retry';
 import { jobName, locationName, type ServiceTarget } from '../cloudrun/target';
+import { listRevisionFacts } from '../cloudrun/service-state';
+import type { MigrationCheck } from '../migrations/check';
+import { commandArgv, type MigrationCommand } from '../migrations/command';
+import type { MigrationPolicy } from '../migrations/policy';
+import { checkReleaseMigrations } from '../migrations/release-check';
+import { adcTokens } from '../registry/login';
 import type { Reporter } from '../report';
 import { servingContainerIndex } from './service-template';
 
@@ -36,8 +42,8 @@ export function migrationJobId(service: string): string {
   return `${start}-${hash}${SUFFIX}`;
 }
 
-/** The job that runs `command` with the revision template's container, volumes and identity. */
-export function migrationJob(template: Template, command: string): Job {
+/** The job that runs `command` (through /bin/sh -c, or as it is in the exec form) with the revision template's container, volumes and identity. */
+export function migrationJob(template: Template, command: MigrationCommand): Job {
   const containers = template.containers ?? [];
   const serving = containers[servingContainerIndex(containers)] ?? {};
   return {
@@ -53,7 +59,7 @@ export function migrationJob(template: Template, command: string): Job {
             env: serving.env ?? [],
             volumeMounts: serving.volumeMounts ?? [],
             ...(serving.resources ? { resources: { limits: serving.resources.limits ?? {} } } : {}),
-            command: ['/bin/sh', '-c', command],
+            command: commandArgv(command),
             args: [],
           },
         ],
@@ -156,4 +162,22 @@ export async function runMigration(
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * Checks the migrations new to the serving revision's image (the revision that serves most traffic;
+ * none for a new service) before the job runs; throws with nothing changed when the policy refuses one.
+ */
+export async function checkNewMigrations(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  candidate: string,
+  servingRevision: string | undefined,
+  options: { policy: MigrationPolicy; allow: readonly string[]; env: NodeJS.ProcessEnv },
+  reporter: Reporter,
+): Promise<MigrationCheck> {
+  const serving = servingRevision
+    ? (await listRevisionFacts(clients, target)).find((r) => r.name === servingRevision)?.image
+    : undefined;
+  return checkReleaseMigrations({ ...options, candidate, serving, tokens: () => adcTokens(target.project) }, reporter);
 }
