@@ -51,6 +51,15 @@ describe('classifyMigration', () => {
     ['CLUSTER "Post" USING "Post_pkey";', ['cluster']],
     ['REINDEX TABLE "Post";', ['require-concurrent-reindex']],
     ['REINDEX TABLE CONCURRENTLY "Post";', []],
+    // A constraint only on columns this migration adds: the old code never writes them.
+    [
+      'ALTER TABLE "Post" ADD COLUMN "editorId" INTEGER;\nALTER TABLE "Post" ADD CONSTRAINT "e" FOREIGN KEY ("editorId") REFERENCES "User"("id");',
+      ['adding-foreign-key-constraint'],
+    ],
+    [
+      'ALTER TABLE "Post" ADD COLUMN "slug" TEXT;\nCREATE UNIQUE INDEX "s" ON "Post"("slug");',
+      ['require-concurrent-index-creation'],
+    ],
     // A table created in the same migration has no rows and no old code using it.
     [
       'CREATE TABLE "Tag" ("id" SERIAL NOT NULL, "postId" INTEGER NOT NULL, CONSTRAINT "Tag_pkey" PRIMARY KEY ("id"));\n' +

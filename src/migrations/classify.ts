@@ -61,6 +61,8 @@ function volatileCall(expr: unknown): string | undefined {
 interface Hit {
   readonly rule: MigrationRuleId;
   readonly message: string;
+  /** Where in the statement (a byte offset), when the statement spans several lines. */
+  readonly location?: number;
 }
 
 /** What this migration created and dropped, to tell a new table's index from an existing one's and spot a Prisma rename. */
@@ -70,17 +72,23 @@ interface MigrationState {
   readonly added: Map<string, string[]>;
 }
 
+/** Whether every column is one this migration adds: the old code never writes them, so cannot violate a constraint on them. */
+const onlyNewColumns = (table: string, columns: string[], state: MigrationState): boolean =>
+  columns.length > 0 && columns.every((c) => state.added.get(table)?.includes(c));
+
 function constraintHits(table: string, c: Any, state: MigrationState): Hit[] {
   if (state.created.has(table)) return [];
+  const columns = strings(c.contype === 'CONSTR_FOREIGN' ? c.fk_attrs : c.keys);
   const name = c.conname ? ` ${q(c.conname)}` : '';
   const hits: Hit[] = [];
   const validated = !c.skip_validation;
   switch (c.contype) {
     case 'CONSTR_FOREIGN':
-      hits.push({
-        rule: 'new-constraint',
-        message: `adds the foreign key${name} to ${q(table)}: the old code's writes may violate it`,
-      });
+      if (!onlyNewColumns(table, columns, state))
+        hits.push({
+          rule: 'new-constraint',
+          message: `adds the foreign key${name} to ${q(table)}: the old code's writes may violate it`,
+        });
       if (validated)
         hits.push({
           rule: 'adding-foreign-key-constraint',
@@ -101,10 +109,11 @@ function constraintHits(table: string, c: Any, state: MigrationState): Hit[] {
     case 'CONSTR_UNIQUE':
     case 'CONSTR_PRIMARY':
     case 'CONSTR_EXCLUSION':
-      hits.push({
-        rule: 'new-constraint',
-        message: `adds the constraint${name} to ${q(table)}: the old code's writes may violate it`,
-      });
+      if (!onlyNewColumns(table, columns, state))
+        hits.push({
+          rule: 'new-constraint',
+          message: `adds the constraint${name} to ${q(table)}: the old code's writes may violate it`,
+        });
       if (!c.indexname)
         hits.push({
           rule: 'disallowed-unique-constraint',
@@ -159,7 +168,10 @@ function alterTableHits(s: Any, state: MigrationState): Hit[] {
         break;
       }
       case 'AT_AddColumn':
-        if (!state.created.has(table)) hits.push(...columnDefHits(table, cmd.def.ColumnDef, state));
+        if (!state.created.has(table))
+          hits.push(
+            ...columnDefHits(table, cmd.def.ColumnDef, state).map((h) => ({ location: cmd.def.ColumnDef.location, ...h })),
+          );
         break;
       case 'AT_SetNotNull':
         hits.push({
@@ -268,7 +280,8 @@ function statementHits({ type, node }: { type: string; node: AstNode }, state: M
       const table = relName(s.relation);
       if (state.created.has(table)) return [];
       const hits: Hit[] = [];
-      if (s.unique)
+      const columns = ((s.indexParams ?? []) as Any[]).map((p) => p.IndexElem?.name).filter(Boolean);
+      if (s.unique && !onlyNewColumns(table, columns, state))
         hits.push({
           rule: 'new-constraint',
           message: `adds a unique index on ${q(table)}: the old code's writes may violate it`,
@@ -320,13 +333,13 @@ function migrationState(statements: readonly Statement[]): MigrationState {
 export function classifyMigration(migration: MigrationFile, statements: readonly Statement[]): MigrationFinding[] {
   const state = migrationState(statements);
   return statements.flatMap((statement) =>
-    statementHits(statement, state).map((hit) => ({
+    statementHits(statement, state).map(({ location, ...hit }) => ({
       ...hit,
       kinds: MIGRATION_RULES[hit.rule].kinds,
       safe: MIGRATION_RULES[hit.rule].safe,
       migration: migration.name,
       file: migration.file,
-      line: statement.line,
+      line: location === undefined ? statement.line : statement.lineOf(location),
       ignores: statement.ignores,
     })),
   );

@@ -55,6 +55,7 @@ describe('migrationFileWanted', () => {
     ['/app/prisma/migrations/1_a/migration.sql', true],
     ['/app/prisma/migrations/migration_lock.toml', true],
     ['/app/node_modules/x/prisma/migrations/1_a/migration.sql', false],
-    ['/app/prisma/schema.prisma', false],
+    ['/app/prisma/schema.prisma', true],
+    ['/app/prisma/seed.sql', false],
   ])('%s → %s', (path, wanted) => expect(migrationFileWanted(path)).toBe(wanted));
 });

@@ -29,6 +29,8 @@ export interface Statement {
   /** The statement's text, as written. */
   readonly text: string;
   readonly ignores: readonly IgnoreComment[];
+  /** The line of a node's `location` (a byte offset into the file), for a finding inside a long statement. */
+  readonly lineOf: (location: number) => number;
 }
 
 /** A file that PostgreSQL itself would refuse, with the line it fails at. */
@@ -98,6 +100,7 @@ export function parseStatements(sql: string): Statement[] {
       line: lineAt(bytes, start),
       text: bytes.subarray(start, end).toString('utf8').trim(),
       ignores,
+      lineOf: (location: number) => lineAt(bytes, location),
     };
   });
 }
