@@ -13,7 +13,17 @@
 // Runs hold a lock: build/bundle/ and build/fresh/ are shared by concurrent runs in one checkout.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { asciiOnly } from './ascii-only.cjs';
 
@@ -94,6 +104,8 @@ const ENTRY = { main: { file: 'index.js', bundle: './steps.js' }, post: { file: 
 // (its stats), so the entry names them by a placeholder that is replaced then.
 const LAZY = ['iam_service', 'locations', 'operations'].map((f) => `./node_modules/google-gax/build/protos/${f}.js`);
 const LAZY_IDS = '"RUNWAY_LAZY_MODULE_IDS"';
+const PG_WASM_NAME = 'libpg-query.wasm';
+const PG_WASM = join(root, 'node_modules', 'libpg-query', 'wasm', PG_WASM_NAME);
 
 function bundleAction({ id, steps }, outDir) {
   const entry = join(js, 'actions', id, 'steps.js');
@@ -106,6 +118,9 @@ function bundleAction({ id, steps }, outDir) {
     stdio: 'inherit',
   });
   renameSync(join(outDir, 'index.js'), join(outDir, 'steps.js'));
+  // libpg-query's Emscripten loader reads libpg-query.wasm from its script's folder (__dirname: the
+  // bundle's), a path ncc cannot follow: the bundles that hold the SQL parser get the file beside them.
+  if (readFileSync(join(outDir, 'steps.js'), 'utf8').includes(PG_WASM_NAME)) copyFileSync(PG_WASM, join(outDir, PG_WASM_NAME));
   const ids = JSON.parse(readFileSync(stats, 'utf8'))
     .modules.filter((m) => LAZY.includes(m.name))
     .map((m) => m.id);

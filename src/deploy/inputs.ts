@@ -2,8 +2,7 @@ import { defineAction, input, InvalidValue, kinds, type InputProblem, type Input
 import { checkProject, targetInputs } from '../cloudrun/target';
 import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags';
 import { parseImageReference, type ImageReference } from '../image/reference';
-import { dataLosingCommand, parseMigrationCommand, type MigrationCommand } from '../migrations/command';
-import { DEFAULT_POLICY, parsePolicy, type MigrationPolicy } from '../migrations/policy';
+import { migrationInputs } from '../migrations/inputs';
 import { parseKeyValues, type KeyValues } from './key-values';
 import { ENV_NAME, parseSecretRefs, type SecretRefs } from './secrets';
 import { parseStartupProbe, STARTUP_PROBE_SYNTAX } from './startup-probe';
@@ -57,34 +56,6 @@ const argv: Kind<string[]> = {
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
       throw new InvalidValue('expected a JSON array of strings');
     return value;
-  },
-};
-
-/** A shell command, or the exec form (a JSON array); one that loses data is refused here, before anything changes. */
-const migrationCommand: Kind<MigrationCommand> = {
-  allowed:
-    'a shell command (run through /bin/sh -c) or a JSON array run as it is (exec form, for images without a shell), e.g. ["npx","prisma","migrate","deploy"]',
-  parse(raw) {
-    let command: MigrationCommand;
-    try {
-      command = parseMigrationCommand(raw);
-    } catch (e) {
-      throw new InvalidValue((e as Error).message);
-    }
-    const losing = dataLosingCommand(command);
-    if (losing) throw new InvalidValue(`refused: it ${losing}`);
-    return command;
-  },
-};
-
-const migrationPolicy: Kind<MigrationPolicy> = {
-  allowed: 'KIND=LEVEL pairs separated by commas or newlines; kinds destructive, breaking, blocking; levels error, warn, off',
-  parse(raw) {
-    try {
-      return parsePolicy(parseKeyValues(raw));
-    } catch (e) {
-      throw new InvalidValue((e as Error).message);
-    }
   },
 };
 
@@ -165,22 +136,7 @@ const inputs = {
     "Startup probe: an HTTP path such as /healthz, or tcp, with optional settings (e.g. /healthz period=5s failure-threshold=12); Cloud Run's defaults are period 10 s × failure threshold 3",
     kinds.parsedBy(STARTUP_PROBE_SYNTAX, parseStartupProbe),
   ),
-  'migration-command': input(
-    'Command run first as a Cloud Run job with the same image, env, secrets and Cloud SQL instances; a string runs through /bin/sh -c, a JSON array runs as it is (no shell). Commands that lose data (prisma db push, --accept-data-loss, migrate reset, --force-reset) are refused. The deploy stops if it fails',
-    migrationCommand,
-  ),
-  'migration-policy': input(
-    "What fails the deploy before the migration job runs, per kind of finding in the migrations new to the serving image: destructive (data a rollback cannot bring back), breaking (the serving revision's code fails on the new schema), blocking (locks that stall it while the migration runs)",
-    migrationPolicy,
-  ).default(
-    Object.entries(DEFAULT_POLICY)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(','),
-  ),
-  'allow-migrations': input(
-    'Migrations (folder names) let through on purpose, e.g. the contract step of an expand/contract; their findings are still listed in the summary',
-    kinds.list(kinds.pattern(/^[^\s,/]+$/, 'a migration folder name')),
-  ),
+  ...migrationInputs,
   'wait-timeout': input('How long to wait for the new revision to become Ready', kinds.duration(10, 3600)).default('300s'),
 };
 
