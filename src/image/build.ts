@@ -329,6 +329,7 @@ async function imageChecks(step: Step, built: Built, earlier: readonly Phased[])
     engines: mode,
     compiledClient: settingText(generator?.provider) === 'prisma-client',
     migrateAtStart: migratesAtStart(project),
+    migrationCommand: step.inputs['migration-command'],
     placeholderEngines: step.env[PLACEHOLDER_ENGINES_ENV] === '1',
   };
   const findings = applyIgnore(checkImage(facts, expectations, load), step.inputs.ignore ?? []).map((f) => ({
