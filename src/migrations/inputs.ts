@@ -52,4 +52,8 @@ export const migrationInputs = {
     'Migrations (folder names) let through on purpose, e.g. the contract step of an expand/contract; their findings are still listed in the summary',
     allowMigrations,
   ),
+  'migration-probe': input(
+    'Paths (e.g. /healthz, /items) of the serving revision to probe just before and just after the migration job, through the service URL, before any traffic moves: failing after where it passed before fails the deploy (the old code broke on the new schema; a rollback will not restore the schema)',
+    kinds.list(kinds.pattern(/^\//, 'a path starting with /')),
+  ),
 };
