@@ -1,8 +1,8 @@
 /**
  * Migration safety end to end: deploy-cloudrun's bundle against the Cloud Run emulator, with the
  * example app's real image (pushed to the local registry), its real migration runner as the job (exec
- * form, no shell) and the local PostgreSQL. Three images of one app: v0 (the init migration only),
- * v1 (+ the expand migration of examples/monorepo) and rename (+ a Prisma-generated rename).
+ * form, no shell) and the local PostgreSQL. Three images of one app: v0 (the example as it is: init and
+ * its expand migration), v1 (+ another expand: a nullable column) and rename (+ a Prisma-generated rename).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +23,7 @@ const PROJECT = PARENT.split('/')[1];
 const MIGRATIONS = '/app/packages/db/prisma/migrations';
 const EXPAND = '20261201000000_expand_items_note';
 const RENAME = '20261202000000_rename_items_name';
+const LABEL = '20261203000000_expand_items_label';
 const RENAME_FILE = `packages/db/prisma/migrations/${RENAME}/migration.sql`;
 const ADMIN_URL = 'postgresql://runway:runway@127.0.0.1:5432/runway';
 
@@ -106,11 +107,11 @@ function load(url: string, workers = 4): { stop(): Promise<{ total: number; fail
 beforeAll(async () => {
   emu = await startTestEmulator();
   const base = await exampleImage();
-  const fixture = join(__dirname, '..', 'fixtures', 'example-migrations', RENAME);
+  const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'example-migrations', name);
   [images.v0, images.v1, images.rename] = await Promise.all([
-    derived('v0', base, ['USER root', `RUN rm -r ${MIGRATIONS}/${EXPAND}`, 'USER node']),
-    derived('v1', base, []),
-    derived('rename', base, [`COPY ${RENAME} ${MIGRATIONS}/${RENAME}`], { [RENAME]: fixture }),
+    derived('v0', base, []),
+    derived('v1', base, [`COPY ${LABEL} ${MIGRATIONS}/${LABEL}`], { [LABEL]: fixture(LABEL) }),
+    derived('rename', base, [`COPY ${RENAME} ${MIGRATIONS}/${RENAME}`], { [RENAME]: fixture(RENAME) }),
   ]);
   await psql(`CREATE DATABASE ${database}`);
 }, 900_000);
@@ -126,9 +127,12 @@ describe('deploy-cloudrun migration safety', () => {
   it('first release: every migration is new; the job applies them with the exec form (no shell)', async () => {
     const first = await deploy(images.v0);
     expect(first.errors).toEqual([]);
-    expect(first.stdout).toMatch(/First release: all 1 migrations in the image are new/);
+    expect(first.stdout).toMatch(/First release: all 2 migrations in the image are new/);
     expect(first.stdout).toContain('new: packages/db/prisma/migrations/20261125180000_init/migration.sql');
-    expect(await psql("SELECT string_agg(name, ',') FROM _runway_migrations", databaseUrl)).toBe('20261125180000_init');
+    expect(first.stdout).toContain(`new: packages/db/prisma/migrations/${EXPAND}/migration.sql`);
+    expect(await psql("SELECT string_agg(name, ',' ORDER BY name) FROM _runway_migrations", databaseUrl)).toBe(
+      `20261125180000_init,${EXPAND}`,
+    );
     url = first.outputs.url;
     expect((await fetch(`${url}/items`)).status).toBe(200);
   });
@@ -139,10 +143,11 @@ describe('deploy-cloudrun migration safety', () => {
     const { total, failed } = await traffic.stop();
     expect(safe.errors).toEqual([]);
     expect(safe.stdout).toContain(`new since the serving revision's image`);
-    expect(safe.stdout).toContain(`new: packages/db/prisma/migrations/${EXPAND}/migration.sql`);
+    expect(safe.stdout).toContain(`new: packages/db/prisma/migrations/${LABEL}/migration.sql`);
     expect(safe.stdout).toMatch(/Serving revision before the migration .*: pass/);
     expect(safe.stdout).toMatch(/Serving revision after the migration .*: pass/);
-    expect(await columns()).toBe('created_at,id,name,note');
+    expect(await columns()).toBe('created_at,id,label,name,note');
+    console.info(`load on the serving revision during the safe release: ${total} requests, ${failed.length} failed`);
     expect(total).toBeGreaterThan(20);
     expect(failed).toEqual([]);
   });
@@ -160,7 +165,7 @@ describe('deploy-cloudrun migration safety', () => {
     expect(errors).toMatch(/@map\("old_name"\)/);
     expect(await jobExecutions()).toBe(executions);
     expect((await getService()).etag).toBe(before.etag);
-    expect(await columns()).toBe('created_at,id,name,note');
+    expect(await columns()).toBe('created_at,id,label,name,note');
   });
 
   it('lets it run with allow-migrations, and the serving-revision probe catches the broken old code', async () => {
@@ -175,7 +180,7 @@ describe('deploy-cloudrun migration safety', () => {
     );
     expect(allowed.summary).toMatch(/allowed \(allow-migrations\) \| prisma-rename/);
     expect(allowed.summary).toMatch(/The migration broke the serving revision/);
-    expect(await columns()).toBe('created_at,id,note,title');
+    expect(await columns()).toBe('created_at,id,label,note,title');
     // Nothing moved: the deploy failed before the rollout.
     const after = await getService();
     expect(after.latestCreatedRevision).toBe(before.latestCreatedRevision);
