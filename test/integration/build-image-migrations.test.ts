@@ -44,8 +44,10 @@ describe('build-image check-only: the migrations a pull request adds', () => {
   it('fails with annotations on the SQL lines of the rename', async () => {
     const run = await check();
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`::error file=${FILE},line=9::[prisma-rename] destructive, breaking: ${RENAME} drops "name"`);
-    expect(run.stdout).toContain(`::error file=${FILE},line=10::[adding-required-field]`);
+    expect(run.stdout).toContain(
+      `::error file=${FILE},line=9,endLine=9::[prisma-rename] destructive, breaking: ${RENAME} drops "name"`,
+    );
+    expect(run.stdout).toContain(`::error file=${FILE},line=10,endLine=10::[adding-required-field]`);
     expect(run.stdout).toContain(`Migrations this pull request adds (against main): ${FILE}`);
     expect(run.summary).toMatch(/Migrations added against main/);
   }, 90_000);
