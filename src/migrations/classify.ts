@@ -24,6 +24,8 @@ export interface MigrationFinding {
   readonly ignores: readonly IgnoreComment[];
 }
 
+// libpg_query's JSON tree: every node a one-key wrapper (`{ AlterTableCmd: {...} }`) whose fields are
+// read by name here; @pgsql/types describes them, but narrowing each wrapper would double this file.
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** `schema.name` of a RangeVar. */
