@@ -157,10 +157,13 @@ describe('example monorepo image', () => {
     const first = await migrate({ DATABASE_URL: databaseUrl });
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('applied 20261125180000_init');
-    expect(first.stdout).toContain('migrations: 1 applied, 0 already applied');
+    expect(first.stdout).toContain('applied 20261201000000_expand_items_note');
+    expect(first.stdout).toContain('migrations: 2 applied, 0 already applied');
     const second = await migrate({ DATABASE_URL: databaseUrl });
-    expect(second.stdout).toContain('migrations: 0 applied, 1 already applied');
-    expect(await psql('SELECT name FROM _runway_migrations', databaseUrl)).toBe('20261125180000_init');
+    expect(second.stdout).toContain('migrations: 0 applied, 2 already applied');
+    expect(await psql('SELECT name FROM _runway_migrations ORDER BY name', databaseUrl)).toBe(
+      '20261125180000_init\n20261201000000_expand_items_note',
+    );
     expect(await psql("SELECT to_regclass('public.items') IS NOT NULL", databaseUrl)).toBe('t');
   }, 60_000);
 
