@@ -15,7 +15,17 @@
 // Runs hold a lock: build/bundle/ and build/fresh/ are shared by concurrent runs in one checkout.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -93,11 +103,17 @@ function ncc(entry, outDir) {
  * One minified bundle per action, steps.js, holding all its steps (promote's main and post share their
  * code); index.js and post/index.js are the entry points action.yml names, one line each.
  */
+const PG_WASM_NAME = 'libpg-query.wasm';
+const PG_WASM = join(root, 'node_modules', 'libpg-query', 'wasm', PG_WASM_NAME);
+
 function bundleAction({ id, steps }, outDir) {
   const entry = join(js, 'actions', id, 'steps.js');
   writeFileSync(entry, steps.map((step) => `exports.${step} = () => require('./${step}.js');\n`).join(''));
   ncc(entry, outDir);
   renameSync(join(outDir, 'index.js'), join(outDir, 'steps.js'));
+  // libpg-query's Emscripten loader reads libpg-query.wasm from its script's folder (__dirname: the
+  // bundle's), a path ncc cannot follow: the bundles that hold the SQL parser get the file beside them.
+  if (readFileSync(join(outDir, 'steps.js'), 'utf8').includes(PG_WASM_NAME)) copyFileSync(PG_WASM, join(outDir, PG_WASM_NAME));
   for (const step of steps) {
     const { file, bundle } = ENTRY[step];
     mkdirSync(dirname(join(outDir, file)), { recursive: true });

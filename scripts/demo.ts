@@ -12,6 +12,8 @@
  *   on call    rollback with only service and region → release 1, in one traffic update
  *   release 4  two regions (us-central1, europe-west1): one digest deployed to both, each gated,
  *              promoted 50 → 100 % together (europe-west1's service is new, so it takes 100 % at once)
+ *   release 5  release 2's image plus a Prisma-generated rename (drop + add): deploy-cloudrun refuses
+ *              the destructive migration before its job runs, at its migration.sql line; nothing changes
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -178,6 +180,33 @@ async function liveTag(emulatorEnv: Record<string, string>): Promise<string> {
   }
 }
 
+/**
+ * Release 2's image (pushed under GITHUB_SHA) plus a Prisma-generated rename of items.name, as
+ * `IMAGE:rename-demo` in the emulator's registry.
+ */
+function renameImage(sha: string): string {
+  const local = `127.0.0.1:5000/${IMAGE}`;
+  const migration = '20261202000000_rename_items_name';
+  const context = join(repoRoot, 'test', 'fixtures', 'example-migrations');
+  writeFileSync(
+    join(repoRoot, '.runway', 'rename.Dockerfile'),
+    `FROM ${local}:${sha}\nCOPY ${migration} /app/packages/db/prisma/migrations/${migration}\n`,
+  );
+  execFileSync('docker', [
+    'build',
+    '--network',
+    'host',
+    '-q',
+    '-f',
+    join(repoRoot, '.runway', 'rename.Dockerfile'),
+    '-t',
+    `${local}:rename-demo`,
+    context,
+  ]);
+  execFileSync('docker', ['push', '-q', `${local}:rename-demo`], { stdio: 'ignore' });
+  return `${IMAGE}:rename-demo`;
+}
+
 async function main(): Promise<void> {
   ensureDatabase();
   const emulator = await startEmulator({ port: 0 });
@@ -240,6 +269,24 @@ async function main(): Promise<void> {
     // The same image (release 2's build, from the layer cache) released to two regions as one.
     const twoRegions = { ...releases[1], name: 'release 4 (two regions)', tag: 'rel-4', steps: '50,100' };
     await release(twoRegions.name, inputs(twoRegions, `${REGION}, europe-west1`), releaseEnv, true);
+
+    // A renamed field, as `prisma migrate dev` writes it: refused before the migration job runs.
+    mkdirSync(join(repoRoot, '.runway'), { recursive: true });
+    await step(
+      'release 5 (a Prisma rename)',
+      'deploy-cloudrun',
+      {
+        ...target,
+        'project-id': PROJECT,
+        image: renameImage(sha),
+        tag: 'rel-5',
+        'env-vars': APP_ENV,
+        'migration-command': '["node","packages/db/scripts/migrate.mjs"]',
+      },
+      { ...env, GITHUB_SHA: sha },
+      (run) => run.errors.find((e) => e.includes('[prisma-rename]'))?.split('\n')[0] ?? '',
+      true,
+    );
   } finally {
     await emulator.stop();
     const dir = join(repoRoot, '.runway');

@@ -30,7 +30,7 @@ import { servableTraffic } from '../traffic/ready-check';
 import { fromTargets, mainRevision, type TrafficEntry } from '../traffic/snapshot';
 import { resolveDigest } from './image-digest';
 import { deployTag, type DeployInputs, type deployCloudRunAction } from './inputs';
-import { migrationJob, runMigration } from './migration';
+import { checkNewMigrations, migrateWhileServing, migrationJob } from './migration';
 import { findLoopbackAddresses, loopbackAddressWarning } from './loopback-address';
 import { findPrivateAddresses, privateAddressWarning } from './private-address';
 import { secretLookingVars } from '../inputs/secret-looking';
@@ -345,6 +345,38 @@ async function putBack(
 }
 
 /**
+ * The migration, once (in the first region), before any region changes: the check of the migrations
+ * new to the serving image, then the job, with the serving revision probed around it when asked.
+ */
+async function migrate(
+  { clients, inputs, image }: Release,
+  first: ServiceTarget,
+  plan: DeployPlan,
+  context: ErrorContext,
+  reporter: Reporter,
+  env: NodeJS.ProcessEnv,
+  regions: number,
+): Promise<void> {
+  const serving = mainRevision(plan.before, plan.current?.latestReady);
+  const options = { policy: inputs['migration-policy'], allow: inputs['allow-migrations'] ?? [], env };
+  const check = await reporter.group('Migration check', () =>
+    checkNewMigrations(clients, first, image, serving, options, reporter),
+  );
+  const paths = inputs['migration-probe'];
+  const url = plan.current?.url;
+  const run = {
+    job: migrationJob(plan.change.service.template!, inputs['migration-command']!),
+    migrations: check.migrations,
+    ...(paths && url && serving ? { probe: { url, paths, revision: serving } } : {}),
+  };
+  await reporter
+    .group(regions > 1 ? `Migration (in ${first.region})` : 'Migration', () => migrateWhileServing(clients, first, run, reporter))
+    .catch((e: unknown) => {
+      throw described(e, context);
+    });
+}
+
+/**
  * Deploys to every region: preflight in all of them before anything changes, the migration once
  * (in the first region), then the update in all at once. When one region fails, the others' new
  * tags are removed too, so every region serves exactly what it served before.
@@ -385,17 +417,8 @@ export async function runDeploy(
       'Preflight',
     );
     const plans = preflights.map((p) => p.plan);
-    if (inputs['migration-command']) {
-      const [first] = targets;
-      const job = migrationJob(plans[0].change.service.template!, inputs['migration-command']);
-      await reporter
-        .group(targets.length > 1 ? `Migration (in ${first.region})` : 'Migration', () =>
-          runMigration(clients, first, job, reporter),
-        )
-        .catch((e: unknown) => {
-          throw described(e, preflights[0].context);
-        });
-    }
+    if (inputs['migration-command'])
+      await migrate(release, targets[0], plans[0], preflights[0].context, reporter, env, targets.length);
     const settled = await inEveryRegion(targets, reporter, (t, r, i) => rollOut(release, t, plans[i], r, preflights[i].context));
     if (targets.length > 1 && settled.some((s) => s.status === 'rejected')) {
       await inEveryRegion(targets, reporter, (t, r, i) =>

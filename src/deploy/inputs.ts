@@ -4,6 +4,7 @@ import { imageHostProblem, isLoopbackHost } from '../cloudrun/image-hosts';
 import { resourceProblems } from '../cloudrun/resource-limits';
 import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags';
 import { formatImageReference, parseImageReference, type ImageReference } from '../registry/reference';
+import { migrationInputs } from '../migrations/inputs';
 import { parseKeyValues, type KeyValues } from './key-values';
 import { ENV_NAME, parseSecretRefs, type SecretRefs } from './secrets';
 import { parseStartupProbe, STARTUP_PROBE_SYNTAX } from './startup-probe';
@@ -141,10 +142,7 @@ const inputs = {
     "Startup probe: an HTTP path such as /healthz, or tcp, with optional settings (e.g. /healthz period=5s failure-threshold=12); Cloud Run's defaults are period 10 s × failure threshold 3",
     kinds.parsedBy(STARTUP_PROBE_SYNTAX, parseStartupProbe),
   ),
-  'migration-command': input(
-    'Command run first as a Cloud Run job with the same image, env, secrets and Cloud SQL instances (through /bin/sh -c); the deploy stops if it fails',
-    kinds.text,
-  ),
+  ...migrationInputs,
   template: input(
     'Cloud Run v2 RevisionTemplate fields for what has no input (CPU boost, always-on CPU, execution environment, liveness probe, volumes, session affinity), merged over the template the other inputs make; a container without a name is the serving one',
     kinds.parsedBy(TEMPLATE_SYNTAX, parseTemplateFragment),

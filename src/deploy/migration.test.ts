@@ -1,3 +1,4 @@
+import { parseMigrationCommand } from '../migrations/command';
 import { MAX_JOB_ID, migrationJob, migrationJobId } from './migration';
 
 describe('migrationJob', () => {
@@ -20,7 +21,7 @@ describe('migrationJob', () => {
           },
         ],
       },
-      'npx prisma migrate deploy && echo done',
+      parseMigrationCommand('npx prisma migrate deploy && echo done'),
     );
     expect(job.template?.template).toEqual({
       maxRetries: 0,
@@ -39,6 +40,19 @@ describe('migrationJob', () => {
       ],
     });
     expect(job.template?.taskCount).toBe(1);
+  });
+
+  it('runs the exec form as it is, without a shell (distroless images have none)', () => {
+    const job = migrationJob(
+      { containers: [{ image: 'web@sha256:2' }] },
+      parseMigrationCommand('["node","node_modules/prisma/build/index.js","migrate","deploy"]'),
+    );
+    expect(job.template?.template?.containers?.[0].command).toEqual([
+      'node',
+      'node_modules/prisma/build/index.js',
+      'migrate',
+      'deploy',
+    ]);
   });
 });
 

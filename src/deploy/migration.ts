@@ -11,7 +11,14 @@ import type { GoogleClients } from '../cloudrun/clients';
 import { errorCode, errorDetails } from '../cloudrun/errors';
 import { sendOnce, withRetry } from '../cloudrun/retry';
 import { jobName, locationName, type ServiceTarget } from '../cloudrun/target';
-import type { Reporter } from '../report';
+import { listRevisionFacts } from '../cloudrun/service-state';
+import type { MigrationCheck } from '../migrations/check';
+import { commandArgv, type MigrationCommand } from '../migrations/command';
+import type { MigrationPolicy } from '../migrations/policy';
+import { checkReleaseMigrations } from '../migrations/release-check';
+import { probeServing, servingVerdict } from '../migrations/serving-probe';
+import { adcTokens } from '../registry/login';
+import { md, type Reporter } from '../report';
 import { servingContainerIndex } from './service-template';
 
 type Job = protos.google.cloud.run.v2.IJob;
@@ -36,8 +43,8 @@ export function migrationJobId(service: string): string {
   return `${start}-${hash}${SUFFIX}`;
 }
 
-/** The job that runs `command` with the revision template's container, volumes and identity. */
-export function migrationJob(template: Template, command: string): Job {
+/** The job that runs `command` (through /bin/sh -c, or as it is in the exec form) with the revision template's container, volumes and identity. */
+export function migrationJob(template: Template, command: MigrationCommand): Job {
   const containers = template.containers ?? [];
   const serving = containers[servingContainerIndex(containers)] ?? {};
   return {
@@ -53,7 +60,7 @@ export function migrationJob(template: Template, command: string): Job {
             env: serving.env ?? [],
             volumeMounts: serving.volumeMounts ?? [],
             ...(serving.resources ? { resources: { limits: serving.resources.limits ?? {} } } : {}),
-            command: ['/bin/sh', '-c', command],
+            command: commandArgv(command),
             args: [],
           },
         ],
@@ -156,4 +163,54 @@ export async function runMigration(
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * Checks the migrations new to the serving revision's image (the revision that serves most traffic;
+ * none for a new service) before the job runs; throws with nothing changed when the policy refuses one.
+ */
+export async function checkNewMigrations(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  candidate: string,
+  servingRevision: string | undefined,
+  options: { policy: MigrationPolicy; allow: readonly string[]; env: NodeJS.ProcessEnv },
+  reporter: Reporter,
+): Promise<MigrationCheck> {
+  const serving = servingRevision
+    ? (await listRevisionFacts(clients, target)).find((r) => r.name === servingRevision)?.image
+    : undefined;
+  return checkReleaseMigrations({ ...options, candidate, serving, tokens: () => adcTokens(target.project) }, reporter);
+}
+
+/** What the migration job needs besides the job: the migrations it applies and the serving revision to measure. */
+export interface MigrationRun {
+  readonly job: Job;
+  /** The new migrations' names (from the check), for the message when the serving revision breaks. */
+  readonly migrations: readonly string[];
+  /** The service URL (it serves only the stable revision until the rollout) and the paths to probe. */
+  readonly probe?: { readonly url: string; readonly paths: readonly string[]; readonly revision: string };
+}
+
+/**
+ * Runs the job; with a probe, measures the serving revision just before and just after it. A revision
+ * that passed before and fails after fails the deploy, before any traffic moves, saying that a
+ * rollback will not restore the schema (also in the job summary).
+ */
+export async function migrateWhileServing(
+  clients: GoogleClients,
+  target: ServiceTarget,
+  run: MigrationRun,
+  reporter: Reporter,
+): Promise<void> {
+  const { probe } = run;
+  const before = probe ? await probeServing(probe.url, probe.paths, 'before', reporter) : undefined;
+  await runMigration(clients, target, run.job, reporter);
+  if (!probe || !before) return;
+  const after = await probeServing(probe.url, probe.paths, 'after', reporter);
+  const verdict = servingVerdict(before, after, run.migrations, probe.revision);
+  if (!verdict.message) return;
+  if (!verdict.broken) return reporter.warning(verdict.message);
+  reporter.summary(md.heading('The migration broke the serving revision') + verdict.message + '\n\n');
+  throw new Error(verdict.message);
 }

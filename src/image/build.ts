@@ -42,6 +42,7 @@ import {
   type ImageConfig,
 } from './docker';
 import { applyIgnore, type Finding } from './findings';
+import { checkPullRequestMigrations } from '../migrations/pr-check';
 import { checkImage, neededEngines } from './image-facts';
 import { PLATFORM, type buildImageAction } from './inputs';
 import { engineTarget, platformOfFacts } from './platforms';
@@ -347,6 +348,7 @@ async function imageChecks(step: Step, built: Built, earlier: readonly Phased[])
     engines: mode,
     compiledClient: settingText(generator?.provider) === 'prisma-client',
     migrateAtStart: migratesAtStart(project),
+    migrationCommand: step.inputs['migration-command'],
     placeholderEngines: step.env[PLACEHOLDER_ENGINES_ENV] === '1',
   };
   const findings = applyIgnore(checkImage(facts, expectations, load), step.inputs.ignore ?? []).map((f) => ({
@@ -433,6 +435,11 @@ export async function runBuildImage(inputs: Inputs, context: StepContext): Promi
     const checked = staticChecks(step);
     if (inputs['check-only']) {
       reporter.summary(readinessMarkdown(checked.report));
+      const baseRef = inputs['base-ref'] ?? env.GITHUB_BASE_REF;
+      if (baseRef) {
+        const options = { policy: inputs['migration-policy'], allow: inputs['allow-migrations'] ?? [] };
+        await reporter.group('Migrations', () => checkPullRequestMigrations(root, baseRef, options, context.run, reporter));
+      }
       return { 'prisma-report': JSON.stringify(checked.report) };
     }
     // Repository check and Docker login before anything is built (src/registry, h-release).

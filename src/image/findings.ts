@@ -33,6 +33,7 @@ export const RULE_IDS = [
   'image-engines',
   'image-schema-engine',
   'image-client',
+  'image-migration-program',
   'image-load',
   'image-engine-load',
 ] as const;

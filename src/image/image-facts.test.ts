@@ -7,6 +7,7 @@ import {
   type ImageFacts,
   type LoadResult,
 } from './image-facts';
+import { parseMigrationCommand, type MigrationCommand } from '../migrations/command';
 import type { EngineMode } from './prisma-rules';
 
 const debianOutput = `@@runway os
@@ -22,8 +23,11 @@ VERSION_ID="12"
 /app/node_modules/.prisma/client/libquery_engine-debian-openssl-3.0.x.so.node
 /app/node_modules/prisma/schema-engine-debian-openssl-3.0.x
 /app/node_modules/@prisma/client/package.json
+/app/node_modules/prisma/package.json
 @@runway node
 /usr/local/bin/node
+@@runway shell
+/bin/sh
 `;
 
 describe('parseInspection', () => {
@@ -44,7 +48,9 @@ describe('parseInspection', () => {
       ],
       clients: ['/app/node_modules/.prisma/client'],
       hasPrismaClientPackage: true,
+      prismaCli: ['/app/node_modules/prisma'],
       node: '/usr/local/bin/node',
+      shell: '/bin/sh',
     });
   });
 
@@ -84,14 +90,16 @@ describe('inspectionFromListing', () => {
       libssl: ['/usr/lib/x86_64-linux-gnu/libssl.so.3'],
       clients: ['/app/node_modules/.prisma/client'],
       node: '/nodejs/bin/node',
+      prismaCli: [],
     });
+    expect(facts.shell).toBeUndefined();
     expect(facts.engines.map((e) => e.target)).toEqual(['debian-openssl-3.0.x']);
   });
 });
 
 describe('checkImage', () => {
   const debian = parseInspection(debianOutput);
-  const lib: { engines: EngineMode; compiledClient: boolean; migrateAtStart: boolean } = {
+  const lib: { engines: EngineMode; compiledClient: boolean; migrateAtStart: boolean; migrationCommand?: MigrationCommand } = {
     engines: 'library',
     compiledClient: false,
     migrateAtStart: false,
@@ -119,6 +127,26 @@ describe('checkImage', () => {
     ['no client', { clients: [] }, { 'image-client': 'error' }],
   ])('%s', (_name, change, expected) => {
     expect(levels({ ...debian, ...change })).toMatchObject(expected);
+  });
+
+  it.each<[string, string, Partial<ImageFacts>, string, RegExp?]>([
+    ['the CLI is there', 'npx prisma migrate deploy', {}, 'pass', undefined],
+    ['no Prisma CLI', 'npx prisma migrate deploy', { prismaCli: [] }, 'error', /make `prisma` a dependency/],
+    ['a shell command without a shell', 'node scripts/migrate.mjs', { shell: undefined }, 'error', /JSON array/],
+    ['the exec form without a shell', '["node","scripts/migrate.mjs"]', { shell: undefined }, 'pass', undefined],
+    [
+      'the exec form of the CLI, without it',
+      '["node","node_modules/prisma/build/index.js","migrate","deploy"]',
+      { prismaCli: [] },
+      'error',
+      /node_modules\/prisma/,
+    ],
+  ])('migration program: %s', (_name, command, change, level, fix) => {
+    const [f] = checkImage({ ...debian, ...change }, { ...lib, migrationCommand: parseMigrationCommand(command) }, loaded).filter(
+      (x) => x.rule === 'image-migration-program',
+    );
+    expect(f.level).toBe(level);
+    if (fix) expect(f.fix).toMatch(fix);
   });
 
   it('names the engine the platform needs', () => {

@@ -4,6 +4,7 @@
  */
 import { engineTarget, platformOfFacts, type Libc, type Platform } from './platforms';
 import type { Finding, RuleId } from './findings';
+import { runsPrismaCli, type MigrationCommand } from '../migrations/command';
 import type { EngineMode } from './prisma-rules';
 
 /** Where the C library and libssl live (Debian multiarch, Alpine, RHEL). */
@@ -22,8 +23,9 @@ export const INSPECT_SCRIPT = [
   's() { echo "@@runway $1"; }',
   's os; cat /etc/os-release 2>/dev/null',
   `s libs; for d in ${LIB_DIRS.join(' ')}; do [ -d "$d" ] && ls -1 "$d" 2>/dev/null | sed "s|^|$d/|"; done`,
-  "s files; find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o \\( -name 'libquery_engine-*' -o -name 'query-engine-*' -o -name 'schema-engine-*' -o -path '*/.prisma/client/index.js' -o -path '*/node_modules/@prisma/client/package.json' -o -path '*/generated/*client.ts' -o -path '*/generated/*client.js' \\) -print 2>/dev/null",
+  "s files; find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o \\( -name 'libquery_engine-*' -o -name 'query-engine-*' -o -name 'schema-engine-*' -o -path '*/.prisma/client/index.js' -o -path '*/node_modules/@prisma/client/package.json' -o -path '*/node_modules/prisma/package.json' -o -path '*/generated/*client.ts' -o -path '*/generated/*client.js' \\) -print 2>/dev/null",
   's node; command -v node',
+  's shell; command -v sh',
 ].join('\n');
 
 /**
@@ -34,9 +36,19 @@ export function inspectionFromListing(paths: readonly string[], osRelease: strin
   const absolute = paths.map((p) => `/${p.replace(/^\.?\//, '').replace(/\/$/, '')}`);
   const libs = absolute.filter((p) => LIB_DIRS.includes(p.slice(0, p.lastIndexOf('/'))));
   const node = ['/usr/local/bin/node', '/nodejs/bin/node', '/usr/bin/node'].find((n) => absolute.includes(n));
-  return ['@@runway os', osRelease, '@@runway libs', ...libs, '@@runway files', ...absolute, '@@runway node', node ?? ''].join(
-    '\n',
-  );
+  const shell = ['/bin/sh', '/usr/bin/sh'].find((n) => absolute.includes(n));
+  return [
+    '@@runway os',
+    osRelease,
+    '@@runway libs',
+    ...libs,
+    '@@runway files',
+    ...absolute,
+    '@@runway node',
+    node ?? '',
+    '@@runway shell',
+    shell ?? '',
+  ].join('\n');
 }
 
 export interface EngineFile {
@@ -55,7 +67,11 @@ export interface ImageFacts {
   /** Folders holding a generated client. */
   readonly clients: string[];
   readonly hasPrismaClientPackage: boolean;
+  /** Folders of the Prisma CLI package (`…/node_modules/prisma`). */
+  readonly prismaCli: string[];
   readonly node?: string;
+  /** The image's /bin/sh, when it has one. */
+  readonly shell?: string;
 }
 
 export function engineFile(path: string): EngineFile | undefined {
@@ -102,7 +118,9 @@ export function parseInspection(output: string): ImageFacts {
       .filter((f) => f.endsWith('/.prisma/client/index.js') || /\/generated\/.*client\.[jt]s$/.test(f))
       .map((f) => f.slice(0, f.lastIndexOf('/'))),
     hasPrismaClientPackage: files.some((f) => f.endsWith('/node_modules/@prisma/client/package.json')),
+    prismaCli: files.filter((f) => f.endsWith('/node_modules/prisma/package.json')).map((f) => f.slice(0, f.lastIndexOf('/'))),
     node: sections.node?.[0],
+    shell: sections.shell?.[0],
   };
 }
 
@@ -146,6 +164,8 @@ export interface Expectations {
   /** The generator is prisma-client, whose TypeScript output is compiled into the app. */
   readonly compiledClient: boolean;
   readonly migrateAtStart: boolean;
+  /** deploy-cloudrun's migration command, whose program the image must hold. */
+  readonly migrationCommand?: MigrationCommand;
   /**
    * Placeholder (non-ELF) engine files pass as a notice instead of failing: only for this project's own
    * fixtures, which cannot download real engines. Set by the test-only RUNWAY_TEST_PLACEHOLDER_ENGINES=1.
@@ -235,6 +255,29 @@ function imageClient(c: ImageContext): Found[] {
   ];
 }
 
+/** The migration job runs in this image: its shell (shell form) and the Prisma CLI (for prisma migrate deploy) must be in it. */
+function imageMigrationProgram(c: ImageContext): Found[] {
+  const command = c.expect.migrationCommand;
+  if (!command) return [];
+  if (command.form === 'shell' && !c.facts.shell)
+    return [
+      found(
+        'error',
+        'migration-command is a shell command, but the image has no /bin/sh (distroless?): the migration job cannot start.',
+        'Give migration-command as a JSON array, run without a shell: ["node","node_modules/prisma/build/index.js","migrate","deploy"]',
+      ),
+    ];
+  if (runsPrismaCli(command) && c.facts.prismaCli.length === 0)
+    return [
+      found(
+        'error',
+        'migration-command runs the Prisma CLI, but the image has no node_modules/prisma: the migration job fails (npx would try to download it when the job runs).',
+        'Keep the CLI in the runtime image: make `prisma` a dependency (not a devDependency) of the package the runtime stage installs, or COPY node_modules/prisma and node_modules/@prisma/engines into it; or run the migrations with a runner that is in the image',
+      ),
+    ];
+  return [found('pass', runsPrismaCli(command) ? c.facts.prismaCli.join(', ') : 'the command needs nothing Runway can check')];
+}
+
 function imageLoad(c: ImageContext): Found[] {
   if (!c.load) return [found('notice', c.facts.node ? 'Not run.' : 'No node in the image: load test skipped.')];
   if (c.load.ok) return [found('pass', `require('@prisma/client') → ${c.load.client}`)];
@@ -280,6 +323,7 @@ export const IMAGE_RULES: readonly {
   { id: 'image-engines', check: 'Engine for the image platform', run: imageEngines },
   { id: 'image-schema-engine', check: 'Schema engine for migrate deploy', run: imageSchemaEngine },
   { id: 'image-client', check: 'Generated client in the image', run: imageClient },
+  { id: 'image-migration-program', check: "The migration command's program", run: imageMigrationProgram },
   { id: 'image-load', check: 'Client loads in the image', run: imageLoad },
   { id: 'image-engine-load', check: 'Engine loads (dlopen)', run: imageEngineLoad },
 ];

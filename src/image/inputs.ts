@@ -1,4 +1,5 @@
 import { defineAction, input, kinds, type InputProblem } from '../inputs';
+import { allowMigrations, migrationCommand, migrationPolicy, POLICY_DEFAULT } from '../migrations/inputs';
 import { RULE_IDS } from './findings';
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -66,6 +67,22 @@ export const buildImageAction = defineAction({
       'Run the static checks and stop before building (for pull requests); `image` is then not needed',
       kinds.bool,
     ).default('false'),
+    'base-ref': input(
+      "With check-only: the pull request's base branch; the migrations the pull request adds against it are checked as deploy-cloudrun checks them (default: GITHUB_BASE_REF, set on pull_request events; the checkout needs fetch-depth: 0)",
+      kinds.text,
+    ),
+    'migration-policy': input(
+      "With check-only and a base ref: what fails the check, per kind of finding (as deploy-cloudrun's migration-policy)",
+      migrationPolicy,
+    ).default(POLICY_DEFAULT),
+    'allow-migrations': input(
+      "With check-only and a base ref: migrations (folder names) let through on purpose (as deploy-cloudrun's allow-migrations)",
+      allowMigrations,
+    ),
+    'migration-command': input(
+      "deploy-cloudrun's migration-command: the built image is checked for its program (for prisma migrate deploy, the Prisma CLI; for a shell command, /bin/sh)",
+      migrationCommand,
+    ),
     ignore: input(
       'Rule IDs whose findings are reported as notes and never fail the check (each annotation names its rule ID; see the README)',
       kinds.list(kinds.oneOf(...RULE_IDS)),

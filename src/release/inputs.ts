@@ -15,8 +15,9 @@ import { parseImageReference } from '../registry/reference';
 import { defineAction, input, kinds, type InputProblem, type InputSpecs } from '../inputs';
 import { promoteAction } from '../traffic/inputs';
 
-// build-image: the composite always pushes; `check-only` is release.yml's pull-request job.
-const { push: _push, 'check-only': _checkOnly, ...build } = buildImageAction.inputs;
+// build-image: the composite always pushes; `check-only` (and the `base-ref` it compares with) is
+// release.yml's pull-request job.
+const { push: _push, 'check-only': _checkOnly, 'base-ref': _baseRef, ...build } = buildImageAction.inputs;
 // deploy-cloudrun: the image is the one just built; traffic stays put until promote moves it.
 // Its `network` (Direct VPC egress) is `vpc-network` here: build-image's `network` is the build's.
 const { image: _image, 'no-traffic': _noTraffic, network: vpcNetwork, ...deploy } = deployCloudRunAction.inputs;

@@ -5,18 +5,16 @@
  * Needs the local stack (`bash scripts/stack.sh up`): dockerd, PostgreSQL, Redis, node:24-bookworm-slim.
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { APP_DIR, APP_NAME, exampleImage } from '../helpers/example-image';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
-const APP_DIR = 'examples/monorepo';
 const ADMIN_URL = 'postgresql://runway:runway@127.0.0.1:5432/runway';
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const APP_NAME = 'Runway example (test build)';
 const MIGRATE = ['node', 'packages/db/scripts/migrate.mjs'];
 
 const suffix = randomBytes(4).toString('hex');
@@ -25,16 +23,6 @@ const databaseUrl = `postgresql://runway:runway@127.0.0.1:5432/${database}`;
 const containers: string[] = [];
 const silentServers: (() => Promise<void>)[] = [];
 let image = '';
-
-/** The image tag is a hash of every file git would commit under examples/monorepo, so an unchanged app reuses its image. */
-async function contentTag(): Promise<string> {
-  const { stdout } = await run('git', ['ls-files', '-co', '--exclude-standard', '-z', APP_DIR], { cwd: ROOT });
-  const hash = createHash('sha256').update(APP_NAME);
-  for (const file of stdout.split('\0').filter(Boolean).sort()) {
-    hash.update(`${file}\0`).update(readFileSync(path.join(ROOT, file)));
-  }
-  return `runway-example-monorepo:src-${hash.digest('hex').slice(0, 16)}`;
-}
 
 interface Result {
   code: number;
@@ -123,14 +111,7 @@ async function migrate(env: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  image = await contentTag();
-  if ((await docker(['image', 'inspect', image])).code !== 0) {
-    await dockerOk(['build', '--network', 'host', '--build-arg', `NEXT_PUBLIC_APP_NAME=${APP_NAME}`, '-t', image, APP_DIR]);
-    // Images of older versions of the app only take disk space; one still in use stays (rmi without -f).
-    const { stdout } = await docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', 'runway-example-monorepo']);
-    const stale = stdout.split('\n').filter((tag) => tag.includes(':src-') && tag !== image);
-    if (stale.length > 0) await docker(['rmi', ...stale]);
-  }
+  image = await exampleImage();
   await psql(`CREATE DATABASE ${database}`);
 }, 900_000);
 
@@ -176,10 +157,13 @@ describe('example monorepo image', () => {
     const first = await migrate({ DATABASE_URL: databaseUrl });
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('applied 20261125180000_init');
-    expect(first.stdout).toContain('migrations: 1 applied, 0 already applied');
+    expect(first.stdout).toContain('applied 20261201000000_expand_items_note');
+    expect(first.stdout).toContain('migrations: 2 applied, 0 already applied');
     const second = await migrate({ DATABASE_URL: databaseUrl });
-    expect(second.stdout).toContain('migrations: 0 applied, 1 already applied');
-    expect(await psql('SELECT name FROM _runway_migrations', databaseUrl)).toBe('20261125180000_init');
+    expect(second.stdout).toContain('migrations: 0 applied, 2 already applied');
+    expect(await psql('SELECT name FROM _runway_migrations ORDER BY name', databaseUrl)).toBe(
+      '20261125180000_init\n20261201000000_expand_items_note',
+    );
     expect(await psql("SELECT to_regclass('public.items') IS NOT NULL", databaseUrl)).toBe('t');
   }, 60_000);
 

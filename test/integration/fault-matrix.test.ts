@@ -195,7 +195,7 @@ describe('deploy: the migration job (RunJob)', () => {
     const run = runMigration(
       stack.clients,
       stack.target,
-      migrationJob(template, 'node -e "process.exit(0)"'),
+      migrationJob(template, { form: 'exec', argv: ['node', '-e', 'process.exit(0)'] }),
       new RecordingReporter(),
       200,
     );

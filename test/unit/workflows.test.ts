@@ -139,7 +139,7 @@ it('the composite takes every build-image and deploy-cloudrun input but the ones
     Object.keys(inputs)
       .filter((n) => !except.includes(n))
       .sort();
-  expect(taken('build-image')).toEqual(all(buildImageAction.inputs, ['push', 'check-only']));
+  expect(taken('build-image')).toEqual(all(buildImageAction.inputs, ['push', 'check-only', 'base-ref']));
   expect(taken('deploy-cloudrun')).toEqual(all(deployCloudRunAction.inputs, ['image', 'no-traffic']));
   for (const mine of [...Object.keys(PASSED_THROUGH['build-image']), ...Object.keys(PASSED_THROUGH['deploy-cloudrun'])])
     expect(releaseAction.inputs).toHaveProperty([mine]);
