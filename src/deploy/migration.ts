@@ -202,12 +202,13 @@ export async function migrateWhileServing(
   target: ServiceTarget,
   run: MigrationRun,
   reporter: Reporter,
+  env: NodeJS.ProcessEnv,
 ): Promise<void> {
   const { probe } = run;
-  const before = probe ? await probeServing(probe.url, probe.paths, 'before', reporter) : undefined;
+  const before = probe ? await probeServing(probe.url, probe.paths, 'before', reporter, env) : undefined;
   await runMigration(clients, target, run.job, reporter);
   if (!probe || !before) return;
-  const after = await probeServing(probe.url, probe.paths, 'after', reporter);
+  const after = await probeServing(probe.url, probe.paths, 'after', reporter, env);
   const verdict = servingVerdict(before, after, run.migrations, probe.revision);
   if (!verdict.message) return;
   if (!verdict.broken) return reporter.warning(verdict.message);

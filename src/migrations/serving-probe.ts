@@ -4,7 +4,7 @@
  * before the job and again just after, before any traffic moves; failing after where it passed before
  * means the migration broke the code a rollback would return to.
  */
-import { runGate, type GateConfig, type Verdict } from '../health';
+import { runGate, withIdToken, type GateConfig, type Verdict } from '../health';
 import type { Reporter } from '../report';
 
 /** A short gate: enough requests to tell a broken revision from a working one, in seconds. */
@@ -25,8 +25,15 @@ export function servingProbeConfig(url: string, paths: readonly string[]): GateC
   };
 }
 
-export async function probeServing(url: string, paths: readonly string[], when: string, reporter: Reporter): Promise<Verdict> {
-  const result = await runGate(servingProbeConfig(url, paths), reporter);
+/** A private service (Cloud Run's default) is probed with an ID token minted as the gate's is. */
+export async function probeServing(
+  url: string,
+  paths: readonly string[],
+  when: string,
+  reporter: Reporter,
+  env: NodeJS.ProcessEnv,
+): Promise<Verdict> {
+  const result = await runGate(await withIdToken(servingProbeConfig(url, paths), env, reporter), reporter);
   reporter.info(
     `Serving revision ${when} the migration (${paths.join(', ')} on ${url}): ${result.verdict}${result.reasons.length ? ` (${result.reasons.join('; ')})` : ''}`,
   );

@@ -47,7 +47,9 @@ const run = (bundle: string, inputs: Record<string, string>, env: Record<string,
     env: { ...emu.emulator.env, GCLOUD_PROJECT: PROJECT, GITHUB_SHA: `${++unique}`.padStart(40, 'a'), ...env },
     timeoutMs: 150_000,
   });
-const deploy = (inputs: Record<string, string>) => run('deploy-cloudrun', { 'wait-timeout': '60s', image, ...inputs });
+// Public: these tests read the app's answers directly (services are private by default).
+const deploy = (inputs: Record<string, string>) =>
+  run('deploy-cloudrun', { 'wait-timeout': '60s', 'allow-unauthenticated': 'true', image, ...inputs });
 const get = async (id: string) => (await emu.clients.services.getService({ name: serviceName(id) }))[0];
 const revisionNames = async (id: string) =>
   (await emu.clients.revisions.listRevisions({ parent: serviceName(id) }))[0].map((r) => shortName(r.name)).sort();

@@ -315,7 +315,7 @@ describe('an operation that fails after its change applied', () => {
       /The update's operation reported an error \(.*Injected fault: INTERNAL.*\), but .* serves revision .* as planned/,
     );
     expect(shares(await served(stack))).toEqual([[v1, 100]]);
-    expect((await fetch(run.outputs['tag-url'])).status).toBe(200);
+    expect((await invoke(stack, run.outputs['tag-url'])).status).toBe(200);
   });
 
   it('deploy: its put-back after a failed revision applied though its operation failed: no "Could not restore"', async () => {

@@ -62,6 +62,8 @@ async function deploy(image: string, inputs: Record<string, string> = {}, sha = 
       service,
       image,
       'wait-timeout': '90s',
+      // Public: the test and its load read the app directly (the probe mints a token in emulator mode).
+      'allow-unauthenticated': 'true',
       'env-vars': `DATABASE_URL=${databaseUrl},REDIS_URL=redis://127.0.0.1:6379`,
       'migration-command': '["node","packages/db/scripts/migrate.mjs"]',
       ...inputs,

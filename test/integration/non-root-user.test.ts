@@ -63,10 +63,13 @@ function asUser(script: string, env: Record<string, string>, timeout: number): R
   return { status: r.status, output: `${r.stdout}${r.stderr}${r.error ? `\n${r.error.message}` : ''}` };
 }
 
-/** PIDs of the user's processes still running. */
+/**
+ * The user's processes still running. Zombies (state Z) have exited: one whose parent is gone waits
+ * for this machine's PID 1 to reap it (seen: tsx's esbuild child), which is not the user's doing.
+ */
 function userProcesses(): string[] {
-  const r = spawnSync('ps', ['-u', USER, '-o', 'pid=,args='], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter((l) => l.trim() !== '');
+  const r = spawnSync('ps', ['-u', USER, '-o', 'pid=,stat=,args='], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter((l) => l.trim() !== '' && !/^\s*\d+\s+Z/.test(l));
 }
 
 function ourContainers(): string[] {

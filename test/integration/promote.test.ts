@@ -70,10 +70,20 @@ async function watchShares(revision: string, run: Promise<ActionRun>, onShare?: 
   return seen;
 }
 
-const killContainer = async (revision: string) => {
+/**
+ * The candidate's container stops answering (paused, as a hung instance): its requests time out. A
+ * killed one would not do: the emulator starts a new instance on the next request, as Cloud Run would.
+ */
+const hangContainer = async (revision: string) => {
   const { stdout } = await exec('docker', ['ps', '-q', '--filter', `name=-${revision}$`]);
   expect(stdout.trim()).not.toBe('');
-  await exec('docker', ['kill', ...stdout.trim().split('\n')]);
+  hung.push(...stdout.trim().split('\n'));
+  await exec('docker', ['pause', ...stdout.trim().split('\n')]);
+};
+const hung: string[] = [];
+/** Unpaused once the promotion ended, so the emulator can stop them (one it removed already is gone). */
+const unhang = async () => {
+  for (const id of hung.splice(0)) await exec('docker', ['unpause', id]).catch(() => undefined);
 };
 
 const promote = (inputs: Record<string, string>, options: Pick<BundleOptions, 'onStart' | 'onStdout'> = {}) =>
@@ -87,6 +97,7 @@ it('promotes in steps with every gate passing, keeps every tag and records the r
   const run = promote({ revision: candidate, steps: '10,50,100', bake: '1s', 'previous-traffic': formatSnapshot(v1.traffic) });
   const shares = await watchShares(candidate, run);
   const result = await run;
+  await unhang();
 
   expect(result.errors).toEqual([]);
   expect(result.code).toBe(0);
@@ -125,7 +136,7 @@ it('restores the exact previous traffic (a split with several tags) when the 50 
   const previous = await splitThenCandidate();
   const candidate = revisionOf(t.stack, 'v3');
 
-  // The candidate dies during its 10 % step's bake, once that step's gates passed (said in the log,
+  // The candidate hangs during its 10 % step's bake, once that step's gates passed (said in the log,
   // however slow the machine): the 50 % step's gates must catch it.
   let out = '';
   let killed = false;
@@ -136,7 +147,7 @@ it('restores the exact previous traffic (a split with several tags) when the 50 
         out += chunk;
         if (killed || !/^10 %: gates passed; baking/m.test(out)) return;
         killed = true;
-        void killContainer(candidate);
+        void hangContainer(candidate);
       },
     },
   );
@@ -262,9 +273,11 @@ it('a failed step and the post step after a killed promotion both restore exactl
 
   const failed = promote({ revision: candidate, steps: '10,50,100', bake: '8s', 'previous-traffic': formatSnapshot(previous) });
   await watchShares(candidate, failed, (share) => {
-    if (share === 10) setTimeout(() => void killContainer(candidate), 3000);
+    if (share === 10) setTimeout(() => void hangContainer(candidate), 3000);
   });
-  expect((await failed).outputs.verdict).toBe('fail');
+  const failedRun = await failed;
+  await unhang();
+  expect(failedRun.outputs.verdict).toBe('fail');
   const byStep = { spec: (await current()).traffic, served: await servedShares() };
 
   expect(byPost).toEqual({ spec: previous, served: beforeDeploy });
