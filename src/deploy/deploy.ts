@@ -370,7 +370,9 @@ async function migrate(
     ...(paths && url && serving ? { probe: { url, paths, revision: serving } } : {}),
   };
   await reporter
-    .group(regions > 1 ? `Migration (in ${first.region})` : 'Migration', () => migrateWhileServing(clients, first, run, reporter, env))
+    .group(regions > 1 ? `Migration (in ${first.region})` : 'Migration', () =>
+      migrateWhileServing(clients, first, run, reporter, env),
+    )
     .catch((e: unknown) => {
       throw described(e, context);
     });

@@ -1,6 +1,7 @@
 /**
- * Runway's migration rules against squawk (`squawk-cli` from npm, whose linux-x64 binary ships in
- * the optional dependency @squawk-cli/linux-x64: nothing downloads) on the fixture corpus: Prisma-style
+ * Runway's migration rules against squawk (its linux-x64 binary as npm ships it in @squawk-cli/linux-x64,
+ * a dev dependency: nothing downloads; `squawk-cli`, the wrapper, would need every platform's package
+ * in the lockfile, and the registry here serves only this one) on the fixture corpus: Prisma-style
  * migrations for the common schema changes. The rendered table is the one in
  * actions/deploy-cloudrun/README.md; every difference needs a reason here.
  */
@@ -13,7 +14,7 @@ import { loadParser, parseStatements } from '../../src/migrations/sql';
 
 const ROOT = join(__dirname, '..', '..');
 const CORPUS = join(ROOT, 'test/fixtures/migrations');
-const SQUAWK = join(ROOT, 'node_modules/.bin/squawk');
+const SQUAWK = join(ROOT, 'node_modules/@squawk-cli/linux-x64/bin/squawk');
 const README = join(ROOT, 'actions/deploy-cloudrun/README.md');
 
 /**
