@@ -53,20 +53,28 @@ async function splitThenCandidate(): Promise<TrafficEntry[]> {
   return previous;
 }
 
-/** The candidate's share on the service as the emulator holds it, sampled while `run` goes on. */
+/**
+ * The candidate's share on the service as the emulator holds it, sampled while `run` goes on, and once
+ * more after it ended (a restore just before the bundle exits can fall between two samples).
+ */
 async function watchShares(revision: string, run: Promise<ActionRun>, onShare?: (percent: number) => void): Promise<number[]> {
   const seen: number[] = [];
   let done = false;
   void run.finally(() => (done = true));
-  while (!done) {
+  const sample = async () => {
     const s = await readService(t.stack.clients, t.stack.target);
     const share = s.traffic.filter((e) => e.revision === revision).reduce((sum, e) => sum + e.percent, 0);
     if (seen[seen.length - 1] !== share) {
       seen.push(share);
       onShare?.(share);
     }
+  };
+  while (!done) {
+    await sample();
     await new Promise((r) => setTimeout(r, 100));
   }
+  await run.catch(() => undefined);
+  await sample();
   return seen;
 }
 
