@@ -6,8 +6,8 @@
  *
  *   npx tsx bench/run.ts comparison
  */
-import type { Sample, Target } from '../src/health/model';
-import { ALPHA, compare, comparisonFindings, onlySlower, targetStats } from '../src/health/judge';
+import type { Sample, Side } from '../src/health/model';
+import { ALPHA, compare, comparisonFindings, onlySlower, sideStats } from '../src/health/judge';
 import { round, seeded, type Group, type Result } from './result';
 
 const RUNS = 500;
@@ -18,9 +18,9 @@ function normal(rand: () => number): number {
 }
 
 /** Latency around `medianMs` with the long right tail of real requests (log-normal, sigma 0.5). */
-function samples(rand: () => number, target: Target, medianMs: number, errorRate: number): Sample[] {
+function samples(rand: () => number, side: Side, medianMs: number, errorRate: number): Sample[] {
   return Array.from({ length: SAMPLES }, () => ({
-    target,
+    side,
     path: '/',
     ms: medianMs * Math.exp(0.5 * normal(rand)),
     failures: rand() < errorRate ? [{ kind: 'status' as const, message: 'status 503' }] : [],
@@ -36,7 +36,7 @@ interface Scenario {
 function findings(s: Scenario, rand: () => number) {
   const candidate = samples(rand, 'candidate', ...s.candidate);
   const stable = samples(rand, 'baseline', ...s.stable);
-  return comparisonFindings('/', compare(candidate, stable), targetStats(candidate), targetStats(stable));
+  return comparisonFindings('/', compare(candidate, stable), sideStats(candidate), sideStats(stable));
 }
 
 /** Whether a gate fails: as runGate, a failure for latency alone stands only if a second batch fails too. */

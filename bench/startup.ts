@@ -171,7 +171,7 @@ function floorBundle(): string {
 }
 
 /** Runs `bundle` the way the runner runs a step, until `stop`. */
-function runStep(bundle: string, options: BundleOptions): Started {
+function startBundle(bundle: string, options: BundleOptions): Started {
   let pid: number | undefined;
   const run = runBundle(bundle, { ...options, onStart: (p) => (pid = p) });
   const done = run.then((r) => {
@@ -182,11 +182,11 @@ function runStep(bundle: string, options: BundleOptions): Started {
 }
 
 function runAction(bundles: string, c: Case) {
-  return (address: string) => runStep(join(bundles, c.action, 'index.js'), c.options(address));
+  return (address: string) => startBundle(join(bundles, c.action, 'index.js'), c.options(address));
 }
 
 function runFloor(bundle: string) {
-  return (address: string) => runStep(bundle, { env: { CLOUD_RUN_EMULATOR_HOST: address } });
+  return (address: string) => startBundle(bundle, { env: { CLOUD_RUN_EMULATOR_HOST: address } });
 }
 
 function runNode(address: string): Started {

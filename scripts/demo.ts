@@ -36,7 +36,7 @@ const DATABASE_URL = `postgresql://runway:runway@127.0.0.1:${PG_PORT}/${DATABASE
 const REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`;
 const APP_ENV = `DATABASE_URL=${DATABASE_URL}\nREDIS_URL=${REDIS_URL}`;
 
-interface StepRecord {
+interface DemoStepRecord {
   release: string;
   action: string;
   result: string;
@@ -44,7 +44,7 @@ interface StepRecord {
   detail: string;
 }
 
-const records: StepRecord[] = [];
+const records: DemoStepRecord[] = [];
 const summaries: string[] = [];
 
 function ensureDatabase(): void {

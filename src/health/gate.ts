@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Reporter } from '../report';
 import { isRetried } from './check';
-import type { GateConfig, GateReport, GateResult, Sample, Target } from './model';
+import type { GateConfig, GateReport, GateResult, Sample, Side } from './model';
 import { probe, probeUrl, type Observation } from './probe';
 import { confirmed, earlyOutcome, judge, statusKey, type Run } from './judge';
 
@@ -101,13 +101,13 @@ async function probeOnceMore(
   return second && { ...second, retried: true };
 }
 
-function errorCount(samples: readonly Sample[], target: Target): number {
-  return samples.filter((s) => s.target === target && s.failures.length > 0).length;
+function errorCount(samples: readonly Sample[], side: Side): number {
+  return samples.filter((s) => s.side === side && s.failures.length > 0).length;
 }
 
 /**
- * The measured phase: `samples` requests per path and target, early stop. `concurrency` workers, twice
- * as many with a baseline: the requests alternate between the targets (another URL, another
+ * The measured phase: `samples` requests per path and side, early stop. `concurrency` workers, twice
+ * as many with a baseline: the requests alternate between the sides (another URL, another
  * revision), so each sees about the load it would alone and the comparison takes no longer.
  */
 async function measure(
@@ -115,11 +115,11 @@ async function measure(
   reporter: Reporter,
   signal: AbortSignal,
 ): Promise<{ samples: Sample[]; stoppedEarly: boolean }> {
-  const jobs: { target: Target; path: string; url: string }[] = [];
+  const jobs: { side: Side; path: string; url: string }[] = [];
   for (let i = 0; i < config.samples; i++)
     for (const path of config.paths) {
-      jobs.push({ target: 'candidate', path, url: probeUrl(config.url, path) });
-      if (config.baselineUrl !== undefined) jobs.push({ target: 'baseline', path, url: probeUrl(config.baselineUrl, path) });
+      jobs.push({ side: 'candidate', path, url: probeUrl(config.url, path) });
+      if (config.baselineUrl !== undefined) jobs.push({ side: 'baseline', path, url: probeUrl(config.baselineUrl, path) });
     }
   const stop = new AbortController();
   const cancel = AbortSignal.any([signal, stop.signal]);
@@ -138,7 +138,7 @@ async function measure(
       const job = jobs[next++];
       const observed = await probeOnceMore(job.url, config, cancel);
       if (!observed) return;
-      samples.push({ target: job.target, path: job.path, ...observed });
+      samples.push({ side: job.side, path: job.path, ...observed });
       if (samples.length < jobs.length && earlyOutcome(config, config.paths, samples, config.samples) !== 'open') {
         stoppedEarly = true;
         stop.abort();
@@ -158,7 +158,7 @@ async function measure(
 }
 
 /**
- * Rounds of requests to every path of both targets before a comparison, not judged: a revision that
+ * Rounds of requests to every path of both sides before a comparison, not judged: a revision that
  * has just started answers its first requests slower (JIT, lazy imports, cold pools) while stable is
  * warm, and the latency test called that a regression (seen here: same image, +25 ms, p = 0.004).
  */
@@ -181,7 +181,7 @@ async function warmUp(config: GateConfig, signal: AbortSignal): Promise<GateRepo
   return { requests: rounds * config.paths.length, candidateStatuses };
 }
 
-/** Probes and judges a revision; never throws for an unhealthy target (that is a 'fail' verdict). */
+/** Probes and judges a revision; never throws for an unhealthy revision (that is a 'fail' verdict). */
 export async function runGate(config: GateConfig, reporter: Reporter, options: GateOptions = {}): Promise<GateResult> {
   const started = performance.now();
   const signal = options.signal ?? new AbortController().signal;

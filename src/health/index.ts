@@ -3,4 +3,4 @@ export { gateInputs, gateConfig, checkGateInputs, healthGateAction, type GateVal
 export { runGate, type GateOptions } from './gate';
 export { withIdToken } from './gate-token';
 export { renderGateSummary } from './summary';
-export type { GateConfig, GateReport, GateResult, PathReport, TargetStats, Comparison, Verdict } from './model';
+export type { GateConfig, GateReport, GateResult, PathReport, SideStats, Comparison, Verdict } from './model';

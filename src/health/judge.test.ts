@@ -1,5 +1,5 @@
-import type { Failure, GateConfig, Sample, Target } from './model';
-import { compare, comparisonFindings, confirmed, earlyOutcome, judge, onlySlower, targetStats, type Run } from './judge';
+import type { Failure, GateConfig, Sample, Side } from './model';
+import { compare, comparisonFindings, confirmed, earlyOutcome, judge, onlySlower, sideStats, type Run } from './judge';
 
 const base: GateConfig = {
   url: 'https://candidate.example',
@@ -28,7 +28,7 @@ const dbDown: Failure = {
 
 /** `count` samples; the i-th takes ms(i) and fails when failing(i). */
 function samples(
-  target: Target,
+  side: Side,
   count: number,
   ms: (i: number) => number,
   failing: (i: number) => Failure | undefined = () => undefined,
@@ -36,7 +36,7 @@ function samples(
 ): Sample[] {
   return Array.from({ length: count }, (_, i) => {
     const f = failing(i);
-    return { target, path, ms: ms(i), status: f === status503 ? 503 : 200, failures: f ? [f] : [] };
+    return { side, path, ms: ms(i), status: f === status503 ? 503 : 200, failures: f ? [f] : [] };
   });
 }
 const fast = (i: number) => 20 + (i % 7);
@@ -233,7 +233,7 @@ describe('judge against a baseline', () => {
     // scipy: U = 19, exact p = 0.1111; numpy: median pairwise difference 40.
     expect(c.latency).toMatchObject({ u: 19, shiftMs: 40, exact: true });
     expect(c.latency!.pValue).toBeCloseTo(0.1111111, 6);
-    const findings = comparisonFindings('/', c, targetStats(candidate), targetStats(stableFew));
+    const findings = comparisonFindings('/', c, sideStats(candidate), sideStats(stableFew));
     expect(findings.fail).toEqual([]);
     expect(findings.inconclusive.join()).toMatch(/candidate looks slower than stable by .*not significant/);
   });

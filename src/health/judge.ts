@@ -13,7 +13,7 @@ import type {
   GateResult,
   PathReport,
   Sample,
-  TargetStats,
+  SideStats,
   Verdict,
 } from './model';
 import { boschlooGreater, hodgesLehmannShift, mannWhitneyGreater, median, percentile } from './stats';
@@ -56,8 +56,8 @@ function isError(s: Sample): boolean {
   return s.failures.length > 0;
 }
 
-function of(samples: readonly Sample[], target: Sample['target'], path: string): Sample[] {
-  return samples.filter((s) => s.target === target && s.path === path);
+function of(samples: readonly Sample[], side: Sample['side'], path: string): Sample[] {
+  return samples.filter((s) => s.side === side && s.path === path);
 }
 
 /** The candidate's absolute budgets for one path after the samples so far, out of `planned` per path. */
@@ -132,7 +132,7 @@ function round(ms: number | null): number | null {
 /** How a response's status is counted in a report: its code, or "none" for a request without a response. */
 export const statusKey = (status: number | undefined): string => (status === undefined ? 'none' : String(status));
 
-export function targetStats(samples: readonly Sample[]): TargetStats {
+export function sideStats(samples: readonly Sample[]): SideStats {
   const ms = samples.map((s) => s.ms);
   const errors = samples.filter(isError).length;
   const statuses: Record<string, number> = {};
@@ -194,8 +194,8 @@ export const onlySlower = (fail: readonly string[], slower: readonly (string | u
 export function comparisonFindings(
   path: string,
   c: Comparison,
-  candidate: TargetStats,
-  baseline: TargetStats,
+  candidate: SideStats,
+  baseline: SideStats,
 ): { fail: string[]; inconclusive: string[]; slower?: string } {
   const fail: string[] = [];
   const inconclusive: string[] = [];
@@ -235,7 +235,7 @@ export function comparisonFindings(
 
 export interface Run {
   readonly samples: readonly Sample[];
-  /** Requests planned per path and per target. */
+  /** Requests planned per path and per side. */
   readonly planned: number;
   readonly startup: GateReport['startup'] & { readonly failure?: string };
   readonly warmUp?: GateReport['warmUp'];
@@ -254,7 +254,7 @@ export function judge(config: GateConfig, run: Run): GateResult {
   else
     for (const path of config.paths) {
       const candidateSamples = of(run.samples, 'candidate', path);
-      const candidate = targetStats(candidateSamples);
+      const candidate = sideStats(candidateSamples);
       const criteria = pathCriteria(config, path, candidateSamples, run.planned);
       for (const c of criteria) if (c.outcome === 'fail') fail.push(`${path}: ${c.failure()}`);
       // Open after the run means it ended early without a certain outcome (cancelled): too few samples.
@@ -265,7 +265,7 @@ export function judge(config: GateConfig, run: Run): GateResult {
       let passing = `${path}: ${candidate.samples - candidate.errors} of ${candidate.samples} requests passed${retried}, p95 ${formatMs(candidate.p95)}`;
       if (config.baselineUrl !== undefined && !run.stoppedEarly) {
         const baselineSamples = of(run.samples, 'baseline', path);
-        const baseline = targetStats(baselineSamples);
+        const baseline = sideStats(baselineSamples);
         const comparison = compare(candidateSamples, baselineSamples);
         const findings = comparisonFindings(path, comparison, candidate, baseline);
         fail.push(...findings.fail);

@@ -14,7 +14,7 @@ export interface GateConfig {
   readonly assertions: readonly Assertion[];
   readonly bodyRegex?: RegExp;
   readonly headers: Readonly<Record<string, string>>;
-  /** Measured requests per path and per target (the startup probes are not counted). */
+  /** Measured requests per path and per side (the startup probes are not counted). */
   readonly samples: number;
   readonly intervalMs: number;
   readonly concurrency: number;
@@ -31,11 +31,11 @@ export interface GateConfig {
   readonly failOnInconclusive: boolean;
 }
 
-export type Target = 'candidate' | 'baseline';
+export type Side = 'candidate' | 'baseline';
 
 /** What one request observed. `failures` is empty when every check passed. */
 export interface Sample {
-  readonly target: Target;
+  readonly side: Side;
   readonly path: string;
   /** Time to the last byte of the body; a request that failed without a response counts its whole wait. */
   readonly ms: number;
@@ -71,7 +71,7 @@ export interface FailureCount {
   readonly actual?: string;
 }
 
-export interface TargetStats {
+export interface SideStats {
   readonly samples: number;
   readonly errors: number;
   readonly errorRate: number;
@@ -114,8 +114,8 @@ export interface Comparison {
 
 export interface PathReport {
   readonly path: string;
-  readonly candidate: TargetStats;
-  readonly baseline?: TargetStats;
+  readonly candidate: SideStats;
+  readonly baseline?: SideStats;
   readonly comparison?: Comparison;
 }
 
@@ -127,7 +127,7 @@ export interface GateReport {
   /** Time until the candidate's first success and the probes it took; failures before it are not counted. */
   readonly startup: { readonly ms: number; readonly attempts: number; readonly ready: boolean };
   /**
-   * Requests sent to each target before a comparison and not judged (a just-started revision is slower
+   * Requests sent to each side before a comparison and not judged (a just-started revision is slower
    * at first), and the candidate's answers to them by status, so promote can leave them out of its counts.
    */
   readonly warmUp: { readonly requests: number; readonly candidateStatuses: Readonly<Record<string, number>> };

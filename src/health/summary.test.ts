@@ -1,7 +1,7 @@
-import type { GateResult, PathReport, TargetStats } from './model';
+import type { GateResult, PathReport, SideStats } from './model';
 import { latencyChart, renderGateSummary } from './summary';
 
-const stats = (over: Partial<TargetStats> = {}): TargetStats => ({
+const stats = (over: Partial<SideStats> = {}): SideStats => ({
   samples: 60,
   errors: 0,
   errorRate: 0,

@@ -1,11 +1,11 @@
 /** The job summary of a gate run: verdict, reasons, a table per path and a latency chart (Mermaid). */
 import { md } from '../report';
-import type { GateResult, PathReport, TargetStats } from './model';
+import type { GateResult, PathReport, SideStats } from './model';
 import { formatMs, formatP, formatPercent } from './judge';
 
 const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' } as const;
 
-function row(path: string, target: string, s: TargetStats): (string | number)[] {
+function row(path: string, target: string, s: SideStats): (string | number)[] {
   return [
     md.code(path),
     target,
@@ -40,7 +40,7 @@ function chartValue(ms: number | null): string {
 /** Mermaid xychart-beta: latency percentiles per path, candidate as bars and stable as a line. */
 export function latencyChart(paths: readonly PathReport[]): string {
   const labels = paths.flatMap((p) => (['p50', 'p95', 'p99'] as const).map((q) => `"${p.path.replace(/"/g, "'")} ${q}"`));
-  const values = (pick: (p: PathReport) => TargetStats | undefined) =>
+  const values = (pick: (p: PathReport) => SideStats | undefined) =>
     paths.flatMap((p) => [pick(p)?.p50 ?? null, pick(p)?.p95 ?? null, pick(p)?.p99 ?? null].map(chartValue)).join(', ');
   const withBaseline = paths.some((p) => p.baseline);
   return [

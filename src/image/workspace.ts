@@ -177,7 +177,7 @@ export const simpleCommands = (command: string): string[] =>
 const LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepare'];
 const NPM_BUILTIN_RUN = /^(?:run|run-script|rum|urn)$/;
 
-interface Target {
+interface ScriptsRun {
   readonly packages: Package[];
   readonly scripts: string[];
 }
@@ -197,7 +197,7 @@ function flagValues(words: readonly string[], names: readonly string[]): string[
 const SELECT_FLAGS = ['-w', '--workspace', '--filter', '-F'];
 
 /** The package scripts one simple command runs, and where; undefined when it runs no script. */
-function scriptTargets(ws: Workspace, words: string[], here: Package | undefined): Target | undefined {
+function scriptTargets(ws: Workspace, words: string[], here: Package | undefined): ScriptsRun | undefined {
   const [tool, ...rest] = words;
   const flagValue = (names: string[]) => flagValues(rest, names);
   const positional = rest.filter(

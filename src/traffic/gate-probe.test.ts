@@ -1,7 +1,7 @@
-import type { GateResult, TargetStats } from '../health';
+import type { GateResult, SideStats } from '../health';
 import { sentByClass } from './gate-probe';
 
-const stats = (statuses: Record<string, number>): TargetStats => ({
+const stats = (statuses: Record<string, number>): SideStats => ({
   samples: 0,
   errors: 0,
   errorRate: 0,

@@ -6,10 +6,10 @@ import {
   LAST_GOOD_ANNOTATION,
   madeByRunway,
   recordRelease,
-  type Release,
+  type ReleaseRecord,
 } from './history';
 
-const release = (n: number, extra: Partial<Release> = {}): Release => ({
+const release = (n: number, extra: Partial<ReleaseRecord> = {}): ReleaseRecord => ({
   action: 'promote',
   revision: `web-${String(n).padStart(5, '0')}-abc`,
   time: `2026-11-25T10:${String(n % 60).padStart(2, '0')}:00Z`,
@@ -39,7 +39,7 @@ describe('release history annotations', () => {
   });
 
   it('keeps at most the newest 10 entries', () => {
-    let history: Release[] = [];
+    let history: ReleaseRecord[] = [];
     for (let n = 1; n <= 14; n++) history = decodeHistory(encodeHistory(history, release(n)));
     expect(history.map((r) => r.revision)).toEqual(Array.from({ length: 10 }, (_, i) => release(14 - i).revision));
   });
@@ -64,7 +64,7 @@ describe('release history annotations', () => {
   it.each([
     [release(1), /promote web-00001-abc, .*commit ffffffffffff, by octocat/],
     [
-      { action: 'rollback', revision: 'a', time: 't', from: 'b', reason: 'errors' } as Release,
+      { action: 'rollback', revision: 'a', time: 't', from: 'b', reason: 'errors' } as ReleaseRecord,
       /rollback a, t, from b \(errors\)/,
     ],
   ])('describes %j', (r, text) => expect(describeRelease(r)).toMatch(text));
@@ -75,7 +75,7 @@ describe('madeByRunway', () => {
     release(3, { tags: ['canary'] }),
     release(2, { action: 'rollback', tags: undefined }),
     // An entry written by hand or by an older Runway: tags that are not strings count for nothing.
-    { ...release(1), tags: [7, 'rel-1'] } as unknown as Release,
+    { ...release(1), tags: [7, 'rel-1'] } as unknown as ReleaseRecord,
   ];
   it.each([
     ['canary', true, 'recorded with a release'],

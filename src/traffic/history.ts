@@ -14,7 +14,7 @@ export const HISTORY_LIMIT = 10;
 /** Bytes one annotation value may take; Kubernetes-style limits cap all annotations at 256 KiB together. */
 export const HISTORY_MAX_BYTES = 8192;
 
-export interface Release {
+export interface ReleaseRecord {
   readonly action: 'promote' | 'rollback';
   readonly revision: string;
   /** ISO 8601 time of the change. */
@@ -30,7 +30,7 @@ export interface Release {
 }
 
 /** Reads the history annotation, newest first; anything unreadable counts as no history (never fatal). */
-export function decodeHistory(value: string | undefined): Release[] {
+export function decodeHistory(value: string | undefined): ReleaseRecord[] {
   if (!value) return [];
   let parsed: unknown;
   try {
@@ -40,7 +40,7 @@ export function decodeHistory(value: string | undefined): Release[] {
   }
   if (!Array.isArray(parsed)) return [];
   return parsed.filter(
-    (r): r is Release =>
+    (r): r is ReleaseRecord =>
       r !== null &&
       typeof r === 'object' &&
       (r.action === 'promote' || r.action === 'rollback') &&
@@ -51,8 +51,8 @@ export function decodeHistory(value: string | undefined): Release[] {
 
 /** Adds `release` as the newest entry, keeping at most `limit` entries within `maxBytes`. */
 export function encodeHistory(
-  history: readonly Release[],
-  release: Release,
+  history: readonly ReleaseRecord[],
+  release: ReleaseRecord,
   limit = HISTORY_LIMIT,
   maxBytes = HISTORY_MAX_BYTES,
 ): string {
@@ -67,7 +67,7 @@ export function encodeHistory(
 }
 
 /** The annotations after recording `release`: others untouched, last-good set when the release is good. */
-export function recordRelease(annotations: Readonly<Record<string, string>>, release: Release): Record<string, string> {
+export function recordRelease(annotations: Readonly<Record<string, string>>, release: ReleaseRecord): Record<string, string> {
   return {
     ...annotations,
     [HISTORY_ANNOTATION]: encodeHistory(decodeHistory(annotations[HISTORY_ANNOTATION]), release),
@@ -80,13 +80,13 @@ export function recordRelease(annotations: Readonly<Record<string, string>>, rel
  * the history, or one in Runway's own `sha-` form. Any other tag (a team's `prod-…` set with gcloud)
  * is not Runway's to delete, whatever its age.
  */
-export function madeByRunway(history: readonly Release[]): (tag: string) => boolean {
+export function madeByRunway(history: readonly ReleaseRecord[]): (tag: string) => boolean {
   const recorded = new Set(history.flatMap((r) => (Array.isArray(r.tags) ? r.tags.filter((t) => typeof t === 'string') : [])));
   return (tag) => recorded.has(tag) || isCommitTag(tag);
 }
 
 /** Short text of a release for logs and tables. */
-export function describeRelease(r: Release): string {
+export function describeRelease(r: ReleaseRecord): string {
   const parts = [`${r.action} ${r.revision}`, r.time];
   if (r.commit) parts.push(`commit ${r.commit.slice(0, 12)}`);
   if (r.actor) parts.push(`by ${r.actor}`);

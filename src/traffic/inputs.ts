@@ -2,7 +2,7 @@
 import { defineAction, input, kinds } from '../inputs';
 import { checkProject, checkRegionKeys, perRegionKind, regionValues, targetInputs, type PerRegion } from '../cloudrun/target';
 import { gateInputs } from '../health';
-import { checkSteps } from './plan';
+import { checkTrafficSteps } from './plan';
 import { parseRollbackRequest, type RollbackRequest } from './rollback-target';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
 
@@ -62,7 +62,7 @@ export const promoteAction = defineAction({
       'JSON of the traffic after the promotion (the restored traffic when it failed); with several regions a JSON object keyed by region',
   },
   check: (v, env) => {
-    const steps = checkSteps(v.steps);
+    const steps = checkTrafficSteps(v.steps);
     return [
       ...(steps ? [{ input: 'steps', message: steps }] : []),
       ...checkProject(v['project-id'], env),

@@ -1,4 +1,4 @@
-import { encodeHistory, HISTORY_ANNOTATION, type Release } from './history';
+import { encodeHistory, HISTORY_ANNOTATION, type ReleaseRecord } from './history';
 import {
   changedBySomeoneElse,
   checkStillOurs,
@@ -132,7 +132,7 @@ describe('describeTraffic', () => {
 describe('describeOverride and checkStillOurs', () => {
   const since = '2026-12-07T02:00:00.000Z';
   const rolledBack = [rev('old', 100, 'one'), rev('new', 0, 'two')];
-  const rollback = (time: string): Release => ({
+  const rollback = (time: string): ReleaseRecord => ({
     action: 'rollback',
     revision: 'old',
     from: 'new',
@@ -140,7 +140,7 @@ describe('describeOverride and checkStillOurs', () => {
     actor: 'on-call',
     reason: 'errors',
   });
-  const found = (history: Release[], served = rolledBack) => ({
+  const found = (history: ReleaseRecord[], served = rolledBack) => ({
     ...settled(rolledBack, served),
     annotations: (history.length ? { [HISTORY_ANNOTATION]: encodeHistory(history.slice(1), history[0]) } : {}) as Record<
       string,

@@ -1,13 +1,13 @@
 import {
   apportion,
-  checkSteps,
+  checkTrafficSteps,
   deployTraffic,
   pinLatest,
   restorePlan,
   sameServing,
   servesAsWanted,
   sharesByRevision,
-  stepPlan,
+  trafficStepPlan,
   trafficAt,
   withoutStaleTags,
 } from './plan';
@@ -75,10 +75,10 @@ describe('trafficAt', () => {
   });
 });
 
-describe('stepPlan', () => {
+describe('trafficStepPlan', () => {
   it('makes one pinned state per step, every state keeping every tag', () => {
     const current = pinLatest([latest(100), rev('c', 0, 'sha-c'), rev('a', 0, 'stable')], 'a');
-    const plan = stepPlan(current, 'c', [10, 50, 100]);
+    const plan = trafficStepPlan(current, 'c', [10, 50, 100]);
     expect(plan.map((s) => Object.fromEntries(sharesByRevision(s)))).toEqual([
       { c: 10, a: 90 },
       { c: 50, a: 50 },
@@ -106,7 +106,7 @@ describe('restorePlan', () => {
   });
 });
 
-describe('checkSteps', () => {
+describe('checkTrafficSteps', () => {
   it.each([
     [[100], undefined],
     [[10, 50, 100], undefined],
@@ -114,7 +114,7 @@ describe('checkSteps', () => {
     [[10, 10, 100], /must increase/],
     [[10, 50], /must end at 100/],
   ])('%j', (steps, problem) => {
-    const result = checkSteps(steps);
+    const result = checkTrafficSteps(steps);
     if (problem) expect(result).toMatch(problem);
     else expect(result).toBeUndefined();
   });

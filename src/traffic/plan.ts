@@ -64,7 +64,7 @@ export function trafficAt(current: readonly TrafficEntry[], candidate: string, p
  * The traffic states of a promotion in order, one per step percent. `current` is the service's
  * traffic when the promotion starts, pinned; the plan keeps its tags (including the candidate's).
  */
-export function stepPlan(current: readonly TrafficEntry[], candidate: string, steps: readonly number[]): TrafficEntry[][] {
+export function trafficStepPlan(current: readonly TrafficEntry[], candidate: string, steps: readonly number[]): TrafficEntry[][] {
   return steps.map((p) => trafficAt(current, candidate, p));
 }
 
@@ -181,7 +181,7 @@ export function withoutStaleTags(
 }
 
 /** Steps as given: strictly increasing whole percents ending at 100. Returns the problem, if any. */
-export function checkSteps(steps: readonly number[]): string | undefined {
+export function checkTrafficSteps(steps: readonly number[]): string | undefined {
   for (let i = 1; i < steps.length; i++) {
     if (steps[i] <= steps[i - 1]) return `must increase: ${steps[i]} follows ${steps[i - 1]}`;
   }

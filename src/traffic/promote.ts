@@ -11,19 +11,19 @@ import type { ServiceTarget } from '../cloudrun/target';
 import { md, type Reporter, type StepState } from '../report';
 import { inEveryRegion, RegionsFailed, regionFailures, regionReporter, valuesOrThrow } from '../cloudrun/regions';
 import { reread, restoreTraffic, setTraffic } from './apply';
-import { decodeHistory, HISTORY_ANNOTATION, madeByRunway, recordRelease, type Release } from './history';
+import { decodeHistory, HISTORY_ANNOTATION, madeByRunway, recordRelease, type ReleaseRecord } from './history';
 import { tagLiveImage } from './live-tag';
-import { restorePlan, servesAsWanted, stepPlan, withoutStaleTags } from './plan';
+import { restorePlan, servesAsWanted, trafficStepPlan, withoutStaleTags } from './plan';
 import { checkStillOurs, promotionGuard, TrafficOverridden, withoutPromotion, withPromotion } from './override';
 import { markFinished, saveRestore } from './restore';
 import { checkReady, servableTraffic } from './ready-check';
 import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
-import { beforeAfter, stepsTable, type StepRecord } from './summary';
+import { beforeAfter, stepsTable, type TrafficStepRecord } from './summary';
 import {
   countRequests,
   judgeMetrics,
   MONITORING_DELAY_SECONDS,
-  stepVerdict,
+  trafficStepVerdict,
   withoutOwnRequests,
   type Check,
   type MetricsLimits,
@@ -206,7 +206,7 @@ export async function promoteRegions(
   );
   // A region without a stable revision (its service is new) takes 100 % at once, the others step.
   const steps = plans.some((p) => p.stable) ? first.steps : [100];
-  const stepPlans = plans.map((p, k) => stepPlan(p.served, legs[k].candidate, p.stable ? steps : steps.map(() => 100)));
+  const stepPlans = plans.map((p, k) => trafficStepPlan(p.served, legs[k].candidate, p.stable ? steps : steps.map(() => 100)));
   for (const [k, { target, candidate }] of legs.entries()) {
     reporters[k].info(
       `Promoting ${candidate} on ${target.service} in steps ${steps.join(', ')} % (stable: ${plans[k].stable ?? 'none'})`,
@@ -220,7 +220,7 @@ export async function promoteRegions(
   );
   // Tells this promotion's record on the service from an earlier one of the same revision.
   const started = new Date().toISOString();
-  const records: StepRecord[][] = legs.map(() => []);
+  const records: TrafficStepRecord[][] = legs.map(() => []);
   const current = plans.map((p) => p.start);
   // Regions whose traffic someone else changed: Runway leaves them as they are.
   const overridden: (TrafficOverridden | undefined)[] = legs.map(() => undefined);
@@ -244,7 +244,7 @@ export async function promoteRegions(
   try {
     for (const [i, percent] of steps.entries()) {
       const settled = await inEveryRegion(targets, reporter, async (_t, r, k) =>
-        runStep(clients, legs[k], await stillOurs(k), stepPlans[k][i], percent, plans[k].stable, r, started),
+        runTrafficStep(clients, legs[k], await stillOurs(k), stepPlans[k][i], percent, plans[k].stable, r, started),
       );
       const failed: string[] = [];
       for (const [k, s] of settled.entries()) {
@@ -388,7 +388,7 @@ async function judgeRequestCounts(
 }
 
 /** One step: set its traffic, gate, bake, count requests, judge. */
-async function runStep(
+async function runTrafficStep(
   clients: GoogleClients,
   options: PromoteOptions,
   before: ServiceTraffic,
@@ -397,7 +397,7 @@ async function runStep(
   stable: string | undefined,
   reporter: Reporter,
   started: string,
-): Promise<StepRecord & { state: ServiceTraffic; reasons: string[] }> {
+): Promise<TrafficStepRecord & { state: ServiceTraffic; reasons: string[] }> {
   const { candidate, signal } = options;
   const stepStart = new Date();
   // `before` is a fresh read, checked to still be ours (stillOurs), so its etag is current.
@@ -417,13 +417,13 @@ async function runStep(
       `${c.name} at ${percent} %: inconclusive, not failing the step (fail-on-inconclusive: false): ${c.reasons.join('; ')}`,
     );
   let metrics: Check | undefined;
-  if (stepVerdict(checks, undefined, judging).verdict === 'pass') {
+  if (trafficStepVerdict(checks, undefined, judging).verdict === 'pass') {
     const bakeMs = options.bakeSeconds * 1000 - (Date.now() - stepStart.getTime());
     if (bakeMs > 0) reporter.progress(`${percent} %: gates passed; baking ${Math.ceil(bakeMs / 1000)}s before the next step`);
     await bake(bakeMs, signal);
     if (options.metrics) metrics = await judgeRequestCounts(options, stepStart, sent, reporter);
   }
-  const verdict = stepVerdict(checks, metrics, judging);
+  const verdict = trafficStepVerdict(checks, metrics, judging);
   return {
     state,
     percent,
@@ -451,7 +451,7 @@ async function recordSuccess(
   const notes: string[] = [];
   const revision = revisions.find((r) => r.name === options.candidate);
   const tags = current.traffic.flatMap((e) => (e.revision === options.candidate && e.tag ? [e.tag] : []));
-  const release: Release = {
+  const release: ReleaseRecord = {
     action: 'promote',
     revision: options.candidate,
     time: new Date().toISOString(),
@@ -502,7 +502,7 @@ function summarize(
   options: PromoteOptions,
   before: readonly TrafficEntry[],
   after: readonly TrafficEntry[],
-  records: readonly StepRecord[],
+  records: readonly TrafficStepRecord[],
   notes: readonly string[],
   outcome: 'promoted' | Outcome,
   several = false,

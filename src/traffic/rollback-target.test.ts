@@ -1,4 +1,4 @@
-import type { Release } from './history';
+import type { ReleaseRecord } from './history';
 import type { RevisionFacts } from '../cloudrun/service-state';
 import { Refused } from './ready-check';
 import { allTrafficTo, choosePrevious, missingTags, parseRollbackRequest, withoutTags } from './rollback-target';
@@ -6,8 +6,8 @@ import type { TrafficEntry } from './snapshot';
 
 const revs = (...specs: [string, boolean][]): RevisionFacts[] =>
   specs.map(([name, ready], i) => ({ name, ready, created: i * 1000 }));
-const promoted = (revision: string): Release => ({ action: 'promote', revision, time: `t-${revision}` });
-const rolledBack = (revision: string, from: string): Release => ({ action: 'rollback', revision, from, time: `t-rb-${from}` });
+const promoted = (revision: string): ReleaseRecord => ({ action: 'promote', revision, time: `t-${revision}` });
+const rolledBack = (revision: string, from: string): ReleaseRecord => ({ action: 'rollback', revision, from, time: `t-rb-${from}` });
 
 describe('parseRollbackRequest', () => {
   it.each([

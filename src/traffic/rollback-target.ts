@@ -2,7 +2,7 @@
  * Which revision a rollback moves traffic to. Pure: the caller reads the service, its revisions and
  * the history annotation; this decides.
  */
-import type { Release } from './history';
+import type { ReleaseRecord } from './history';
 import type { RevisionFacts } from '../cloudrun/service-state';
 import { GONE, Refused } from './ready-check';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
@@ -32,7 +32,7 @@ export interface RollbackChoice {
 }
 
 /** Revisions a rollback already moved away from: known bad, never chosen by `previous`. */
-function rolledBackFrom(history: readonly Release[]): Set<string> {
+function rolledBackFrom(history: readonly ReleaseRecord[]): Set<string> {
   return new Set(history.filter((r) => r.action === 'rollback' && r.from).map((r) => r.from!));
 }
 
@@ -43,7 +43,7 @@ function rolledBackFrom(history: readonly Release[]): Set<string> {
  * one (Cloud Run keeps no record of past traffic; those are the ones that could have served).
  */
 export function choosePrevious(
-  history: readonly Release[],
+  history: readonly ReleaseRecord[],
   current: string | undefined,
   revisions: readonly RevisionFacts[],
   serving: ReadonlySet<string>,

@@ -10,7 +10,7 @@ import { perRegion, resolveTargets, valuesFor, type ServiceTarget } from '../clo
 import type { InputsOf, OutputsOf } from '../inputs';
 import { md, type Reporter, type StepContext } from '../report';
 import { setTraffic } from './apply';
-import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type Release } from './history';
+import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type ReleaseRecord } from './history';
 import type { rollbackAction } from './inputs';
 import { servesAsWanted, sharesByRevision } from './plan';
 import { promotionGuard, promotionOf } from './override';
@@ -62,7 +62,7 @@ function rollbackTraffic(
   options: RollbackOptions,
   current: ServiceTraffic,
   revisions: readonly RevisionFacts[],
-  history: readonly Release[],
+  history: readonly ReleaseRecord[],
   from: string | undefined,
   reporter: Reporter,
 ): { traffic: TrafficEntry[]; why: string } {
@@ -115,7 +115,7 @@ export async function rollBackService(
     // The record describes the revision now live: its image digest, and the commit it was released from.
     const digest = revisions.find((r) => r.name === revision)?.digest;
     const commit = history.find((r) => r.action === 'promote' && r.revision === revision)?.commit;
-    const release: Release = {
+    const release: ReleaseRecord = {
       action: 'rollback',
       revision,
       time: (options.now?.() ?? new Date()).toISOString(),

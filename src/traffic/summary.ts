@@ -18,7 +18,7 @@ export function beforeAfter(before: readonly TrafficEntry[], after: readonly Tra
   return md.heading('Traffic before', 4) + trafficTable(before) + md.heading('Traffic after', 4) + trafficTable(after);
 }
 
-export interface StepRecord {
+export interface TrafficStepRecord {
   readonly percent: number;
   readonly verdict: 'pass' | 'fail';
   readonly checks: readonly Check[];
@@ -26,7 +26,7 @@ export interface StepRecord {
 }
 
 /** One row per promotion step with the result of every check. */
-export function stepsTable(candidate: string, steps: readonly StepRecord[]): string {
+export function stepsTable(candidate: string, steps: readonly TrafficStepRecord[]): string {
   return md.table(
     ['Step', 'Verdict', 'Checks', 'Seconds'],
     steps.map((s) => [

@@ -1,4 +1,4 @@
-import { countRequests, judgeMetrics, stepVerdict, withoutOwnRequests, type Check } from './verdict';
+import { countRequests, judgeMetrics, trafficStepVerdict, withoutOwnRequests, type Check } from './verdict';
 
 const limits = { maxErrorRate: 5, minRequests: 20 };
 
@@ -16,7 +16,7 @@ describe('judgeMetrics', () => {
   });
 });
 
-describe('stepVerdict', () => {
+describe('trafficStepVerdict', () => {
   const pass: Check = { name: 'gate', verdict: 'pass', reasons: [] };
   const fail: Check = { name: 'side by side', verdict: 'fail', reasons: ['p95 worse'] };
   const unsure: Check = { name: 'gate', verdict: 'inconclusive', reasons: ['too few samples'] };
@@ -29,7 +29,7 @@ describe('stepVerdict', () => {
     [[pass], metricsFail, 'fail', ['metrics: 8 %']],
     [[pass], metricsUnsure, 'pass', []],
   ] as [Check[], Check | undefined, string, string[]][])('%j + %j → %s', (gates, metrics, verdict, reasons) => {
-    expect(stepVerdict(gates, metrics)).toEqual({ verdict, reasons });
+    expect(trafficStepVerdict(gates, metrics)).toEqual({ verdict, reasons });
   });
 
   it.each([
@@ -38,7 +38,7 @@ describe('stepVerdict', () => {
   ] as [Check[], Check | undefined, string, string[]][])(
     'with fail-on-inconclusive: %j + %j → %s',
     (gates, metrics, verdict, reasons) => {
-      expect(stepVerdict(gates, metrics, { failOnInconclusive: true })).toEqual({ verdict, reasons });
+      expect(trafficStepVerdict(gates, metrics, { failOnInconclusive: true })).toEqual({ verdict, reasons });
     },
   );
 });

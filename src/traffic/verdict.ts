@@ -69,7 +69,7 @@ const formatRate = (rate: number): string => (Math.round(rate * 100) / 100).toSt
  * `failOnInconclusive` (the gate's own fail-on-inconclusive input); inconclusive metrics never do,
  * because little traffic during a short step is normal and must not abort a healthy release.
  */
-export function stepVerdict(
+export function trafficStepVerdict(
   gates: readonly Check[],
   metrics?: Check,
   { failOnInconclusive = false }: { failOnInconclusive?: boolean } = {},

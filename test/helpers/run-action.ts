@@ -2,7 +2,7 @@
 // the integration project's global setup (test/global-setup.ts) bundles src/ as it is now and names
 // that folder in RUNWAY_BUNDLES. Tests name a bundle by its place under dist/.
 import { join } from 'node:path';
-import { runBundle as runStep, type ActionRun, type BundleOptions } from '../../src/runtime/step-runner';
+import { runBundle as runFresh, type ActionRun, type BundleOptions } from '../../src/runtime/step-runner';
 
 export { node24, parseFileCommands, repoRoot, type ActionRun, type BundleOptions } from '../../src/runtime/step-runner';
 
@@ -15,5 +15,5 @@ export function freshBundle(bundle: string): string {
 }
 
 export function runBundle(bundle: string, options?: BundleOptions): Promise<ActionRun> {
-  return runStep(freshBundle(bundle), options);
+  return runFresh(freshBundle(bundle), options);
 }
