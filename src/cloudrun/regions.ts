@@ -1,67 +1,51 @@
-/**
- * Running a single-region core in every region of a release at once (issue 14). With one region the
- * core runs as it always did: same reporter, same errors.
- */
-import { md, prefixedReporter, type Reporter } from '../report';
-
-/** What these helpers need of a target (a ServiceTarget, or a health gate's region). */
-interface Region {
-  readonly region: string;
-}
-
-/** The reporter for one region's work: its lines start with `[region] ` when several regions run at once. */
-export const regionReporter = (reporter: Reporter, region: string, several: boolean): Reporter =>
-  several ? prefixedReporter(reporter, `[${region}] `) : reporter;
-
-/** Runs `work` for every target at once and waits for all of them, failed or not. */
-export function inEveryRegion<R extends Region, T>(
-  targets: readonly R[],
-  reporter: Reporter,
-  work: (target: R, reporter: Reporter, index: number) => Promise<T>,
-): Promise<PromiseSettledResult<T>[]> {
-  const several = targets.length > 1;
-  return Promise.allSettled(targets.map((t, i) => work(t, regionReporter(reporter, t.region, several), i)));
-}
-
-/** The regions that failed, each with its reason, in the order of the targets. */
-export function regionFailures(
-  targets: readonly Region[],
-  settled: readonly PromiseSettledResult<unknown>[],
-): { region: string; reason: unknown }[] {
-  return settled.flatMap((s, i) => (s.status === 'rejected' ? [{ region: targets[i].region, reason: s.reason }] : []));
-}
-
-/** Thrown when one or more regions failed: names each and says why. */
-export class RegionsFailed extends Error {
-  constructor(
-    what: string,
-    readonly failures: readonly { region: string; reason: unknown }[],
-  ) {
-    super(
-      `${what} failed in ${failures.map((f) => f.region).join(', ')}:\n` +
-        failures.map((f) => `[${f.region}] ${reasonText(f.reason)}`).join('\n'),
-    );
-    this.name = 'RegionsFailed';
-  }
-
-  /** Job-summary Markdown: which region failed and why. */
-  summary(): string {
-    return md.table(
-      ['Region', 'Why'],
-      this.failures.map((f) => [md.code(f.region), reasonText(f.reason)]),
-    );
-  }
-}
-
-const reasonText = (reason: unknown): string => (reason instanceof Error ? reason.message : String(reason));
+/** Cloud Run's locations: a region of the right shape that is not one of them is refused. */
 
 /**
- * Every region's value when all succeeded. A failure throws: with one region its own error, as
- * before multi-region; with several a RegionsFailed naming each failed region.
+ * Regions Cloud Run runs in (https://cloud.google.com/run/docs/locations, December 2026). A name of
+ * the right shape that is not here is refused as unknown: a typo must not fail only after other
+ * regions were deployed.
  */
-export function valuesOrThrow<T>(what: string, targets: readonly Region[], settled: readonly PromiseSettledResult<T>[]): T[] {
-  const failures = regionFailures(targets, settled);
-  if (failures.length === 0) return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
-  if (targets.length === 1) throw failures[0].reason;
-  throw new RegionsFailed(what, failures);
-}
+export const CLOUD_RUN_REGIONS: ReadonlySet<string> = new Set([
+  'africa-south1',
+  'asia-east1',
+  'asia-east2',
+  'asia-northeast1',
+  'asia-northeast2',
+  'asia-northeast3',
+  'asia-south1',
+  'asia-south2',
+  'asia-southeast1',
+  'asia-southeast2',
+  'australia-southeast1',
+  'australia-southeast2',
+  'europe-central2',
+  'europe-north1',
+  'europe-north2',
+  'europe-southwest1',
+  'europe-west1',
+  'europe-west2',
+  'europe-west3',
+  'europe-west4',
+  'europe-west6',
+  'europe-west8',
+  'europe-west9',
+  'europe-west10',
+  'europe-west12',
+  'me-central1',
+  'me-central2',
+  'me-west1',
+  'northamerica-northeast1',
+  'northamerica-northeast2',
+  'northamerica-south1',
+  'southamerica-east1',
+  'southamerica-west1',
+  'us-central1',
+  'us-east1',
+  'us-east4',
+  'us-east5',
+  'us-south1',
+  'us-west1',
+  'us-west2',
+  'us-west3',
+  'us-west4',
+]);

@@ -19,8 +19,9 @@ import { credentialsPrincipal, describeApiError, errorCode, type ErrorContext } 
 import { revisionLogsUrl, waitForRevision, type Readiness } from '../cloudrun/revisions';
 import { describeService, listRevisionFacts, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import { resourceProblems } from '../cloudrun/resource-limits';
-import { inEveryRegion, RegionsFailed, valuesOrThrow } from '../cloudrun/regions';
-import { perRegion, resolveTargets, revisionName, type ServiceTarget } from '../cloudrun/target';
+import { inEveryRegion, RegionsFailed, valuesOrThrow } from '../regional';
+import { revisionName, type ServiceTarget } from '../cloudrun/target';
+import { perRegion, resolveTargets } from '../regional';
 import { pinned } from '../registry/reference';
 import type { OutputsOf } from '../inputs';
 import { md, type Reporter, type StepContext } from '../report';
@@ -389,6 +390,7 @@ export async function runDeploy(
 ): Promise<OutputsOf<typeof deployCloudRunAction>> {
   const started = Date.now();
   const targets = resolveTargets(inputs, env);
+  const legs = targets.map((target) => ({ target }));
   const tag = deployTag(inputs, env);
   const clients = createClients(env);
   const base: ErrorContext = {
@@ -415,15 +417,17 @@ export async function runDeploy(
     const preflights = await failing(
       targets,
       reporter,
-      inEveryRegion(targets, reporter, (t, r) => preflight(release, t, r, base)),
+      inEveryRegion(legs, reporter, ({ target: t }, r) => preflight(release, t, r, base)),
       'Preflight',
     );
     const plans = preflights.map((p) => p.plan);
     if (inputs['migration-command'])
       await migrate(release, targets[0], plans[0], preflights[0].context, reporter, env, targets.length);
-    const settled = await inEveryRegion(targets, reporter, (t, r, i) => rollOut(release, t, plans[i], r, preflights[i].context));
+    const settled = await inEveryRegion(legs, reporter, ({ target: t }, r, i) =>
+      rollOut(release, t, plans[i], r, preflights[i].context),
+    );
     if (targets.length > 1 && settled.some((s) => s.status === 'rejected')) {
-      await inEveryRegion(targets, reporter, (t, r, i) =>
+      await inEveryRegion(legs, reporter, ({ target: t }, r, i) =>
         settled[i].status === 'fulfilled' ? putBack(clients, t, plans[i], r, true) : Promise.resolve(),
       );
     }
@@ -446,7 +450,7 @@ export async function runDeploy(
     // Every output, always; one value per region with several.
     const output = (name: Exclude<keyof DeployResult, 'after'>) =>
       perRegion(
-        targets,
+        legs,
         results.map((r) => r[name]),
       );
     return {
@@ -496,7 +500,11 @@ async function failing<T>(
   what: string,
 ): Promise<T[]> {
   try {
-    return valuesOrThrow(what, targets, await settled);
+    return valuesOrThrow(
+      what,
+      targets.map((target) => ({ target })),
+      await settled,
+    );
   } catch (e) {
     if (e instanceof RegionsFailed)
       reporter.summary(

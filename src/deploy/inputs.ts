@@ -1,5 +1,5 @@
 import { defineAction, input, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
-import { checkProject, targetInputs } from '../cloudrun/target';
+import { checkProject, targetInputs } from '../regional';
 import { imageHostProblem, isLoopbackHost } from '../cloudrun/image-hosts';
 import { resourceProblems } from '../cloudrun/resource-limits';
 import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags';

@@ -2,7 +2,7 @@
  * The health-gate action's core: runs the gate (once per region when given a URL per region), writes
  * the summary and outputs, fails the step on a failing verdict.
  */
-import { inEveryRegion, valuesOrThrow } from '../cloudrun/regions';
+import { inEveryRegion, valuesOrThrow } from '../regional';
 import type { InputsOf, OutputsOf } from '../inputs';
 import { md, StepFailure, type StepContext } from '../report';
 import { runGate } from './gate';
@@ -23,7 +23,7 @@ export async function runHealthGate(
 ): Promise<OutputsOf<typeof healthGateAction>> {
   const gates = gateTargets({ url: values.url, baselineUrl: values['baseline-url'] });
   const regions = gates.map((g) => g.region);
-  const targets = gates.map((g) => ({ region: g.region ?? '' }));
+  const targets = gates.map((g) => ({ target: { region: g.region ?? '' } }));
   const results: GateResult[] = valuesOrThrow(
     'Health gate',
     targets,

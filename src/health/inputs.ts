@@ -1,4 +1,4 @@
-import { ByRegion, regionValues } from '../cloudrun/target';
+import { ByRegion, regionValues } from '../regional';
 import { defineAction, input, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
 import { assertion } from './assertion';
 import type { GateConfig } from './model';

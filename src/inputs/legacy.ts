@@ -50,8 +50,8 @@ const variable = (name: string): string => `INPUT_${name.toUpperCase()}`;
  * The raw inputs with the anchor's aliases filled in; throws an InputError naming every anchor input
  * that was given but has no identical Runway input, or that collides with its Runway name.
  */
-export function withLegacyInputs<I extends InputSpecs, O extends string>(
-  definition: ActionDefinition<I, O>,
+export function withLegacyInputs<I extends InputSpecs, O extends string, R>(
+  definition: ActionDefinition<I, O, R>,
   raw: RawInputs,
   env: NodeJS.ProcessEnv,
 ): RawInputs {

@@ -19,11 +19,23 @@ export type RawInputs = (name: string) => string | undefined;
  * Reads, defaults and validates all inputs of an action. Pure: it only calls `raw` and reads `env`. Throws an
  * InputError naming each bad input and what it allows; returns typed values otherwise.
  */
-export function readInputs<I extends InputSpecs, O extends string>(
-  definition: ActionDefinition<I, O>,
+export function readInputs<I extends InputSpecs, O extends string, R>(
+  definition: ActionDefinition<I, O, R>,
   raw: RawInputs,
   env: NodeJS.ProcessEnv = {},
 ): InputValues<I> {
+  return resolveInputs(definition, raw, env).values;
+}
+
+/**
+ * readInputs, and what the step receives: the definition's `resolve` of the values (the values
+ * themselves without one). Its problems are reported with those of the check, all at once.
+ */
+export function resolveInputs<I extends InputSpecs, O extends string, R>(
+  definition: ActionDefinition<I, O, R>,
+  raw: RawInputs,
+  env: NodeJS.ProcessEnv = {},
+): { values: InputValues<I>; resolved: R } {
   const problems: InputProblem[] = [];
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(definition.inputs)) {
@@ -43,9 +55,19 @@ export function readInputs<I extends InputSpecs, O extends string>(
       problems.push({ input: name, message: `${shown} is not valid: ${e.message}` });
     }
   }
-  if (problems.length === 0 && definition.check) problems.push(...definition.check(values as InputValues<I>, env));
   if (problems.length > 0) throw new InputError(problems);
-  return values as InputValues<I>;
+  const typed = values as InputValues<I>;
+  problems.push(...(definition.check?.(typed, env) ?? []));
+  let resolved: R | undefined;
+  try {
+    // Without a resolve the step receives the values themselves (R defaults to InputValues<I>).
+    resolved = definition.resolve ? definition.resolve(typed, env) : (typed as R);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    problems.push(...e.problems);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return { values: typed, resolved: resolved as R };
 }
 
 /** Reads inputs the way the Actions runner passes them: INPUT_<NAME> with spaces as underscores, upper-cased. */

@@ -69,7 +69,7 @@ export interface InputProblem {
   readonly message: string;
 }
 
-export interface ActionDefinition<I extends InputSpecs, O extends string> {
+export interface ActionDefinition<I extends InputSpecs, O extends string, R = InputValues<I>> {
   /** Folder name under actions/ and dist/. */
   readonly id: string;
   readonly name: string;
@@ -78,13 +78,23 @@ export interface ActionDefinition<I extends InputSpecs, O extends string> {
   readonly outputs: Record<O, string>;
   /** Checks that involve more than one input or the environment; runs after every input parsed. */
   readonly check?: (values: InputValues<I>, env: NodeJS.ProcessEnv) => InputProblem[];
+  /**
+   * What the step receives, made once from the checked values (a regional action's shared values
+   * and legs); may throw an InputError, reported with the other input problems. Default: the values.
+   */
+  readonly resolve?: (values: InputValues<I>, env: NodeJS.ProcessEnv) => R;
   /** Bundle entry that runs as the action's `post` step, if any. */
   readonly post?: boolean;
 }
 
-export function defineAction<I extends InputSpecs, O extends string>(definition: ActionDefinition<I, O>): ActionDefinition<I, O> {
+export function defineAction<I extends InputSpecs, O extends string, R = InputValues<I>>(
+  definition: ActionDefinition<I, O, R>,
+): ActionDefinition<I, O, R> {
   return definition;
 }
+
+/** What an action's step receives: its resolved inputs (`ResolvedOf<typeof promoteAction>`). */
+export type ResolvedOf<D> = D extends ActionDefinition<InputSpecs, string, infer R> ? R : never;
 
 /** The typed input values of an action definition (`InputsOf<typeof promoteAction>`). */
 export type InputsOf<D extends { readonly inputs: InputSpecs }> = InputValues<D['inputs']>;
@@ -93,4 +103,4 @@ export type InputsOf<D extends { readonly inputs: InputSpecs }> = InputValues<D[
 export type OutputsOf<D extends { readonly outputs: object }> = Partial<Record<keyof D['outputs'] & string, string>>;
 
 /** What docs and listings need of any action, whatever its input types. */
-export type ActionMetadata = Omit<ActionDefinition<InputSpecs, string>, 'check'>;
+export type ActionMetadata = Omit<ActionDefinition<InputSpecs, string>, 'check' | 'resolve'>;

@@ -6,7 +6,7 @@
  * first step validates them all (and both actions' cross-input checks), so a bad value fails before
  * anything is built, pushed or deployed.
  */
-import { targetInputs } from '../cloudrun/target';
+import { targetInputs } from '../regional';
 import { deployCloudRunAction } from '../deploy/inputs';
 import { githubDeploymentAction } from '../github/inputs';
 import { gateInputs } from '../health/inputs';

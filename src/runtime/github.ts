@@ -5,15 +5,7 @@
 import * as core from '@actions/core';
 import type * as Exec from '@actions/exec';
 import { StringDecoder } from 'node:string_decoder';
-import {
-  InputError,
-  readInputs,
-  runnerInputs,
-  withLegacyInputs,
-  type ActionDefinition,
-  type InputSpecs,
-  type InputValues,
-} from '../inputs';
+import { InputError, resolveInputs, runnerInputs, withLegacyInputs, type ActionDefinition, type InputSpecs } from '../inputs';
 import { lineSplitter } from './local';
 import { StepFailure, type Location, type Reporter, type RunProgram, type StepContext, type StepState } from '../report';
 
@@ -89,11 +81,8 @@ export const execProgram: RunProgram = async (command, args, options = {}) => {
   return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 };
 
-/** The function an entry point runs: its inputs are validated, its outputs are the definition's. */
-export type StepFunction<I extends InputSpecs, O extends string> = (
-  inputs: InputValues<I>,
-  context: StepContext,
-) => Promise<Partial<Record<O, string>>>;
+/** The function an entry point runs: it receives the resolved inputs, its outputs are the definition's. */
+export type StepFunction<O extends string, R> = (inputs: R, context: StepContext) => Promise<Partial<Record<O, string>>>;
 
 function setOutputs(outputs: Record<string, string | undefined>): void {
   for (const [name, value] of Object.entries(outputs)) {
@@ -105,19 +94,20 @@ function setOutputs(outputs: Record<string, string | undefined>): void {
  * Runs one step of an action. Every input is validated before `step` runs, so bad input fails
  * with an ::error:: line per input and no call to any API.
  */
-export async function runAction<I extends InputSpecs, O extends string>(
-  definition: ActionDefinition<I, O>,
-  step: StepFunction<I, O>,
+export async function runAction<I extends InputSpecs, O extends string, R>(
+  definition: ActionDefinition<I, O, R>,
+  step: StepFunction<O, R>,
 ): Promise<void> {
   const reporter = new GitHubReporter();
   try {
     // google-github-actions/deploy-cloudrun's snake_case inputs: aliases, or errors naming Runway's input.
-    const inputs = readInputs(definition, withLegacyInputs(definition, runnerInputs(process.env), process.env), process.env);
+    const raw = withLegacyInputs(definition, runnerInputs(process.env), process.env);
+    const { values, resolved } = resolveInputs(definition, raw, process.env);
     for (const [name, spec] of Object.entries(definition.inputs)) {
-      const value = (inputs as Record<string, unknown>)[name];
+      const value = (values as Record<string, unknown>)[name];
       if (spec.options.secret && typeof value === 'string') reporter.mask(value);
     }
-    setOutputs(await step(inputs, { reporter, state: githubState, env: process.env, run: execProgram }));
+    setOutputs(await step(resolved, { reporter, state: githubState, env: process.env, run: execProgram }));
   } catch (e) {
     if (e instanceof StepFailure) {
       setOutputs(e.outputs);

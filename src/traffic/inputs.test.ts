@@ -1,5 +1,5 @@
 import { InputError, readInputs } from '../inputs';
-import { ByRegion } from '../cloudrun/target';
+import { ByRegion } from '../regional';
 import { promoteAction, rollbackAction } from './inputs';
 
 const env = { GOOGLE_CLOUD_PROJECT: 'acme-prod' };

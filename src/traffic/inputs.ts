@@ -1,6 +1,6 @@
 /** The definitions of promote and rollback, the two actions that move traffic between existing revisions. */
 import { defineAction, input, kinds } from '../inputs';
-import { checkProject, checkRegionKeys, perRegionKind, regionValues, targetInputs, type PerRegion } from '../cloudrun/target';
+import { checkProject, checkRegionKeys, perRegionKind, regionValues, targetInputs, type PerRegion } from '../regional';
 import { gateInputs } from '../health';
 import { checkTrafficSteps } from './plan';
 import { parseRollbackRequest, type RollbackRequest } from './rollback-target';

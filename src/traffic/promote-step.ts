@@ -5,8 +5,8 @@
 import { createClients } from '../cloudrun/clients';
 import { readService } from '../cloudrun/service-state';
 import { describeApiError } from '../cloudrun/errors';
-import { inEveryRegion, RegionsFailed, regionReporter, valuesOrThrow } from '../cloudrun/regions';
-import { perRegion, resolveTargets, valuesFor } from '../cloudrun/target';
+import { inEveryRegion, RegionsFailed, regionReporter, valuesOrThrow } from '../regional';
+import { perRegion, resolveTargets, valuesFor } from '../regional';
 import type { InputsOf, OutputsOf } from '../inputs';
 import { md, StepFailure, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from './apply';
@@ -71,7 +71,7 @@ export async function runPromote(
       keepTags: inputs['keep-tags'],
     }));
     const result = await promoteRegions(clients, legs, reporter);
-    const outputs = { verdict: result.verdict, traffic: perRegion(targets, result.traffic) };
+    const outputs = { verdict: result.verdict, traffic: perRegion(legs, result.traffic) };
     // Later steps still read the outputs (`if: steps.promote.outputs.verdict == 'fail'`).
     if (result.verdict === 'fail')
       throw new StepFailure(`Promotion of ${[...new Set(candidates)].join(', ')} failed: ${result.reasons.join('; ')}`, outputs);
@@ -104,7 +104,7 @@ export async function runPromotePost(
   const clients = createClients(env);
   const targets = pending.map((p) => p.target);
   try {
-    const settled = await inEveryRegion(targets, reporter, async (target, r, k) => {
+    const settled = await inEveryRegion(pending, reporter, async ({ target }, r, k) => {
       const { candidate, traffic } = pending[k];
       try {
         const record = promotionOf((await readService(clients, target)).annotations, candidate);
@@ -132,7 +132,7 @@ export async function runPromotePost(
         throw new Error(`Could not restore the traffic of ${target.service}: ${describeApiError(e)}`);
       }
     });
-    valuesOrThrow('Restoring the previous traffic', targets, settled);
+    valuesOrThrow('Restoring the previous traffic', pending, settled);
     return {};
   } finally {
     await clients.close();

@@ -9,7 +9,7 @@ import { describeApiError } from '../cloudrun/errors';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import type { ServiceTarget } from '../cloudrun/target';
 import { md, type Reporter, type StepState } from '../report';
-import { inEveryRegion, RegionsFailed, regionFailures, regionReporter, valuesOrThrow } from '../cloudrun/regions';
+import { inEveryRegion, RegionsFailed, regionFailures, regionReporter, valuesOrThrow } from '../regional';
 import { reread, restoreTraffic, setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, madeByRunway, recordRelease, type ReleaseRecord } from './history';
 import { tagLiveImage } from './live-tag';
@@ -201,8 +201,8 @@ export async function promoteRegions(
   const reporters = legs.map((l) => regionReporter(reporter, l.target.region, several));
   const plans = valuesOrThrow(
     'Promotion checks',
-    targets,
-    await inEveryRegion(targets, reporter, (_t, r, k) => planPromotion(clients, legs[k], r)),
+    legs,
+    await inEveryRegion(legs, reporter, (_t, r, k) => planPromotion(clients, legs[k], r)),
   );
   // A region without a stable revision (its service is new) takes 100 % at once, the others step.
   const steps = plans.some((p) => p.stable) ? first.steps : [100];
@@ -232,7 +232,7 @@ export async function promoteRegions(
   };
   /** Throws when any region was overridden (after noting which), else the regions' own first error. */
   const throwFailures = (settled: readonly PromiseSettledResult<unknown>[], what: string) => {
-    const thrown = regionFailures(targets, settled);
+    const thrown = regionFailures(legs, settled);
     for (const [k, s] of settled.entries())
       if (s.status === 'rejected' && s.reason instanceof TrafficOverridden) overridden[k] = s.reason;
     if (overridden.some(Boolean)) throw new Overridden();
@@ -243,7 +243,7 @@ export async function promoteRegions(
   let cancelled = false;
   try {
     for (const [i, percent] of steps.entries()) {
-      const settled = await inEveryRegion(targets, reporter, async (_t, r, k) =>
+      const settled = await inEveryRegion(legs, reporter, async (_t, r, k) =>
         runTrafficStep(clients, legs[k], await stillOurs(k), stepPlans[k][i], percent, plans[k].stable, r, started),
       );
       const failed: string[] = [];
@@ -263,7 +263,7 @@ export async function promoteRegions(
     }
     // The release is recorded (and tags pruned) only on traffic that is still this promotion's.
     if (!failure) {
-      const settled = await inEveryRegion(targets, reporter, (_t, _r, k) => stillOurs(k));
+      const settled = await inEveryRegion(legs, reporter, (_t, _r, k) => stillOurs(k));
       throwFailures(settled, 'Recording the release');
       settled.forEach((s, k) => (current[k] = (s as PromiseFulfilledResult<ServiceTraffic>).value));
     }
@@ -336,8 +336,7 @@ async function finishFailed(
   started: string,
   reporter: Reporter,
 ): Promise<{ after: TrafficEntry[]; outcome: Outcome; overridden?: TrafficOverridden }[]> {
-  const targets = legs.map((l) => l.target);
-  const settled = await inEveryRegion(targets, reporter, async (t, r, k) => {
+  const settled = await inEveryRegion(legs, reporter, async ({ target: t }, r, k) => {
     const found = overridden[k];
     if (found) return { after: [...found.found.traffic], outcome: 'overridden' as const, overridden: found };
     if (!restoreNow) return { after: current[k].traffic, outcome: 'left' as const };
@@ -351,7 +350,7 @@ async function finishFailed(
       return { after: [...e.found.traffic], outcome: 'overridden' as const, overridden: e };
     }
   });
-  return valuesOrThrow('Restoring the previous traffic', targets, settled);
+  return valuesOrThrow('Restoring the previous traffic', legs, settled);
 }
 
 /**

@@ -7,7 +7,12 @@ import type { TrafficEntry } from './snapshot';
 const revs = (...specs: [string, boolean][]): RevisionFacts[] =>
   specs.map(([name, ready], i) => ({ name, ready, created: i * 1000 }));
 const promoted = (revision: string): ReleaseRecord => ({ action: 'promote', revision, time: `t-${revision}` });
-const rolledBack = (revision: string, from: string): ReleaseRecord => ({ action: 'rollback', revision, from, time: `t-rb-${from}` });
+const rolledBack = (revision: string, from: string): ReleaseRecord => ({
+  action: 'rollback',
+  revision,
+  from,
+  time: `t-rb-${from}`,
+});
 
 describe('parseRollbackRequest', () => {
   it.each([

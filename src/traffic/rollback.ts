@@ -5,8 +5,9 @@
 import { createClients, type GoogleClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
-import { inEveryRegion, valuesOrThrow } from '../cloudrun/regions';
-import { perRegion, resolveTargets, valuesFor, type ServiceTarget } from '../cloudrun/target';
+import { inEveryRegion, valuesOrThrow } from '../regional';
+import type { ServiceTarget } from '../cloudrun/target';
+import { perRegion, resolveTargets, valuesFor } from '../regional';
 import type { InputsOf, OutputsOf } from '../inputs';
 import { md, type Reporter, type StepContext } from '../report';
 import { setTraffic } from './apply';
@@ -155,11 +156,12 @@ export async function runRollback(
   { reporter, env }: StepContext,
 ): Promise<OutputsOf<typeof rollbackAction>> {
   const targets = resolveTargets(inputs, env);
+  const legs = targets.map((target) => ({ target }));
   const requests = valuesFor('to', inputs.to, targets);
   const onlyIfServing = inputs['only-if-serving'] && valuesFor('only-if-serving', inputs['only-if-serving'], targets);
   const clients = createClients(env);
   try {
-    const settled = await inEveryRegion(targets, reporter, async (target, r, k) => {
+    const settled = await inEveryRegion(legs, reporter, async ({ target }, r, k) => {
       const to = requests[k];
       if (!to) {
         r.notice(`${target.service} had no traffic before the deploy (it created the service); nothing to roll back`);
@@ -182,14 +184,14 @@ export async function runRollback(
         throw new Error(e instanceof Refused ? e.message : describeApiError(e));
       }
     });
-    const results = valuesOrThrow('Rollback', targets, settled);
+    const results = valuesOrThrow('Rollback', legs, settled);
     return {
       revision: perRegion(
-        targets,
+        legs,
         results.map((x) => x?.revision ?? ''),
       ),
       traffic: perRegion(
-        targets,
+        legs,
         results.map((x) => x?.traffic ?? []),
       ),
       seconds: Math.max(...results.map((x) => x?.seconds ?? 0)).toFixed(2),

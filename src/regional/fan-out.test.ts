@@ -1,8 +1,12 @@
 import { RecordingReporter } from '../report';
-import { inEveryRegion, RegionsFailed, valuesOrThrow } from './regions';
+import { inEveryRegion, RegionsFailed, valuesOrThrow } from './fan-out';
 
-const one = [{ region: 'us-east1' }];
-const three = [{ region: 'us-east1' }, { region: 'europe-west1' }, { region: 'asia-northeast1' }];
+const one = [{ target: { region: 'us-east1' } }];
+const three = [
+  { target: { region: 'us-east1' } },
+  { target: { region: 'europe-west1' } },
+  { target: { region: 'asia-northeast1' } },
+];
 const ok = <T>(value: T): PromiseSettledResult<T> => ({ status: 'fulfilled', value });
 const failed = (message: string): PromiseSettledResult<never> => ({ status: 'rejected', reason: new Error(message) });
 
@@ -10,7 +14,7 @@ describe('running in every region', () => {
   it('prefixes log lines with the region only when there are several', async () => {
     const reporter = new RecordingReporter();
     await inEveryRegion(one, reporter, async (_t, r) => r.info('alone'));
-    await inEveryRegion(three, reporter, async (t, r, i) => r.warning(`${i} ${t.region}`));
+    await inEveryRegion(three, reporter, async (l, r, i) => r.warning(`${i} ${l.target.region}`));
     expect(reporter.lines).toEqual([
       { level: 'info', message: 'alone' },
       { level: 'warning', message: '[us-east1] 0 us-east1', at: undefined },
@@ -21,8 +25,8 @@ describe('running in every region', () => {
 
   it('waits for every region even when one fails', async () => {
     let finished = 0;
-    const settled = await inEveryRegion(three, new RecordingReporter(), async (t) => {
-      if (t.region === 'us-east1') throw new Error('no');
+    const settled = await inEveryRegion(three, new RecordingReporter(), async (l) => {
+      if (l.target.region === 'us-east1') throw new Error('no');
       await new Promise((r) => setTimeout(r, 20));
       finished++;
     });

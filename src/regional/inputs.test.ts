@@ -1,5 +1,6 @@
 import { readInputs } from '../inputs';
 import { rollbackAction } from '../traffic/inputs';
+import { revisionName, serviceName } from '../cloudrun/target';
 import {
   checkProject,
   checkRegionKeys,
@@ -8,10 +9,8 @@ import {
   projectFromEnv,
   regionValues,
   resolveTargets,
-  revisionName,
-  serviceName,
   valuesFor,
-} from './target';
+} from '.';
 
 describe('project resolution', () => {
   it.each([
@@ -99,7 +98,12 @@ describe('per-region values', () => {
     [two, ['web-a', 'web-b'], '{"us-east1":"web-a","europe-west1":"web-b"}'],
     [two, [[], [{ type: 'LATEST', percent: 100 }]], '{"us-east1":[],"europe-west1":[{"type":"LATEST","percent":100}]}'],
   ])('output for %j of %j is %s', (targets, values, text) => {
-    expect(perRegion(targets, values)).toBe(text);
+    expect(
+      perRegion(
+        targets.map((target) => ({ target })),
+        values,
+      ),
+    ).toBe(text);
   });
 
   it.each([
