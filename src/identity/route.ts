@@ -49,8 +49,8 @@ export function tokenRoute(env: NodeJS.ProcessEnv, credentials: string | undefin
     case 'service_account':
       return { kind: 'google-auth' };
     case 'external_account': {
-      const target = generateIdToken(json.service_account_impersonation_url);
-      if (!target)
+      const account = generateIdToken(json.service_account_impersonation_url);
+      if (!account)
         return {
           kind: 'none',
           reason:
@@ -59,13 +59,13 @@ export function tokenRoute(env: NodeJS.ProcessEnv, credentials: string | undefin
       // The federated token itself calls generateIdToken, as google-github-actions/auth does: the pool's
       // principal needs roles/iam.workloadIdentityUser on the account, nothing more.
       const { service_account_impersonation_url: _impersonation, ...source } = json;
-      return { kind: 'generate-id-token', ...target, source };
+      return { kind: 'generate-id-token', ...account, source };
     }
     case 'impersonated_service_account': {
-      const target = generateIdToken(json.service_account_impersonation_url);
-      if (!target || typeof json.source_credentials !== 'object' || json.source_credentials === null)
+      const account = generateIdToken(json.service_account_impersonation_url);
+      if (!account || typeof json.source_credentials !== 'object' || json.source_credentials === null)
         return { kind: 'none', reason: 'the impersonated_service_account credentials name no account or no source credentials' };
-      return { kind: 'generate-id-token', ...target, source: json.source_credentials };
+      return { kind: 'generate-id-token', ...account, source: json.source_credentials };
     }
     case 'authorized_user':
       return {

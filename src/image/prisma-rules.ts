@@ -414,8 +414,8 @@ function migrationsInRuntime(ctx: Context): Finding[] {
         const from = stageNamed(ctx.file, ins.flags.from, ctx.runtime.index);
         if (!from) return false;
         const abs = normalize(src.startsWith('/') ? src : `${workdirAfter(effectiveInstructions(ctx.file, from))}/${src}`);
-        const target = normalize(`${contextRoot(ctx.file, from)}/${migrations}`);
-        return target === abs || target.startsWith(`${abs}/`);
+        const wanted = normalize(`${contextRoot(ctx.file, from)}/${migrations}`);
+        return wanted === abs || wanted.startsWith(`${abs}/`);
       }
       const rel = normalize(src).slice(1);
       return rel === '' || migrations === rel || migrations.startsWith(`${rel}/`);

@@ -197,7 +197,7 @@ function flagValues(words: readonly string[], names: readonly string[]): string[
 const SELECT_FLAGS = ['-w', '--workspace', '--filter', '-F'];
 
 /** The package scripts one simple command runs, and where; undefined when it runs no script. */
-function scriptTargets(ws: Workspace, words: string[], here: Package | undefined): ScriptsRun | undefined {
+function scriptsRun(ws: Workspace, words: string[], here: Package | undefined): ScriptsRun | undefined {
   const [tool, ...rest] = words;
   const flagValue = (names: string[]) => flagValues(rest, names);
   const positional = rest.filter(
@@ -284,10 +284,10 @@ export function reaches(
       for (const p of chosen.length > 0 ? chosen : here ? [here] : []) found.push({ pkg: p.dir, via });
       continue;
     }
-    const target = scriptTargets(ws, words, here);
-    if (!target) continue;
-    for (const p of target.packages)
-      for (const s of target.scripts) {
+    const run = scriptsRun(ws, words, here);
+    if (!run) continue;
+    for (const p of run.packages)
+      for (const s of run.scripts) {
         const text = p.scripts[s];
         if (text === undefined) continue;
         const label = `${p.name ?? (p.dir || 'root')}: ${s}`;
