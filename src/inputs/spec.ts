@@ -94,7 +94,13 @@ export function defineAction<I extends InputSpecs, O extends string, R = InputVa
 }
 
 /** What an action's step receives: its resolved inputs (`ResolvedOf<typeof promoteAction>`). */
-export type ResolvedOf<D> = D extends ActionDefinition<InputSpecs, string, infer R> ? R : never;
+export type ResolvedOf<D extends { readonly inputs: InputSpecs }> = D extends {
+  readonly resolve?: (...args: never[]) => infer R;
+}
+  ? unknown extends R
+    ? InputsOf<D>
+    : R
+  : InputsOf<D>;
 
 /** The typed input values of an action definition (`InputsOf<typeof promoteAction>`). */
 export type InputsOf<D extends { readonly inputs: InputSpecs }> = InputValues<D['inputs']>;
