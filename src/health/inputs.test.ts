@@ -1,5 +1,5 @@
-import { InputError, readInputs } from '../inputs';
-import { checkGateInputs, gateConfig, gateInputs, gateTargets, healthGateAction } from './inputs';
+import { InputError, readInputs, resolveInputs } from '../inputs';
+import { checkGateInputs, gateConfig, gateInputs, healthGateAction, type GateLeg } from './inputs';
 
 function read(inputs: Record<string, string>) {
   return readInputs(healthGateAction, (name) => inputs[name]);
@@ -158,7 +158,12 @@ describe('several regions', () => {
       ],
     ],
   ])('gates %j as %j', (given, gates) => {
-    expect(gateTargets(given)).toEqual(gates);
+    const { url, baselineUrl }: { url: string; baselineUrl?: string } = given;
+    const raw: Record<string, string | undefined> = { url, 'baseline-url': baselineUrl };
+    const { legs } = resolveInputs(healthGateAction, (name) => raw[name]).resolved;
+    // Each leg as listed here: its region beside its URLs, none for one plain URL.
+    const listed = ({ target: { region }, ...urls }: GateLeg) => (region ? { region, ...urls } : urls);
+    expect(legs.map(listed)).toEqual(gates);
   });
 
   it("takes deploy-cloudrun's tag-url object and checks each URL", () => {

@@ -1,5 +1,5 @@
-import { ByRegion, regionValues } from '../regional';
-import { defineAction, input, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
+import { ByRegion, inRegion, regionValues, type Leg, type Regional } from '../regional';
+import { defineAction, input, InputError, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
 import { assertion } from './assertion';
 import type { GateConfig } from './model';
 import { statusRange } from './status';
@@ -44,9 +44,8 @@ const url: Kind<string> = {
   parse: (raw) => (raw.startsWith('{') ? (regionValues(raw, oneUrl.parse), raw) : oneUrl.parse(raw)),
 };
 
-/** One gate run: a region's URLs (no region for a plain URL). */
-export interface GateTarget {
-  readonly region?: string;
+/** One gate run: a region's URLs; `target.region` is '' for one plain URL. */
+export interface GateLeg extends Leg {
   readonly url: string;
   readonly baselineUrl?: string;
 }
@@ -55,13 +54,12 @@ export interface GateTarget {
  * What the gate probes: the URL, or every region's URL of a JSON object keyed by region, each beside
  * the baseline of its region (a plain baseline URL is the baseline of every region). Pure.
  */
-export function gateTargets(urls: { url: string; baselineUrl?: string }): GateTarget[] {
+function gateLegs(urls: { url: string; baselineUrl?: string }): GateLeg[] {
   const candidates = regionValues(urls.url, (u) => u);
   const baselines = urls.baselineUrl === undefined ? undefined : regionValues(urls.baselineUrl, (u) => u);
-  const baselineOf = (region: string | undefined) =>
-    baselines instanceof ByRegion ? (region ? baselines.values.get(region) : undefined) : baselines;
-  if (!(candidates instanceof ByRegion)) return [{ url: candidates, ...opt(baselineOf(undefined)) }];
-  return [...candidates.values].map(([region, u]) => ({ region, url: u, ...opt(baselineOf(region)) }));
+  const baselineOf = (region: string) => (baselines === undefined ? undefined : inRegion(baselines, region));
+  if (!(candidates instanceof ByRegion)) return [{ target: { region: '' }, url: candidates, ...opt(baselineOf('')) }];
+  return [...candidates.values].map(([region, u]) => ({ target: { region }, url: u, ...opt(baselineOf(region)) }));
 }
 
 const opt = (baselineUrl: string | undefined) => (baselineUrl === undefined ? {} : { baselineUrl });
@@ -177,8 +175,13 @@ export const healthGateAction = defineAction({
     report:
       'JSON report: per path the samples, error rate, latency percentiles and failed assertions; with several regions a JSON object of reports keyed by region',
   },
-  check: (v) =>
-    gateTargets({ url: v.url, baselineUrl: v['baseline-url'] }).flatMap((t) =>
-      checkGateInputs(v, t).map((p) => (t.region ? { ...p, message: `${t.region}: ${p.message}` } : p)),
-    ),
+  // The legs are made once; a token over plain http:// is a problem of the URL of its region.
+  resolve: ({ url, 'baseline-url': baselineUrl, ...shared }): Regional<GateValues, GateLeg> => {
+    const legs = gateLegs({ url, baselineUrl });
+    const problems = legs.flatMap(({ target: { region }, ...urls }) =>
+      checkGateInputs(shared, urls).map((p) => (region ? { ...p, message: `${region}: ${p.message}` } : p)),
+    );
+    if (problems.length) throw new InputError(problems);
+    return { shared, legs };
+  },
 });

@@ -1,16 +1,6 @@
 import { readInputs } from '../inputs';
 import { rollbackAction } from '../traffic/inputs';
-import { revisionName, serviceName } from '../cloudrun/target';
-import {
-  checkProject,
-  checkRegionKeys,
-  parseRegions,
-  perRegion,
-  projectFromEnv,
-  regionValues,
-  resolveTargets,
-  valuesFor,
-} from '.';
+import { parseRegions, perRegion, projectFromEnv, regionValues } from '.';
 
 describe('project resolution', () => {
   it.each([
@@ -21,25 +11,9 @@ describe('project resolution', () => {
   ])('$env -> $project', ({ env, project }) => {
     expect(projectFromEnv(env)).toBe(project);
   });
-
-  it('names project-id when neither the input nor the environment gives a project', () => {
-    expect(checkProject(undefined, {})).toEqual([expect.objectContaining({ input: 'project-id' })]);
-    expect(checkProject('my-project', {})).toEqual([]);
-  });
 });
 
 describe('service target', () => {
-  it('builds resource names from inputs and the environment', () => {
-    const values = readInputs(rollbackAction, (n) => ({ service: 'web' })[n], { GCLOUD_PROJECT: 'acme-prod' });
-    const [target, ...others] = resolveTargets(values, { GCLOUD_PROJECT: 'acme-prod' });
-    expect(others).toEqual([]);
-    expect(target).toEqual({ project: 'acme-prod', region: 'us-central1', service: 'web' });
-    expect(serviceName(target)).toBe('projects/acme-prod/locations/us-central1/services/web');
-    expect(revisionName(target, 'web-00002-abc')).toBe(
-      'projects/acme-prod/locations/us-central1/services/web/revisions/web-00002-abc',
-    );
-  });
-
   it.each([
     ['service', 'Web_App', /Cloud Run service name/],
     ['service', `a${'b'.repeat(49)}`, /at most 49/],
@@ -71,16 +45,6 @@ describe('regions', () => {
     expect(() => parseRegions(raw)).toThrow(message);
   });
 
-  it('gives several targets in the order given, one project and service', () => {
-    const values = readInputs(rollbackAction, (n) => ({ service: 'web', region: 'us-east1,europe-west1' })[n], {
-      GCLOUD_PROJECT: 'acme-prod',
-    });
-    expect(resolveTargets(values, { GCLOUD_PROJECT: 'acme-prod' }).map(serviceName)).toEqual([
-      'projects/acme-prod/locations/us-east1/services/web',
-      'projects/acme-prod/locations/europe-west1/services/web',
-    ]);
-  });
-
   it('names a duplicated region in the input error, before anything runs', () => {
     expect(() =>
       readInputs(rollbackAction, (n) => ({ service: 'web', 'project-id': 'acme-prod', region: 'us-east1\nus-east1' })[n]),
@@ -107,16 +71,6 @@ describe('per-region values', () => {
   });
 
   it.each([
-    ['web-a', ['web-a', 'web-a']],
-    ['{"us-east1":"web-a","europe-west1":"web-b"}', ['web-b', 'web-a']],
-    ['{"europe-west1":[1],"us-east1":"[2]"}', [[1], [2]]],
-  ])('input %s reads per region', (raw, values) => {
-    const parsed = regionValues(raw, (v) => (v.startsWith('[') ? JSON.parse(v) : v));
-    const targets = [two[1], two[0]];
-    expect(valuesFor('x', parsed, targets)).toEqual(values);
-  });
-
-  it.each([
     ['{"us-east1":', /not valid JSON/],
     ['{"nowhere1":"a"}', /key "nowhere1" is not a Cloud Run region/],
     ['{}', /at least one region/],
@@ -128,20 +82,5 @@ describe('per-region values', () => {
         return v;
       }),
     ).toThrow(message);
-  });
-
-  it('names the regions a map misses', () => {
-    const parsed = regionValues('{"us-east1":"a"}', (v) => v);
-    expect(checkRegionKeys('revision', parsed, ['us-east1', 'europe-west1'])).toEqual([
-      { input: 'revision', message: 'has no value for region europe-west1 (region is us-east1, europe-west1)' },
-    ]);
-    expect(
-      checkRegionKeys(
-        'revision',
-        regionValues('a', (v) => v),
-        ['us-east1', 'europe-west1'],
-      ),
-    ).toEqual([]);
-    expect(() => valuesFor('revision', parsed, two)).toThrow('Input "revision" has no value for region europe-west1');
   });
 });

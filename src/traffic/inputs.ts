@@ -1,6 +1,14 @@
 /** The definitions of promote and rollback, the two actions that move traffic between existing revisions. */
 import { defineAction, input, kinds } from '../inputs';
-import { checkProject, checkRegionKeys, perRegionKind, regionValues, targetInputs, type PerRegion } from '../regional';
+import {
+  checkProject,
+  checkRegionKeys,
+  perRegionKind,
+  regionValues,
+  serviceLegs,
+  targetInputs,
+  type PerRegion,
+} from '../regional';
 import { gateInputs } from '../health';
 import { checkTrafficSteps } from './plan';
 import { parseRollbackRequest, type RollbackRequest } from './rollback-target';
@@ -113,9 +121,5 @@ export const rollbackAction = defineAction({
     traffic: 'JSON of the traffic after the rollback',
     seconds: 'How long the rollback took, from the first read to the finished update (of the slowest region)',
   },
-  check: (v, env) => [
-    ...checkProject(v['project-id'], env),
-    ...checkRegionKeys('to', v.to, v.region),
-    ...checkRegionKeys('only-if-serving', v['only-if-serving'], v.region),
-  ],
+  resolve: (v, env) => serviceLegs(v, ['to', 'only-if-serving'], env),
 });

@@ -3,19 +3,17 @@
  * records the rollback in the release history, timed from the first read to the finished update.
  */
 import { createClients, type GoogleClients } from '../cloudrun/clients';
-import { describeApiError } from '../cloudrun/errors';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
-import { inEveryRegion, valuesOrThrow } from '../regional';
 import type { ServiceTarget } from '../cloudrun/target';
-import { perRegion, resolveTargets, valuesFor } from '../regional';
-import type { InputsOf, OutputsOf } from '../inputs';
+import { described, everywhere, perRegionOutputs } from '../regional';
+import type { OutputsOf } from '../inputs';
 import { md, type Reporter, type StepContext } from '../report';
 import { setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type ReleaseRecord } from './history';
 import type { rollbackAction } from './inputs';
 import { servesAsWanted, sharesByRevision } from './plan';
 import { promotionGuard, promotionOf } from './override';
-import { Refused, servableTraffic } from './ready-check';
+import { servableTraffic } from './ready-check';
 import { allTrafficTo, choosePrevious, missingTags, withoutTags, type RollbackRequest } from './rollback-target';
 import { mainRevision, type TrafficEntry } from './snapshot';
 import { beforeAfter } from './summary';
@@ -147,53 +145,41 @@ export async function rollBackService(
   return { revision, traffic: after.traffic, seconds, changed };
 }
 
+// Not ResolvedOf<typeof rollbackAction>: it gives never while `check` and `resolve` take the action's own values.
+type RollbackInputs = ReturnType<NonNullable<(typeof rollbackAction)['resolve']>>;
+
 /**
  * The rollback action's step: inputs in, outputs out. Every region given rolls back at once, each
  * from its own service state; a region whose `to` entry is `[]` (no traffic before) is left as it is.
  */
 export async function runRollback(
-  inputs: InputsOf<typeof rollbackAction>,
+  { shared, legs }: RollbackInputs,
   { reporter, env }: StepContext,
 ): Promise<OutputsOf<typeof rollbackAction>> {
-  const targets = resolveTargets(inputs, env);
-  const legs = targets.map((target) => ({ target }));
-  const requests = valuesFor('to', inputs.to, targets);
-  const onlyIfServing = inputs['only-if-serving'] && valuesFor('only-if-serving', inputs['only-if-serving'], targets);
   const clients = createClients(env);
   try {
-    const settled = await inEveryRegion(legs, reporter, async ({ target }, r, k) => {
-      const to = requests[k];
+    const results = await everywhere('Rollback', legs, reporter, async ({ target, to, 'only-if-serving': onlyIfServing }, r) => {
       if (!to) {
         r.notice(`${target.service} had no traffic before the deploy (it created the service); nothing to roll back`);
         return undefined;
       }
+      const options: RollbackOptions = {
+        target,
+        to,
+        reason: shared.reason,
+        removeTags: shared['remove-tag'] ?? [],
+        actor: env.GITHUB_ACTOR,
+        ...(onlyIfServing ? { onlyIfServing } : {}),
+      };
       try {
-        return await rollBackService(
-          clients,
-          {
-            target,
-            to,
-            reason: inputs.reason,
-            removeTags: inputs['remove-tag'] ?? [],
-            actor: env.GITHUB_ACTOR,
-            ...(onlyIfServing ? { onlyIfServing: onlyIfServing[k] } : {}),
-          },
-          r,
-        );
+        return await rollBackService(clients, options, r);
       } catch (e) {
-        throw new Error(e instanceof Refused ? e.message : describeApiError(e));
+        throw described(e);
       }
     });
-    const results = valuesOrThrow('Rollback', legs, settled);
+    const outputs = results.map((x) => ({ revision: x?.revision ?? '', traffic: x?.traffic ?? [] }));
     return {
-      revision: perRegion(
-        legs,
-        results.map((x) => x?.revision ?? ''),
-      ),
-      traffic: perRegion(
-        legs,
-        results.map((x) => x?.traffic ?? []),
-      ),
+      ...perRegionOutputs(legs, outputs, ['revision', 'traffic']),
       seconds: Math.max(...results.map((x) => x?.seconds ?? 0)).toFixed(2),
     };
   } finally {

@@ -131,7 +131,7 @@ describe('a three-region release', () => {
     expect(two.summary).toContain(`Deployed ${service} in europe-west1`);
 
     const gate = await runBundle('dist/health-gate/index.js', {
-      // Every region's candidate on its own (the baseline per region is unit-tested in gateTargets).
+      // Every region's candidate on its own (the baseline per region is unit-tested with health-gate's inputs).
       inputs: { url: second['tag-url'], ...GATE, samples: '30' },
       env: env(2),
     });
