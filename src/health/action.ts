@@ -3,7 +3,7 @@
  * the summary and outputs, fails the step on a failing verdict.
  */
 import { everywhere, perRegion } from '../regional';
-import type { OutputsOf } from '../inputs';
+import type { OutputsOf, ResolvedOf } from '../inputs';
 import { md, StepFailure, type StepContext } from '../report';
 import { runGate } from './gate';
 import { withIdToken } from './gate-token';
@@ -17,11 +17,8 @@ export function combinedVerdict(verdicts: readonly Verdict[]): Verdict {
   return verdicts.includes('inconclusive') ? 'inconclusive' : 'pass';
 }
 
-// Not ResolvedOf<typeof healthGateAction>: it gives never while `resolve` takes the action's own values.
-type GateInputs = ReturnType<NonNullable<(typeof healthGateAction)['resolve']>>;
-
 export async function runHealthGate(
-  { shared, legs }: GateInputs,
+  { shared, legs }: ResolvedOf<typeof healthGateAction>,
   { reporter, env }: StepContext,
 ): Promise<OutputsOf<typeof healthGateAction>> {
   const regions = legs.map((l) => l.target.region);

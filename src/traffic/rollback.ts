@@ -6,7 +6,7 @@ import { createClients, type GoogleClients } from '../cloudrun/clients';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import type { ServiceTarget } from '../cloudrun/target';
 import { described, everywhere, perRegionOutputs } from '../regional';
-import type { OutputsOf } from '../inputs';
+import type { OutputsOf, ResolvedOf } from '../inputs';
 import { md, type Reporter, type StepContext } from '../report';
 import { setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type ReleaseRecord } from './history';
@@ -145,15 +145,12 @@ export async function rollBackService(
   return { revision, traffic: after.traffic, seconds, changed };
 }
 
-// Not ResolvedOf<typeof rollbackAction>: it gives never while `check` and `resolve` take the action's own values.
-type RollbackInputs = ReturnType<NonNullable<(typeof rollbackAction)['resolve']>>;
-
 /**
  * The rollback action's step: inputs in, outputs out. Every region given rolls back at once, each
  * from its own service state; a region whose `to` entry is `[]` (no traffic before) is left as it is.
  */
 export async function runRollback(
-  { shared, legs }: RollbackInputs,
+  { shared, legs }: ResolvedOf<typeof rollbackAction>,
   { reporter, env }: StepContext,
 ): Promise<OutputsOf<typeof rollbackAction>> {
   const clients = createClients(env);
