@@ -12,7 +12,7 @@ import { md, StepFailure, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from './apply';
 import { promoteAction } from './inputs';
 import { gateProbe } from './gate-probe';
-import { promoteRegions, type PromoteOptions } from './promote';
+import { promoteRegions, type PromoteLeg, type PromotionSettings } from './promote';
 import { requestCounts } from './request-counts';
 import { pendingRestore } from './restore';
 import { Refused } from './ready-check';
@@ -49,28 +49,28 @@ export async function runPromote(
   const clients = createClients(env);
   const cancel = cancellation(reporter);
   try {
-    const legs = targets.map((target, k): PromoteOptions => ({
+    const legs = targets.map((target, k): PromoteLeg => ({
       target,
       candidate: candidates[k],
+      previous: previous?.[k],
+      probe: gateProbe(inputs, regionReporter(reporter, target.region, targets.length > 1), env),
+      countRequests: (revision, start, end) => requestCounts(clients, target, revision, start, end),
+    }));
+    const shared: PromotionSettings = {
       steps: inputs.steps,
       bakeSeconds: inputs.bake,
-      previous: previous?.[k],
       rollbackOnFailure: inputs['rollback-on-failure'],
-      probe: gateProbe(inputs, regionReporter(reporter, target.region, targets.length > 1), env),
       failOnInconclusive: inputs['fail-on-inconclusive'],
       metrics: inputs['metrics-check']
-        ? {
-            limits: { maxErrorRate: inputs['metrics-max-error-rate'], minRequests: inputs['metrics-min-requests'] },
-            count: (revision, start, end) => requestCounts(clients, target, revision, start, end),
-          }
+        ? { maxErrorRate: inputs['metrics-max-error-rate'], minRequests: inputs['metrics-min-requests'] }
         : undefined,
       state,
       signal: cancel.signal,
       actor: env.GITHUB_ACTOR,
       commit: env.GITHUB_SHA,
       keepTags: inputs['keep-tags'],
-    }));
-    const result = await promoteRegions(clients, legs, reporter);
+    };
+    const result = await promoteRegions(clients, { shared, legs }, reporter);
     const outputs = { verdict: result.verdict, traffic: perRegion(legs, result.traffic) };
     // Later steps still read the outputs (`if: steps.promote.outputs.verdict == 'fail'`).
     if (result.verdict === 'fail')
