@@ -1,4 +1,4 @@
-import { InputError, readInputs } from '../inputs';
+import { InputError, readInputs, resolveInputs } from '../inputs';
 import { ByRegion } from '../regional';
 import { promoteAction, rollbackAction } from './inputs';
 
@@ -149,5 +149,37 @@ describe('several regions', () => {
       expect.stringMatching(/^to: has no value for region europe-west1/),
     ]);
     expect(problems(rollbackAction, { service: 'web', to: '[]' })).toEqual([expect.stringMatching(/^to: .*non-empty/)]);
+  });
+});
+
+describe('promote legs', () => {
+  it('resolves one promote leg per region, with its own revision and previous traffic', () => {
+    const given: Record<string, string> = {
+      service: 'web',
+      region: 'us-east1,europe-west1',
+      revision: 'web-sha-1-abcd',
+      'previous-traffic': '{"us-east1":[{"type":"REVISION","revision":"web-1","percent":100}],"europe-west1":[]}',
+    };
+    const { resolved } = resolveInputs(promoteAction, (name) => given[name], env);
+    expect(resolved.legs).toEqual([
+      {
+        target: { project: 'acme-prod', region: 'us-east1', service: 'web' },
+        revision: 'web-sha-1-abcd',
+        'previous-traffic': [{ type: 'REVISION', revision: 'web-1', percent: 100 }],
+      },
+      {
+        target: { project: 'acme-prod', region: 'europe-west1', service: 'web' },
+        revision: 'web-sha-1-abcd',
+        'previous-traffic': [],
+      },
+    ]);
+    expect(resolved.shared).toMatchObject({ steps: [100], bake: 60 });
+    expect(resolved.shared).not.toHaveProperty('revision');
+  });
+
+  it('names project-id when neither the input nor the environment gives a project', () => {
+    expect(() => readInputs(promoteAction, (name) => ({ service: 'web', revision: 'web-2' })[name], {})).toThrow(
+      /^Input "project-id": is required when none of CLOUDSDK_CORE_PROJECT/,
+    );
   });
 });

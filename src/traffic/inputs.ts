@@ -11,6 +11,7 @@ import {
 } from '../regional';
 import { gateInputs } from '../health';
 import { checkTrafficSteps } from './plan';
+import { serviceLegs } from '../regional';
 import { parseRollbackRequest, type RollbackRequest } from './rollback-target';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
 
@@ -69,15 +70,11 @@ export const promoteAction = defineAction({
     traffic:
       'JSON of the traffic after the promotion (the restored traffic when it failed); with several regions a JSON object keyed by region',
   },
-  check: (v, env) => {
+  check: (v) => {
     const steps = checkTrafficSteps(v.steps);
-    return [
-      ...(steps ? [{ input: 'steps', message: steps }] : []),
-      ...checkProject(v['project-id'], env),
-      ...checkRegionKeys('revision', v.revision, v.region),
-      ...checkRegionKeys('previous-traffic', v['previous-traffic'], v.region),
-    ];
+    return steps ? [{ input: 'steps', message: steps }] : [];
   },
+  resolve: (v, env) => serviceLegs(v, ['revision', 'previous-traffic'], env),
   post: true,
 });
 

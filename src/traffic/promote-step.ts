@@ -2,24 +2,23 @@
  * The promote action's two steps: `main` (inputs in, promotion, outputs out; SIGINT/SIGTERM from a
  * cancelled job restore the traffic) and `post` (restores the traffic when main was killed mid-way).
  */
-import { createClients } from '../cloudrun/clients';
+import { createClients, type GoogleClients } from '../cloudrun/clients';
 import { readService } from '../cloudrun/service-state';
-import { describeApiError } from '../cloudrun/errors';
-import { inEveryRegion, RegionsFailed, regionReporter, valuesOrThrow } from '../regional';
-import { perRegion, resolveTargets, valuesFor } from '../regional';
-import type { InputsOf, OutputsOf } from '../inputs';
+import { described, everywhere, perRegion, regionReporter } from '../regional';
+import type { OutputsOf } from '../inputs';
 import { md, StepFailure, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from './apply';
 import { promoteAction } from './inputs';
 import { gateProbe } from './gate-probe';
-import { promoteRegions, type PromoteOptions } from './promote';
+import { promoteRegions, type PromoteLeg, type PromotionSettings } from './promote';
 import { requestCounts } from './request-counts';
-import { pendingRestore } from './restore';
-import { Refused } from './ready-check';
+import { pendingRestore, restoreError, type PendingRestore } from './restore';
 import { beforeAfter, trafficTable } from './summary';
 import { promotionGuard, promotionOf, TrafficOverridden } from './override';
 
-type Inputs = InputsOf<typeof promoteAction>;
+type Outputs = OutputsOf<typeof promoteAction>;
+// Not ResolvedOf<typeof promoteAction>: it gives never while `check` and `resolve` take the action's own values.
+type PromoteInputs = ReturnType<NonNullable<(typeof promoteAction)['resolve']>>;
 
 /** An AbortSignal that fires on the signals the runner sends a cancelled job (SIGINT, then SIGTERM). */
 function cancellation(reporter: Reporter): { signal: AbortSignal; dispose(): void } {
@@ -39,46 +38,47 @@ function cancellation(reporter: Reporter): { signal: AbortSignal; dispose(): voi
   };
 }
 
-export async function runPromote(
-  inputs: Inputs,
-  { reporter, state, env }: StepContext,
-): Promise<OutputsOf<typeof promoteAction>> {
-  const targets = resolveTargets(inputs, env);
-  const candidates = valuesFor('revision', inputs.revision, targets);
-  const previous = inputs['previous-traffic'] && valuesFor('previous-traffic', inputs['previous-traffic'], targets);
+/** What every region shares, from the shared inputs and the job. */
+function promotionSettings(inputs: PromoteInputs['shared'], { state, env }: StepContext, signal: AbortSignal): PromotionSettings {
+  return {
+    steps: inputs.steps,
+    bakeSeconds: inputs.bake,
+    rollbackOnFailure: inputs['rollback-on-failure'],
+    failOnInconclusive: inputs['fail-on-inconclusive'],
+    metrics: inputs['metrics-check']
+      ? { maxErrorRate: inputs['metrics-max-error-rate'], minRequests: inputs['metrics-min-requests'] }
+      : undefined,
+    state,
+    signal,
+    actor: env.GITHUB_ACTOR,
+    commit: env.GITHUB_SHA,
+    keepTags: inputs['keep-tags'],
+  };
+}
+
+export async function runPromote({ shared, legs }: PromoteInputs, context: StepContext): Promise<Outputs> {
+  const { reporter, env } = context;
   const clients = createClients(env);
   const cancel = cancellation(reporter);
   try {
-    const legs = targets.map((target, k): PromoteOptions => ({
+    const promoteLegs = legs.map(({ target, revision, 'previous-traffic': previous }): PromoteLeg => ({
       target,
-      candidate: candidates[k],
-      steps: inputs.steps,
-      bakeSeconds: inputs.bake,
-      previous: previous?.[k],
-      rollbackOnFailure: inputs['rollback-on-failure'],
-      probe: gateProbe(inputs, regionReporter(reporter, target.region, targets.length > 1), env),
-      failOnInconclusive: inputs['fail-on-inconclusive'],
-      metrics: inputs['metrics-check']
-        ? {
-            limits: { maxErrorRate: inputs['metrics-max-error-rate'], minRequests: inputs['metrics-min-requests'] },
-            count: (revision, start, end) => requestCounts(clients, target, revision, start, end),
-          }
-        : undefined,
-      state,
-      signal: cancel.signal,
-      actor: env.GITHUB_ACTOR,
-      commit: env.GITHUB_SHA,
-      keepTags: inputs['keep-tags'],
+      candidate: revision,
+      previous,
+      probe: gateProbe(shared, regionReporter(reporter, target.region, legs.length > 1), env),
+      countRequests: (candidate, start, end) => requestCounts(clients, target, candidate, start, end),
     }));
-    const result = await promoteRegions(clients, legs, reporter);
+    const settings = promotionSettings(shared, context, cancel.signal);
+    const result = await promoteRegions(clients, { shared: settings, legs: promoteLegs }, reporter);
     const outputs = { verdict: result.verdict, traffic: perRegion(legs, result.traffic) };
     // Later steps still read the outputs (`if: steps.promote.outputs.verdict == 'fail'`).
-    if (result.verdict === 'fail')
-      throw new StepFailure(`Promotion of ${[...new Set(candidates)].join(', ')} failed: ${result.reasons.join('; ')}`, outputs);
+    if (result.verdict === 'fail') {
+      const candidates = [...new Set(legs.map((l) => l.revision))].join(', ');
+      throw new StepFailure(`Promotion of ${candidates} failed: ${result.reasons.join('; ')}`, outputs);
+    }
     return outputs;
   } catch (e) {
-    if (e instanceof StepFailure || e instanceof RegionsFailed) throw e;
-    throw new Error(e instanceof Refused ? e.message : describeApiError(e));
+    throw described(e);
   } finally {
     cancel.dispose();
     await clients.close();
@@ -86,53 +86,62 @@ export async function runPromote(
 }
 
 /**
+ * One region's restore in the post step. Only what the promotion itself set is undone: a region
+ * without its record changed nothing, and a region whose traffic someone else changed since is
+ * left as it is and fails, naming what was found.
+ */
+async function restoreUnfinished(
+  clients: GoogleClients,
+  { target, candidate, traffic }: PendingRestore,
+  several: boolean,
+  r: Reporter,
+  reporter: Reporter,
+): Promise<void> {
+  try {
+    const record = promotionOf((await readService(clients, target)).annotations, candidate);
+    if (!record) {
+      r.info(`No traffic change of the promotion of ${candidate} took effect on ${target.service}; nothing to restore`);
+      return;
+    }
+    r.warning(`The promotion of ${candidate} did not finish; restoring the traffic it replaced`);
+    const { before, after } = await restoreTraffic(
+      clients,
+      target,
+      traffic,
+      r,
+      promotionGuard(target.service, candidate, record),
+    );
+    reporter.summary(
+      md.heading(
+        `Promotion of ${md.code(candidate)} stopped; previous traffic${several ? ` of ${target.region}` : ''} restored by the post step`,
+      ) + beforeAfter(before, after.traffic),
+    );
+  } catch (e) {
+    if (!(e instanceof TrafficOverridden)) throw restoreError(target.service, e);
+    reporter.summary(
+      md.heading(`Promotion of ${md.code(candidate)} stopped; traffic left as someone else set it`) +
+        `${e.message}\n\n${trafficTable(e.found.traffic)}`,
+    );
+    throw new Error(`Not restoring: ${e.message}`);
+  }
+}
+
+/**
  * The post step: restores the saved traffic (of every region) when the main step stopped
  * mid-promotion, through the same restore a failed step uses, so both end with exactly the traffic
- * saved before the first change. Only what the promotion itself set is undone: a region without its
- * record changed nothing, and a region whose traffic someone else changed since is left as it is
- * and fails the step, naming what was found.
+ * saved before the first change. Its inputs are not needed: the main step saved what to restore.
  */
-export async function runPromotePost(
-  _inputs: unknown,
-  { reporter, state, env }: StepContext,
-): Promise<OutputsOf<typeof promoteAction>> {
+export async function runPromotePost(_inputs: unknown, { reporter, state, env }: StepContext): Promise<Outputs> {
   const pending = pendingRestore(state);
   if (!pending) {
     reporter.info('The promotion finished in its main step; nothing to restore');
     return {};
   }
   const clients = createClients(env);
-  const targets = pending.map((p) => p.target);
   try {
-    const settled = await inEveryRegion(pending, reporter, async ({ target }, r, k) => {
-      const { candidate, traffic } = pending[k];
-      try {
-        const record = promotionOf((await readService(clients, target)).annotations, candidate);
-        if (!record) {
-          r.info(`No traffic change of the promotion of ${candidate} took effect on ${target.service}; nothing to restore`);
-          return;
-        }
-        r.warning(`The promotion of ${candidate} did not finish; restoring the traffic it replaced`);
-        const guard = promotionGuard(target.service, candidate, record);
-        const { before, after } = await restoreTraffic(clients, target, traffic, r, guard);
-        reporter.summary(
-          md.heading(
-            `Promotion of ${md.code(candidate)} stopped; previous traffic${targets.length > 1 ? ` of ${target.region}` : ''} restored by the post step`,
-          ) + beforeAfter(before, after.traffic),
-        );
-      } catch (e) {
-        if (e instanceof TrafficOverridden) {
-          reporter.summary(
-            md.heading(`Promotion of ${md.code(candidate)} stopped; traffic left as someone else set it`) +
-              `${e.message}\n\n${trafficTable(e.found.traffic)}`,
-          );
-          throw new Error(`Not restoring: ${e.message}`);
-        }
-        if (e instanceof Refused) throw new Error(e.message);
-        throw new Error(`Could not restore the traffic of ${target.service}: ${describeApiError(e)}`);
-      }
-    });
-    valuesOrThrow('Restoring the previous traffic', pending, settled);
+    await everywhere('Restoring the previous traffic', pending, reporter, (p, r) =>
+      restoreUnfinished(clients, p, pending.length > 1, r, reporter),
+    );
     return {};
   } finally {
     await clients.close();

@@ -3,7 +3,9 @@
  * promotion, with the same traffic a failed step restores (`restoreTraffic` in apply.ts does both).
  */
 import type { ServiceTarget } from '../cloudrun/target';
+import { restoreFailed } from '../regional';
 import type { StepState } from '../report';
+import { Refused } from './ready-check';
 import { formatSnapshot, parseSnapshot, type TrafficEntry } from './snapshot';
 
 const RESTORE = 'restore';
@@ -36,3 +38,6 @@ export function pendingRestore(state: StepState): PendingRestore[] | undefined {
   const saved = JSON.parse(state.get(RESTORE)) as { target: ServiceTarget; candidate: string; traffic: string }[];
   return saved.map((s) => ({ target: s.target, candidate: s.candidate, traffic: parseSnapshot(s.traffic) }));
 }
+
+/** The error of a restore that failed: a refusal as it is (it says why), any other as restoreFailed words it. */
+export const restoreError = (service: string, e: unknown): Error => (e instanceof Refused ? e : restoreFailed(service, e));

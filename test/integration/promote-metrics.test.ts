@@ -112,10 +112,8 @@ it('says when Monitoring has no data by the end of a bake, naming the delay and 
       bakeSeconds: 1,
       rollbackOnFailure: true,
       state: { save: (n, v) => void values.set(n, v), get: (n) => values.get(n) ?? '' },
-      metrics: {
-        limits: { maxErrorRate: 1, minRequests: 1 },
-        count: (revision, start, end) => requestCounts(t.stack.clients, t.stack.target, revision, start, end),
-      },
+      metrics: { maxErrorRate: 1, minRequests: 1 },
+      countRequests: (revision, start, end) => requestCounts(t.stack.clients, t.stack.target, revision, start, end),
     },
     reporter,
   );
