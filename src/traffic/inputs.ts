@@ -1,17 +1,8 @@
 /** The definitions of promote and rollback, the two actions that move traffic between existing revisions. */
 import { defineAction, input, kinds } from '../inputs';
-import {
-  checkProject,
-  checkRegionKeys,
-  perRegionKind,
-  regionValues,
-  serviceLegs,
-  targetInputs,
-  type PerRegion,
-} from '../regional';
+import { perRegionKind, regionValues, serviceLegs, targetInputs, type PerRegion } from '../regional';
 import { gateInputs } from '../health';
 import { checkTrafficSteps } from './plan';
-import { serviceLegs } from '../regional';
 import { parseRollbackRequest, type RollbackRequest } from './rollback-target';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
 

@@ -5,7 +5,7 @@
 import { createClients, type GoogleClients } from '../cloudrun/clients';
 import { readService } from '../cloudrun/service-state';
 import { described, everywhere, perRegion, regionReporter } from '../regional';
-import type { OutputsOf } from '../inputs';
+import type { OutputsOf, ResolvedOf } from '../inputs';
 import { md, StepFailure, type Reporter, type StepContext } from '../report';
 import { restoreTraffic } from './apply';
 import { promoteAction } from './inputs';
@@ -17,8 +17,6 @@ import { beforeAfter, trafficTable } from './summary';
 import { promotionGuard, promotionOf, TrafficOverridden } from './override';
 
 type Outputs = OutputsOf<typeof promoteAction>;
-// Not ResolvedOf<typeof promoteAction>: it gives never while `check` and `resolve` take the action's own values.
-type PromoteInputs = ReturnType<NonNullable<(typeof promoteAction)['resolve']>>;
 
 /** An AbortSignal that fires on the signals the runner sends a cancelled job (SIGINT, then SIGTERM). */
 function cancellation(reporter: Reporter): { signal: AbortSignal; dispose(): void } {
@@ -39,7 +37,11 @@ function cancellation(reporter: Reporter): { signal: AbortSignal; dispose(): voi
 }
 
 /** What every region shares, from the shared inputs and the job. */
-function promotionSettings(inputs: PromoteInputs['shared'], { state, env }: StepContext, signal: AbortSignal): PromotionSettings {
+function promotionSettings(
+  inputs: ResolvedOf<typeof promoteAction>['shared'],
+  { state, env }: StepContext,
+  signal: AbortSignal,
+): PromotionSettings {
   return {
     steps: inputs.steps,
     bakeSeconds: inputs.bake,
@@ -56,7 +58,7 @@ function promotionSettings(inputs: PromoteInputs['shared'], { state, env }: Step
   };
 }
 
-export async function runPromote({ shared, legs }: PromoteInputs, context: StepContext): Promise<Outputs> {
+export async function runPromote({ shared, legs }: ResolvedOf<typeof promoteAction>, context: StepContext): Promise<Outputs> {
   const { reporter, env } = context;
   const clients = createClients(env);
   const cancel = cancellation(reporter);
