@@ -27,6 +27,44 @@ const NOT_PRODUCT = [
   },
 ];
 
+const ACTIONS_TOOLKIT = {
+  group: ['@actions/*'],
+  message: 'Only src/runtime/ talks to the Actions toolkit; take a Reporter instead.',
+};
+
+/**
+ * src/'s layers, lowest first (ARCHITECTURE.md, Layers): a folder imports only folders of the layers
+ * before its own, never its own layer's others or a later one. runtime, the edge, may import anything.
+ */
+const LAYERS = [
+  ['inputs', 'report', 'identity'],
+  ['cloudrun', 'github'],
+  ['regional'],
+  ['registry', 'health'],
+  ['migrations'],
+  ['image', 'traffic'],
+  ['deploy'],
+  ['release'],
+  ['runtime'],
+];
+/** Each folder of src/ and the folders it may not import: its own layer's others and every later layer's. */
+const UPWARD = Object.fromEntries(
+  LAYERS.flatMap((layer, i) =>
+    layer.map((folder) => [
+      folder,
+      LAYERS.slice(i)
+        .flat()
+        .filter((other) => other !== folder),
+    ]),
+  ),
+);
+const upwardImports = (folder) => [
+  {
+    regex: `^(\\.\\./)+(${UPWARD[folder].join('|')})(/|$)`,
+    message: `src/ depends downwards only (ARCHITECTURE.md, Layers): src/${folder}/ may not import src/${UPWARD[folder].join('/, src/')}/. Move what both need into the lower folder.`,
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -93,13 +131,53 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          patterns: [...DEEP_IMPORTS, ...NOT_PRODUCT, ACTIONS_TOOLKIT],
+        },
+      ],
+    },
+  },
+  // The layers, folder by folder, for product code (a test may set up its subject with a higher layer).
+  ...Object.keys(UPWARD)
+    .filter((folder) => UPWARD[folder].length > 0)
+    .map((folder) => ({
+      files: [`src/${folder}/**/*.ts`],
+      ignores: ['**/*.test.ts', 'src/github/octokit.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          { patterns: [...DEEP_IMPORTS, ...NOT_PRODUCT, ACTIONS_TOOLKIT, ...upwardImports(folder)] },
+        ],
+      },
+    })),
+  {
+    // The one file outside src/runtime/ that may use the toolkit (Octokit) still sits in its layer.
+    files: ['src/github/octokit.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...DEEP_IMPORTS, ...NOT_PRODUCT, ...upwardImports('github')] }] },
+  },
+  {
+    // src/actions.ts lists every action: the release layer, below only the runtime.
+    files: ['src/actions.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
           patterns: [
             ...DEEP_IMPORTS,
             ...NOT_PRODUCT,
-            { group: ['@actions/*'], message: 'Only src/runtime/ talks to the Actions toolkit; take a Reporter instead.' },
+            ACTIONS_TOOLKIT,
+            {
+              regex: '^\\./runtime(/|$)',
+              message: 'src/ depends downwards only (ARCHITECTURE.md, Layers): src/actions.ts may not import src/runtime/.',
+            },
           ],
         },
       ],
     },
+  },
+  {
+    // No function over 80 lines (blank lines and comments count) outside the tests.
+    files: ['src/**/*.ts', 'emulator/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts', 'actions/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 80 }] },
   },
 );

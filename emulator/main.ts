@@ -8,45 +8,29 @@ import { startEmulator, type EmulatorOptions } from './server';
 const USAGE =
   'usage: npm run emulator -- [--port N] [--state-dir DIR] [--secrets-dir DIR] [--registry HOST:PORT] [--startup-timeout-ms MS] [--metrics-delay-ms MS] [--idle-instance-ms MS] [--max-revisions N]';
 
+/** Each flag's option, and whether its value is a non-negative integer. */
+const FLAGS: Record<string, readonly [keyof EmulatorOptions, 'int' | 'text']> = {
+  '--port': ['port', 'int'],
+  '--state-dir': ['stateDir', 'text'],
+  '--secrets-dir': ['secretsDir', 'text'],
+  '--registry': ['registry', 'text'],
+  '--startup-timeout-ms': ['startupTimeoutMs', 'int'],
+  '--metrics-delay-ms': ['metricsDelayMs', 'int'],
+  '--idle-instance-ms': ['idleInstanceMs', 'int'],
+  '--max-revisions': ['maxRevisions', 'int'],
+};
+
 export function parseArgs(argv: readonly string[]): EmulatorOptions {
   const options: EmulatorOptions = { port: 8090 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value; ${USAGE}`);
-    const int = () => {
-      if (!/^\d+$/.test(value)) throw new Error(`${flag} must be a non-negative integer, got '${value}'`);
-      return Number(value);
-    };
-    switch (flag) {
-      case '--port':
-        options.port = int();
-        if (options.port > 65535) throw new Error(`--port must be at most 65535, got ${value}`);
-        break;
-      case '--state-dir':
-        options.stateDir = value;
-        break;
-      case '--secrets-dir':
-        options.secretsDir = value;
-        break;
-      case '--registry':
-        options.registry = value;
-        break;
-      case '--startup-timeout-ms':
-        options.startupTimeoutMs = int();
-        break;
-      case '--metrics-delay-ms':
-        options.metricsDelayMs = int();
-        break;
-      case '--idle-instance-ms':
-        options.idleInstanceMs = int();
-        break;
-      case '--max-revisions':
-        options.maxRevisions = int();
-        break;
-      default:
-        throw new Error(`unknown option ${flag}; ${USAGE}`);
-    }
+    if (!Object.hasOwn(FLAGS, flag)) throw new Error(`unknown option ${flag}; ${USAGE}`);
+    const [option, type] = FLAGS[flag];
+    if (type === 'int' && !/^\d+$/.test(value)) throw new Error(`${flag} must be a non-negative integer, got '${value}'`);
+    if (option === 'port' && Number(value) > 65535) throw new Error(`--port must be at most 65535, got ${value}`);
+    Object.assign(options, { [option]: type === 'int' ? Number(value) : value });
   }
   return options;
 }

@@ -207,6 +207,52 @@ function renameImage(sha: string): string {
   return `${IMAGE}:rename-demo`;
 }
 
+/** One release of the demo: the app's name baked in at build, its env vars, and whether it should pass. */
+interface DemoRelease {
+  readonly name: string;
+  readonly appName: string;
+  readonly tag: string;
+  readonly steps: string;
+  readonly env: string;
+  readonly ok: boolean;
+}
+
+const RELEASES: readonly DemoRelease[] = [
+  { name: 'release 1', appName: 'Runway demo (release 1)', tag: 'rel-1', steps: '100', env: APP_ENV, ok: true },
+  { name: 'release 2', appName: 'Runway demo (release 2)', tag: 'rel-2', steps: '10,50,100', env: APP_ENV, ok: true },
+  // Release 3's configuration is broken: the gate refuses it and traffic stays on release 2.
+  {
+    name: 'release 3',
+    appName: 'Runway demo (release 2)', // the same image as release 2: only the configuration is broken
+    tag: 'rel-3',
+    steps: '100',
+    env: APP_ENV.replace(`:${PG_PORT}/`, ':1/'), // nothing listens on port 1
+    ok: false,
+  },
+];
+
+/** The release composite's inputs for one release of the example app. */
+const releaseInputs = (r: DemoRelease, region = REGION): Record<string, string> => ({
+  service: SERVICE,
+  region,
+  'project-id': PROJECT,
+  image: IMAGE,
+  context: 'examples/monorepo',
+  dockerfile: 'examples/monorepo/Dockerfile',
+  workspace: 'examples/monorepo/apps/web',
+  'build-args': `NEXT_PUBLIC_APP_NAME=${r.appName}`,
+  // This machine has no bridge network; users keep Docker's default.
+  network: 'host',
+  tag: r.tag,
+  'env-vars': r.env,
+  // Release 3 skips it: its migration would fail first, before the gate can show the failure.
+  'migration-command': r.ok ? 'node packages/db/scripts/migrate.mjs' : '',
+  paths: '/healthz',
+  assert: '$.database == "connected"\n$.redis == "connected"',
+  steps: r.steps,
+  bake: '5s',
+});
+
 async function main(): Promise<void> {
   ensureDatabase();
   const emulator = await startEmulator({ port: 0 });
@@ -220,41 +266,8 @@ async function main(): Promise<void> {
     // `gcloud artifacts repositories create apps`: the emulator has a repository once it holds an image.
     execFileSync('docker', ['tag', 'node:24-bookworm-slim', `127.0.0.1:5000/${IMAGE}-base:v1`]);
     execFileSync('docker', ['push', '-q', `127.0.0.1:5000/${IMAGE}-base:v1`], { stdio: 'ignore' });
-    const releases = [
-      { name: 'release 1', appName: 'Runway demo (release 1)', tag: 'rel-1', steps: '100', env: APP_ENV, ok: true },
-      { name: 'release 2', appName: 'Runway demo (release 2)', tag: 'rel-2', steps: '10,50,100', env: APP_ENV, ok: true },
-      // Release 3's configuration is broken: the gate refuses it and traffic stays on release 2.
-      {
-        name: 'release 3',
-        appName: 'Runway demo (release 2)', // the same image as release 2: only the configuration is broken
-        tag: 'rel-3',
-        steps: '100',
-        env: APP_ENV.replace(`:${PG_PORT}/`, ':1/'), // nothing listens on port 1
-        ok: false,
-      },
-    ];
     const releaseEnv = { ...env, GITHUB_SHA: sha, GITHUB_WORKSPACE: repoRoot };
-    const inputs = (r: (typeof releases)[number], region = REGION) => ({
-      ...target,
-      region,
-      'project-id': PROJECT,
-      image: IMAGE,
-      context: 'examples/monorepo',
-      dockerfile: 'examples/monorepo/Dockerfile',
-      workspace: 'examples/monorepo/apps/web',
-      'build-args': `NEXT_PUBLIC_APP_NAME=${r.appName}`,
-      // This machine has no bridge network; users keep Docker's default.
-      network: 'host',
-      tag: r.tag,
-      'env-vars': r.env,
-      // Release 3 skips it: its migration would fail first, before the gate can show the failure.
-      'migration-command': r.ok ? 'node packages/db/scripts/migrate.mjs' : '',
-      paths: '/healthz',
-      assert: '$.database == "connected"\n$.redis == "connected"',
-      steps: r.steps,
-      bake: '5s',
-    });
-    for (const r of releases) await release(r.name, inputs(r), releaseEnv, r.ok);
+    for (const r of RELEASES) await release(r.name, releaseInputs(r), releaseEnv, r.ok);
     const live = await liveTag(emulator.env);
     records.push({ release: 'release 2', action: 'Artifact Registry', result: 'ok', seconds: '', detail: live });
 
@@ -267,8 +280,8 @@ async function main(): Promise<void> {
     );
 
     // The same image (release 2's build, from the layer cache) released to two regions as one.
-    const twoRegions = { ...releases[1], name: 'release 4 (two regions)', tag: 'rel-4', steps: '50,100' };
-    await release(twoRegions.name, inputs(twoRegions, `${REGION}, europe-west1`), releaseEnv, true);
+    const twoRegions = { ...RELEASES[1], name: 'release 4 (two regions)', tag: 'rel-4', steps: '50,100' };
+    await release(twoRegions.name, releaseInputs(twoRegions, `${REGION}, europe-west1`), releaseEnv, true);
 
     // A renamed field, as `prisma migrate dev` writes it: refused before the migration job runs.
     mkdirSync(join(repoRoot, '.runway'), { recursive: true });

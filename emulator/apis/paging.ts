@@ -1,5 +1,5 @@
 /** List pagination as the API does it: page_size (0 = all) and an opaque next_page_token. */
-import { invalidArgument } from './api-error';
+import { invalidArgument, unary } from './api-error';
 
 export function page<T>(items: readonly T[], pageSize: number, pageToken: string): { items: T[]; nextPageToken: string } {
   const start = pageToken ? Number(Buffer.from(pageToken, 'base64url').toString()) : 0;
@@ -10,4 +10,19 @@ export function page<T>(items: readonly T[], pageSize: number, pageToken: string
     items: items.slice(start, end),
     nextPageToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : '',
   };
+}
+
+/** The paging fields every v2 List request has. */
+export interface ListRequest {
+  parent: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+/** A List method: one page of what `all` finds under the request's parent, as the response's `field`. */
+export function listMethod<T>(field: string, all: (parent: string) => readonly T[]) {
+  return unary((req: ListRequest) => {
+    const { items, nextPageToken } = page(all(req.parent), req.pageSize, req.pageToken);
+    return { [field]: items, nextPageToken };
+  });
 }

@@ -3,19 +3,13 @@ import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { Permissions } from '../admin/permissions';
 import { ApiError, unary } from './api-error';
-import { page } from './paging';
+import { listMethod } from './paging';
 import { loadProtos, serviceDefinition, type GrpcService } from './protos';
-import { parentOf, parseChild, parseParent } from '../rules/resource-names';
+import { childrenOf, parseChild } from '../rules/resource-names';
 import type { ServiceControl, UpdateRequest } from '../state/services-state';
 import type { IamPolicy, RevisionTemplate, Service, StateStore } from '../state/store';
 
 const RUN_PROTOS = ['google/cloud/run/v2/service.proto', 'google/cloud/run/v2/revision.proto'];
-
-interface ListRequest {
-  parent: string;
-  pageSize: number;
-  pageToken: string;
-}
 
 export function runProtos() {
   return loadProtos(RUN_PROTOS);
@@ -66,12 +60,7 @@ export function servicesService(store: StateStore, control: ServiceControl, perm
         return control.create(req.parent, req.serviceId, req.service ?? ({} as Service), req.validateOnly);
       }),
       GetService: unary((req: { name: string }) => control.getService(req.name)),
-      ListServices: unary((req: ListRequest) => {
-        const parent = parentOf(parseParent(req.parent));
-        const all = Object.values(store.state.services).filter((s) => s.name.startsWith(`${parent}/services/`));
-        const { items, nextPageToken } = page(all, req.pageSize, req.pageToken);
-        return { services: items, nextPageToken, unreachable: [] };
-      }),
+      ListServices: listMethod('services', (parent) => childrenOf(store.state.services, parent, 'services')),
       UpdateService: unary((req: UpdateRequest) => {
         const name = req.service?.name ?? '';
         if (req.service && setsInvokerCheck(req.service, store.state.services[name], req.updateMask?.paths))
@@ -119,13 +108,11 @@ export function revisionsService(control: ServiceControl): GrpcService {
     definition: serviceDefinition(runProtos(), 'google.cloud.run.v2.Revisions'),
     implementation: {
       GetRevision: unary((req: { name: string }) => control.getRevision(req.name)),
-      ListRevisions: unary((req: ListRequest) => {
-        parseChild(req.parent, 'services');
-        const all = control
-          .revisionsOf(req.parent)
+      ListRevisions: listMethod('revisions', (parent) => {
+        parseChild(parent, 'services');
+        return control
+          .revisionsOf(parent)
           .sort((a, b) => Number(b.createTime.seconds) - Number(a.createTime.seconds) || b.createTime.nanos - a.createTime.nanos);
-        const { items, nextPageToken } = page(all, req.pageSize, req.pageToken);
-        return { revisions: items, nextPageToken };
       }),
       DeleteRevision: unary((req: { name: string; etag: string; validateOnly: boolean }) =>
         control.deleteRevision(req.name, req.etag, req.validateOnly),

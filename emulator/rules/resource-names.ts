@@ -30,26 +30,34 @@ export function parseChild(name: string, collection: string): ChildName {
 export const parentOf = (p: Parent): string => `projects/${p.project}/locations/${p.location}`;
 export const childName = (p: Parent, collection: string, id: string): string => `${parentOf(p)}/${collection}/${id}`;
 
-/** A revision's name lives under its service: `.../services/S/revisions/R`. */
-export function parseRevisionName(name: string): ChildName & { service: string } {
-  const m = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)\/revisions\/([^/]+)$/.exec(name ?? '');
+/** The resources of `collection` under `parent` (checked) in a table of the state. */
+export function childrenOf<T extends { name: string }>(table: Record<string, T>, parent: string, collection: string): T[] {
+  const prefix = `${parentOf(parseParent(parent))}/${collection}/`;
+  return Object.values(table).filter((r) => r.name.startsWith(prefix));
+}
+
+/** Parses `.../<owners>/O/<collection>/ID`, a resource that lives under another (a revision under its service). */
+function parseNested(name: string, owners: string, collection: string): ChildName & { owner: string } {
+  const m = new RegExp(`^projects/([^/]+)/locations/([^/]+)/${owners}/([^/]+)/${collection}/([^/]+)$`).exec(name ?? '');
   if (!m) {
+    const one = (plural: string) => plural.slice(0, -1);
     throw invalidArgument(
-      `Invalid revision name '${name}': expected projects/PROJECT/locations/LOCATION/services/SERVICE/revisions/REVISION`,
+      `Invalid ${one(collection)} name '${name}': expected projects/PROJECT/locations/LOCATION/${owners}/${one(owners).toUpperCase()}/${collection}/${one(collection).toUpperCase()}`,
     );
   }
-  return { project: m[1], location: m[2], service: m[3], id: m[4] };
+  return { project: m[1], location: m[2], owner: m[3], id: m[4] };
+}
+
+/** A revision's name lives under its service: `.../services/S/revisions/R`. */
+export function parseRevisionName(name: string): ChildName & { service: string } {
+  const { owner, ...child } = parseNested(name, 'services', 'revisions');
+  return { ...child, service: owner };
 }
 
 /** An execution's name lives under its job: `.../jobs/J/executions/E`. */
 export function parseExecutionName(name: string): ChildName & { job: string } {
-  const m = /^projects\/([^/]+)\/locations\/([^/]+)\/jobs\/([^/]+)\/executions\/([^/]+)$/.exec(name ?? '');
-  if (!m) {
-    throw invalidArgument(
-      `Invalid execution name '${name}': expected projects/PROJECT/locations/LOCATION/jobs/JOB/executions/EXECUTION`,
-    );
-  }
-  return { project: m[1], location: m[2], job: m[3], id: m[4] };
+  const { owner, ...child } = parseNested(name, 'jobs', 'executions');
+  return { ...child, job: owner };
 }
 
 /** Resource IDs as Cloud Run accepts them: a lowercase DNS label of at most 49 characters for services. */

@@ -12,9 +12,9 @@ import { containerProblems, JOB_RESERVED_ENV } from '../rules/container-validati
 import { applyUpdateMask } from '../rules/field-mask';
 import { localImageRef } from '../../src/registry/emulator-mirror';
 import { reservedKeyProblems } from '../rules/metadata-validation';
-import { newEtag, randomSuffix, specPicker } from './resource-fields';
+import { existing, newEtag, newName, randomSuffix, specPicker, written } from './resource-fields';
 import type { Operations } from './operations-state';
-import { checkResourceId, childName, parseChild, parseExecutionName, parseParent } from '../rules/resource-names';
+import { parseChild, parseExecutionName } from '../rules/resource-names';
 import { ingressContainer } from '../rules/template-defaults';
 import type { RevisionRunner } from '../runtime/revision-runner';
 import { SecretNotFound } from '../runtime/secrets';
@@ -51,16 +51,11 @@ export class JobControl {
   }
 
   getJob(name: string): Job {
-    parseChild(name, 'jobs');
-    const job = this.state.jobs[name];
-    if (!job) throw notFound(`Resource '${name}' was not found`);
-    return job;
+    return existing(this.state.jobs, name, 'jobs');
   }
 
   create(parent: string, jobId: string, incoming: Job, validateOnly: boolean) {
-    checkResourceId(jobId, 'Job');
-    const name = childName(parseParent(parent), 'jobs', jobId);
-    if (this.state.jobs[name]) throw new ApiError(grpc.status.ALREADY_EXISTS, `Resource '${name}' already exists`);
+    const name = newName(this.state.jobs, parent, 'jobs', jobId, 'Job');
     return this.apply(name, undefined, specOf(incoming), validateOnly, 'CreateJobRequest');
   }
 
@@ -101,26 +96,18 @@ export class JobControl {
       ...reservedKeyProblems('job.template.annotations', spec.template?.annotations as Record<string, string> | undefined),
     ];
     if (problems.length > 0) throw invalidArgument(`Violation in ${request}.job: ${problems.join('; ')}`);
-    const time = now();
-    const generation = String(Number(current?.generation ?? 0) + 1);
+    const meta = written(name, current, spec);
     const job: Job = {
       ...(current ?? {}),
       ...spec,
-      name,
-      uid: current?.uid ?? randomUUID(),
-      generation,
-      observedGeneration: generation,
-      labels: spec.labels ?? {},
-      annotations: spec.annotations ?? {},
-      createTime: current?.createTime ?? time,
-      updateTime: time,
+      ...meta,
+      observedGeneration: meta.generation,
       template: spec.template ?? {},
       terminalCondition: succeeded('Ready'),
       conditions: [],
       executionCount: current?.executionCount ?? 0,
       latestCreatedExecution: current?.latestCreatedExecution ?? null,
       reconciling: false,
-      etag: newEtag(),
     };
     const parent = parentOfName(name);
     if (!validateOnly) {

@@ -19,9 +19,10 @@ import { ingressContainer, withServerDefaults } from '../rules/template-defaults
 import type { Faults } from '../admin/faults';
 import { applyUpdateMask } from '../rules/field-mask';
 import { reservedKeyProblems } from '../rules/metadata-validation';
-import { newEtag, randomSuffix, specPicker } from './resource-fields';
+import { SERVICE_OUTPUT_ONLY } from '../../src/cloudrun/output-only';
+import { existing, newEtag, newName, randomSuffix, specPicker, written } from './resource-fields';
 import type { Operations } from './operations-state';
-import { checkResourceId, childName, parseChild, parseParent, parseRevisionName, type ChildName } from '../rules/resource-names';
+import { checkResourceId, parseChild, parseRevisionName, type ChildName } from '../rules/resource-names';
 import type { RevisionRunner, Workload } from '../runtime/revision-runner';
 import type { Router } from '../runtime/router';
 import { stableJson } from './stable-json';
@@ -34,14 +35,7 @@ export const REVISION_TYPE = 'google.cloud.run.v2.Revision';
 type Spec = Record<string, unknown> & Pick<Service, 'template' | 'traffic' | 'labels' | 'annotations'>;
 
 /** The fields of a Service a request sets; output-only ones are computed here. */
-const specOf = specPicker<Spec>([
-  'latestReadyRevision',
-  'latestCreatedRevision',
-  'trafficStatuses',
-  'uri',
-  'urls',
-  'threatDetectionEnabled',
-]);
+const specOf = specPicker<Spec>(SERVICE_OUTPUT_ONLY);
 const DEFAULT_TRAFFIC: TrafficTargetSpec[] = [{ type: LATEST, percent: 100 }];
 
 export interface ServiceSettings {
@@ -86,10 +80,7 @@ export class ServiceControl {
   }
 
   getService(name: string): Service {
-    parseChild(name, 'services');
-    const service = this.state.services[name];
-    if (!service) throw notFound(`Resource '${name}' was not found`);
-    return service;
+    return existing(this.state.services, name, 'services');
   }
 
   revisionsOf(service: string): Revision[] {
@@ -97,10 +88,7 @@ export class ServiceControl {
   }
 
   create(parent: string, serviceId: string, incoming: Service, validateOnly: boolean) {
-    const p = parseParent(parent);
-    checkResourceId(serviceId, 'Service');
-    const name = childName(p, 'services', serviceId);
-    if (this.state.services[name]) throw new ApiError(grpc.status.ALREADY_EXISTS, `Resource '${name}' already exists`);
+    const name = newName(this.state.services, parent, 'services', serviceId, 'Service');
     return this.apply(name, undefined, specOf(incoming), validateOnly, 'CreateServiceRequest');
   }
 
@@ -131,7 +119,8 @@ export class ServiceControl {
     const template = this.canonical(withServerDefaults(spec.template ?? {}));
     const templateChanged = !current || stableJson(current.template) !== stableJson(template);
     const existing = new Set(this.revisionsOf(name).map((r) => parseRevisionName(r.name).id));
-    const generation = String(Number(current?.generation ?? 0) + 1);
+    const meta = written(name, current, spec);
+    const { generation } = meta;
     const revisionId = templateChanged ? this.revisionId(id.id, template.revision, generation, existing) : undefined;
     const traffic = spec.traffic?.length ? spec.traffic : DEFAULT_TRAFFIC;
     const problems = [
@@ -142,18 +131,11 @@ export class ServiceControl {
     ];
     if (problems.length > 0) throw invalidArgument(`Violation in ${request}.service: ${problems.join('; ')}`);
 
-    const time = now();
     const service: Service = {
       ...(current ?? {}),
       ...spec,
-      name,
-      uid: current?.uid ?? randomUUID(),
-      generation,
+      ...meta,
       observedGeneration: current?.observedGeneration ?? '0',
-      labels: spec.labels ?? {},
-      annotations: spec.annotations ?? {},
-      createTime: current?.createTime ?? time,
-      updateTime: time,
       template,
       // The API fills in its default (100% to LATEST) when no traffic is given.
       traffic,
@@ -165,7 +147,6 @@ export class ServiceControl {
       uri: current?.uri ?? '',
       urls: current?.urls ?? [],
       reconciling: true,
-      etag: newEtag(),
     };
     if (validateOnly) return this.operations.start(parentName(id), SERVICE_TYPE, service, async () => service);
 

@@ -52,58 +52,44 @@ export interface GoogleClients {
   close(): Promise<void>;
 }
 
+type ClientMakers = { readonly [K in Exclude<keyof GoogleClients, 'close'>]: () => GoogleClients[K] };
+
 /** Clients are created lazily: an action that only moves traffic never loads the others. */
 export function createClients(env: NodeJS.ProcessEnv = process.env): GoogleClients {
   const options = clientOptions(env);
-  const made: { close(): Promise<void> }[] = [];
-  const lazy = <T extends { close(): Promise<void> }>(make: () => T): (() => T) => {
-    let client: T | undefined;
-    return () => {
-      if (!client) {
-        client = make();
-        made.push(client);
-      }
-      return client;
-    };
-  };
   // Each package is required, through its public entry point, at the first use of one of its
   // clients: a step loads only the packages it calls (health-gate none, rollback only Cloud Run's).
   /* eslint-disable @typescript-eslint/no-require-imports */
   const run = (): typeof import('@google-cloud/run') => require('@google-cloud/run');
-  const services = lazy(() => new (run().ServicesClient)(options));
-  const revisions = lazy(() => new (run().RevisionsClient)(options));
-  const jobs = lazy(() => new (run().JobsClient)(options));
-  const executions = lazy(() => new (run().ExecutionsClient)(options));
-  const artifactRegistry = lazy(() => {
-    const m: typeof import('@google-cloud/artifact-registry') = require('@google-cloud/artifact-registry');
-    return new m.ArtifactRegistryClient(options);
-  });
-  const metrics = lazy(() => {
-    const m: typeof import('@google-cloud/monitoring') = require('@google-cloud/monitoring');
-    return new m.MetricServiceClient(options);
-  });
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return {
-    get services() {
-      return services();
+  const makers: ClientMakers = {
+    services: () => new (run().ServicesClient)(options),
+    revisions: () => new (run().RevisionsClient)(options),
+    jobs: () => new (run().JobsClient)(options),
+    executions: () => new (run().ExecutionsClient)(options),
+    artifactRegistry: () => {
+      const m: typeof import('@google-cloud/artifact-registry') = require('@google-cloud/artifact-registry');
+      return new m.ArtifactRegistryClient(options);
     },
-    get revisions() {
-      return revisions();
-    },
-    get jobs() {
-      return jobs();
-    },
-    get executions() {
-      return executions();
-    },
-    get artifactRegistry() {
-      return artifactRegistry();
-    },
-    get metrics() {
-      return metrics();
-    },
-    async close() {
-      await Promise.all(made.map((c) => c.close()));
+    metrics: () => {
+      const m: typeof import('@google-cloud/monitoring') = require('@google-cloud/monitoring');
+      return new m.MetricServiceClient(options);
     },
   };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const made = new Map<string, { close(): Promise<void> }>();
+  const clients = {
+    async close() {
+      await Promise.all([...made.values()].map((c) => c.close()));
+    },
+  } as GoogleClients;
+  for (const [key, make] of Object.entries(makers)) {
+    Object.defineProperty(clients, key, {
+      enumerable: true,
+      get() {
+        if (!made.has(key)) made.set(key, make());
+        return made.get(key);
+      },
+    });
+  }
+  return clients;
 }

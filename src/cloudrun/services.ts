@@ -136,15 +136,30 @@ const settledOperation = (clients: GoogleClients, target: ServiceTarget): Servic
   done: () => settledService(clients, target),
 });
 
+/** A change to send: the client's method and its request. */
+type Change =
+  | { readonly method: 'createService'; readonly request: protos.google.cloud.run.v2.ICreateServiceRequest }
+  | { readonly method: 'updateService'; readonly request: protos.google.cloud.run.v2.IUpdateServiceRequest };
+
+/** The client's call for a change, and the look-up of the operation it starts. */
+function callsOf(clients: GoogleClients, change: Change): { send(): Promise<unknown>; lookUp(name: string): Promise<Operation> } {
+  const api = clients.services;
+  const calls =
+    change.method === 'createService'
+      ? { send: () => api.createService(change.request), lookUp: (n: string) => api.checkCreateServiceProgress(n) }
+      : { send: () => api.updateService(change.request), lookUp: (n: string) => api.checkUpdateServiceProgress(n) };
+  return { send: calls.send, lookUp: (n) => calls.lookUp(n) as Promise<unknown> as Promise<Operation> };
+}
+
 /** Sends a service mutation once, or again after a transient error only if a re-read shows it is not applied. */
 async function sendChange(
   clients: GoogleClients,
   target: ServiceTarget,
-  send: () => Promise<unknown>,
-  lookUp: (name: string) => Promise<Operation>,
+  change: Change,
   options: Pick<UpdateOptions, 'applied' | 'retry' | 'validateOnly'>,
 ): Promise<ServiceOperation> {
   const { applied } = options;
+  const { send, lookUp } = callsOf(clients, change);
   try {
     const outcome = await sendOnce(
       async () => ((await send()) as [Operation])[0],
@@ -177,13 +192,7 @@ export async function updateService(
     ...(options.allowMissing ? { allowMissing: true } : {}),
     ...(options.validateOnly ? { validateOnly: true } : {}),
   };
-  return sendChange(
-    clients,
-    target,
-    () => clients.services.updateService(request),
-    (n) => clients.services.checkUpdateServiceProgress(n) as Promise<unknown> as Promise<Operation>,
-    options,
-  );
+  return sendChange(clients, target, { method: 'updateService', request }, options);
 }
 
 /** Creates the service; a service created by someone else meanwhile fails as a concurrent change. */
@@ -201,11 +210,5 @@ export async function createService(
     ...(options.validateOnly ? { validateOnly: true } : {}),
   };
   // Sent again without `applied`, a create that was applied fails ALREADY_EXISTS: a concurrent change.
-  return sendChange(
-    clients,
-    target,
-    () => clients.services.createService(request),
-    (n) => clients.services.checkCreateServiceProgress(n) as Promise<unknown> as Promise<Operation>,
-    options,
-  );
+  return sendChange(clients, target, { method: 'createService', request }, options);
 }

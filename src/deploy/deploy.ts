@@ -29,7 +29,7 @@ import { restoreTraffic } from '../traffic/apply';
 import { deployTraffic, pinLatest, servesAsWanted } from '../traffic/plan';
 import { servableTraffic } from '../traffic/ready-check';
 import { fromTargets, mainRevision, type TrafficEntry } from '../traffic/snapshot';
-import { resolveDigest } from './image-digest';
+import { resolveDigest } from '../registry/image-digest';
 import { deployTag, type DeployInputs, type deployCloudRunAction } from './inputs';
 import { checkNewMigrations, migrateWhileServing, migrationJob } from './migration';
 import { findLoopbackAddresses, loopbackAddressWarning } from './loopback-address';

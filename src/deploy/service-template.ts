@@ -5,6 +5,7 @@
  * changed fields, so the result is the same whether or not the API applies the mask.
  */
 import type { protos } from '@google-cloud/run';
+import { RESOURCE_OUTPUT_ONLY, SERVICE_OUTPUT_ONLY } from '../cloudrun/output-only';
 import type { Service } from '../cloudrun/services';
 import { toTargets, type TrafficEntry } from '../traffic/snapshot';
 import type { DeployInputs } from './inputs';
@@ -18,27 +19,7 @@ type Volume = protos.google.cloud.run.v2.IVolume;
 type VolumeMount = protos.google.cloud.run.v2.IVolumeMount;
 
 /** Fields the API sets; they are never sent back. */
-const OUTPUT_ONLY = [
-  'uid',
-  'generation',
-  'createTime',
-  'updateTime',
-  'deleteTime',
-  'expireTime',
-  'creator',
-  'lastModifier',
-  'observedGeneration',
-  'terminalCondition',
-  'conditions',
-  'latestReadyRevision',
-  'latestCreatedRevision',
-  'trafficStatuses',
-  'uri',
-  'urls',
-  'satisfiesPzs',
-  'threatDetectionEnabled',
-  'reconciling',
-] as const;
+const OUTPUT_ONLY = [...RESOURCE_OUTPUT_ONLY, ...SERVICE_OUTPUT_ONLY];
 
 const INGRESS = {
   all: 'INGRESS_TRAFFIC_ALL',

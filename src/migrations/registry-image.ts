@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Parser, type ReadEntry } from 'tar';
 import { localImageRef } from '../registry/emulator-mirror';
-import { MANIFEST_ACCEPT, registryBaseUrl } from '../deploy/image-digest';
+import { MANIFEST_ACCEPT, registryBaseUrl } from '../registry/image-digest';
 import { artifactRegistryImage, parseImageReference, repositoryOf, type ImageReference } from '../registry/reference';
 import { TOKEN_USER } from '../registry/hosts';
 import type { TokenSource } from '../registry/login';

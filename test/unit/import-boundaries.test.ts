@@ -1,6 +1,7 @@
 /**
- * The ESLint rules that keep imports at dependencies' public entry points and product code out of
- * emulator/, test/ and bench/ (eslint.config.mjs), run on small sources as if they sat in the tree.
+ * The ESLint rules that keep imports at dependencies' public entry points, product code out of
+ * emulator/, test/ and bench/, and src/'s imports pointing down its layers (eslint.config.mjs), run on
+ * small sources as if they sat in the tree.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,6 +26,17 @@ const intoTools: Case[] = [
   ['src/x.ts', "import { median } from '../bench/result';\nexport { median };\n"],
   ['actions/rollback/x.ts', "import { startStack } from '../../test/integration/rollback.fixtures';\nexport { startStack };\n"],
 ];
+const upward: Case[] = [
+  ['src/migrations/x.ts', "import { resolveDigest } from '../deploy/deploy';\nexport { resolveDigest };\n"],
+  ['src/cloudrun/x.ts', "import type { TrafficEntry } from '../traffic/snapshot';\nexport type E = TrafficEntry;\n"],
+  ['src/image/x.ts', "import { buildService } from '../deploy/service-template';\nexport { buildService };\n"],
+  ['src/regional/x.ts', "import { gate } from '../health';\nexport { gate };\n"],
+  ['src/inputs/x.ts', "import type { Reporter } from '../report';\nexport type R = Reporter;\n"],
+  ['src/registry/x.ts', "import { gate } from '../health/gate';\nexport { gate };\n"],
+  ['src/deploy/x.ts', "import { runStep } from '../runtime/step-runner';\nexport { runStep };\n"],
+  ['src/github/octokit.ts', "import { getService } from '../cloudrun/services';\nexport { getService };\n"],
+  ['src/actions.ts', "import { runStep } from './runtime/step-runner';\nexport { runStep };\n"],
+];
 const allowed: Case[] = [
   [
     'src/cloudrun/x.ts',
@@ -36,6 +48,25 @@ const allowed: Case[] = [
     'bench/x.ts',
     "import { startStack } from '../emulator/stack';\nimport { median } from './result';\nexport { startStack, median };\n",
   ],
+  ['src/migrations/x.ts', "import { resolveDigest } from '../registry/image-digest';\nexport { resolveDigest };\n"],
+  [
+    'src/deploy/x.ts',
+    "import { readService } from '../cloudrun/service-state';\nimport { plan } from '../traffic/plan';\nexport { readService, plan };\n",
+  ],
+  [
+    'src/image/x.ts',
+    "import { login } from '../registry/login';\nimport { check } from '../migrations/pr-check';\nexport { login, check };\n",
+  ],
+  [
+    'src/regional/x.ts',
+    "import { getService } from '../cloudrun/services';\nimport { kinds } from '../inputs';\nexport { getService, kinds };\n",
+  ],
+  [
+    'src/runtime/x.ts',
+    "import { actions } from '../actions';\nimport { runDeploy } from '../deploy/deploy';\nexport { actions, runDeploy };\n",
+  ],
+  ['src/traffic/x.test.ts', "import { resolveDigest } from '../deploy/deploy';\nexport { resolveDigest };\n"],
+  ['emulator/x.ts', "import { RESOURCE_OUTPUT_ONLY } from '../src/cloudrun/output-only';\nexport { RESOURCE_OUTPUT_ONLY };\n"],
 ];
 
 // ESLint loads its ESM config by a dynamic import, which Jest's module system does not allow: one
@@ -52,7 +83,7 @@ console.log(JSON.stringify(out));
 `;
 const found = new Map<Case, string>();
 beforeAll(() => {
-  const all = [...deep, ...intoTools, ...allowed];
+  const all = [...deep, ...intoTools, ...upward, ...allowed];
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', LINT, JSON.stringify(all)], {
     cwd: join(__dirname, '..', '..'),
     encoding: 'utf8',
@@ -68,6 +99,13 @@ it.each(intoTools.map((c) => [c[0], c]))('%s: product code importing emulator/, 
   expect(found.get(c)).toMatch(/never imports emulator\/, test\/ or bench\//);
 });
 
-it.each(allowed.map((c) => [c[0], c]))('%s: public entry points and allowed layers pass', (_file, c) => {
-  expect(found.get(c)).toBe('');
+it.each(upward.map((c) => [c[0], c]))('%s: an import up the layers of src/ (or across one) fails', (_file, c) => {
+  expect(found.get(c)).toMatch(/src\/ depends downwards only/);
 });
+
+it.each(allowed.map((c) => [c[0], c]))(
+  '%s: public entry points, imports down the layers and a test setting up a higher layer pass',
+  (_file, c) => {
+    expect(found.get(c)).toBe('');
+  },
+);

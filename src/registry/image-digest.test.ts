@@ -1,5 +1,5 @@
 import { createClients } from '../cloudrun/clients';
-import { parseImageReference } from '../registry/reference';
+import { parseImageReference } from './reference';
 import { registryBaseUrl, resolveDigest } from './image-digest';
 
 // Resolution against the real local registry and the emulated Artifact Registry is tested in

@@ -8,7 +8,7 @@ import { status } from '@grpc/grpc-js';
 import type { GoogleClients } from '../cloudrun/clients';
 import { describeApiError, errorCode } from '../cloudrun/errors';
 import { withRetry } from '../cloudrun/retry';
-import { artifactRegistryImage, packageName, repositoryName, repositoryOf, type ImageReference } from '../registry/reference';
+import { artifactRegistryImage, packageName, repositoryName, repositoryOf, type ImageReference } from './reference';
 
 /** Manifest types a registry may hold for one image: single-platform and index, Docker and OCI. */
 export const MANIFEST_ACCEPT = [
