@@ -84,7 +84,6 @@ export async function runDeploy(
       clients,
       inputs,
       suffix: randomBytes(4).toString('hex').slice(0, 4),
-      digest,
       image: pinned(inputs.image, digest),
     };
     const preflights = await everywhere('Preflight', legs, reporter, ({ target }, r) =>

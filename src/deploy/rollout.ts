@@ -3,7 +3,7 @@
  * plan and a validate-only update that surfaces permission errors), the rollout (the update with the
  * etag and the wait for the new revision's own Ready condition) and putting the traffic back.
  */
-import { type GoogleClients } from '../cloudrun/clients';
+import type { GoogleClients } from '../cloudrun/clients';
 import {
   ConcurrentChangeError,
   createService,
@@ -32,7 +32,7 @@ import { buildService, hasVpcAccess, servingContainerIndex, type ServiceChange }
 import { templateOfRevision, templateSource } from './template-source';
 
 /** `SERVICE-TAG-xxxx`: known before the operation ends, unique per attempt, at most 52 characters. */
-export const newRevisionName = (service: string, tag: string, suffix: string): string => `${service}-${tag}-${suffix}`;
+const newRevisionName = (service: string, tag: string, suffix: string): string => `${service}-${tag}-${suffix}`;
 
 /** Plain environment values of the serving container (secret values are never read). */
 function plainEnv(service: Service): Record<string, string> {
@@ -136,14 +136,13 @@ async function waitForRollout(
 
 /**
  * One rollout to every region, what each region's deploy shares: the clients, the inputs (one tag),
- * one revision-name suffix, one image digest.
+ * one revision-name suffix, one image pinned to its digest.
  */
 export interface Rollout {
   readonly clients: GoogleClients;
   readonly inputs: DeployShared;
   /** The new revision has the same name in every region. */
   readonly suffix: string;
-  readonly digest: string;
   /** The image pinned to its digest. */
   readonly image: string;
 }
