@@ -155,7 +155,11 @@ export type DeployInputs = InputValues<typeof inputs>;
 /** What every region's deploy shares: the inputs but service, region and project-id, with the tag resolved. */
 export type DeployShared = Omit<SharedInputs<DeployInputs, never>, 'tag'> & { readonly tag: string };
 
-/** What deploy-cloudrun's step receives: the shared inputs and one leg (its service target) per region. */
+/**
+ * What deploy-cloudrun's step receives: the shared inputs and one leg (its service target) per region.
+ * Named here because ResolvedOf<typeof deployCloudRunAction> is never for now: its conditional type
+ * matches ActionDefinition<InputSpecs, …>, whose check and resolve take any inputs' values.
+ */
 export type DeployResolved = Regional<DeployShared, ServiceLeg<DeployInputs, never>>;
 
 export const deployCloudRunAction = defineAction({
