@@ -1,4 +1,4 @@
-import { readInputs } from '../inputs';
+import { InputError, readInputs, resolveInputs } from '../inputs';
 import { deployCloudRunAction, deployTag } from './inputs';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
@@ -79,7 +79,34 @@ describe('deploy-cloudrun inputs', () => {
   it('reports every bad input at once', () => {
     expect(() => read({ memory: '1GB', cpu: 'two', port: '0' })).toThrow(/Input "cpu"[\s\S]*Input "memory"[\s\S]*Input "port"/);
   });
+});
 
+describe('deploy-cloudrun resolved inputs', () => {
+  const resolve = (raw: Record<string, string>, env: NodeJS.ProcessEnv) =>
+    resolveInputs(deployCloudRunAction, (n) => ({ service: 'web', image: 'us-docker.pkg.dev/acme/apps/web:v1', ...raw })[n], env)
+      .resolved;
+
+  it('gives the tag once for every region and one leg per region', () => {
+    const { shared, legs } = resolve({ region: 'us-east1,europe-west1' }, { GITHUB_SHA: SHA, GCLOUD_PROJECT: 'acme-prod' });
+    expect([shared.tag, 'service' in shared]).toEqual(['sha-abcdef012345', false]);
+    expect(legs).toEqual([
+      { target: { project: 'acme-prod', region: 'us-east1', service: 'web' } },
+      { target: { project: 'acme-prod', region: 'europe-west1', service: 'web' } },
+    ]);
+  });
+
+  it("reports the tag's problem with the project's and the other inputs'", () => {
+    let problems: string[] = [];
+    try {
+      resolve({ 'vpc-egress': 'all-traffic' }, {});
+    } catch (e) {
+      problems = (e as InputError).problems.map((p) => p.input);
+    }
+    expect(problems).toEqual(['vpc-egress', 'project-id', 'tag']);
+  });
+});
+
+describe('deploy-cloudrun command and args', () => {
   it.each([
     ['node server.js --port 3000', ['node', 'server.js', '--port', '3000']],
     ['["sh", "-c", "echo a b"]', ['sh', '-c', 'echo a b']],

@@ -1,5 +1,5 @@
-import { defineAction, input, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
-import { checkProject, targetInputs } from '../regional';
+import { defineAction, input, InputError, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
+import { serviceLegs, targetInputs, type Regional, type ServiceLeg, type SharedInputs } from '../regional';
 import { imageHostProblem, isLoopbackHost } from '../cloudrun/image-hosts';
 import { resourceProblems } from '../cloudrun/resource-limits';
 import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags';
@@ -152,6 +152,12 @@ const inputs = {
 
 export type DeployInputs = InputValues<typeof inputs>;
 
+/** What every region's deploy shares: the inputs but service, region and project-id, with the tag resolved. */
+export type DeployShared = Omit<SharedInputs<DeployInputs, never>, 'tag'> & { readonly tag: string };
+
+/** What deploy-cloudrun's step receives: the shared inputs (with the tag) and one leg (its service target) per region. */
+export type DeployResolved = Regional<DeployShared, ServiceLeg<DeployInputs, never>>;
+
 export const deployCloudRunAction = defineAction({
   id: 'deploy-cloudrun',
   name: 'Runway: deploy to Cloud Run',
@@ -168,27 +174,55 @@ export const deployCloudRunAction = defineAction({
       'JSON of the traffic before the deploy, enough to restore it exactly; with several regions a JSON object of such arrays keyed by region',
     'previous-revision': 'Revision that served the most traffic before the deploy',
   },
-  check: (v, env) => [...checkProject(v['project-id'], env), ...checkDeploy(v, env)],
+  check: checkDeploy,
+  resolve: resolveDeploy,
 });
 
-/** The tag of the new revision: the input, else derived from the commit. Throws a message on failure. */
-export function deployTag(values: Pick<DeployInputs, 'tag' | 'service'>, env: NodeJS.ProcessEnv): string {
+/** The tag of the new revision: the input, else derived from the commit; else the problem of input "tag". */
+export function deployTag(values: Pick<DeployInputs, 'tag' | 'service'>, env: NodeJS.ProcessEnv): string | InputProblem {
   if (values.tag) {
     const problem = tagProblem(values.tag, values.service);
-    if (problem) throw new Error(problem);
-    return values.tag;
+    return problem ? { input: 'tag', message: problem } : values.tag;
   }
-  if (!env.GITHUB_SHA) throw new Error('is required when GITHUB_SHA is not set (outside a workflow run)');
-  return tagFromCommit(env.GITHUB_SHA, values.service);
+  if (!env.GITHUB_SHA) return { input: 'tag', message: 'is required when GITHUB_SHA is not set (outside a workflow run)' };
+  try {
+    return tagFromCommit(env.GITHUB_SHA, values.service);
+  } catch (e) {
+    return { input: 'tag', message: (e as Error).message };
+  }
+}
+
+/** The legs and the tag, computed once; a problem of the tag is reported with the project's. */
+function resolveDeploy(v: DeployInputs, env: NodeJS.ProcessEnv): DeployResolved {
+  const tag = deployTag(v, env);
+  const tagProblems = typeof tag === 'string' ? [] : [tag];
+  let regional: Regional<SharedInputs<DeployInputs, never>, ServiceLeg<DeployInputs, never>>;
+  try {
+    regional = serviceLegs(v, [], env);
+  } catch (e) {
+    throw e instanceof InputError ? new InputError([...e.problems, ...tagProblems]) : e;
+  }
+  if (typeof tag !== 'string') throw new InputError(tagProblems);
+  return { shared: { ...regional.shared, tag }, legs: regional.legs };
+}
+
+/**
+ * Every problem deploy-cloudrun would report in checked values (its check's, then the project's and
+ * the tag's), for the release composite to report before it builds anything.
+ */
+export function deployProblems(v: DeployInputs, env: NodeJS.ProcessEnv): InputProblem[] {
+  const problems = checkDeploy(v, env);
+  try {
+    resolveDeploy(v, env);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    problems.push(...e.problems);
+  }
+  return problems;
 }
 
 function checkDeploy(v: DeployInputs, env: NodeJS.ProcessEnv): InputProblem[] {
   const problems: InputProblem[] = [];
-  try {
-    deployTag(v, env);
-  } catch (e) {
-    problems.push({ input: 'tag', message: (e as Error).message });
-  }
   if (v.region.length > 1 && !v['no-traffic']) {
     problems.push({
       input: 'no-traffic',

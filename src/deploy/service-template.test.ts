@@ -180,7 +180,9 @@ describe('buildService for an existing service', () => {
   ])('$name', ({ raw, env }) => {
     expect(build(raw, EXISTING).service.template!.containers![0].env).toEqual(env);
   });
+});
 
+describe('buildService for an existing service: volumes, containers, labels', () => {
   it.each([
     {
       name: 'secret files merge: a new directory is added, the old one kept',

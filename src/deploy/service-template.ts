@@ -8,6 +8,7 @@ import type { protos } from '@google-cloud/run';
 import { RESOURCE_OUTPUT_ONLY, SERVICE_OUTPUT_ONLY } from '../cloudrun/output-only';
 import type { Service } from '../cloudrun/services';
 import { toTargets, type TrafficEntry } from '../traffic/snapshot';
+import type { SharedInputs } from '../regional';
 import type { DeployInputs } from './inputs';
 import type { SecretRefs } from './secrets';
 import type { TemplateFragment } from './template-fragment';
@@ -31,8 +32,11 @@ const EGRESS = { 'all-traffic': 'ALL_TRAFFIC', 'private-ranges-only': 'PRIVATE_R
 export const CLOUDSQL_VOLUME = 'cloudsql';
 const CLOUDSQL_PATH = '/cloudsql';
 
+/** The inputs a template is built from: all but the service target's (service, region, project-id). */
+type TemplateInputs = SharedInputs<DeployInputs, never>;
+
 export interface DeploySpec {
-  readonly inputs: DeployInputs;
+  readonly inputs: TemplateInputs;
   /** The image pinned to its digest. */
   readonly image: string;
   readonly revision: string;
@@ -62,7 +66,7 @@ function mergeByName<T extends { name?: string | null }>(old: readonly T[], give
 }
 
 /** The env list: plain variables and secret variables, each by its own strategy. */
-export function buildEnv(existing: readonly EnvVar[], inputs: DeployInputs): EnvVar[] {
+export function buildEnv(existing: readonly EnvVar[], inputs: TemplateInputs): EnvVar[] {
   const plainGiven: EnvVar[] = Object.entries(inputs['env-vars'] ?? {}).map(([name, value]) => ({ name, value }));
   const secretGiven: EnvVar[] = (inputs.secrets?.env ?? []).map((s) => ({
     name: s.env,

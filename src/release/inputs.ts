@@ -7,7 +7,7 @@
  * anything is built, pushed or deployed.
  */
 import { targetInputs } from '../regional';
-import { deployCloudRunAction } from '../deploy/inputs';
+import { deployCloudRunAction, deployProblems } from '../deploy/inputs';
 import { githubDeploymentAction } from '../github/inputs';
 import { gateInputs } from '../health/inputs';
 import { buildImageAction } from '../image/inputs';
@@ -82,7 +82,7 @@ export const releaseAction = defineAction({
     ...named(
       'deploy-cloudrun',
       // The image deploy will get is the one being built: its registry is checked now, before the build.
-      deployCloudRunAction.check?.(
+      deployProblems(
         { ...valuesOf('deploy-cloudrun', v), image: parseImageReference(String(v.image)), 'no-traffic': true } as never,
         env,
       ),
