@@ -5,7 +5,7 @@ import { resourceProblems } from '../cloudrun/resource-limits';
 import { MAX_TAG_AND_SERVICE, tagFromCommit, tagProblem } from '../cloudrun/tags';
 import { formatImageReference, parseImageReference, type ImageReference } from '../registry/reference';
 import { migrationInputs } from '../migrations/inputs';
-import { parseKeyValues, type KeyValues } from './key-values';
+import { parseKeyValues, type KeyValues } from '../inputs/key-values';
 import { ENV_NAME, parseSecretRefs, type SecretRefs } from './secrets';
 import { parseStartupProbe, STARTUP_PROBE_SYNTAX } from './startup-probe';
 import { parseTemplateFragment, TEMPLATE_SYNTAX } from './template-fragment';

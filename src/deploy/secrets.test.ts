@@ -1,4 +1,4 @@
-import { parseKeyValues } from './key-values';
+import { parseKeyValues } from '../inputs/key-values';
 import { parseSecretRefs } from './secrets';
 
 describe('parseSecretRefs', () => {

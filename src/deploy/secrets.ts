@@ -5,7 +5,7 @@
  * (`latest` or a number) is required, so a deploy never silently pins something unintended.
  */
 import { InvalidValue } from '../inputs';
-import type { KeyValues } from './key-values';
+import type { KeyValues } from '../inputs/key-values';
 
 export interface SecretRef {
   /** `name` in the same project, or `projects/P/secrets/name`. */

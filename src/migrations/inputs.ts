@@ -1,6 +1,6 @@
 /** The migration inputs deploy-cloudrun and build-image share: the command, the policy, what is allowed. */
 import { input, InvalidValue, kinds, type Kind } from '../inputs';
-import { parseKeyValues } from '../deploy/key-values';
+import { parseKeyValues } from '../inputs/key-values';
 import { dataLosingCommand, parseMigrationCommand, type MigrationCommand } from './command';
 import { DEFAULT_POLICY, parsePolicy, type MigrationPolicy } from './policy';
 

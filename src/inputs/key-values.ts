@@ -11,7 +11,7 @@
  * pair. What a value must look like (`ENV=secret:version`, mount paths) is secrets.ts's.
  */
 import { parseKVString } from '@google-github-actions/actions-utils';
-import { InvalidValue } from '../inputs';
+import { InvalidValue } from './spec';
 
 export type KeyValues = Record<string, string>;
 
