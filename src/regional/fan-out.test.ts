@@ -1,5 +1,5 @@
 import { RecordingReporter } from '../report';
-import { inEveryRegion, RegionsFailed, valuesOrThrow } from './fan-out';
+import { actEverywhere, inEveryRegion, RegionsFailed, valuesOrThrow } from './fan-out';
 
 const one = [{ target: { region: 'us-east1' } }];
 const three = [
@@ -57,5 +57,27 @@ describe('valuesOrThrow', () => {
     expect(error!.summary()).toBe(
       '| Region | Why |\n| --- | --- |\n| `europe-west1` | quota exceeded |\n| `asia-northeast1` | not Ready \\| crashed |\n\n',
     );
+  });
+});
+
+describe('actEverywhere', () => {
+  const act = (failIn: string) => async (l: { target: { region: string } }) => {
+    if (l.target.region === failIn) throw new Error(`quota exceeded in ${failIn}`);
+    return `done in ${l.target.region}`;
+  };
+
+  it.each([
+    ['one region fails of three: the other two are undone', three, 'europe-west1', ['us-east1', 'asia-northeast1']],
+    ['no region fails: nothing is undone', three, 'nowhere', []],
+    ['a single region cleans up after itself: nothing is undone here', one, 'us-east1', []],
+  ])('%s', async (_name, legs, failIn, undone) => {
+    const undid: string[] = [];
+    const run = actEverywhere('Deploy', legs, new RecordingReporter(), act(failIn), async (l, done) => {
+      expect(done).toBe(`done in ${l.target.region}`);
+      undid.push(l.target.region);
+    });
+    if (failIn === 'nowhere') await expect(run).resolves.toEqual(legs.map((l) => `done in ${l.target.region}`));
+    else await expect(run).rejects.toThrow(`quota exceeded in ${failIn}`);
+    expect(undid).toEqual(undone);
   });
 });

@@ -7,4 +7,3 @@ export * from './legs';
 export * from './fan-out';
 export * from './outputs';
 export * from './api-errors';
-export * from './transitional';
