@@ -3,7 +3,7 @@ import { defineAction, input, kinds } from '../inputs';
 import { perRegionKind, regionValues, serviceLegs, targetInputs, type PerRegion } from '../regional';
 import { gateInputs } from '../health';
 import { checkTrafficSteps } from './plan';
-import { parseRollbackRequest, type RollbackRequest } from './rollback-target';
+import { parseRollbackRequest, type RollbackRequest } from './rollback-to';
 import { parseSnapshot, type TrafficEntry } from './snapshot';
 
 /** deploy-cloudrun's previous-traffic; `[]` (the deploy created the service) means there was none. */
@@ -95,7 +95,7 @@ export const rollbackAction = defineAction({
     ).default('previous'),
     reason: input('Why, recorded in the release history', kinds.text),
     'only-if-serving': input(
-      "Roll back only while this revision serves traffic (e.g. deploy-cloudrun's revision output after a failed release), so the rollback can only ever undo that release; decided in each region on its own (a JSON object keyed by region, or one name for all): where it serves none, nothing changes and a notice says so. With `previous`, the last good release before it is the target; while a promotion of it is unfinished, a traffic change someone else made since that promotion's last step is left as it is and the rollback fails, naming it",
+      "Roll back only while this revision serves traffic (e.g. deploy-cloudrun's revision output after a failed release), so the rollback can only ever undo that release; decided in each region on its own (a JSON object keyed by region, or one name for all): where it serves none, nothing changes and a notice says so. With `previous`, the last good release before it is what it rolls back to; while a promotion of it is unfinished, a traffic change someone else made since that promotion's last step is left as it is and the rollback fails, naming it",
       revisionName,
     ),
     'remove-tag': input(

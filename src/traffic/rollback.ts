@@ -14,7 +14,7 @@ import type { rollbackAction } from './inputs';
 import { servesAsWanted, sharesByRevision } from './plan';
 import { promotionGuard, promotionOf } from './override';
 import { servableTraffic } from './ready-check';
-import { allTrafficTo, choosePrevious, missingTags, withoutTags, type RollbackRequest } from './rollback-target';
+import { allTrafficTo, choosePrevious, missingTags, withoutTags, type RollbackRequest } from './rollback-to';
 import { mainRevision, type TrafficEntry } from './snapshot';
 import { beforeAfter } from './summary';
 

@@ -1,7 +1,7 @@
 import type { ReleaseRecord } from './history';
 import type { RevisionFacts } from '../cloudrun/service-state';
 import { Refused } from './ready-check';
-import { allTrafficTo, choosePrevious, missingTags, parseRollbackRequest, withoutTags } from './rollback-target';
+import { allTrafficTo, choosePrevious, missingTags, parseRollbackRequest, withoutTags } from './rollback-to';
 import type { TrafficEntry } from './snapshot';
 
 const revs = (...specs: [string, boolean][]): RevisionFacts[] =>
