@@ -2,7 +2,10 @@
  * The health-gate action's core: runs the gate (once per region when given a URL per region), writes
  * the summary and outputs, fails the step on a failing verdict.
  */
-import { everywhere, perRegion } from '../regional';
+// The regional modules it needs, not the layer's index: that also holds the API error wording, which
+// loads @grpc/grpc-js, and health-gate loads no Google client package.
+import { everywhere } from '../regional/fan-out';
+import { perRegion } from '../regional/outputs';
 import type { OutputsOf, ResolvedOf } from '../inputs';
 import { md, StepFailure, type StepContext } from '../report';
 import { runGate } from './gate';

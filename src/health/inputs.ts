@@ -1,4 +1,6 @@
-import { ByRegion, inRegion, regionValues, type Leg, type Regional } from '../regional';
+// Not the regional index: see action.ts (health-gate loads no Google client package).
+import { ByRegion, regionValues } from '../regional/inputs';
+import { inRegion, type Leg, type Regional } from '../regional/legs';
 import { defineAction, input, InputError, InvalidValue, kinds, type InputProblem, type InputValues, type Kind } from '../inputs';
 import { assertion } from './assertion';
 import type { GateConfig } from './model';

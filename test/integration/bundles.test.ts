@@ -26,3 +26,10 @@ describe.each(actions.map((a) => [a.id, a] as const))('dist/%s', (id, def) => {
     expect(run.outputs).toEqual({});
   });
 });
+
+// health-gate probes URLs over HTTP and loads no Google client package: its start-up is the one a
+// gate's verdict waits on first. @grpc/grpc-js (or a client on it) in its bundle brings the protos
+// ncc copies beside it (proto/, where minified code keeps no package name to look for).
+it('dist/health-gate holds no gRPC or Google client package', () => {
+  expect(existsSync(freshBundle('dist/health-gate/proto'))).toBe(false);
+});
