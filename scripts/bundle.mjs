@@ -75,7 +75,7 @@ function actions() {
 function inputsHash(
   sources = ['src', 'actions'].flatMap((d) =>
     files(join(root, d))
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .filter((f) => (f.endsWith('.ts') && !f.endsWith('.test.ts')) || f.endsWith('.json'))
       .map((f) => join(d, f)),
   ),
 ) {

@@ -2,13 +2,16 @@
  * The deploy's `template` input: a fragment of Cloud Run Admin API v2's RevisionTemplate, in YAML or
  * JSON, for what has no input of its own (CPU boost, always-on CPU, execution environment, liveness
  * probe, volumes, session affinity, …). Every field is checked against the RevisionTemplate message
- * of the descriptor @google-cloud/run ships, so a typo is an error naming the field and the fields
+ * of the descriptor @google-cloud/run ships (copied in revision-template.json), so a typo is an error naming the field and the fields
  * allowed there, before anything changes; the deploy's validate_only preflight then checks the
  * values as Cloud Run does. Field names are the API's JSON names (camelCase) or the proto's
  * (snake_case); durations are "10s" strings, as in the API's JSON.
  */
 import type { protobuf } from 'google-gax';
 import { parse as parseYaml } from 'yaml';
+// The client's own descriptor of these messages, copied by scripts/revision-template.ts and checked
+// against the installed client by revision-template.test.ts: no file inside the package is read.
+import descriptor from './revision-template.json';
 
 export type TemplateFragment = Record<string, unknown>;
 
@@ -26,15 +29,11 @@ const RUNWAY_OWNED: Record<string, string> = {
 let root: protobuf.Root | undefined;
 /** The RevisionTemplate message and the types it reaches, resolved by protobufjs (google-gax's public export). */
 function lookup(name: string): protobuf.Type {
-  // The descriptor the Cloud Run client itself loads: a JSON data file the package ships (its `files`
-  // list), not code; read as data since the package exports no reflection of its messages.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax
-  const json = require('@google-cloud/run/build/protos/protos.json') as protobuf.INamespace;
   if (!root) {
     // Loaded here, not at start: only a deploy given `template` needs it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { protobuf: pb } = require('google-gax') as typeof import('google-gax');
-    root = pb.Root.fromJSON(json);
+    root = pb.Root.fromJSON(descriptor as protobuf.INamespace);
     root.resolveAll(); // every field's resolvedType (message or enum) at once
   }
   return root.lookupType(name);
