@@ -79,9 +79,13 @@ describe('context secrets', () => {
     ]);
     expect(ignoreLine('.env')).toBe('.env');
     // The fix line, added to a .dockerignore that lacked it, excludes this run's file and the next run's.
-    for (const file of ['gha-creds-7f3a9c0e5b1d2a4f.json', 'gha-creds-0000.json']) {
-      expect(isIgnored(parseDockerignore('node_modules\n'), file)).toBe(false);
-      expect(isIgnored(parseDockerignore('node_modules\ngha-creds-*.json\n'), file)).toBe(true);
+    for (const [thisRun, nextRun] of [
+      ['gha-creds-7f3a9c0e5b1d2a4f.json', 'gha-creds-0000.json'],
+      ['apps/web/gha-creds-1.json', 'apps/web/gha-creds-2.json'],
+    ]) {
+      expect(isIgnored(parseDockerignore('node_modules\n'), thisRun)).toBe(false);
+      expect(fixExcludes('node_modules\n', thisRun)).toBe(true);
+      expect(isIgnored(parseDockerignore(`node_modules\n${ignoreLine(thisRun)}\n`), nextRun)).toBe(true);
     }
   });
 
