@@ -4,6 +4,7 @@
  */
 import { parse as parseYarnV1 } from '@yarnpkg/lockfile';
 import { parseAllDocuments } from 'yaml';
+import type { Manager } from './workspace';
 
 export interface LockedVersion {
   /** `prisma` (the CLI that generates) or `@prisma/client`. */
@@ -89,7 +90,14 @@ export function lockedPrismaVersion(fileName: string, text: string): LockedVersi
   return undefined;
 }
 
-export const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'];
+/** Each package manager's lockfiles. */
+export const LOCKFILE_OF: Readonly<Record<Manager, readonly string[]>> = {
+  npm: ['package-lock.json', 'npm-shrinkwrap.json'],
+  pnpm: ['pnpm-lock.yaml'],
+  yarn: ['yarn.lock'],
+};
+
+export const LOCKFILES = Object.values(LOCKFILE_OF).flat();
 
 export const majorOf = (version: string): number | undefined => {
   const m = /^(\d+)\./.exec(version);

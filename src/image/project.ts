@@ -262,7 +262,7 @@ function contextWorkspace(context: string, packages: Packages, schemaFile: strin
   const manifests = new Map<string, PackageJson>();
   for (const [f, pkg] of packages) if (f.startsWith(`${context}/`)) manifests.set(relative(context, dirname(f)), pkg);
   const pnpmGlobs = pnpmWorkspaceGlobs(context);
-  const { manager } = packageManagerOf({
+  const manager = packageManagerOf({
     packageManager: manifests.get('')?.packageManager,
     runCommands: dockerfile.stages.flatMap((st) => st.instructions.filter((i) => i.keyword === 'RUN').map(commandText)),
     lockfiles: LOCKFILES.filter((f) => existsSync(join(context, f))),

@@ -154,7 +154,7 @@ describe('package manager', () => {
     ['an unknown packageManager is no evidence', { packageManager: 'bun@1.1.0', lockfiles: ['pnpm-lock.yaml'] }, 'pnpm'],
     ['else npm', {}, 'npm'],
   ])('%s', (_name, evidence, manager) => {
-    expect(packageManagerOf({ ...none, ...evidence }).manager).toBe(manager);
+    expect(packageManagerOf({ ...none, ...evidence })).toBe(manager);
   });
 
   it.each([

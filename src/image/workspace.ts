@@ -17,6 +17,7 @@
  *   `node-linker=hoisted`.
  */
 import { posix } from 'node:path';
+import { LOCKFILE_OF } from './lockfile';
 
 export type Manager = 'npm' | 'pnpm' | 'yarn';
 
@@ -81,12 +82,6 @@ export interface ManagerEvidence {
   readonly pnpmWorkspace: boolean;
 }
 
-const LOCKFILE_OF: Readonly<Record<Manager, readonly string[]>> = {
-  npm: ['package-lock.json', 'npm-shrinkwrap.json'],
-  pnpm: ['pnpm-lock.yaml'],
-  yarn: ['yarn.lock'],
-};
-
 /** The manager a simple command installs with: `npm ci`, `pnpm install --frozen-lockfile`, `yarn`, `corepack pnpm i`. */
 export function installManager(command: string): Manager | undefined {
   const words = command.split(/\s+/).filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w));
@@ -100,17 +95,19 @@ export function installManager(command: string): Manager | undefined {
 
 const isManager = (name: string): name is Manager => name === 'npm' || name === 'pnpm' || name === 'yarn';
 
-/** The package manager and why: `packageManager`, then the Dockerfile's install with its lockfile, then the workspace files. */
-export function packageManagerOf(e: ManagerEvidence): { manager: Manager; why: string } {
+/** The package manager: `packageManager`, then the Dockerfile's install with its lockfile, then the workspace files. */
+export function packageManagerOf(e: ManagerEvidence): Manager {
   const declared = e.packageManager?.split('@')[0] ?? '';
-  if (isManager(declared)) return { manager: declared, why: `packageManager "${e.packageManager}" in package.json` };
-  const installs = e.runCommands.flatMap(simpleCommands).map(installManager);
-  const used = installs.find((m) => m !== undefined && LOCKFILE_OF[m].some((f) => e.lockfiles.includes(f)));
-  if (used) return { manager: used, why: `the Dockerfile installs with ${used} and ${LOCKFILE_OF[used][0]} exists` };
-  if (e.pnpmWorkspace) return { manager: 'pnpm', why: 'pnpm-workspace.yaml' };
-  const locked = (['npm', 'pnpm', 'yarn'] as const).filter((m) => LOCKFILE_OF[m].some((f) => e.lockfiles.includes(f)));
-  if (locked.length === 1) return { manager: locked[0], why: `the only lockfile is ${LOCKFILE_OF[locked[0]][0]}` };
-  return { manager: 'npm', why: 'nothing names another package manager' };
+  if (isManager(declared)) return declared;
+  const hasLockfile = (m: Manager) => LOCKFILE_OF[m].some((f) => e.lockfiles.includes(f));
+  const used = e.runCommands
+    .flatMap(simpleCommands)
+    .map(installManager)
+    .find((m) => m !== undefined && hasLockfile(m));
+  if (used) return used;
+  if (e.pnpmWorkspace) return 'pnpm';
+  const locked = (['npm', 'pnpm', 'yarn'] as const).filter(hasLockfile);
+  return locked.length === 1 ? locked[0] : 'npm';
 }
 
 function workspaceGlobs(input: WorkspaceInput): string[] {
