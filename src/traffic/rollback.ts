@@ -12,7 +12,7 @@ import { setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, recordRelease, type ReleaseRecord } from './history';
 import type { rollbackAction } from './inputs';
 import { servesAsWanted, sharesByRevision } from './plan';
-import { promotionGuard, promotionOf } from './override';
+import { promotionGuard, promotionOf, withPromotion } from './override';
 import { servableTraffic } from './ready-check';
 import { allTrafficTo, choosePrevious, missingTags, withoutTags, type RollbackRequest } from './rollback-to';
 import { mainRevision, type TrafficEntry } from './snapshot';
@@ -43,17 +43,22 @@ export const servesTraffic = (served: readonly TrafficEntry[], revision: string)
 /**
  * The annotations a rollback that undoes an unfinished promotion of `revision` writes: refused
  * (TrafficOverridden) when someone else changed the traffic since that promotion set it, else its
- * record updated to this traffic. Without such a promotion: the annotations as they are.
+ * record updated to this traffic, stamped with the rollback's own time: a promote step of that
+ * promotion still running then takes the rollback for someone else's change and stops, where the
+ * promotion's own start time would let it count the rollback's traffic as its own and step over it.
+ * Without such a promotion: the annotations as they are.
  */
 function undoingPromotion(
   target: ServiceTarget,
   current: ServiceTraffic,
   revision: string | undefined,
   traffic: readonly TrafficEntry[],
+  time: string,
 ): Record<string, string> {
   const record = revision ? promotionOf(current.annotations, revision) : undefined;
   if (!record) return current.annotations;
-  return promotionGuard(target.service, revision!, record)(current, traffic);
+  const guarded = promotionGuard(target.service, record.revision, record)(current, traffic);
+  return withPromotion(guarded, { revision: record.revision, started: time, traffic: [...traffic] });
 }
 
 /** The traffic the rollback sets and why, from what serves (tags on unservable revisions dropped). */
@@ -114,10 +119,11 @@ export async function rollBackService(
     // The record describes the revision now live: its image digest, and the commit it was released from.
     const digest = revisions.find((r) => r.name === revision)?.digest;
     const commit = history.find((r) => r.action === 'promote' && r.revision === revision)?.commit;
+    const time = (options.now?.() ?? new Date()).toISOString();
     const release: ReleaseRecord = {
       action: 'rollback',
       revision,
-      time: (options.now?.() ?? new Date()).toISOString(),
+      time,
       ...(digest ? { digest } : {}),
       ...(commit ? { commit } : {}),
       ...(from && from !== revision ? { from } : {}),
@@ -125,7 +131,7 @@ export async function rollBackService(
       ...(options.actor ? { actor: options.actor } : {}),
     };
     // One update: the history is written only if the traffic operation succeeds.
-    const annotations = undoingPromotion(target, current, options.onlyIfServing, traffic);
+    const annotations = undoingPromotion(target, current, options.onlyIfServing, traffic, time);
     const update = await setTraffic(clients, target, current, traffic, recordRelease(annotations, release));
     if (update.operationError)
       reporter.warning(
