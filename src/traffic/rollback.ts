@@ -48,7 +48,7 @@ export const servesTraffic = (served: readonly TrafficEntry[], revision: string)
  * promotion's own start time would let it count the rollback's traffic as its own and step over it.
  * Without such a promotion: the annotations as they are.
  */
-function undoingPromotion(
+export function undoingPromotion(
   target: ServiceTarget,
   current: ServiceTraffic,
   revision: string | undefined,
