@@ -11,6 +11,7 @@ import { ApiError, invalidArgument, notFound } from '../apis/api-error';
 import { condition, failure, reconciling, succeeded } from './conditions';
 import {
   containerProblems,
+  requestTimeoutProblems,
   resourceLimitProblems,
   SERVICE_RESERVED_ENV,
   startupProbeProblems,
@@ -125,6 +126,7 @@ export class ServiceControl {
     const traffic = spec.traffic?.length ? spec.traffic : DEFAULT_TRAFFIC;
     const problems = [
       ...this.templateProblems(template),
+      ...requestTimeoutProblems('template.timeout', spec.template?.timeout),
       ...reservedKeyProblems('service.labels', spec.labels),
       ...reservedKeyProblems('service.annotations', spec.annotations),
       ...trafficProblems(id.id, spec.traffic ?? []),
