@@ -16,6 +16,7 @@ import { existing, newEtag, newName, randomSuffix, specPicker, written } from '.
 import type { Operations } from './operations-state';
 import { parseChild, parseExecutionName } from '../rules/resource-names';
 import { ingressContainer } from '../rules/template-defaults';
+import { containerMemoryBytes } from '../rules/memory-quantity';
 import type { RevisionRunner } from '../runtime/revision-runner';
 import { SecretNotFound } from '../runtime/secrets';
 import { now, type ContainerSpec, type Execution, type Job, type StateStore } from './store';
@@ -264,6 +265,9 @@ export class JobControl {
         CLOUD_RUN_TASK_ATTEMPT: String(attempt),
         CLOUD_RUN_TASK_COUNT: String(execution.taskCount),
       },
+      // A task over its memory limit (512 MiB unless set) is stopped, as a revision's instance is
+      // (https://cloud.google.com/run/docs/configuring/jobs/memory-limits): the attempt fails.
+      memoryBytes: containerMemoryBytes(container, '512Mi'),
     });
     try {
       const { exitCode, timedOut } = await this.runner.docker.wait(id, timeoutS * 1000);
