@@ -14,7 +14,7 @@ import { localImageRef } from '../../src/registry/emulator-mirror';
 import { reservedKeyProblems } from '../rules/metadata-validation';
 import { existing, newEtag, newName, randomSuffix, specPicker, written } from './resource-fields';
 import type { Operations } from './operations-state';
-import { parseChild, parseExecutionName } from '../rules/resource-names';
+import { checkRunLocation, parseChild, parseExecutionName } from '../rules/resource-names';
 import { ingressContainer } from '../rules/template-defaults';
 import { containerMemoryBytes } from '../rules/memory-quantity';
 import type { RevisionRunner } from '../runtime/revision-runner';
@@ -63,9 +63,10 @@ export class JobControl {
   update(req: { job: Job; validateOnly?: boolean; allowMissing?: boolean; updateMask?: { paths: string[] } | null }) {
     const name = req.job?.name ?? '';
     const current = this.state.jobs[name];
-    parseChild(name, 'jobs');
+    const { location } = parseChild(name, 'jobs');
     if (!current) {
       if (!req.allowMissing) throw notFound(`Resource '${name}' was not found`);
+      checkRunLocation(location);
       return this.apply(name, undefined, specOf(req.job), !!req.validateOnly, 'UpdateJobRequest');
     }
     if (req.job.etag && req.job.etag !== current.etag) {
