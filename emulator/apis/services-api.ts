@@ -47,6 +47,26 @@ export function setsInvokerCheck(requested: Service, current: Service | undefine
   return wanted || wanted !== (current?.invokerIamDisabled === true);
 }
 
+/** The etag GetIamPolicy answers for a service no SetIamPolicy has touched: IAM's etag of an empty policy. */
+export const EMPTY_POLICY_ETAG = 'ACAB';
+
+/**
+ * SetIamPolicy's precondition: "systems are expected to put that etag in the request to setIamPolicy to
+ * ensure that their change will be applied to the same version of the policy" (google/iam/v1/policy.proto);
+ * "If no etag is provided in the call to setIamPolicy, then the existing policy is overwritten blindly"
+ * (the same field in earlier policy.proto versions). A stale one is ABORTED, the code IAM documents for
+ * its own policies ("the request fails with a 409 error code and ABORTED status", google/iam/v2/policy.proto).
+ * An etag read before the first SetIamPolicy is the empty policy's, so it too is stale once a policy is
+ * set. `sent` is base64, as stored.
+ */
+export function checkPolicyEtag(sent: string, current: IamPolicy | undefined): void {
+  if (sent && sent !== (current?.etag ?? EMPTY_POLICY_ETAG))
+    throw new ApiError(
+      grpc.status.ABORTED,
+      'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
+    );
+}
+
 export function servicesService(store: StateStore, control: ServiceControl, permissions: Permissions): GrpcService {
   const mayChangeInvokerCheck = (name: string) => {
     if (permissions.held([SET_IAM_POLICY]).length === 0) throw permissionDenied(SET_IAM_POLICY, name);
@@ -75,21 +95,15 @@ export function servicesService(store: StateStore, control: ServiceControl, perm
         return { permissions: permissions.held(req.permissions) };
       }),
       // google.iam.v1 on a service: an empty policy until one is set; SetIamPolicy replaces it whole and
-      // checks the etag (google/iam/v1/policy.proto: "etag is used for optimistic concurrency control").
+      // checks the etag (checkPolicyEtag).
       GetIamPolicy: unary((req: { resource: string }) => {
         control.getService(req.resource);
-        return store.state.iamPolicies[req.resource] ?? { version: 1, bindings: [], etag: 'ACAB' };
+        return store.state.iamPolicies[req.resource] ?? { version: 1, bindings: [], etag: EMPTY_POLICY_ETAG };
       }),
       SetIamPolicy: unary((req: { resource: string; policy: IamPolicy & { etag: Buffer | string } }) => {
         control.getService(req.resource);
         if (permissions.held([SET_IAM_POLICY]).length === 0) throw permissionDenied(SET_IAM_POLICY, req.resource);
-        const current = store.state.iamPolicies[req.resource];
-        const sent = Buffer.from(req.policy?.etag ?? '').toString('base64');
-        if (sent && current && sent !== current.etag)
-          throw new ApiError(
-            grpc.status.ABORTED,
-            'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
-          );
+        checkPolicyEtag(Buffer.from(req.policy?.etag ?? '').toString('base64'), store.state.iamPolicies[req.resource]);
         const policy: IamPolicy = {
           version: 1,
           bindings: (req.policy?.bindings ?? []).map((b) => ({ role: b.role, members: [...(b.members ?? [])] })),

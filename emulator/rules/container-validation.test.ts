@@ -1,5 +1,6 @@
 import {
   containerProblems,
+  requestTimeoutProblems,
   JOB_RESERVED_ENV,
   resourceLimitProblems,
   SERVICE_RESERVED_ENV,
@@ -128,4 +129,18 @@ it.each<[string, Parameters<typeof startupProbeProblems>[1], string[]]>([
   ],
 ])('startup probe window: %s', (_, probe, problems) => {
   expect(startupProbeProblems('probe', probe)).toEqual(problems);
+});
+
+const outOfRange = (got: number) => [`timeout: must be from 1 second to 3600 seconds (60 minutes), got ${got} seconds`];
+it.each<[string, Parameters<typeof requestTimeoutProblems>[1], string[]]>([
+  ['unset', undefined, []],
+  ['zero (the default applies)', { seconds: '0' }, []],
+  ['1 s', { seconds: '1' }, []],
+  ['60 minutes', { seconds: '3600' }, []],
+  ['over 60 minutes', { seconds: '3601' }, outOfRange(3601)],
+  ['60 minutes and a half second', { seconds: '3600', nanos: 5e8 }, outOfRange(3600.5)],
+  ['under 1 s', { seconds: '0', nanos: 5e8 }, outOfRange(0.5)],
+  ['negative', { seconds: '-5' }, outOfRange(-5)],
+])('request timeout: %s', (_, timeout, problems) => {
+  expect(requestTimeoutProblems('timeout', timeout)).toEqual(problems);
 });

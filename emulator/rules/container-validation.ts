@@ -2,7 +2,7 @@
  * Container rules Cloud Run checks on a template: at least one container, each with an image from a
  * registry Cloud Run pulls from, no env var the system sets itself (for services: "The following
  * reserved env names were provided: PORT. These values are automatically set by the system."), and
- * CPU, memory and concurrency within Cloud Run's limits.
+ * CPU, memory and concurrency within Cloud Run's limits; and a service's request timeout.
  */
 import { imageHostProblem } from '../../src/cloudrun/image-hosts';
 import { resourceProblems } from '../../src/cloudrun/resource-limits';
@@ -76,6 +76,18 @@ export function startupProbeProblems(field: string, probe: ContainerSpec['startu
       : []),
     ...(types.length > 1 ? [`${field}: exactly one of http_get, tcp_socket or grpc may be set, got ${types.join(', ')}`] : []),
   ];
+}
+
+/**
+ * A service's request timeout: "at most 60 minutes" (https://cloud.google.com/run/docs/configuring/request-timeout),
+ * and at least the 1 s the timeout flag takes. Checked on the template as sent: an unset (zero) timeout gets
+ * the 300 s default, a negative one is refused rather than defaulted.
+ */
+export function requestTimeoutProblems(field: string, given: unknown): string[] {
+  const timeout = given as { seconds?: string | number; nanos?: number } | null | undefined;
+  const seconds = Number(timeout?.seconds ?? 0) + Number(timeout?.nanos ?? 0) / 1e9;
+  if (seconds === 0 || (seconds >= 1 && seconds <= 3600)) return [];
+  return [`${field}: must be from 1 second to 3600 seconds (60 minutes), got ${seconds} seconds`];
 }
 
 interface Limits {

@@ -5,6 +5,7 @@ import {
   ingressDenial,
   invokerDenial,
   isPublic,
+  memberOf,
   type AccessSettings,
 } from './invoker-access';
 
@@ -59,6 +60,24 @@ it.each([
   [['user:someone@example.com'], false],
 ])('boundInvoker with members %j = %s', (members, expected) => {
   expect(boundInvoker([{ role: 'roles/run.invoker', members }], 'ci@p.iam.gserviceaccount.com')).toBe(expected);
+});
+
+it.each([
+  ['ci@p.iam.gserviceaccount.com', 'serviceAccount:ci@p.iam.gserviceaccount.com'],
+  ['123-compute@developer.gserviceaccount.com', 'serviceAccount:123-compute@developer.gserviceaccount.com'],
+  ['p@appspot.gserviceaccount.com', 'serviceAccount:p@appspot.gserviceaccount.com'],
+  ['alice@example.com', 'user:alice@example.com'],
+  ['bob@gserviceaccount.com.example.com', 'user:bob@gserviceaccount.com.example.com'],
+])('memberOf(%j) = %j', (email, member) => {
+  expect(memberOf(email)).toBe(member);
+});
+
+it.each([
+  ['a service account', 'ci@p.iam.gserviceaccount.com', 'user:ci@p.iam.gserviceaccount.com'],
+  ['a user', 'alice@example.com', 'serviceAccount:alice@example.com'],
+])("%s's token does not match a member of the other kind with its email", (_kind, email, member) => {
+  expect(boundInvoker([{ role: 'roles/run.invoker', members: [member] }], email)).toBe(false);
+  expect(boundInvoker([{ role: 'roles/run.invoker', members: [memberOf(email)] }], email)).toBe(true);
 });
 
 describe('invokerDenial', () => {

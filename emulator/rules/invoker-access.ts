@@ -84,9 +84,21 @@ export function acceptedAudiences(urls: readonly string[], customAudiences: read
   return [...new Set(trimmed.flatMap((u) => [u, `${u}/`]))];
 }
 
+/**
+ * The IAM member a token's email is, by its kind: a service account's email ends in
+ * gserviceaccount.com (SA_NAME@PROJECT_ID.iam.gserviceaccount.com, the default ones at
+ * developer.gserviceaccount.com and appspot.gserviceaccount.com;
+ * https://cloud.google.com/iam/docs/service-account-types) and is `serviceAccount:EMAIL`, any other
+ * account is `user:EMAIL` (https://cloud.google.com/iam/docs/principal-identifiers). A member of the
+ * other kind names someone else, so it does not match.
+ */
+export function memberOf(email: string): string {
+  return /@([a-z0-9-]+\.)*gserviceaccount\.com$/i.test(email) ? `serviceAccount:${email}` : `user:${email}`;
+}
+
 /** Whether `email` holds roles/run.invoker on the service through its own policy. */
 export function boundInvoker(bindings: readonly Binding[], email: string): boolean {
-  const members = new Set([`serviceAccount:${email}`, `user:${email}`, 'allAuthenticatedUsers']);
+  const members = new Set([memberOf(email), 'allAuthenticatedUsers']);
   return bindings.some((b) => b.role === INVOKER_ROLE && (b.members ?? []).some((m) => members.has(m)));
 }
 

@@ -1,4 +1,11 @@
-import { checkResourceId, parseChild, parseExecutionName, parseParent, parseRevisionName } from './resource-names';
+import {
+  checkResourceId,
+  checkRunLocation,
+  parseChild,
+  parseExecutionName,
+  parseParent,
+  parseRevisionName,
+} from './resource-names';
 
 it.each([
   ['projects/p/locations/us-central1', { project: 'p', location: 'us-central1' }],
@@ -48,4 +55,12 @@ it.each([
   const check = () => checkResourceId(id, 'Service');
   if (valid) expect(check).not.toThrow();
   else expect(check).toThrow(/Service name '.*' is invalid/);
+});
+
+it.each(['us-central1', 'europe-west1', 'asia-northeast1'])('accepts the Cloud Run location %s', (location) => {
+  expect(() => checkRunLocation(location)).not.toThrow();
+});
+
+it.each(['us-central', 'us-centrall1', 'l', 'global'])('refuses %j, not a Cloud Run location', (location) => {
+  expect(() => checkRunLocation(location)).toThrow(`Location '${location}' is not a Cloud Run location`);
 });

@@ -1,5 +1,6 @@
 /** Cloud Run resource names (`projects/P/locations/L/services/S`, ...), parsed strictly like the API does. */
 import { invalidArgument } from '../apis/api-error';
+import { CLOUD_RUN_REGIONS } from '../../src/cloudrun/regions';
 
 export interface Parent {
   readonly project: string;
@@ -16,6 +17,16 @@ export function parseParent(parent: string): Parent {
   const m = PARENT.exec(parent ?? '');
   if (!m) throw invalidArgument(`Invalid parent '${parent}': expected projects/PROJECT/locations/LOCATION`);
   return { project: m[1], location: m[2] };
+}
+
+/**
+ * A service or job is created only in a region Cloud Run runs in (https://cloud.google.com/run/docs/locations):
+ * a typo'd region fails at once, not after the other regions were deployed. The real error's wording is
+ * not documented (a Differences row).
+ */
+export function checkRunLocation(location: string): void {
+  if (!CLOUD_RUN_REGIONS.has(location))
+    throw invalidArgument(`Location '${location}' is not a Cloud Run location (https://cloud.google.com/run/docs/locations)`);
 }
 
 /** Parses `projects/P/locations/L/<collection>/ID`, e.g. collection `services`. */

@@ -12,7 +12,8 @@ import type * as GoogleAuthLibrary from 'google-auth-library';
 export const TOKEN_ISSUER = 'https://accounts.google.com';
 /** Whom the admin endpoint's tokens name: the person or runner that asked, as gcloud's token names its account. */
 export const EMULATOR_PRINCIPAL = 'runway-emulator@emulator.iam.gserviceaccount.com';
-const LIFETIME_S = 3600;
+/** How long a token is valid (s), as Google's ID tokens. */
+export const LIFETIME_S = 3600;
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { Docker, ImageNotFound } from './docker';
 import { localImageRef } from '../../src/registry/emulator-mirror';
 import { freePort, probeUntilReady, tcpOpen } from './ports';
-import { memoryBytes } from '../rules/memory-quantity';
+import { containerMemoryBytes } from '../rules/memory-quantity';
 import { resolveSecret, SecretNotFound } from './secrets';
 import { DEFAULT_PORT, ingressContainer, isDefaultStartupProbe } from '../rules/template-defaults';
 import type { ContainerSpec, VolumeSpec } from '../state/store';
@@ -145,7 +145,7 @@ export class RevisionRunner {
       // must cover "Writing files to the file system" too
       // (https://cloud.google.com/run/docs/configuring/memory-limits): the kernel's OOM killer ends the
       // container, the request in flight fails, and the router starts a new one.
-      memoryBytes: memoryBytes((container.resources as { limits?: Record<string, string> } | undefined)?.limits?.memory),
+      memoryBytes: containerMemoryBytes(container),
     });
     this.running.set(w.key, { id, port });
     const probe = container.startupProbe;

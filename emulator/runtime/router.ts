@@ -176,8 +176,10 @@ export class Router {
   private proxy(req: http.IncomingMessage, res: http.ServerResponse, revision: string | undefined): void {
     const started = performance.now();
     const port = revision ? this.upstream(revision) : undefined;
+    let recorded = false;
     const finish = (code: number) => {
-      if (!revision || !this.recorder) return;
+      if (recorded || !revision || !this.recorder) return;
+      recorded = true;
       const m = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)\/revisions\/([^/]+)$/.exec(revision);
       if (m)
         this.recorder.record({
@@ -197,15 +199,17 @@ export class Router {
     this.track(revision!, res);
     // "If your service doesn't respond within this limit, Cloud Run closes the network connection and
     // returns an HTTP 504 error" (https://cloud.google.com/run/docs/configuring/request-timeout). The
-    // container keeps running, as there. An answer already under way is cut off.
+    // container keeps running, as there. An answer already under way is cut off (no 504 can follow its
+    // status line) and recorded as 504 all the same, the code Cloud Run gives a timed-out request, so
+    // Monitoring and the health gate count it as failed.
     const timeoutMs = this.guard.timeoutMs(revision!);
     const timer =
       timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             upstream.destroy();
-            if (res.headersSent) return void res.destroy();
-            res.writeHead(504, { 'content-type': 'text/plain' }).end('upstream request timeout\n');
+            if (res.headersSent) res.destroy();
+            else res.writeHead(504, { 'content-type': 'text/plain' }).end('upstream request timeout\n');
             finish(504);
           }, timeoutMs);
     res.once('close', () => clearTimeout(timer));

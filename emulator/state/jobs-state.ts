@@ -14,8 +14,9 @@ import { localImageRef } from '../../src/registry/emulator-mirror';
 import { reservedKeyProblems } from '../rules/metadata-validation';
 import { existing, newEtag, newName, randomSuffix, specPicker, written } from './resource-fields';
 import type { Operations } from './operations-state';
-import { parseChild, parseExecutionName } from '../rules/resource-names';
+import { checkRunLocation, parseChild, parseExecutionName } from '../rules/resource-names';
 import { ingressContainer } from '../rules/template-defaults';
+import { containerMemoryBytes } from '../rules/memory-quantity';
 import type { RevisionRunner } from '../runtime/revision-runner';
 import { SecretNotFound } from '../runtime/secrets';
 import { now, type ContainerSpec, type Execution, type Job, type StateStore } from './store';
@@ -62,9 +63,10 @@ export class JobControl {
   update(req: { job: Job; validateOnly?: boolean; allowMissing?: boolean; updateMask?: { paths: string[] } | null }) {
     const name = req.job?.name ?? '';
     const current = this.state.jobs[name];
-    parseChild(name, 'jobs');
+    const { location } = parseChild(name, 'jobs');
     if (!current) {
       if (!req.allowMissing) throw notFound(`Resource '${name}' was not found`);
+      checkRunLocation(location);
       return this.apply(name, undefined, specOf(req.job), !!req.validateOnly, 'UpdateJobRequest');
     }
     if (req.job.etag && req.job.etag !== current.etag) {
@@ -264,6 +266,9 @@ export class JobControl {
         CLOUD_RUN_TASK_ATTEMPT: String(attempt),
         CLOUD_RUN_TASK_COUNT: String(execution.taskCount),
       },
+      // A task over its memory limit (512 MiB unless set) is stopped, as a revision's instance is
+      // (https://cloud.google.com/run/docs/configuring/jobs/memory-limits): the attempt fails.
+      memoryBytes: containerMemoryBytes(container, '512Mi'),
     });
     try {
       const { exitCode, timedOut } = await this.runner.docker.wait(id, timeoutS * 1000);

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { RESOURCE_OUTPUT_ONLY } from '../../src/cloudrun/output-only';
 import { ApiError, notFound } from '../apis/api-error';
-import { checkResourceId, childName, parseChild, parseParent } from '../rules/resource-names';
+import { checkResourceId, checkRunLocation, childName, parseChild, parseParent } from '../rules/resource-names';
 import { now, type Job } from './store';
 
 /** What a request's resource may carry but is no spec: the name comes from the URL, the etag is a precondition. */
@@ -32,6 +32,7 @@ export function newName(
   kind: 'Service' | 'Job',
 ): string {
   const p = parseParent(parent);
+  checkRunLocation(p.location);
   checkResourceId(id, kind);
   const name = childName(p, collection, id);
   if (table[name]) throw new ApiError(grpc.status.ALREADY_EXISTS, `Resource '${name}' already exists`);

@@ -11,6 +11,7 @@ import { ApiError, invalidArgument, notFound } from '../apis/api-error';
 import { condition, failure, reconciling, succeeded } from './conditions';
 import {
   containerProblems,
+  requestTimeoutProblems,
   resourceLimitProblems,
   SERVICE_RESERVED_ENV,
   startupProbeProblems,
@@ -22,7 +23,7 @@ import { reservedKeyProblems } from '../rules/metadata-validation';
 import { SERVICE_OUTPUT_ONLY } from '../../src/cloudrun/output-only';
 import { existing, newEtag, newName, randomSuffix, specPicker, written } from './resource-fields';
 import type { Operations } from './operations-state';
-import { checkResourceId, parseChild, parseRevisionName, type ChildName } from '../rules/resource-names';
+import { checkResourceId, checkRunLocation, parseChild, parseRevisionName, type ChildName } from '../rules/resource-names';
 import type { RevisionRunner, Workload } from '../runtime/revision-runner';
 import type { Router } from '../runtime/router';
 import { stableJson } from './stable-json';
@@ -98,6 +99,7 @@ export class ServiceControl {
     const current = this.state.services[name];
     if (!current) {
       if (!req.allowMissing) throw notFound(`Resource '${name}' was not found`);
+      checkRunLocation(id.location);
       checkResourceId(id.id, 'Service');
       return this.apply(name, undefined, specOf(req.service), !!req.validateOnly, 'UpdateServiceRequest');
     }
@@ -125,6 +127,7 @@ export class ServiceControl {
     const traffic = spec.traffic?.length ? spec.traffic : DEFAULT_TRAFFIC;
     const problems = [
       ...this.templateProblems(template),
+      ...requestTimeoutProblems('template.timeout', spec.template?.timeout),
       ...reservedKeyProblems('service.labels', spec.labels),
       ...reservedKeyProblems('service.annotations', spec.annotations),
       ...trafficProblems(id.id, spec.traffic ?? []),

@@ -18,7 +18,13 @@ it.each<[string, number | undefined]>([
   ['2Gi', 2 * GI],
   ['1G', 1e9],
   ['536870912', 512 * MI],
+  ['128M', 128e6],
+  ['0.5Gi', GI / 2],
+  ['64Ki', 65536],
   ['2GB', undefined],
+  ['512 MB', undefined],
+  ['-1Gi', undefined],
+  ['1.5Xi', undefined],
 ])('parseMemory(%j) = %j', (text, bytes) => expect(parseMemory(text)).toBe(bytes));
 
 // The doc tables: minimum memory 2 GiB for 4 CPUs, 4 GiB for 6 and 8; more than 4 GiB needs 2 CPUs,

@@ -11,6 +11,7 @@ import type { protos } from '@google-cloud/run';
 import { execFileSync } from 'node:child_process';
 import { createClients, type GoogleClients } from '../../src/cloudrun/clients';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server';
+import { mintIdToken } from '../../src/identity/id-token';
 import { ensureTestImage } from './test-images';
 
 export type IService = protos.google.cloud.run.v2.IService;
@@ -44,7 +45,7 @@ export interface TestEmulator {
    * tests read the app's answers directly; emulator-access.test.ts covers private services.
    */
   deploy(id: string, container: IContainer, extra?: IService): Promise<IService>;
-  /** An ID token for `audience` from the admin endpoint (what the actions get in emulator mode). */
+  /** An ID token for `audience` from the admin endpoint, minted as the actions mint one in emulator mode. */
   token(audience: string): Promise<string>;
   /** UpdateService, wait for the operation and read the service again (see deploy). */
   update(service: IService, request?: { updateMask?: { paths: string[] }; allowMissing?: boolean }): Promise<IService>;
@@ -76,11 +77,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       const [created] = await op.promise();
       return (await clients.services.getService({ name: created.name! }))[0];
     },
-    async token(audience) {
-      const { status, json } = await admin('GET', `/identity-token?${new URLSearchParams({ audience })}`);
-      if (status !== 200) throw new Error(`GET /identity-token answered ${status}: ${JSON.stringify(json)}`);
-      return (json as { token: string }).token;
-    },
+    token: (audience) => mintIdToken(audience, emulator.env),
     async update(service, request = {}) {
       const [op] = await clients.services.updateService({ service, ...request });
       const [updated] = await op.promise();
