@@ -11,7 +11,7 @@ import { toTargets, type TrafficEntry } from '../traffic/snapshot';
 import type { SharedInputs } from '../regional';
 import type { DeployInputs } from './inputs';
 import type { SecretRefs } from './secrets';
-import type { TemplateFragment } from './template-fragment';
+import { servingImageProblem, type TemplateFragment } from './template-fragment';
 
 type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 type Container = protos.google.cloud.run.v2.IContainer;
@@ -227,12 +227,15 @@ function deepMerge(base: unknown, given: unknown): unknown {
 
 /**
  * The `template` input merged over the template the other inputs made (the last word: it is the
- * escape hatch for what they do not cover). A container given without a name is the serving one.
+ * escape hatch for what they do not cover). A container given without a name is the serving one;
+ * a named one that is not there is a sidecar, with its own image (only the serving one's is Runway's).
  */
 export function mergeTemplateFragment(template: Template, fragment: TemplateFragment | undefined): Template {
   if (!fragment) return template;
   const containers = template.containers ?? [];
   const serving = containers[servingContainerIndex(containers)]?.name ?? '';
+  const problem = servingImageProblem((fragment.containers ?? []) as Container[], serving);
+  if (problem) throw new Error(problem);
   const given = (fragment.containers as Container[] | undefined)?.map((c) => (c.name ? c : { ...c, name: serving }));
   const unnamed = containers.map((c) => ({ ...c, name: c.name ?? '' }));
   const merged = deepMerge(

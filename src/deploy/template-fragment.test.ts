@@ -28,6 +28,11 @@ describe('parseTemplateFragment', () => {
         containers: [{ volumeMounts: [{ name: 'cache', mountPath: '/tmp/cache' }] }],
       },
     ],
+    [
+      'a sidecar with its own image',
+      'containers: [{ name: proxy, image: envoyproxy/envoy:v1.31 }]',
+      { containers: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31' }] },
+    ],
     ['a duration as in the API JSON', 'timeout: 2.5s', { timeout: { seconds: 2, nanos: 500_000_000 } }],
     [
       'annotations (a map)',
@@ -107,6 +112,27 @@ describe('mergeTemplateFragment', () => {
       { ...generated, serviceAccount: 'other@acme.iam.gserviceaccount.com', sessionAffinity: true },
     ],
   ])('%s', (_, fragment, expected) => expect(mergeTemplateFragment(generated, fragment)).toEqual(expected));
+
+  it('a sidecar brings its own image', () =>
+    expect(
+      mergeTemplateFragment(
+        generated,
+        parseTemplateFragment('containers: [{ name: proxy, image: "gcr.io/cloud-sql-connectors/proxy:2" }]'),
+      ),
+    ).toEqual({
+      ...generated,
+      containers: [generated.containers[0], { name: 'proxy', image: 'gcr.io/cloud-sql-connectors/proxy:2' }],
+    }));
+
+  it.each([
+    ['named as the serving container', { containers: [{ name: 'app', image: 'nginx' }] }, 'template.containers[0].image'],
+    ['without a name', { containers: [{ name: 'proxy', image: 'envoy' }, { image: 'nginx' }] }, 'template.containers[1].image'],
+  ])("the serving container's image is refused, %s", (_, fragment, field) => {
+    const named = { ...generated, containers: [{ ...generated.containers[0], name: 'app', ports: [{ containerPort: 8080 }] }] };
+    expect(() => mergeTemplateFragment(named, fragment)).toThrow(
+      `${field} cannot be given: Runway pins the image of the serving container`,
+    );
+  });
 
   it('does not change the template it was given', () => {
     const before = JSON.stringify(generated);
