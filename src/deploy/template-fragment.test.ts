@@ -1,7 +1,10 @@
+import type { protos } from '@google-cloud/run';
 import { readInputs } from '../inputs';
 import { deployCloudRunAction } from './inputs';
 import { mergeTemplateFragment } from './service-template';
 import { parseTemplateFragment } from './template-fragment';
+
+type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 
 describe('parseTemplateFragment', () => {
   it.each([
@@ -112,6 +115,46 @@ describe('mergeTemplateFragment', () => {
       { ...generated, serviceAccount: 'other@acme.iam.gserviceaccount.com', sessionAffinity: true },
     ],
   ])('%s', (_, fragment, expected) => expect(mergeTemplateFragment(generated, fragment)).toEqual(expected));
+
+  // A oneof (EnvVar.values, Volume.volume_type) must not keep the old member beside the new one.
+  it.each([
+    [
+      'an env var given a plain value loses its secret',
+      { containers: [{ env: [{ name: 'DB', value: 'plain' }] }] },
+      {
+        containers: [
+          {
+            env: [
+              { name: 'DB', valueSource: { secretKeyRef: { secret: 'db', version: '1' } } },
+              { name: 'A', value: '1' },
+            ],
+          },
+        ],
+      },
+      (t: Template) => t.containers![0].env,
+      [
+        { name: 'DB', value: 'plain' },
+        { name: 'A', value: '1' },
+      ],
+    ],
+    [
+      'a volume given another kind loses the old one',
+      { volumes: [{ name: 'cloudsql', emptyDir: { medium: 'MEMORY' } }] },
+      {},
+      (t: Template) => t.volumes,
+      [{ name: 'cloudsql', emptyDir: { medium: 'MEMORY' } }],
+    ],
+    [
+      'a mount given again is replaced whole',
+      { containers: [{ volumeMounts: [{ name: 'cloudsql', mountPath: '/sql' }] }] },
+      {},
+      (t: Template) => t.containers![0].volumeMounts,
+      [{ name: 'cloudsql', mountPath: '/sql' }],
+    ],
+  ])('named entries other than containers are replaced by name: %s', (_, fragment, over: Template, pick, expected) => {
+    const base = { ...generated, containers: [{ ...generated.containers[0], ...over.containers?.[0] }] };
+    expect(pick(mergeTemplateFragment(base, fragment))).toEqual(expected);
+  });
 
   it('a sidecar brings its own image', () =>
     expect(
