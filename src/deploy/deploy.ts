@@ -14,7 +14,7 @@ import type { OutputsOf } from '../inputs';
 import { secretLookingVars } from '../inputs/secret-looking';
 import { md, type Reporter, type StepContext } from '../report';
 import { pinLatest } from '../traffic/plan';
-import { mainRevision, type TrafficEntry } from '../traffic/snapshot';
+import type { TrafficEntry } from '../traffic/snapshot';
 import { resolveDigest } from '../registry/image-digest';
 import type { deployCloudRunAction, DeployResolved } from './inputs';
 import { checkNewMigrations, migrateWhileServing, migrationJob } from './migration';
@@ -33,10 +33,10 @@ async function migrate(
   env: NodeJS.ProcessEnv,
   regions: number,
 ): Promise<void> {
-  const serving = mainRevision(plan.before, plan.current?.latestReady);
+  const { serving } = plan;
   const options = { policy: inputs['migration-policy'], allow: inputs['allow-migrations'] ?? [], env };
   const check = await reporter.group('Migration check', () =>
-    checkNewMigrations(clients, first, image, serving, options, reporter),
+    checkNewMigrations(first, image, plan.servingImage, options, reporter),
   );
   const paths = inputs['migration-probe'];
   const url = plan.current?.url;
@@ -133,7 +133,7 @@ function deployResult(plan: DeployPlan, after: ServiceTraffic, tag: string): Dep
     'tag-url': after.tagUrls.get(tag) ?? '',
     // LATEST pinned: restoring this must not send traffic to the revision just deployed.
     'previous-traffic': pinLatest(plan.before, latestReady),
-    'previous-revision': mainRevision(plan.before, latestReady) ?? '',
+    'previous-revision': plan.serving ?? '',
     before: plan.before,
     after: after.traffic,
   };

@@ -206,21 +206,6 @@ function resolveDeploy(v: DeployInputs, env: NodeJS.ProcessEnv): DeployResolved 
   return { shared: { ...regional.shared, tag }, legs: regional.legs };
 }
 
-/**
- * Every problem deploy-cloudrun would report in checked values (its check's, then the project's and
- * the tag's), for the release composite to report before it builds anything.
- */
-export function deployProblems(v: DeployInputs, env: NodeJS.ProcessEnv): InputProblem[] {
-  const problems = checkDeploy(v, env);
-  try {
-    resolveDeploy(v, env);
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    problems.push(...e.problems);
-  }
-  return problems;
-}
-
 function checkDeploy(v: DeployInputs, env: NodeJS.ProcessEnv): InputProblem[] {
   const problems: InputProblem[] = [];
   if (v.region.length > 1 && !v['no-traffic']) {

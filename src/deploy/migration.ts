@@ -11,7 +11,6 @@ import type { GoogleClients } from '../cloudrun/clients';
 import { errorCode, errorDetails } from '../cloudrun/errors';
 import { sendOnce, withRetry } from '../cloudrun/retry';
 import { jobName, locationName, type ServiceTarget } from '../cloudrun/target';
-import { listRevisionFacts } from '../cloudrun/service-state';
 import type { MigrationCheck } from '../migrations/check';
 import { commandArgv, type MigrationCommand } from '../migrations/command';
 import type { MigrationPolicy } from '../migrations/policy';
@@ -166,20 +165,17 @@ export async function runMigration(
 }
 
 /**
- * Checks the migrations new to the serving revision's image (the revision that serves most traffic;
- * none for a new service) before the job runs; throws with nothing changed when the policy refuses one.
+ * Checks the migrations new to the serving revision's image (`serving`: that of the revision that
+ * serves most traffic, from the plan; none for a new service) before the job runs; throws with
+ * nothing changed when the policy refuses one.
  */
 export async function checkNewMigrations(
-  clients: GoogleClients,
   target: ServiceTarget,
   candidate: string,
-  servingRevision: string | undefined,
+  serving: string | undefined,
   options: { policy: MigrationPolicy; allow: readonly string[]; env: NodeJS.ProcessEnv },
   reporter: Reporter,
 ): Promise<MigrationCheck> {
-  const serving = servingRevision
-    ? (await listRevisionFacts(clients, target)).find((r) => r.name === servingRevision)?.image
-    : undefined;
   return checkReleaseMigrations({ ...options, candidate, serving, tokens: () => adcTokens(target.project) }, reporter);
 }
 

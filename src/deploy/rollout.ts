@@ -153,6 +153,9 @@ export interface DeployPlan {
   readonly current?: ServiceTraffic;
   /** The traffic to put back if the deploy fails: the spec when it serves, else what serves. */
   readonly before: TrafficEntry[];
+  /** The revision that served the most traffic (none for a new service), and its image. */
+  readonly serving?: string;
+  readonly servingImage?: string;
   readonly revision: string;
   readonly change: ServiceChange;
 }
@@ -194,11 +197,11 @@ async function templateBase(
   clients: GoogleClients,
   target: ServiceTarget,
   existing: Service,
-  current: ServiceTraffic,
+  serving: string | undefined,
   revisions: readonly RevisionFacts[],
   reporter: Reporter,
 ): Promise<Service> {
-  const source = templateSource(existing, revisions, mainRevision(current.served, current.latestReady));
+  const source = templateSource(existing, revisions, serving);
   reporter.info(source.message);
   if (source.kind === 'service') return existing;
   if (source.kind === 'none') return { ...existing, template: {} };
@@ -239,7 +242,8 @@ async function planDeploy(rollout: Rollout, target: ServiceTarget, reporter: Rep
   const revisions = existing ? await listRevisionFacts(clients, target) : [];
   const revision = newRevisionName(target.service, inputs.tag, rollout.suffix);
   const { before, traffic } = plannedTraffic(rollout, current, revisions, revision, reporter);
-  const base = existing && current ? await templateBase(clients, target, existing, current, revisions, reporter) : undefined;
+  const serving = mainRevision(before, current?.latestReady);
+  const base = existing ? await templateBase(clients, target, existing, serving, revisions, reporter) : undefined;
   const change = buildService(base, { inputs, image, revision, traffic });
   checkResources(change.service, inputs);
   const env = plainEnv(change.service);
@@ -247,7 +251,8 @@ async function planDeploy(rollout: Rollout, target: ServiceTarget, reporter: Rep
   if (!hasVpcAccess(change.service.template)) {
     for (const found of findPrivateAddresses(env)) reporter.warning(privateAddressWarning(found));
   }
-  return { existing, current, before, revision, change };
+  const servingImage = revisions.find((r) => r.name === serving)?.image;
+  return { existing, current, before, serving, servingImage, revision, change };
 }
 
 /**

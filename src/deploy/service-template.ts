@@ -11,7 +11,7 @@ import { toTargets, type TrafficEntry } from '../traffic/snapshot';
 import type { SharedInputs } from '../regional';
 import type { DeployInputs } from './inputs';
 import type { SecretRefs } from './secrets';
-import type { TemplateFragment } from './template-fragment';
+import { servingImageProblem, type TemplateFragment } from './template-fragment';
 
 type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 type Container = protos.google.cloud.run.v2.IContainer;
@@ -58,10 +58,14 @@ export function servingContainerIndex(containers: readonly Container[]): number 
 
 const isSecretEnv = (e: EnvVar): boolean => Boolean(e.valueSource?.secretKeyRef);
 
-/** Replaces entries by name; keeps the order of the old ones, new names appended. */
-function mergeByName<T extends { name?: string | null }>(old: readonly T[], given: readonly T[]): T[] {
+/** Replaces entries by name (or combines them); keeps the order of the old ones, new names appended. */
+function mergeByName<T extends { name?: string | null }>(
+  old: readonly T[],
+  given: readonly T[],
+  combine: (old: T, given: T) => T = (_, g) => g,
+): T[] {
   const byName = new Map(given.map((g) => [g.name, g]));
-  const merged = old.map((o) => byName.get(o.name) ?? o);
+  const merged = old.map((o) => (byName.has(o.name) ? combine(o, byName.get(o.name)!) : o));
   return [...merged, ...given.filter((g) => !old.some((o) => o.name === g.name))];
 }
 
@@ -205,7 +209,11 @@ function buildTemplate(existing: Template | undefined, spec: DeploySpec): Templa
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNamedList = (v: unknown): v is { name?: string }[] => Array.isArray(v) && v.every((x) => isObject(x) && 'name' in x);
 
-/** `given` over `base`: objects field by field, lists of named entries by name, anything else replaced. */
+/**
+ * `given` over `base`: objects field by field, anything else replaced; an entry of a list of named
+ * entries (env, volumes, mounts, ports) is replaced whole by name, as a oneof (EnvVar's value or
+ * valueSource, a Volume's kind) must not keep the old member beside the new one.
+ */
 function deepMerge(base: unknown, given: unknown): unknown {
   if (isObject(base) && isObject(given))
     return Object.fromEntries(
@@ -214,33 +222,31 @@ function deepMerge(base: unknown, given: unknown): unknown {
         k in given ? deepMerge(base[k], given[k]) : base[k],
       ]),
     );
-  if (isNamedList(base) && isNamedList(given))
-    return [
-      ...base.map((b) => {
-        const g = given.find((x) => x.name === b.name);
-        return g ? deepMerge(b, g) : b;
-      }),
-      ...given.filter((g) => !base.some((b) => b.name === g.name)),
-    ];
+  if (isNamedList(base) && isNamedList(given)) return mergeByName(base, clone(given));
   return clone(given);
 }
 
 /**
  * The `template` input merged over the template the other inputs made (the last word: it is the
- * escape hatch for what they do not cover). A container given without a name is the serving one.
+ * escape hatch for what they do not cover). A container given without a name is the serving one;
+ * a named one that is not there is a sidecar, with its own image (only the serving one's is Runway's).
  */
 export function mergeTemplateFragment(template: Template, fragment: TemplateFragment | undefined): Template {
   if (!fragment) return template;
   const containers = template.containers ?? [];
   const serving = containers[servingContainerIndex(containers)]?.name ?? '';
-  const given = (fragment.containers as Container[] | undefined)?.map((c) => (c.name ? c : { ...c, name: serving }));
-  const unnamed = containers.map((c) => ({ ...c, name: c.name ?? '' }));
-  const merged = deepMerge(
-    { ...template, containers: unnamed },
-    given ? { ...fragment, containers: given } : fragment,
-  ) as Template;
-  // Cloud Run names a lone container itself: an empty name is not sent back.
-  merged.containers = (merged.containers ?? []).map((c) => (c.name ? c : (({ name: _name, ...rest }) => rest)(c)));
+  const problem = servingImageProblem((fragment.containers ?? []) as Container[], serving);
+  if (problem) throw new Error(problem);
+  const { containers: givenContainers, ...rest } = fragment as Template & TemplateFragment;
+  const given = clone(givenContainers ?? []).map((c) => (c.name ? c : { ...c, name: serving }));
+  const merged = deepMerge(template, rest) as Template;
+  // Containers alone merge field by field (a fragment tunes the container the inputs made). Cloud
+  // Run names a lone container itself: an empty name is not sent back.
+  merged.containers = mergeByName(
+    containers.map((c) => ({ ...c, name: c.name ?? '' })),
+    given,
+    (c, g) => deepMerge(c, g) as Container,
+  ).map((c) => (c.name ? c : (({ name: _name, ...others }) => others)(c)));
   return merged;
 }
 

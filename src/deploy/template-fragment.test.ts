@@ -1,7 +1,10 @@
+import type { protos } from '@google-cloud/run';
 import { readInputs } from '../inputs';
 import { deployCloudRunAction } from './inputs';
 import { mergeTemplateFragment } from './service-template';
 import { parseTemplateFragment } from './template-fragment';
+
+type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 
 describe('parseTemplateFragment', () => {
   it.each([
@@ -27,6 +30,11 @@ describe('parseTemplateFragment', () => {
         volumes: [{ name: 'cache', emptyDir: { medium: 'MEMORY', sizeLimit: '256Mi' } }],
         containers: [{ volumeMounts: [{ name: 'cache', mountPath: '/tmp/cache' }] }],
       },
+    ],
+    [
+      'a sidecar with its own image',
+      'containers: [{ name: proxy, image: envoyproxy/envoy:v1.31 }]',
+      { containers: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31' }] },
     ],
     ['a duration as in the API JSON', 'timeout: 2.5s', { timeout: { seconds: 2, nanos: 500_000_000 } }],
     [
@@ -107,6 +115,67 @@ describe('mergeTemplateFragment', () => {
       { ...generated, serviceAccount: 'other@acme.iam.gserviceaccount.com', sessionAffinity: true },
     ],
   ])('%s', (_, fragment, expected) => expect(mergeTemplateFragment(generated, fragment)).toEqual(expected));
+
+  // A oneof (EnvVar.values, Volume.volume_type) must not keep the old member beside the new one.
+  it.each([
+    [
+      'an env var given a plain value loses its secret',
+      { containers: [{ env: [{ name: 'DB', value: 'plain' }] }] },
+      {
+        containers: [
+          {
+            env: [
+              { name: 'DB', valueSource: { secretKeyRef: { secret: 'db', version: '1' } } },
+              { name: 'A', value: '1' },
+            ],
+          },
+        ],
+      },
+      (t: Template) => t.containers![0].env,
+      [
+        { name: 'DB', value: 'plain' },
+        { name: 'A', value: '1' },
+      ],
+    ],
+    [
+      'a volume given another kind loses the old one',
+      { volumes: [{ name: 'cloudsql', emptyDir: { medium: 'MEMORY' } }] },
+      {},
+      (t: Template) => t.volumes,
+      [{ name: 'cloudsql', emptyDir: { medium: 'MEMORY' } }],
+    ],
+    [
+      'a mount given again is replaced whole',
+      { containers: [{ volumeMounts: [{ name: 'cloudsql', mountPath: '/sql' }] }] },
+      {},
+      (t: Template) => t.containers![0].volumeMounts,
+      [{ name: 'cloudsql', mountPath: '/sql' }],
+    ],
+  ])('named entries other than containers are replaced by name: %s', (_, fragment, over: Template, pick, expected) => {
+    const base = { ...generated, containers: [{ ...generated.containers[0], ...over.containers?.[0] }] };
+    expect(pick(mergeTemplateFragment(base, fragment))).toEqual(expected);
+  });
+
+  it('a sidecar brings its own image', () =>
+    expect(
+      mergeTemplateFragment(
+        generated,
+        parseTemplateFragment('containers: [{ name: proxy, image: "gcr.io/cloud-sql-connectors/proxy:2" }]'),
+      ),
+    ).toEqual({
+      ...generated,
+      containers: [generated.containers[0], { name: 'proxy', image: 'gcr.io/cloud-sql-connectors/proxy:2' }],
+    }));
+
+  it.each([
+    ['named as the serving container', { containers: [{ name: 'app', image: 'nginx' }] }, 'template.containers[0].image'],
+    ['without a name', { containers: [{ name: 'proxy', image: 'envoy' }, { image: 'nginx' }] }, 'template.containers[1].image'],
+  ])("the serving container's image is refused, %s", (_, fragment, field) => {
+    const named = { ...generated, containers: [{ ...generated.containers[0], name: 'app', ports: [{ containerPort: 8080 }] }] };
+    expect(() => mergeTemplateFragment(named, fragment)).toThrow(
+      `${field} cannot be given: Runway pins the image of the serving container`,
+    );
+  });
 
   it('does not change the template it was given', () => {
     const before = JSON.stringify(generated);

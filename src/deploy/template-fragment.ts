@@ -20,11 +20,22 @@ export const TEMPLATE_SYNTAX =
 
 const ROOT = 'google.cloud.run.v2.RevisionTemplate';
 const DURATION = 'google.protobuf.Duration';
-/** Fields Runway sets itself: the revision is named from the tag, the image pinned to its digest. */
+/** Fields Runway sets itself: the revision is named from the tag (the serving container's image: servingImageProblem). */
 const RUNWAY_OWNED: Record<string, string> = {
   [`${ROOT}.revision`]: 'Runway names the revision (see the `tag` input)',
-  'google.cloud.run.v2.Container.image': 'Runway pins the image to its digest (see the `image` input)',
 };
+
+/**
+ * Runway pins the serving container's image to its digest; a sidecar brings its own (Cloud Run
+ * refuses a container without one). A container without a name is the serving one; `serving` names
+ * it when the template is known (mergeTemplateFragment).
+ */
+export function servingImageProblem(containers: readonly { name?: string | null; image?: string | null }[], serving?: string) {
+  const i = containers.findIndex((c) => c.image !== undefined && (!c.name || c.name === serving));
+  return i === -1
+    ? undefined
+    : `template.containers[${i}].image cannot be given: Runway pins the image of the serving container to its digest (see the \`image\` input); only a sidecar's image can be given`;
+}
 
 let root: protobuf.Root | undefined;
 /** The RevisionTemplate message and the types it reaches, resolved by protobufjs (google-gax's public export). */
@@ -120,5 +131,8 @@ export function parseTemplateFragment(raw: string): TemplateFragment {
   } catch (e) {
     throw new Error(`not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`);
   }
-  return checkMessage(value, lookup(ROOT), 'template');
+  const fragment = checkMessage(value, lookup(ROOT), 'template');
+  const problem = servingImageProblem((fragment.containers ?? []) as { name?: string }[]);
+  if (problem) throw new Error(problem);
+  return fragment;
 }

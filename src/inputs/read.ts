@@ -57,17 +57,29 @@ export function resolveInputs<I extends InputSpecs, O extends string, R>(
   }
   if (problems.length > 0) throw new InputError(problems);
   const typed = values as InputValues<I>;
-  problems.push(...(definition.check?.(typed, env) ?? []));
-  let resolved: R | undefined;
+  const { problems: found, resolved } = definitionProblems(definition, typed, env);
+  if (found.length > 0) throw new InputError(found);
+  return { values: typed, resolved: resolved as R };
+}
+
+/**
+ * Every problem the definition finds in parsed values: its check's, then its resolve's (an
+ * InputError's problems), and what the resolve made. The release composite runs it on the values
+ * each chained action will see, so it reports what that action would.
+ */
+export function definitionProblems<I extends InputSpecs, O extends string, R>(
+  definition: ActionDefinition<I, O, R>,
+  values: InputValues<I>,
+  env: NodeJS.ProcessEnv,
+): { problems: InputProblem[]; resolved?: R } {
+  const problems = definition.check?.(values, env) ?? [];
   try {
     // Without a resolve the step receives the values themselves (R defaults to InputValues<I>).
-    resolved = definition.resolve ? definition.resolve(typed, env) : (typed as R);
+    return { problems, resolved: definition.resolve ? definition.resolve(values, env) : (values as R) };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    problems.push(...e.problems);
+    return { problems: [...problems, ...e.problems] };
   }
-  if (problems.length > 0) throw new InputError(problems);
-  return { values: typed, resolved: resolved as R };
 }
 
 /** Reads inputs the way the Actions runner passes them: INPUT_<NAME> with spaces as underscores, upper-cased. */

@@ -21,7 +21,7 @@ export function inEveryRegion<L extends Leg, T>(
 }
 
 /** The regions that failed, each with its reason, in the order of the legs. */
-export function regionFailures(
+function regionFailures(
   legs: readonly Leg[],
   settled: readonly PromiseSettledResult<unknown>[],
 ): { region: string; reason: unknown }[] {

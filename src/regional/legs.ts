@@ -19,7 +19,7 @@ export interface Regional<S, L extends Leg> {
 }
 
 /** A per-region input's value in one region: the input's type without its ByRegion. */
-export type InRegion<T> = T extends ByRegion<unknown> ? never : T;
+type InRegion<T> = T extends ByRegion<unknown> ? never : T;
 
 interface TargetValues {
   readonly service: string;
@@ -39,7 +39,7 @@ export function inRegion<T>(value: PerRegion<T>, region: string): T | undefined 
 }
 
 /** The problem of a per-region value that misses a region given in the region input, if any. */
-export function missingRegionProblem(input: string, value: unknown, regions: readonly string[]): InputProblem[] {
+function missingRegionProblem(input: string, value: unknown, regions: readonly string[]): InputProblem[] {
   if (!(value instanceof ByRegion)) return [];
   const missing = regions.filter((r) => !value.values.has(r));
   return missing.length

@@ -7,12 +7,12 @@
  * anything is built, pushed or deployed.
  */
 import { targetInputs } from '../regional';
-import { deployCloudRunAction, deployProblems } from '../deploy/inputs';
+import { deployCloudRunAction } from '../deploy/inputs';
 import { githubDeploymentAction } from '../github/inputs';
 import { gateInputs } from '../health/inputs';
 import { buildImageAction } from '../image/inputs';
 import { parseImageReference } from '../registry/reference';
-import { defineAction, input, kinds, type InputProblem, type InputSpecs } from '../inputs';
+import { defineAction, definitionProblems, input, kinds, type InputProblem, type InputSpecs } from '../inputs';
 import { promoteAction } from '../traffic/inputs';
 
 // build-image: the composite always pushes; `check-only` (and the `base-ref` it compares with) is
@@ -39,7 +39,7 @@ function valuesOf(action: Chained, values: Record<string, unknown>): Record<stri
 }
 
 /** A chained action's problems, named by the composite's inputs. */
-function named(action: Chained, problems: readonly InputProblem[] = []): InputProblem[] {
+function named(action: Chained, problems: readonly InputProblem[]): InputProblem[] {
   const mine = Object.fromEntries(Object.entries(PASSED_THROUGH[action]).map(([m, theirs]) => [theirs, m]));
   return problems.map((p) => ({ ...p, input: mine[p.input] ?? p.input }));
 }
@@ -73,19 +73,22 @@ export const releaseAction = defineAction({
     'tag-url': "The revision's own tag URL",
     verdict: "The health gate's verdict: pass, fail or inconclusive",
   },
-  // Both actions' own cross-input checks, on the values each will see, before anything is built.
+  // What each action would report (its check's and its resolve's problems), on the values it will see,
+  // before anything is built.
   check: (v, env) => [
     ...named(
       'build-image',
-      buildImageAction.check?.({ ...valuesOf('build-image', v), push: true, 'check-only': false } as never, env),
+      definitionProblems(buildImageAction, { ...valuesOf('build-image', v), push: true, 'check-only': false } as never, env)
+        .problems,
     ),
     ...named(
       'deploy-cloudrun',
       // The image deploy will get is the one being built: its registry is checked now, before the build.
-      deployProblems(
+      definitionProblems(
+        deployCloudRunAction,
         { ...valuesOf('deploy-cloudrun', v), image: parseImageReference(String(v.image)), 'no-traffic': true } as never,
         env,
-      ),
+      ).problems,
     ),
   ],
 });

@@ -21,6 +21,7 @@ const deploy = (inputs: Record<string, string>, sha: string) =>
     env: { ...emu.emulator.env, GCLOUD_PROJECT: PROJECT, GITHUB_SHA: sha.repeat(40 / sha.length) },
     timeoutMs: 150_000,
   });
+const readService = async () => (await emu.clients.services.getService({ name: serviceName(SERVICE) }))[0];
 
 beforeAll(async () => {
   emu = await startTestEmulator();
@@ -63,18 +64,20 @@ it('merges the template fragment into the revision the inputs describe', async (
 });
 
 it('a fragment Cloud Run refuses fails the validate_only preflight and changes nothing', async () => {
-  const [before] = await emu.clients.services.getService({ name: serviceName(SERVICE) });
+  const before = await readService();
   const run = await deploy({ template: 'containers: [{ startupProbe: { tcpSocket: {}, periodSeconds: 500 } }]' }, 'b2');
   expect(run.code).not.toBe(0);
   expect(run.stdout).toContain('Preflight: the API rejected the change, nothing was changed');
   expect(run.stdout).toMatch(/period/i);
-  const [after] = await emu.clients.services.getService({ name: serviceName(SERVICE) });
+  const after = await readService();
   expect(after.generation).toBe(before.generation);
   expect(after.latestCreatedRevision).toBe(before.latestCreatedRevision);
 });
 
 it('a field that is not in RevisionTemplate is an input error naming it, before any call', async () => {
+  const before = await readService();
   const run = await deploy({ template: 'containers: [{ resources: { cpuBoost: true } }]' }, 'c3');
   expect(run.code).not.toBe(0);
   expect(run.stdout).toContain('template.containers[0].resources.cpuBoost is not a field of ResourceRequirements');
+  expect((await readService()).generation).toBe(before.generation);
 });
