@@ -14,7 +14,8 @@ import { serviceName, type ServiceTarget } from '../cloudrun/target';
 import type { Reporter } from '../report';
 import { pinLatest, sameServing, servesAsWanted } from './plan';
 import { servableTraffic } from './ready-check';
-import { formatSnapshot, fromTargets, toTargets, type TrafficEntry } from './snapshot';
+import { fromTargets, toTargets, type TrafficEntry } from '../cloudrun/traffic-entry';
+import { formatSnapshot } from './snapshot';
 
 /**
  * Fails unless `after` serves `wanted`: the operation ended, but what serves decides. A failed

@@ -7,6 +7,7 @@
 import type { GoogleClients } from '../cloudrun/clients';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import type { ServiceTarget } from '../cloudrun/target';
+import type { Verdict } from '../health';
 import { md, type Reporter, type StepState } from '../report';
 import { describing, everywhere, inEveryRegion, regionReporter, valuesOrThrow, type Regional } from '../regional';
 import { restoreTraffic } from './apply';
@@ -15,10 +16,11 @@ import { checkStillOurs, promotionGuard, TrafficOverridden } from './override';
 import { recordPromotedRelease } from './record-release';
 import { markFinished, restoreError, saveRestore } from './restore';
 import { checkReady, servableTraffic } from './ready-check';
-import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
+import { formatSnapshot, mainRevision } from './snapshot';
 import { beforeAfter, stepsTable, type TrafficStepRecord } from './summary';
 import { Cancelled, runTrafficStep } from './traffic-step';
-import type { MetricsLimits, Verdict } from './verdict';
+import type { MetricsLimits } from './verdict';
 
 /**
  * One health-gate run: the candidate at `url`, compared with `baselineUrl` when given. `sent` counts

@@ -9,7 +9,7 @@ import { tagLiveImage } from './live-tag';
 import { withoutStaleTags } from './plan';
 import { withoutPromotion } from './override';
 import type { PromoteLeg, PromotionSettings } from './promote';
-import type { TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 
 /** A region's service around its promotion. */
 export interface PromotedRegion {

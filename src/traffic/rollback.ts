@@ -15,7 +15,8 @@ import { servesAsWanted, sharesByRevision } from './plan';
 import { promotionGuard, promotionOf, withPromotion } from './override';
 import { servableTraffic } from './ready-check';
 import { allTrafficTo, choosePrevious, missingTags, withoutTags, type RollbackRequest } from './rollback-to';
-import { mainRevision, type TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
+import { mainRevision } from './snapshot';
 import { beforeAfter } from './summary';
 
 export interface RollbackOptions {
