@@ -16,7 +16,7 @@ import { serviceName } from '../src/cloudrun/target';
 import { withRetry } from '../src/cloudrun/retry';
 import { runBundle } from '../src/runtime/step-runner';
 import { readService } from '../src/cloudrun/service-state';
-import { toTargets } from '../src/traffic/snapshot';
+import { toTargets } from '../src/cloudrun/traffic-entry';
 import { ensureTestImage } from '../test/helpers/test-images';
 import { deploy, revisionOf, revisionsAt, setSplit, startStack, type Stack } from '../emulator/stack';
 import { median, round, type Group, type Result } from './result';

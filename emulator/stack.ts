@@ -11,7 +11,7 @@ import { createService, getService, updateService } from '../src/cloudrun/servic
 import type { ServiceTarget } from '../src/cloudrun/target';
 import { describeService, type ServiceTraffic } from '../src/cloudrun/service-state';
 import { setTraffic } from '../src/traffic/apply';
-import { toTargets, type TrafficEntry } from '../src/traffic/snapshot';
+import { toTargets, type TrafficEntry } from '../src/cloudrun/traffic-entry';
 import { mintIdToken } from '../src/identity/id-token';
 
 export interface Stack {

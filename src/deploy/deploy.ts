@@ -14,7 +14,7 @@ import type { OutputsOf } from '../inputs';
 import { secretLookingVars } from '../inputs/secret-looking';
 import { md, type Reporter, type StepContext } from '../report';
 import { pinLatest } from '../traffic/plan';
-import type { TrafficEntry } from '../traffic/snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 import { resolveDigest } from '../registry/image-digest';
 import type { deployCloudRunAction, DeployResolved } from './inputs';
 import { checkNewMigrations, migrateWhileServing, migrationJob } from './migration';

@@ -7,7 +7,7 @@
 import type { protos } from '@google-cloud/run';
 import { RESOURCE_OUTPUT_ONLY, SERVICE_OUTPUT_ONLY } from '../cloudrun/output-only';
 import type { Service } from '../cloudrun/services';
-import { toTargets, type TrafficEntry } from '../traffic/snapshot';
+import { toTargets, type TrafficEntry } from '../cloudrun/traffic-entry';
 import type { SharedInputs } from '../regional';
 import type { DeployInputs } from './inputs';
 import type { SecretRefs } from './secrets';

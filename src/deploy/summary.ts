@@ -1,6 +1,6 @@
 /** The job summary of a deploy: what was deployed, where it answers, and traffic before and after. */
 import { md } from '../report';
-import type { TrafficEntry } from '../traffic/snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 import { beforeAfter, trafficTable } from '../traffic/summary';
 
 export interface DeploySummary {

@@ -5,15 +5,25 @@
 import { audienceFor, mintsFor } from '../identity/route';
 import { mintIdToken } from '../identity/id-token';
 import type { Reporter } from '../report';
+import { plainHttpUrls } from './inputs';
 import type { GateConfig } from './model';
 
 /**
  * `config` with an ID token for a Cloud Run URL (see mintsFor); without one, and a warning, when none
- * can be minted: a public service needs none.
+ * can be minted (a public service needs none) or when a URL is plain http:// to another machine (the
+ * same rule as the id-token input's).
  */
 export async function withIdToken(config: GateConfig, env: NodeJS.ProcessEnv, reporter: Reporter): Promise<GateConfig> {
   if (config.idToken !== undefined || !mintsFor(config.url, config.audience, env)) return config;
   const audience = config.audience ?? audienceFor(config.url);
+  const plain = plainHttpUrls(config);
+  if (plain.length) {
+    const where = plain.map(({ input, host }) => `${input} is plain http:// to ${host}`).join(', ');
+    reporter.warning(
+      `No ID token for ${audience}: ${where}, and a token would travel unencrypted; probing without one. Use https://.`,
+    );
+    return config;
+  }
   try {
     const idToken = await mintIdToken(audience, env);
     reporter.mask(idToken);

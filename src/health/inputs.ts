@@ -113,23 +113,30 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
 }
 
-/** Cross-input checks promote can reuse: no bearer token over plain HTTP to another machine. */
-export function checkGateInputs(values: GateValues, urls: { url?: string; baselineUrl?: string }): InputProblem[] {
-  const problems: InputProblem[] = [];
-  if (values['id-token'] === undefined) return problems;
-  for (const [name, value] of [
+/**
+ * The URLs a bearer token must not be sent to: plain http:// to another machine, named by input with
+ * their host. Shared by the input check and the gate's own token (gate-token.ts).
+ */
+export function plainHttpUrls(urls: { url?: string; baselineUrl?: string }): { input: 'url' | 'baseline-url'; host: string }[] {
+  const found: { input: 'url' | 'baseline-url'; host: string }[] = [];
+  for (const [input, value] of [
     ['url', urls.url],
     ['baseline-url', urls.baselineUrl],
   ] as const) {
     if (value === undefined) continue;
     const parsed = new URL(value);
-    if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname))
-      problems.push({
-        input: name,
-        message: `is plain http:// to ${parsed.hostname}: the id-token would travel unencrypted; use https://`,
-      });
+    if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) found.push({ input, host: parsed.hostname });
   }
-  return problems;
+  return found;
+}
+
+/** Cross-input checks promote can reuse: no bearer token over plain HTTP to another machine. */
+export function checkGateInputs(values: GateValues, urls: { url?: string; baselineUrl?: string }): InputProblem[] {
+  if (values['id-token'] === undefined) return [];
+  return plainHttpUrls(urls).map(({ input, host }) => ({
+    input,
+    message: `is plain http:// to ${host}: the id-token would travel unencrypted; use https://`,
+  }));
 }
 
 /** Parsed input values plus the URLs to probe, as the gate's configuration. */

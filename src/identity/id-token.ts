@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type * as GoogleAuthLibrary from 'google-auth-library';
-import { tokenRoute } from './route';
+import { tokenRoute, type TokenRoute } from './route';
 
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
 
@@ -32,9 +32,40 @@ function credentialsFile(env: NodeJS.ProcessEnv): string | undefined {
   return file ? readFileSync(file, 'utf8') : undefined;
 }
 
-/** An ID token whose audience is `audience`; throws with the reason when these credentials cannot mint one. */
+/** Minted tokens by audience and credentials, with the time (ms) until which they are handed out again. */
+const minted = new Map<string, { token: string; until: number }>();
+/** A token is reused until this long before its expiry, so no probe starts with one about to lapse. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/** When a JWT's `exp` claim says it expires (ms), or undefined when it has none (then it is not kept). */
+function expiresAt(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An ID token whose audience is `audience`; throws with the reason when these credentials cannot mint one.
+ * A token minted before for the same audience and credentials is handed out again while it is valid for
+ * more than five minutes: promote probes every traffic step, and each mint may be an STS exchange and a
+ * generateIdToken call.
+ */
 export async function mintIdToken(audience: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const route = tokenRoute(env, credentialsFile(env));
+  const credentials = credentialsFile(env);
+  const route = tokenRoute(env, credentials);
+  const key = JSON.stringify([audience, route, credentials ?? null]);
+  const kept = minted.get(key);
+  if (kept && Date.now() < kept.until) return kept.token;
+  const token = await mintFor(audience, route);
+  const expiry = expiresAt(token);
+  if (expiry !== undefined) minted.set(key, { token, until: expiry - RENEW_BEFORE_MS });
+  return token;
+}
+
+async function mintFor(audience: string, route: TokenRoute): Promise<string> {
   switch (route.kind) {
     case 'none':
       throw new Error(route.reason);

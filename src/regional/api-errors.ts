@@ -8,6 +8,17 @@ import { describeApiError, errorCode, type ErrorContext } from '../cloudrun/erro
 export const described = (e: unknown, context: ErrorContext = {}): unknown =>
   errorCode(e) !== undefined ? new Error(describeApiError(e, context)) : e;
 
+/** `work`, with an API error it throws worded with its explanation (`described`): a region's core as the fan-out runs it. */
+export const describing =
+  <A extends unknown[], T>(work: (...args: A) => Promise<T>) =>
+  async (...args: A): Promise<T> => {
+    try {
+      return await work(...args);
+    } catch (e) {
+      throw described(e);
+    }
+  };
+
 /** The error of a restore that could not be sent; the traffic is as the last successful update left it. */
 export const restoreFailed = (service: string, e: unknown): Error =>
   new Error(`Could not restore the traffic of ${service}: ${describeApiError(e)}`);

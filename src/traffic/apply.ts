@@ -14,7 +14,8 @@ import { serviceName, type ServiceTarget } from '../cloudrun/target';
 import type { Reporter } from '../report';
 import { pinLatest, sameServing, servesAsWanted } from './plan';
 import { servableTraffic } from './ready-check';
-import { formatSnapshot, fromTargets, toTargets, type TrafficEntry } from './snapshot';
+import { fromTargets, toTargets, type TrafficEntry } from '../cloudrun/traffic-entry';
+import { formatSnapshot } from './snapshot';
 
 /**
  * Fails unless `after` serves `wanted`: the operation ended, but what serves decides. A failed
@@ -98,20 +99,6 @@ export async function setAnnotations(
     applied: (now) => isDeepStrictEqual({ ...now.annotations }, annotations),
   });
   return describeService(await operation.done());
-}
-
-/**
- * The service read again before the next change of a sequence (promote's steps). Whether Cloud Run
- * gives a service a new etag when reconciliation ends is not documented, so the etag an operation's
- * response carried may be stale by the next change (the emulator takes that stricter side). The
- * fresh etag is taken only when the spec is still the one `last` saw (same `generation`, which
- * "monotonically increases every time the user modifies the desired state": service.proto): a
- * change someone made in between keeps the old etag, and the next update fails as a concurrent
- * change instead of overwriting theirs.
- */
-export async function reread(clients: GoogleClients, target: ServiceTarget, last: ServiceTraffic): Promise<ServiceTraffic> {
-  const now = await readService(clients, target);
-  return String(now.service.generation) === String(last.service.generation) ? now : last;
 }
 
 const ATTEMPTS = 3;

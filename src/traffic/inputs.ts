@@ -4,7 +4,8 @@ import { perRegionKind, regionValues, serviceLegs, targetInputs, type PerRegion 
 import { gateInputs } from '../health';
 import { checkTrafficSteps } from './plan';
 import { parseRollbackRequest, type RollbackRequest } from './rollback-to';
-import { parseSnapshot, type TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
+import { parseSnapshot } from './snapshot';
 
 /** deploy-cloudrun's previous-traffic; `[]` (the deploy created the service) means there was none. */
 const trafficSnapshot = perRegionKind(

@@ -13,7 +13,7 @@ import {
   withPromotion,
 } from './override';
 import type { TrafficState } from './plan';
-import type { TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 
 const rev = (revision: string, percent: number, tag?: string): TrafficEntry =>
   tag ? { type: 'REVISION', revision, percent, tag } : { type: 'REVISION', revision, percent };

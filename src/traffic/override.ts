@@ -8,7 +8,8 @@
  */
 import { decodeHistory, describeRelease, HISTORY_ANNOTATION } from './history';
 import { pinLatest, sameServing, type TrafficState } from './plan';
-import { parseSnapshot, type TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
+import { parseSnapshot } from './snapshot';
 
 export const PROMOTION_ANNOTATION = 'runway.dev/promotion';
 

@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { RevisionFacts } from '../cloudrun/service-state';
-import type { TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 
 /** Splits `total` over `weights` proportionally in whole numbers (largest remainder, ties by order). */
 export function apportion(weights: readonly number[], total: number): number[] {

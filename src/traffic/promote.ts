@@ -7,18 +7,20 @@
 import type { GoogleClients } from '../cloudrun/clients';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import type { ServiceTarget } from '../cloudrun/target';
+import type { Verdict } from '../health';
 import { md, type Reporter, type StepState } from '../report';
-import { described, everywhere, inEveryRegion, regionReporter, valuesOrThrow, type Regional } from '../regional';
+import { describing, everywhere, inEveryRegion, regionReporter, valuesOrThrow, type Regional } from '../regional';
 import { restoreTraffic } from './apply';
 import { restorePlan, servesAsWanted, trafficStepPlan } from './plan';
 import { checkStillOurs, promotionGuard, TrafficOverridden } from './override';
 import { recordPromotedRelease } from './record-release';
 import { markFinished, restoreError, saveRestore } from './restore';
 import { checkReady, servableTraffic } from './ready-check';
-import { formatSnapshot, mainRevision, type TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
+import { formatSnapshot, mainRevision } from './snapshot';
 import { beforeAfter, stepsTable, type TrafficStepRecord } from './summary';
 import { Cancelled, runTrafficStep } from './traffic-step';
-import type { MetricsLimits, Verdict } from './verdict';
+import type { MetricsLimits } from './verdict';
 
 /**
  * One health-gate run: the candidate at `url`, compared with `baselineUrl` when given. `sent` counts
@@ -122,17 +124,6 @@ interface Stop {
 class Overridden extends Error {}
 
 type Outcome = 'restored' | 'left' | 'overridden';
-
-/** A region's `work`, with an API error it throws worded with its explanation. */
-const describing =
-  <A extends unknown[], T>(work: (...args: A) => Promise<T>) =>
-  async (...args: A): Promise<T> => {
-    try {
-      return await work(...args);
-    } catch (e) {
-      throw described(e);
-    }
-  };
 
 /** `region: ` before a region's reason when several regions run. */
 const where = (p: Underway, run: RegionRun): string => (p.runs.length > 1 ? `${run.target.region}: ` : '');

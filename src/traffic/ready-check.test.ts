@@ -1,6 +1,6 @@
 import type { RevisionFacts } from '../cloudrun/service-state';
 import { checkReady, dropUnservableTags } from './ready-check';
-import type { TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 
 describe('checkReady', () => {
   const facts: RevisionFacts[] = [

@@ -5,7 +5,7 @@
  * failed revision keeps later updates failing: Runway never writes such a reference.
  */
 import type { RevisionFacts } from '../cloudrun/service-state';
-import type { TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 
 /**
  * Why a revision named in the history may be gone: "There is a maximum of 1000 revisions per

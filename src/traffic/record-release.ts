@@ -3,17 +3,17 @@ import type { GoogleClients } from '../cloudrun/clients';
 import { describeApiError } from '../cloudrun/errors';
 import type { RevisionFacts, ServiceTraffic } from '../cloudrun/service-state';
 import type { Reporter } from '../report';
-import { reread, setTraffic } from './apply';
+import { setTraffic } from './apply';
 import { decodeHistory, HISTORY_ANNOTATION, madeByRunway, recordRelease, type ReleaseRecord } from './history';
 import { tagLiveImage } from './live-tag';
 import { withoutStaleTags } from './plan';
 import { withoutPromotion } from './override';
 import type { PromoteLeg, PromotionSettings } from './promote';
-import type { TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 
 /** A region's service around its promotion. */
 export interface PromotedRegion {
-  /** What serves now: the last step's traffic, still this promotion's. */
+  /** What serves now: the last step's traffic, still this promotion's, read just before (its etag is fresh). */
   readonly current: ServiceTraffic;
   /** What served before the promotion. */
   readonly before: readonly TrafficEntry[];
@@ -57,7 +57,7 @@ export async function recordPromotedRelease(
   const pruned = withoutStaleTags(current.traffic, candidate, releases, revisions, settings.keepTags ?? 3, madeByRunway(history));
   let state = current;
   try {
-    state = await setTraffic(clients, target, await reread(clients, target, current), pruned.traffic, annotations);
+    state = await setTraffic(clients, target, current, pruned.traffic, annotations);
     notes.push(`Recorded ${candidate} as the last good revision in the service annotations.`);
     if (pruned.removed.length) notes.push(`Removed stale traffic tags: ${pruned.removed.join(', ')}.`);
     if (pruned.foreign.length)

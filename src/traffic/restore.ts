@@ -6,7 +6,8 @@ import type { ServiceTarget } from '../cloudrun/target';
 import { restoreFailed } from '../regional';
 import type { StepState } from '../report';
 import { Refused } from './ready-check';
-import { formatSnapshot, parseSnapshot, type TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
+import { formatSnapshot, parseSnapshot } from './snapshot';
 
 const RESTORE = 'restore';
 const PHASE = 'phase';

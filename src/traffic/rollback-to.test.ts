@@ -2,7 +2,7 @@ import type { ReleaseRecord } from './history';
 import type { RevisionFacts } from '../cloudrun/service-state';
 import { Refused } from './ready-check';
 import { allTrafficTo, choosePrevious, missingTags, parseRollbackRequest, withoutTags } from './rollback-to';
-import type { TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 
 const revs = (...specs: [string, boolean][]): RevisionFacts[] =>
   specs.map(([name, ready], i) => ({ name, ready, created: i * 1000 }));

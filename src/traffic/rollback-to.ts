@@ -5,7 +5,8 @@
 import type { ReleaseRecord } from './history';
 import type { RevisionFacts } from '../cloudrun/service-state';
 import { GONE, Refused } from './ready-check';
-import { parseSnapshot, type TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
+import { parseSnapshot } from './snapshot';
 
 /** What the `to` input asks for. */
 export type RollbackRequest =

@@ -1,7 +1,7 @@
 import type { ServiceTraffic } from '../cloudrun/service-state';
 import { checkStillOurs, promotionOf, TrafficOverridden, withPromotion } from './override';
 import { undoingPromotion } from './rollback';
-import type { TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 
 const target = { project: 'acme-prod', region: 'us-east1', service: 'web' };
 const atTen: TrafficEntry[] = [

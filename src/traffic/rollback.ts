@@ -5,7 +5,7 @@
 import { createClients, type GoogleClients } from '../cloudrun/clients';
 import { listRevisionFacts, readService, type RevisionFacts, type ServiceTraffic } from '../cloudrun/service-state';
 import type { ServiceTarget } from '../cloudrun/target';
-import { described, everywhere, perRegionOutputs } from '../regional';
+import { describing, everywhere, perRegionOutputs } from '../regional';
 import type { OutputsOf, ResolvedOf } from '../inputs';
 import { md, type Reporter, type StepContext } from '../report';
 import { setTraffic } from './apply';
@@ -15,7 +15,8 @@ import { servesAsWanted, sharesByRevision } from './plan';
 import { promotionGuard, promotionOf, withPromotion } from './override';
 import { servableTraffic } from './ready-check';
 import { allTrafficTo, choosePrevious, missingTags, withoutTags, type RollbackRequest } from './rollback-to';
-import { mainRevision, type TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
+import { mainRevision } from './snapshot';
 import { beforeAfter } from './summary';
 
 export interface RollbackOptions {
@@ -161,25 +162,26 @@ export async function runRollback(
 ): Promise<OutputsOf<typeof rollbackAction>> {
   const clients = createClients(env);
   try {
-    const results = await everywhere('Rollback', legs, reporter, async ({ target, to, 'only-if-serving': onlyIfServing }, r) => {
-      if (!to) {
-        r.notice(`${target.service} had no traffic before the deploy (it created the service); nothing to roll back`);
-        return undefined;
-      }
-      const options: RollbackOptions = {
-        target,
-        to,
-        reason: shared.reason,
-        removeTags: shared['remove-tag'] ?? [],
-        actor: env.GITHUB_ACTOR,
-        ...(onlyIfServing ? { onlyIfServing } : {}),
-      };
-      try {
-        return await rollBackService(clients, options, r);
-      } catch (e) {
-        throw described(e);
-      }
-    });
+    const results = await everywhere(
+      'Rollback',
+      legs,
+      reporter,
+      describing(async ({ target, to, 'only-if-serving': onlyIfServing }, r) => {
+        if (!to) {
+          r.notice(`${target.service} had no traffic before the deploy (it created the service); nothing to roll back`);
+          return undefined;
+        }
+        const options: RollbackOptions = {
+          target,
+          to,
+          reason: shared.reason,
+          removeTags: shared['remove-tag'] ?? [],
+          actor: env.GITHUB_ACTOR,
+          ...(onlyIfServing ? { onlyIfServing } : {}),
+        };
+        return rollBackService(clients, options, r);
+      }),
+    );
     const outputs = results.map((x) => ({ revision: x?.revision ?? '', traffic: x?.traffic ?? [] }));
     return {
       ...perRegionOutputs(legs, outputs, ['revision', 'traffic']),

@@ -1,4 +1,5 @@
-import { formatSnapshot, fromTargets, mainRevision, parseSnapshot, toTargets, type TrafficEntry } from './snapshot';
+import { fromTargets, toTargets, type TrafficEntry } from '../cloudrun/traffic-entry';
+import { formatSnapshot, mainRevision, parseSnapshot } from './snapshot';
 
 const split: TrafficEntry[] = [
   { type: 'REVISION', revision: 'web-00002-abc', percent: 90, tag: 'stable' },

@@ -2,9 +2,8 @@
  * A service's traffic as Runway records and restores it: deploy-cloudrun outputs it as
  * `previous-traffic`, promote and rollback put it back exactly (same targets, percents and tags).
  */
-import type { TrafficEntry } from '../cloudrun/traffic-entry';
 // The entry and its conversions live with the Cloud Run readers, which need them too (a lower layer).
-export { fromTargets, toTargets, type TrafficEntry } from '../cloudrun/traffic-entry';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 
 export const formatSnapshot = (entries: readonly TrafficEntry[]): string => JSON.stringify(entries);
 

@@ -1,7 +1,7 @@
 /** Job-summary Markdown for traffic changes. Pure. */
 import { md } from '../report';
 import type { Check } from './verdict';
-import type { TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 
 const target = (e: TrafficEntry): string => (e.type === 'LATEST' ? 'LATEST (newest Ready revision)' : e.revision!);
 

@@ -12,7 +12,7 @@ import { setTraffic } from './apply';
 import { withPromotion } from './override';
 import { servesAsWanted } from './plan';
 import type { Probe, PromoteLeg, PromotionSettings } from './promote';
-import type { TrafficEntry } from './snapshot';
+import type { TrafficEntry } from '../cloudrun/traffic-entry';
 import type { TrafficStepRecord } from './summary';
 import {
   countRequests,

@@ -2,10 +2,8 @@
  * The verdict of one promotion step: the health gates (service URL, candidate beside stable) and,
  * optionally, Cloud Monitoring request counts of the candidate during the step. Pure.
  */
-import type { Verdict } from '../health';
-
 // Promote judges a step in the gate's own terms.
-export type { Verdict };
+import type { Verdict } from '../health';
 
 export interface Check {
   /** What was checked, e.g. "gate on the service URL". */

@@ -13,7 +13,8 @@ import { memoryState } from '../../src/runtime/local';
 import { decodeHistory, HISTORY_ANNOTATION } from '../../src/traffic/history';
 import { PROMOTION_ANNOTATION, promotionOf } from '../../src/traffic/override';
 import { promoteRevision } from '../../src/traffic/promote';
-import { formatSnapshot, toTargets, type TrafficEntry } from '../../src/traffic/snapshot';
+import { toTargets, type TrafficEntry } from '../../src/cloudrun/traffic-entry';
+import { formatSnapshot } from '../../src/traffic/snapshot';
 import {
   deploy,
   freshStackPerTest,

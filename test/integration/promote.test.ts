@@ -14,7 +14,8 @@ import { RecordingReporter } from '../../src/report';
 import { memoryState } from '../../src/runtime/local';
 import { promoteRevision, type PromoteOptions } from '../../src/traffic/promote';
 import { rollBackService } from '../../src/traffic/rollback';
-import { formatSnapshot, parseSnapshot, toTargets, type TrafficEntry } from '../../src/traffic/snapshot';
+import { toTargets, type TrafficEntry } from '../../src/cloudrun/traffic-entry';
+import { formatSnapshot, parseSnapshot } from '../../src/traffic/snapshot';
 import { updateService } from '../../src/cloudrun/services';
 import { PROMOTION_ANNOTATION, promotionOf, withPromotion } from '../../src/traffic/override';
 import {

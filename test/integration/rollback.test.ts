@@ -9,7 +9,8 @@ import { updateService } from '../../src/cloudrun/services';
 import { RecordingReporter } from '../../src/report';
 import { restoreTraffic, setAnnotations } from '../../src/traffic/apply';
 import { rollBackService } from '../../src/traffic/rollback';
-import { parseSnapshot, toTargets, type TrafficEntry } from '../../src/traffic/snapshot';
+import { toTargets, type TrafficEntry } from '../../src/cloudrun/traffic-entry';
+import { parseSnapshot } from '../../src/traffic/snapshot';
 import { admin, deploy, revisionOf, revisionsAt, setSplit, freshStackPerTest } from './rollback.fixtures';
 
 jest.setTimeout(180_000);
