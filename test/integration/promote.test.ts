@@ -34,6 +34,24 @@ import {
 jest.setTimeout(240_000);
 const exec = promisify(execFile);
 
+/**
+ * The candidate's container stops answering (paused, as a hung instance): its requests time out. A
+ * killed one would not do: the emulator starts a new instance on the next request, as Cloud Run would.
+ */
+const hangContainer = async (revision: string) => {
+  const { stdout } = await exec('docker', ['ps', '-q', '--filter', `name=-${revision}$`]);
+  expect(stdout.trim()).not.toBe('');
+  hung.push(...stdout.trim().split('\n'));
+  await exec('docker', ['pause', ...stdout.trim().split('\n')]);
+};
+const hung: string[] = [];
+/** Unpaused once the promotion ended, so the emulator can stop them (one it removed already is gone). */
+const unhang = async () => {
+  for (const id of hung.splice(0)) await exec('docker', ['unpause', id]).catch(() => undefined);
+};
+// Registered before the stack's own afterEach, so it runs first: the stack stops with nothing paused.
+afterEach(unhang);
+
 const t = freshStackPerTest();
 
 const current = () => readService(t.stack.clients, t.stack.target);
@@ -78,22 +96,6 @@ async function watchShares(revision: string, run: Promise<ActionRun>, onShare?: 
   return seen;
 }
 
-/**
- * The candidate's container stops answering (paused, as a hung instance): its requests time out. A
- * killed one would not do: the emulator starts a new instance on the next request, as Cloud Run would.
- */
-const hangContainer = async (revision: string) => {
-  const { stdout } = await exec('docker', ['ps', '-q', '--filter', `name=-${revision}$`]);
-  expect(stdout.trim()).not.toBe('');
-  hung.push(...stdout.trim().split('\n'));
-  await exec('docker', ['pause', ...stdout.trim().split('\n')]);
-};
-const hung: string[] = [];
-/** Unpaused once the promotion ended, so the emulator can stop them (one it removed already is gone). */
-const unhang = async () => {
-  for (const id of hung.splice(0)) await exec('docker', ['unpause', id]).catch(() => undefined);
-};
-
 const promote = (inputs: Record<string, string>, options: Pick<BundleOptions, 'onStart' | 'onStdout'> = {}) =>
   promoteBundle(t.stack, inputs, options);
 
@@ -105,7 +107,6 @@ it('promotes in steps with every gate passing, keeps every tag and records the r
   const run = promote({ revision: candidate, steps: '10,50,100', bake: '1s', 'previous-traffic': formatSnapshot(v1.traffic) });
   const shares = await watchShares(candidate, run);
   const result = await run;
-  await unhang();
 
   expect(result.errors).toEqual([]);
   expect(result.code).toBe(0);
@@ -284,7 +285,6 @@ it('a failed step and the post step after a killed promotion both restore exactl
     if (share === 10) setTimeout(() => void hangContainer(candidate), 3000);
   });
   const failedRun = await failed;
-  await unhang();
   expect(failedRun.outputs.verdict).toBe('fail');
   const byStep = { spec: (await current()).traffic, served: await servedShares() };
 
