@@ -98,6 +98,7 @@ async function watchShares(revision: string, run: Promise<ActionRun>, onShare?: 
 
 const promote = (inputs: Record<string, string>, options: Pick<BundleOptions, 'onStart' | 'onStdout'> = {}) =>
   promoteBundle(t.stack, inputs, options);
+const postStep = (revision: string, state: Record<string, string>) => promotePost(t.stack, revision, state);
 
 it('promotes in steps with every gate passing, keeps every tag and records the release', async () => {
   const v1 = await deploy(t.stack, t.hello, 'v1', 'one');
@@ -176,11 +177,7 @@ it('restores the exact previous traffic (a split with several tags) when the 50 
   const s = await current();
   expect(s.annotations[LAST_GOOD_ANNOTATION]).toBeUndefined();
   // The post step finds nothing left to do.
-  const post = await runBundle('dist/promote/post/index.js', {
-    inputs: { ...t.stack.where, revision: candidate },
-    env: t.stack.env,
-    state: result.state,
-  });
+  const post = await postStep(candidate, result.state);
   expect(post.code).toBe(0);
   expect(post.stdout).toMatch(/nothing to restore/);
 });
@@ -202,11 +199,7 @@ it('leaves no half-shifted traffic when killed between steps: the post step rest
   expect(shares).toEqual([0, 10]);
   expect((await current()).traffic.find((e) => e.revision === candidate && e.percent > 0)?.percent).toBe(10);
 
-  const post = await runBundle('dist/promote/post/index.js', {
-    inputs: { ...t.stack.where, ...FAST_GATE, revision: candidate },
-    env: t.stack.env,
-    state: main.state,
-  });
+  const post = await postStep(candidate, main.state);
 
   expect(post.errors).toEqual([]);
   expect(post.code).toBe(0);
@@ -226,8 +219,6 @@ async function killedAtTenPercent(candidate: string, previous: TrafficEntry[]): 
   });
   return run;
 }
-
-const postStep = (revision: string, state: Record<string, string>) => promotePost(t.stack, revision, state);
 
 /** What serves, as revision and percent. */
 const servedShares = async () => (await current()).served.filter((e) => e.percent > 0).map((e) => [e.revision, e.percent]);
@@ -318,11 +309,7 @@ it('the post step restores the traffic after the emulator restarted (--state-dir
     stack = await startStack({ stateDir: dir, port }, stack.target.service);
     expect(await share()).toBe(10);
 
-    const post = await runBundle('dist/promote/post/index.js', {
-      inputs: { ...stack.where, ...FAST_GATE, revision: candidate },
-      env: stack.env,
-      state: killed.state,
-    });
+    const post = await promotePost(stack, candidate, killed.state);
 
     expect(post.errors).toEqual([]);
     expect(post.code).toBe(0);
