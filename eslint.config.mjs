@@ -26,6 +26,13 @@ const NOT_PRODUCT = [
     message: 'Product code never imports emulator/, test/ or bench/: move what both need into src/.',
   },
 ];
+/** A unit test beside its code is no product code: of those folders it may import test/helpers/, shared by all tests. */
+const NOT_IN_UNIT_TESTS = [
+  {
+    regex: '^(\\.\\./)+(emulator|bench|test(?!/helpers/))(/|$)',
+    message: 'A unit test in src/ imports only test/helpers/ of emulator/, test/ and bench/.',
+  },
+];
 
 const ACTIONS_TOOLKIT = {
   group: ['@actions/*'],
@@ -135,6 +142,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['src/**/*.test.ts'],
+    ignores: ['src/runtime/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...DEEP_IMPORTS, ...NOT_IN_UNIT_TESTS, ACTIONS_TOOLKIT] }] },
   },
   // The layers, folder by folder, for product code (a test may set up its subject with a higher layer).
   ...Object.keys(UPWARD)

@@ -1,4 +1,5 @@
-import { InputError, readInputs, resolveInputs } from '../inputs';
+import { inputProblems } from '../../test/helpers/input-problems';
+import { readInputs, resolveInputs } from '../inputs';
 import { deployCloudRunAction, deployTag } from './inputs';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
@@ -96,13 +97,8 @@ describe('deploy-cloudrun resolved inputs', () => {
   });
 
   it("reports the tag's problem with the project's and the other inputs'", () => {
-    let problems: string[] = [];
-    try {
-      resolve({ 'vpc-egress': 'all-traffic' }, {});
-    } catch (e) {
-      problems = (e as InputError).problems.map((p) => p.input);
-    }
-    expect(problems).toEqual(['vpc-egress', 'project-id', 'tag']);
+    const problems = inputProblems(() => resolve({ 'vpc-egress': 'all-traffic' }, {}));
+    expect(problems.map((p) => p.input)).toEqual(['vpc-egress', 'project-id', 'tag']);
   });
 });
 

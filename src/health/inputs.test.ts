@@ -1,18 +1,9 @@
-import { InputError, readInputs, resolveInputs } from '../inputs';
+import { inputProblemLines } from '../../test/helpers/input-problems';
+import { readInputs, resolveInputs } from '../inputs';
 import { checkGateInputs, gateConfig, gateInputs, healthGateAction, type GateLeg } from './inputs';
 
 function read(inputs: Record<string, string>) {
   return readInputs(healthGateAction, (name) => inputs[name]);
-}
-
-function problems(inputs: Record<string, string>): string[] {
-  try {
-    read(inputs);
-  } catch (e) {
-    if (e instanceof InputError) return e.problems.map((p) => `${p.input}: ${p.message}`);
-    throw e;
-  }
-  return [];
 }
 
 it('turns defaults into a config that judges a healthy revision in seconds', () => {
@@ -100,13 +91,13 @@ it.each([
     /^url: is plain http:\/\/ to svc\.example: the id-token would travel unencrypted/,
   ],
 ])('rejects %j', (given, message) => {
-  const found = problems({ url: 'https://svc.example', ...given });
+  const found = inputProblemLines(() => read({ url: 'https://svc.example', ...given }));
   expect(found).toHaveLength(1);
   expect(found[0]).toMatch(message);
 });
 
 it('never repeats the token in an input error', () => {
-  const found = problems({ url: 'http://10.0.0.1', 'id-token': 'super-secret' });
+  const found = inputProblemLines(() => read({ url: 'http://10.0.0.1', 'id-token': 'super-secret' }));
   expect(found).toHaveLength(1);
   expect(found.join()).not.toContain('super-secret');
 });

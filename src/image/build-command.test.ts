@@ -211,7 +211,7 @@ describe('helpers', () => {
   const plain = builderOf('Name:   default\nDriver: docker\n');
   const image = 'us-central1-docker.pkg.dev/acme/apps/web';
   // What build-image passes: the image's repository as gha scope, IMAGE:buildcache when it pushes, the build stages.
-  const pushing = { scope: image, ref: `${image}:buildcache`, stages: ['deps', 'build'] };
+  const pushing = { scope: image, ref: `${image}:buildcache`, stages: () => ['deps', 'build'] };
   const images = (ref: string) => ({ type: 'images', ref, images: cacheImages(ref, ['deps', 'build']) });
   it.each([
     // The default, when the image is pushed: the registry cache beside it, whatever the builder.

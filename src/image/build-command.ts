@@ -160,11 +160,12 @@ export function builderOf(inspect: string | undefined): Builder {
  * build/cache/backends/gha/ reads $ACTIONS_RUNTIME_TOKEN). A registry reference, or by default `IMAGE:buildcache`
  * when the image is pushed, works with every builder: a cache manifest where buildx can export one, cache
  * images where it cannot (classic builder, buildx `docker` driver). Without either: the local layer cache.
+ * `stages` (the build stages that get cache images) is asked only when cache images are used.
  */
 export function cacheSpec(
   input: string | undefined,
   builder: Builder,
-  defaults: { readonly scope: string; readonly ref?: string; readonly stages: readonly string[] },
+  defaults: { readonly scope: string; readonly ref?: string; readonly stages: () => readonly string[] },
 ): CacheSpec | undefined {
   const exports = builder.kind === 'buildx' && builder.driver !== 'docker';
   if (input === 'gha') {
@@ -182,7 +183,7 @@ export function cacheSpec(
   }
   const ref = input ?? defaults.ref;
   if (ref === undefined) return undefined;
-  return exports ? { type: 'registry', ref } : { type: 'images', ref, images: cacheImages(ref, defaults.stages) };
+  return exports ? { type: 'registry', ref } : { type: 'images', ref, images: cacheImages(ref, defaults.stages()) };
 }
 
 /** OCI labels that tie the image to its commit, like docker/metadata-action's defaults. */

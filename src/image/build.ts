@@ -279,7 +279,7 @@ function buildPlan(step: Step, builder: Builder, tags: string[], repository: str
     cache: cacheSpec(step.inputs.cache, builder, {
       scope: step.inputs.image!,
       ref: defaultRef,
-      stages: step.inputs.cache === 'gha' || (step.inputs.cache ?? defaultRef) === undefined ? [] : cachedStages(step, builder),
+      stages: () => cachedStages(step, builder),
     }),
     labels: ociLabels(step.env),
     iidFile: join(step.tmp, 'iid'),

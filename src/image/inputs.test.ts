@@ -1,18 +1,9 @@
-import { InputError, readInputs } from '../inputs';
+import { inputProblemLines } from '../../test/helpers/input-problems';
+import { readInputs } from '../inputs';
 import { buildImageAction } from './inputs';
 
 const read = (raw: Record<string, string>, env: NodeJS.ProcessEnv = { GITHUB_SHA: 'abc' }) =>
   readInputs(buildImageAction, (n) => raw[n], env);
-
-function problems(raw: Record<string, string>, env?: NodeJS.ProcessEnv): string[] {
-  try {
-    read(raw, env);
-  } catch (e) {
-    if (e instanceof InputError) return e.problems.map((p) => `${p.input}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
 
 describe('build-image inputs', () => {
   it('defaults: linux/amd64, push, strict check, Dockerfile in the working directory', () => {
@@ -59,7 +50,7 @@ describe('build-image inputs', () => {
       'cache: "type=local" is not valid: expected gha or an image reference with a tag',
     ],
   ])('refuses %j', (raw, env, message) => {
-    expect(problems(raw, env)).toEqual([message]);
+    expect(inputProblemLines(() => read(raw, env))).toEqual([message]);
   });
 
   it('accepts extra tags, build args with = in values, and a registry port', () => {

@@ -6,10 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Reporter, RunProgram } from '../report';
-import { checkMigrations, passes, type MigrationCheck } from './check';
+import { checkMigrations, type MigrationCheck } from './check';
 import { imageMigrations, migrationFileWanted } from './image-migrations';
 import type { MigrationPolicy } from './policy';
-import { annotate, checkSummary } from './report';
+import { reportCheck } from './report';
 
 async function git(run: RunProgram, root: string, args: string[]): Promise<string | undefined> {
   const r = await run('git', args, { cwd: root });
@@ -56,11 +56,10 @@ export async function checkPullRequestMigrations(
     `Migrations this pull request adds (against ${baseRef}): ${added.length ? added.map((m) => m.file).join(', ') : 'none'}`,
   );
   const check = await checkMigrations(added, options.policy, options.allow);
-  annotate(check, reporter);
-  reporter.summary(checkSummary(check, `Migrations added against ${baseRef}`));
-  if (!passes(check))
+  const refused = reportCheck(check, `Migrations added against ${baseRef}`, reporter);
+  if (refused.length)
     throw new Error(
-      `The migration check refused ${check.failing.length + check.unreadable.length} statement(s) in the migrations this pull request adds (see the annotations on their lines). Name a migration in allow-migrations, or add \`-- runway-ignore RULE reason\` above a statement, to let it through on purpose.`,
+      `The migration check refused ${refused.length} statement(s) in the migrations this pull request adds (see the annotations on their lines). Name a migration in allow-migrations, or add \`-- runway-ignore RULE reason\` above a statement, to let it through on purpose.`,
     );
   return check;
 }

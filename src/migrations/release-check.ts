@@ -5,11 +5,11 @@
  */
 import type { Reporter } from '../report';
 import type { TokenSource } from '../registry/login';
-import { checkMigrations, passes, type MigrationCheck } from './check';
+import { checkMigrations, type MigrationCheck } from './check';
 import { imageMigrations, migrationFileWanted, newMigrations } from './image-migrations';
 import type { MigrationPolicy } from './policy';
 import { readImageFiles } from './registry-image';
-import { annotate, checkSummary, findingLine } from './report';
+import { reportCheck } from './report';
 
 export interface ReleaseMigrations {
   /** The image to deploy, pinned to its digest. */
@@ -34,13 +34,8 @@ export async function checkReleaseMigrations(r: ReleaseMigrations, reporter: Rep
   );
   for (const m of fresh) reporter.info(`  new: ${m.file}`);
   const check = await checkMigrations(fresh, r.policy, r.allow);
-  annotate(check, reporter);
-  reporter.summary(checkSummary(check, 'Migrations new in this release'));
-  if (!passes(check)) {
-    const lines = [
-      ...check.unreadable.map((u) => `${u.file}:${u.line}: PostgreSQL cannot parse it: ${u.message}`),
-      ...check.failing.map((f) => `${f.file}:${f.line}: ${findingLine(f)}`),
-    ];
+  const lines = reportCheck(check, 'Migrations new in this release', reporter);
+  if (lines.length) {
     throw new Error(
       `The migration check refused ${lines.length === 1 ? 'a statement' : `${lines.length} statements`}; nothing was changed (the migration job did not run):\n` +
         lines.join('\n') +

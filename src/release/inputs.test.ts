@@ -1,19 +1,10 @@
-import { InputError, readInputs } from '../inputs';
+import { inputProblems } from '../../test/helpers/input-problems';
+import { readInputs } from '../inputs';
 import { releaseAction } from './inputs';
 
 const ENV = { GITHUB_SHA: 'abcdef0123456789abcdef0123456789abcdef01', GCLOUD_PROJECT: 'acme-prod' };
-const problems = (raw: Record<string, string>, env: NodeJS.ProcessEnv = ENV) => {
-  try {
-    readInputs(
-      releaseAction,
-      (n) => ({ service: 'web', image: 'us-central1-docker.pkg.dev/acme-prod/apps/web', ...raw })[n],
-      env,
-    );
-    return [];
-  } catch (e) {
-    return (e as InputError).problems;
-  }
-};
+const read = (raw: Record<string, string>, env: NodeJS.ProcessEnv = ENV) =>
+  readInputs(releaseAction, (n) => ({ service: 'web', image: 'us-central1-docker.pkg.dev/acme-prod/apps/web', ...raw })[n], env);
 
 it.each([
   ['valid inputs', {}, [], ENV],
@@ -49,14 +40,14 @@ it.each([
     ],
     { GCLOUD_PROJECT: 'acme-prod' },
   ],
-])('%s', (_, raw, expected, env) => expect(problems(raw, env)).toEqual(expected));
+])('%s', (_, raw, expected, env) => expect(inputProblems(() => read(raw, env))).toEqual(expected));
 
 it('the template input is checked here too, before anything is built', () =>
-  expect(problems({ template: 'cpuBoost: true' })).toEqual([
+  expect(inputProblems(() => read({ template: 'cpuBoost: true' }))).toEqual([
     { input: 'template', message: expect.stringContaining('template.cpuBoost is not a field of RevisionTemplate') },
   ]));
 
 it("deploy-cloudrun's registry rule applies to the image being built, before the build", () =>
-  expect(problems({ image: 'ghcr.io/acme/web' })).toEqual([
+  expect(inputProblems(() => read({ image: 'ghcr.io/acme/web' }))).toEqual([
     { input: 'image', message: expect.stringContaining('Cloud Run cannot pull it') },
   ]));

@@ -1,18 +1,11 @@
-import { InputError, readInputs, resolveInputs } from '../inputs';
+import { inputProblemLines } from '../../test/helpers/input-problems';
+import { readInputs, resolveInputs } from '../inputs';
 import { ByRegion } from '../regional';
 import { promoteAction, rollbackAction } from './inputs';
 
 const env = { GOOGLE_CLOUD_PROJECT: 'acme-prod' };
 const read = (def: typeof promoteAction | typeof rollbackAction, given: Record<string, string>) =>
   readInputs(def as typeof promoteAction, (name) => given[name], env) as Record<string, unknown>;
-const problems = (def: typeof promoteAction | typeof rollbackAction, given: Record<string, string>): string[] => {
-  try {
-    read(def, given);
-    return [];
-  } catch (e) {
-    return (e as InputError).problems.map((p) => `${p.input}: ${p.message}`);
-  }
-};
 
 describe('promote inputs', () => {
   const base = { service: 'web', revision: 'web-00002-abc' };
@@ -53,7 +46,7 @@ describe('promote inputs', () => {
     [{ revision: 'Web_2' }, /^revision: .*Cloud Run revision name/],
     [{ bake: '2d' }, /^bake: .*duration/],
   ])('rejects %j', (given, message) => {
-    expect(problems(promoteAction, { ...base, ...given })).toEqual([expect.stringMatching(message)]);
+    expect(inputProblemLines(() => read(promoteAction, { ...base, ...given }))).toEqual([expect.stringMatching(message)]);
   });
 });
 
@@ -71,7 +64,7 @@ describe('rollback inputs', () => {
       /^only-if-serving: has no value for region europe-west1/,
     ],
   ])('rejects %j', (given, message) => {
-    expect(problems(rollbackAction, { service: 'web', ...given })).toEqual([expect.stringMatching(message)]);
+    expect(inputProblemLines(() => read(rollbackAction, { service: 'web', ...given }))).toEqual([expect.stringMatching(message)]);
   });
 
   it('reads only-if-serving as one revision for every region, or one per region', () => {
@@ -130,7 +123,7 @@ describe('several regions', () => {
       /^previous-traffic: .*us-east1: percents add up to 50/,
     ],
   ])('rejects %j', (given, message) => {
-    expect(problems(promoteAction, { service: 'web', ...regions, revision: 'web-2', ...given })).toEqual([
+    expect(inputProblemLines(() => read(promoteAction, { service: 'web', ...regions, revision: 'web-2', ...given }))).toEqual([
       expect.stringMatching(message),
     ]);
   });
@@ -145,10 +138,12 @@ describe('several regions', () => {
         ]),
       ),
     );
-    expect(problems(rollbackAction, { service: 'web', ...regions, to: '{"us-east1":"previous"}' })).toEqual([
+    expect(inputProblemLines(() => read(rollbackAction, { service: 'web', ...regions, to: '{"us-east1":"previous"}' }))).toEqual([
       expect.stringMatching(/^to: has no value for region europe-west1/),
     ]);
-    expect(problems(rollbackAction, { service: 'web', to: '[]' })).toEqual([expect.stringMatching(/^to: .*non-empty/)]);
+    expect(inputProblemLines(() => read(rollbackAction, { service: 'web', to: '[]' }))).toEqual([
+      expect.stringMatching(/^to: .*non-empty/),
+    ]);
   });
 });
 

@@ -1,9 +1,10 @@
 // Parses workflows and action.yml files with GitHub's own parser (@actions/workflow-parser, ESM-only,
 // so Jest runs this with Node 24 in a child process). Calls of this repository's workflows (its
-// owner/name from package.json's `repository`) are resolved to its files (fetch depth 1), so a
-// caller's `with:` and `secrets:` are checked against the inputs release.yml and rollback.yml declare.
+// OWNER/NAME, the first argument: test/helpers/repository.ts works it out once) are resolved to its
+// files (fetch depth 1), so a caller's `with:` and `secrets:` are checked against the inputs
+// release.yml and rollback.yml declare.
 //
-//   node parse-workflows.mjs FILE...   → one JSON line: { FILE: [error messages] }
+//   node parse-workflows.mjs OWNER/NAME FILE...   → one JSON line: { FILE: [error messages] }
 import { readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { basename, join } from 'node:path';
@@ -19,9 +20,8 @@ const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await
 const { parseAction } = await import('@actions/workflow-parser/actions/index');
 
 const root = join(import.meta.dirname, '..', '..');
-const [owner, name] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  .repository.replace(/^github:/, '')
-  .split('/');
+const [repository, ...files] = process.argv.slice(2);
+const [owner, name] = repository.split('/');
 const trace = new NoOperationTraceWriter();
 const provider = {
   async getFileContent(ref) {
@@ -31,7 +31,7 @@ const provider = {
 };
 
 const result = {};
-for (const file of process.argv.slice(2)) {
+for (const file of files) {
   const content = readFileSync(file, 'utf8');
   if (basename(file) === 'action.yml') {
     const parsed = parseAction({ name: file, content }, trace);

@@ -262,20 +262,23 @@ describe('an operation that fails after its change applied', () => {
     admin(base, 'POST', '/faults', { method: 'UpdateService', code: 'INTERNAL', when: 'operation', validateOnly: false, times });
   const warned = (reporter: RecordingReporter, pattern: RegExp) =>
     expect(reporter.messages('warning')).toContainEqual(expect.stringMatching(pattern));
+  const everyFaultFired = async () =>
+    expect((await admin(base, 'GET', '/faults')) as { faults: unknown[] }).toMatchObject({ faults: [] });
 
   it('promote: both steps and the release record succeed, recorded once', async () => {
     const { stack, v2 } = await twoRevisions();
     await operationFault(3);
-    const reporter = new RecordingReporter();
     const result = await promoteRevision(
       stack.clients,
       { target: stack.target, candidate: v2, steps: [50, 100], bakeSeconds: 0, rollbackOnFailure: true, state: memoryState() },
-      reporter,
+      new RecordingReporter(),
     );
     expect(result).toMatchObject({ verdict: 'pass', reasons: [] });
     expect(shares(await served(stack))).toEqual([[v2, 100]]);
     const s = await readService(stack.clients, stack.target);
     expect(decodeHistory(s.annotations[HISTORY_ANNOTATION]).map((r) => [r.action, r.revision])).toEqual([['promote', v2]]);
+    // All three faults fired: both steps' and the release record's operations failed after applying.
+    await everyFaultFired();
   });
 
   it('rollback: traffic moved as planned counts as rolled back, with a warning and one record', async () => {
@@ -299,7 +302,7 @@ describe('an operation that fails after its change applied', () => {
     );
     const s = await readService(stack.clients, stack.target);
     expect(decodeHistory(s.annotations[HISTORY_ANNOTATION]).map((r) => r.action)).toEqual(['rollback']);
-    expect((await admin(base, 'GET', '/faults')) as { faults: unknown[] }).toMatchObject({ faults: [] });
+    await everyFaultFired();
   });
 
   it("deploy: the change's operation fails after the revision rolled out: the deploy stands, with a warning", async () => {

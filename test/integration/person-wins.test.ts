@@ -5,6 +5,7 @@
  * restore, by its post step or by a restore through rollback; rollback's only-if-serving; and tags
  * Runway did not make survive promote's pruning.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runBundle, type ActionRun, type BundleOptions } from '../helpers/run-action';
 import { readService, type ServiceTraffic } from '../../src/cloudrun/service-state';
 import { getService } from '../../src/cloudrun/services';
@@ -60,29 +61,36 @@ async function candidateBesideStable() {
   return { previous: v1.traffic, stable: revisionOf(t.stack, 'v1'), candidate: revisionOf(t.stack, 'v2') };
 }
 
-/** Resolves once `run`'s output shows the 10 % step's gates passed (its bake began), in `region` when given. */
-function atTenPercentBake(run: { out: string }, region?: string): Promise<void> {
-  const line = new RegExp(`^${region ? `\\[${region}\\] ` : ''}10 %: gates passed; baking`, 'm');
-  return new Promise((resolve) => {
-    const poll = setInterval(() => {
-      if (line.test(run.out)) {
-        clearInterval(poll);
-        resolve();
-      }
-    }, 50);
-  });
+/**
+ * Each step bakes this long, counted from the step's start: slow gates on a loaded machine still
+ * leave far more of the 10 % bake than a person's change (or a kill) needs to land in it.
+ */
+const BAKE = '30s';
+/** Generous: the promotion deploys nothing; a wait this long means the 10 % bake never came. */
+const BAKE_DEADLINE_MS = 120_000;
+
+/**
+ * Resolves once the 10 % step is in its bake in each of `stacks`' regions: the service serves the
+ * candidate at 10 % (traffic_statuses) and the output says the step's gates passed and the bake
+ * began (so a change from now on lands in the bake, never in the gates). Rejects at the deadline.
+ */
+async function atTenPercentBake(seen: { out: string }, candidate: string, stacks: Stack[] = [t.stack]): Promise<void> {
+  const prefix = (s: Stack) => (stacks.length > 1 ? `\\[${s.target.region}\\] ` : '');
+  const baking = async (s: Stack) =>
+    new RegExp(`^${prefix(s)}10 %: gates passed; baking`, 'm').test(seen.out) &&
+    (await current(s)).served.some((e) => e.revision === candidate && e.percent === 10);
+  const deadline = Date.now() + BAKE_DEADLINE_MS;
+  while (!(await Promise.all(stacks.map(baking))).every(Boolean)) {
+    if (Date.now() > deadline) throw new Error(`No 10 % bake of ${candidate} within ${BAKE_DEADLINE_MS / 1000}s:\n${seen.out}`);
+    await sleep(250);
+  }
 }
 
-/** Starts a stepped promotion whose output is collected, with a long bake at 10 %. */
-function steppedPromotion(
-  candidate: string,
-  previous: TrafficEntry[],
-  bake: string,
-  options: Pick<BundleOptions, 'onStart'> = {},
-) {
+/** Starts a stepped promotion whose output is collected. */
+function steppedPromotion(candidate: string, previous: TrafficEntry[], options: Pick<BundleOptions, 'onStart'> = {}) {
   const seen = { out: '' };
   const run = promote(
-    { revision: candidate, steps: '10,50,100', bake, 'previous-traffic': formatSnapshot(previous) },
+    { revision: candidate, steps: '10,50,100', bake: BAKE, 'previous-traffic': formatSnapshot(previous) },
     { ...options, onStdout: (chunk) => (seen.out += chunk) },
   );
   return { run, seen };
@@ -92,8 +100,8 @@ const errorsOf = (r: ActionRun) => r.errors.join('\n');
 
 it('stops a stepped promotion at once when a person changes the traffic, restores nothing and names what it found', async () => {
   const { previous, stable, candidate } = await candidateBesideStable();
-  const { run, seen } = steppedPromotion(candidate, previous, '6s');
-  await atTenPercentBake(seen);
+  const { run, seen } = steppedPromotion(candidate, previous);
+  await atTenPercentBake(seen, candidate);
   expect((await current()).served.find((e) => e.revision === candidate && e.percent > 0)?.percent).toBe(10);
 
   // A hotfix by hand: 70/30 between stable and the candidate, and a tag of the team's own.
@@ -128,8 +136,8 @@ it('stops a stepped promotion at once when a person changes the traffic, restore
 
 it("names the on-call person's Runway rollback from the release history when that is what changed the traffic", async () => {
   const { previous, stable, candidate } = await candidateBesideStable();
-  const { run, seen } = steppedPromotion(candidate, previous, '6s');
-  await atTenPercentBake(seen);
+  const { run, seen } = steppedPromotion(candidate, previous);
+  await atTenPercentBake(seen, candidate);
 
   const rolled = await rollback({ to: stable, reason: 'errors on checkout' });
   expect(rolled.code).toBe(0);
@@ -158,10 +166,10 @@ it('with several regions, leaves the region a person changed and restores the ot
   const seen = { out: '' };
   const run = promoteBundle(
     t.stack,
-    { region: 'us-central1,europe-west1', revision: candidate, steps: '10,50,100', bake: '6s' },
+    { region: 'us-central1,europe-west1', revision: candidate, steps: '10,50,100', bake: BAKE },
     { onStdout: (chunk) => (seen.out += chunk) },
   );
-  await Promise.all([atTenPercentBake(seen, 'us-central1'), atTenPercentBake(seen, 'europe-west1')]);
+  await atTenPercentBake(seen, candidate, [t.stack, europe]);
   const theirs: TrafficEntry[] = [
     { type: 'REVISION', revision: stable, percent: 100, tag: 'one' },
     { type: 'REVISION', revision: candidate, percent: 0, tag: 'two' },
@@ -180,8 +188,8 @@ it('with several regions, leaves the region a person changed and restores the ot
 it('the post step after a killed promotion restores nothing when a person changed the traffic since', async () => {
   const { previous, stable, candidate } = await candidateBesideStable();
   let pid = 0;
-  const { run, seen } = steppedPromotion(candidate, previous, '60s', { onStart: (p) => (pid = p) });
-  await atTenPercentBake(seen);
+  const { run, seen } = steppedPromotion(candidate, previous, { onStart: (p) => (pid = p) });
+  await atTenPercentBake(seen, candidate);
   process.kill(pid, 'SIGKILL');
   const main = await run;
   expect(main.signal).toBe('SIGKILL');
@@ -208,8 +216,8 @@ it('the post step after a killed promotion restores nothing when a person change
 describe("a restore through rollback (to: previous-traffic, only-if-serving: the candidate), as the composite's restore step", () => {
   async function killedAtTen(candidate: string, previous: TrafficEntry[]) {
     let pid = 0;
-    const { run, seen } = steppedPromotion(candidate, previous, '60s', { onStart: (p) => (pid = p) });
-    await atTenPercentBake(seen);
+    const { run, seen } = steppedPromotion(candidate, previous, { onStart: (p) => (pid = p) });
+    await atTenPercentBake(seen, candidate);
     process.kill(pid, 'SIGKILL');
     return run;
   }

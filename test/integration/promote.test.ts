@@ -35,6 +35,24 @@ import {
 jest.setTimeout(240_000);
 const exec = promisify(execFile);
 
+/**
+ * The candidate's container stops answering (paused, as a hung instance): its requests time out. A
+ * killed one would not do: the emulator starts a new instance on the next request, as Cloud Run would.
+ */
+const hangContainer = async (revision: string) => {
+  const { stdout } = await exec('docker', ['ps', '-q', '--filter', `name=-${revision}$`]);
+  expect(stdout.trim()).not.toBe('');
+  hung.push(...stdout.trim().split('\n'));
+  await exec('docker', ['pause', ...stdout.trim().split('\n')]);
+};
+const hung: string[] = [];
+/** Unpaused once the promotion ended, so the emulator can stop them (one it removed already is gone). */
+const unhang = async () => {
+  for (const id of hung.splice(0)) await exec('docker', ['unpause', id]).catch(() => undefined);
+};
+// Registered before the stack's own afterEach, so it runs first: the stack stops with nothing paused.
+afterEach(unhang);
+
 const t = freshStackPerTest();
 
 const current = () => readService(t.stack.clients, t.stack.target);
@@ -79,24 +97,9 @@ async function watchShares(revision: string, run: Promise<ActionRun>, onShare?: 
   return seen;
 }
 
-/**
- * The candidate's container stops answering (paused, as a hung instance): its requests time out. A
- * killed one would not do: the emulator starts a new instance on the next request, as Cloud Run would.
- */
-const hangContainer = async (revision: string) => {
-  const { stdout } = await exec('docker', ['ps', '-q', '--filter', `name=-${revision}$`]);
-  expect(stdout.trim()).not.toBe('');
-  hung.push(...stdout.trim().split('\n'));
-  await exec('docker', ['pause', ...stdout.trim().split('\n')]);
-};
-const hung: string[] = [];
-/** Unpaused once the promotion ended, so the emulator can stop them (one it removed already is gone). */
-const unhang = async () => {
-  for (const id of hung.splice(0)) await exec('docker', ['unpause', id]).catch(() => undefined);
-};
-
 const promote = (inputs: Record<string, string>, options: Pick<BundleOptions, 'onStart' | 'onStdout'> = {}) =>
   promoteBundle(t.stack, inputs, options);
+const postStep = (revision: string, state: Record<string, string>) => promotePost(t.stack, revision, state);
 
 it('promotes in steps with every gate passing, keeps every tag and records the release', async () => {
   const v1 = await deploy(t.stack, t.hello, 'v1', 'one');
@@ -106,7 +109,6 @@ it('promotes in steps with every gate passing, keeps every tag and records the r
   const run = promote({ revision: candidate, steps: '10,50,100', bake: '1s', 'previous-traffic': formatSnapshot(v1.traffic) });
   const shares = await watchShares(candidate, run);
   const result = await run;
-  await unhang();
 
   expect(result.errors).toEqual([]);
   expect(result.code).toBe(0);
@@ -176,11 +178,7 @@ it('restores the exact previous traffic (a split with several tags) when the 50 
   const s = await current();
   expect(s.annotations[LAST_GOOD_ANNOTATION]).toBeUndefined();
   // The post step finds nothing left to do.
-  const post = await runBundle('dist/promote/post/index.js', {
-    inputs: { ...t.stack.where, revision: candidate },
-    env: t.stack.env,
-    state: result.state,
-  });
+  const post = await postStep(candidate, result.state);
   expect(post.code).toBe(0);
   expect(post.stdout).toMatch(/nothing to restore/);
 });
@@ -202,11 +200,7 @@ it('leaves no half-shifted traffic when killed between steps: the post step rest
   expect(shares).toEqual([0, 10]);
   expect((await current()).traffic.find((e) => e.revision === candidate && e.percent > 0)?.percent).toBe(10);
 
-  const post = await runBundle('dist/promote/post/index.js', {
-    inputs: { ...t.stack.where, ...FAST_GATE, revision: candidate },
-    env: t.stack.env,
-    state: main.state,
-  });
+  const post = await postStep(candidate, main.state);
 
   expect(post.errors).toEqual([]);
   expect(post.code).toBe(0);
@@ -226,8 +220,6 @@ async function killedAtTenPercent(candidate: string, previous: TrafficEntry[]): 
   });
   return run;
 }
-
-const postStep = (revision: string, state: Record<string, string>) => promotePost(t.stack, revision, state);
 
 /** What serves, as revision and percent. */
 const servedShares = async () => (await current()).served.filter((e) => e.percent > 0).map((e) => [e.revision, e.percent]);
@@ -285,7 +277,6 @@ it('a failed step and the post step after a killed promotion both restore exactl
     if (share === 10) setTimeout(() => void hangContainer(candidate), 3000);
   });
   const failedRun = await failed;
-  await unhang();
   expect(failedRun.outputs.verdict).toBe('fail');
   const byStep = { spec: (await current()).traffic, served: await servedShares() };
 
@@ -319,11 +310,7 @@ it('the post step restores the traffic after the emulator restarted (--state-dir
     stack = await startStack({ stateDir: dir, port }, stack.target.service);
     expect(await share()).toBe(10);
 
-    const post = await runBundle('dist/promote/post/index.js', {
-      inputs: { ...stack.where, ...FAST_GATE, revision: candidate },
-      env: stack.env,
-      state: killed.state,
-    });
+    const post = await promotePost(stack, candidate, killed.state);
 
     expect(post.errors).toEqual([]);
     expect(post.code).toBe(0);

@@ -26,6 +26,11 @@ const intoTools: Case[] = [
   ['src/x.ts', "import { median } from '../bench/result';\nexport { median };\n"],
   ['actions/rollback/x.ts', "import { startStack } from '../../test/integration/rollback.fixtures';\nexport { startStack };\n"],
 ];
+/** A unit test beside its code may share test/helpers/, nothing else of those folders. */
+const testIntoTools: Case[] = [
+  ['src/deploy/x.test.ts', "import { startStack } from '../../test/integration/rollback.fixtures';\nexport { startStack };\n"],
+  ['src/deploy/x.test.ts', "import { startStack } from '../../emulator/stack';\nexport { startStack };\n"],
+];
 const upward: Case[] = [
   ['src/migrations/x.ts', "import { resolveDigest } from '../deploy/deploy';\nexport { resolveDigest };\n"],
   ['src/cloudrun/x.ts', "import type { TrafficEntry } from '../traffic/snapshot';\nexport type E = TrafficEntry;\n"],
@@ -66,6 +71,7 @@ const allowed: Case[] = [
     "import { actions } from '../actions';\nimport { runDeploy } from '../deploy/deploy';\nexport { actions, runDeploy };\n",
   ],
   ['src/traffic/x.test.ts', "import { resolveDigest } from '../deploy/deploy';\nexport { resolveDigest };\n"],
+  ['src/deploy/x.test.ts', "import { inputProblems } from '../../test/helpers/input-problems';\nexport { inputProblems };\n"],
   ['emulator/x.ts', "import { RESOURCE_OUTPUT_ONLY } from '../src/cloudrun/output-only';\nexport { RESOURCE_OUTPUT_ONLY };\n"],
 ];
 
@@ -83,7 +89,7 @@ console.log(JSON.stringify(out));
 `;
 const found = new Map<Case, string>();
 beforeAll(() => {
-  const all = [...deep, ...intoTools, ...upward, ...allowed];
+  const all = [...deep, ...intoTools, ...testIntoTools, ...upward, ...allowed];
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', LINT, JSON.stringify(all)], {
     cwd: join(__dirname, '..', '..'),
     encoding: 'utf8',
@@ -97,6 +103,10 @@ it.each(deep.map((c) => [c[0], c]))('%s: a path inside a package fails', (_file,
 
 it.each(intoTools.map((c) => [c[0], c]))('%s: product code importing emulator/, test/ or bench/ fails', (_file, c) => {
   expect(found.get(c)).toMatch(/never imports emulator\/, test\/ or bench\//);
+});
+
+it.each(testIntoTools.map((c) => [c[0], c]))('%s: a unit test importing test/ other than test/helpers/ fails', (_file, c) => {
+  expect(found.get(c)).toMatch(/imports only test\/helpers\//);
 });
 
 it.each(upward.map((c) => [c[0], c]))('%s: an import up the layers of src/ (or across one) fails', (_file, c) => {

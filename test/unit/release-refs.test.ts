@@ -7,17 +7,16 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseReleaseTag, REF_FOLDERS, repositoryOf, runwayUses, setRefs } from '../../scripts/release-refs';
+import { PACKAGE_JSON, REPOSITORY } from '../helpers/repository';
 import { repoRoot } from '../helpers/run-action';
 
-const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string; repository: string };
-const repository = repositoryOf(pkg);
 const shipped = (root: string) =>
   REF_FOLDERS.flatMap((folder) =>
     readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' })
       .filter((f) => /\.ya?ml$/.test(f))
       .map((f) => join(folder, f)),
   );
-const usesIn = (root: string) => shipped(root).flatMap((f) => runwayUses(readFileSync(join(root, f), 'utf8'), repository));
+const usesIn = (root: string) => shipped(root).flatMap((f) => runwayUses(readFileSync(join(root, f), 'utf8'), REPOSITORY));
 
 it.each([
   ['github:runway-dev/runway', 'runway-dev/runway'],
@@ -57,12 +56,12 @@ it("every Runway reference in the workflows and actions names package.json's ver
   // release.yml: build-image (pull requests) and release; rollback.yml: rollback.
   expect(uses.map((u) => u.uses.replace(/@.*/, '')).sort()).toEqual(
     expect.arrayContaining([
-      `${repository}/actions/build-image`,
-      `${repository}/actions/release`,
-      `${repository}/actions/rollback`,
+      `${REPOSITORY}/actions/build-image`,
+      `${REPOSITORY}/actions/release`,
+      `${REPOSITORY}/actions/rollback`,
     ]),
   );
-  expect([...new Set(uses.map((u) => u.ref))]).toEqual([`v${pkg.version}`]);
+  expect([...new Set(uses.map((u) => u.ref))]).toEqual([`v${PACKAGE_JSON.version}`]);
 });
 
 it('no placeholder owner is left in what ships', () => {

@@ -5,33 +5,23 @@
  * workflows keep: GitHub environments, job-level concurrency, least permissions, and every
  * build-image and deploy-cloudrun input passed through.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { repositoryOf } from '../../scripts/release-refs';
 import { buildImageAction } from '../../src/image/inputs';
 import { deployCloudRunAction } from '../../src/deploy/inputs';
 import { PASSED_THROUGH, releaseAction } from '../../src/release/inputs';
-import { node24, repoRoot } from '../helpers/run-action';
+import { REPOSITORY, workflowErrors } from '../helpers/repository';
+import { repoRoot } from '../helpers/run-action';
 
 const WORKFLOWS = readdirSync(join(repoRoot, '.github', 'workflows')).map((f) => join('.github', 'workflows', f));
 const ACTIONS = readdirSync(join(repoRoot, 'actions')).map((a) => join('actions', a, 'action.yml'));
 const CALLER = join('test', 'fixtures', 'workflows', 'caller.yml');
-const REPOSITORY = repositoryOf(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { repository: string });
-
-function parseErrors(files: string[]): Record<string, string[]> {
-  const out = execFileSync(node24, [join(repoRoot, 'test', 'helpers', 'parse-workflows.mjs'), ...files], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  return JSON.parse(out) as Record<string, string[]>;
-}
 
 let parsed: Record<string, string[]>;
 beforeAll(() => {
-  parsed = parseErrors([...WORKFLOWS, ...ACTIONS, CALLER]);
+  parsed = workflowErrors([...WORKFLOWS, ...ACTIONS, CALLER]);
 });
 
 it.each([...WORKFLOWS, ...ACTIONS])('%s is valid for GitHub', (file) => expect(parsed[file]).toEqual([]));
@@ -43,7 +33,7 @@ const caller = readFileSync(join(repoRoot, CALLER), 'utf8');
 function errorsOf(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'runway-caller-')), 'caller.yml');
   writeFileSync(file, text);
-  return parseErrors([file])[file].join('\n');
+  return workflowErrors([file])[file].join('\n');
 }
 
 it('an undocumented or missing input in a call of release.yml is an error', () => {
