@@ -1,7 +1,8 @@
 import { withLegacyInputs } from './legacy';
-import { InputError, runnerInputs } from './read';
+import { runnerInputs } from './read';
 import { defineAction, input } from './spec';
 import * as kinds from './kinds';
+import { inputProblemLines } from '../../test/helpers/input-problems';
 
 const deploy = defineAction({
   id: 'deploy-cloudrun',
@@ -20,15 +21,7 @@ const read = (env: NodeJS.ProcessEnv) => {
   const raw = withLegacyInputs(deploy, runnerInputs(env), env);
   return Object.fromEntries(Object.keys(deploy.inputs).map((n) => [n, raw(n)]));
 };
-const problems = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    read(env);
-    return [];
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    return e.problems.map((p) => `${p.input}: ${p.message}`);
-  }
-};
+const problems = (env: NodeJS.ProcessEnv): string[] => inputProblemLines(() => read(env));
 
 describe('the anchor action’s snake_case inputs', () => {
   it.each([

@@ -1,7 +1,8 @@
-import { defineAction, input, InputError, resolveInputs } from '../inputs';
+import { defineAction, input, resolveInputs } from '../inputs';
 import { rollbackAction } from '../traffic/inputs';
 import { revisionName, serviceName } from '../cloudrun/target';
 import { perRegionKind, serviceLegs, targetInputs } from '.';
+import { inputProblems } from '../../test/helpers/input-problems';
 
 /** An action with one per-region input whose values are JSON arrays or plain text. */
 const revisionAction = defineAction({
@@ -22,15 +23,7 @@ const revisionAction = defineAction({
 const legsOf = (raw: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
   resolveInputs(revisionAction, (n) => raw[n], env).resolved.legs;
 
-const problemsOf = (raw: Record<string, string>, env: NodeJS.ProcessEnv = {}) => {
-  try {
-    legsOf(raw, env);
-    return [];
-  } catch (e) {
-    if (e instanceof InputError) return e.problems;
-    throw e;
-  }
-};
+const problemsOf = (raw: Record<string, string>, env: NodeJS.ProcessEnv = {}) => inputProblems(() => legsOf(raw, env));
 
 describe('project resolution', () => {
   it('names project-id when neither the input nor the environment gives a project', () => {
