@@ -133,3 +133,30 @@ it('retries a failed task up to maxRetries and kills a task at its timeout', asy
   });
   expect(Date.now() - started).toBeLessThan(20_000);
 });
+
+it('a task that holds more memory than its limit is killed and fails; under the default 512 MiB it succeeds', async () => {
+  // 300 MiB touched (filled, so the pages are really used): over 256Mi, under the jobs' default of 512Mi.
+  const hog = (memory?: string) => ({
+    image: file.image,
+    command: [
+      'node',
+      '-e',
+      'const held = []; for (let i = 0; i < 300; i++) held.push(Buffer.alloc(1 << 20, 1)); console.log("held")',
+    ],
+    ...(memory ? { resources: { limits: { memory } } } : {}),
+  });
+  const run = async (id: string, memory?: string) => {
+    const [createOp] = await file.emu.clients.jobs.createJob({
+      parent: PARENT,
+      jobId: id,
+      job: { template: { template: { containers: [hog(memory)], maxRetries: 0 } } },
+    });
+    const [job] = await createOp.promise();
+    const [runOp] = await file.emu.clients.jobs.runJob({ name: job.name! });
+    return runOp.promise();
+  };
+  await expect(run('migrate-oom', '256Mi')).rejects.toMatchObject({
+    message: expect.stringMatching(/task0 failed with exit code 137/),
+  });
+  await expect(run('migrate-fits')).resolves.toBeTruthy();
+});
