@@ -34,7 +34,10 @@ import { StateStore } from './state/store';
 export interface EmulatorOptions {
   /** gRPC port; 0 (the default here) takes a free port. main.ts defaults to 8090. */
   port?: number;
-  /** Keep the state in `<stateDir>/state.json` so a restart keeps services, revisions and URLs. */
+  /**
+   * Keep the state in `<stateDir>/state.json` so a restart keeps services, revisions and URLs, and the
+   * ID tokens' signing key in `<stateDir>/identity-key.json` so it keeps accepting the tokens it issued.
+   */
   stateDir?: string;
   /** The local registry images are pulled from (default 127.0.0.1:5000). */
   registry?: string;
@@ -99,7 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const operations = new Operations(store, encoders());
   operations.injectedFailure = (name) => faults.operationFailure(name);
   const metrics = new RequestMetrics({ delayMs: options.metricsDelayMs });
-  const tokens = new IdentityTokens();
+  const tokens = new IdentityTokens(options.stateDir ? join(options.stateDir, 'identity-key.json') : undefined);
   // The router and the control plane need each other: a crashed container is revived on the next request.
   let services: ServiceControl | undefined = undefined;
   const router = new Router(

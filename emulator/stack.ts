@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startEmulator, type Emulator, type EmulatorOptions } from './server';
-import { LIFETIME_S } from './runtime/identity-tokens';
 import { createClients, type GoogleClients } from '../src/cloudrun/clients';
 import { createService, getService, updateService } from '../src/cloudrun/services';
 import type { ServiceTarget } from '../src/cloudrun/target';
@@ -88,34 +87,13 @@ export async function admin(stack: Stack, method: string, path: string, body?: u
   return res.status === 204 ? undefined : res.json();
 }
 
-/** Tokens each emulator issued, by audience, with the time (ms) until which they are used again. */
-const issued = new WeakMap<Emulator, Map<string, { token: string; until: number }>>();
-/** A token is renewed this long before it expires, so no request starts with one about to lapse. */
-const RENEW_BEFORE_MS = 5 * 60_000;
-
-/**
- * An ID token for `audience` from the stack's emulator, minted once and reused until five minutes before
- * it expires: benches and tests invoke hundreds of times. Kept per emulator, as each signs with a key
- * of its own (a restarted one refuses the old tokens).
- */
-export async function stackIdToken(stack: Stack, audience: string): Promise<string> {
-  const tokens = issued.get(stack.emulator) ?? new Map<string, { token: string; until: number }>();
-  issued.set(stack.emulator, tokens);
-  const kept = tokens.get(audience);
-  if (kept && Date.now() < kept.until) return kept.token;
-  // Counted from before the mint, so the token is never kept past its own expiry.
-  const until = Date.now() + LIFETIME_S * 1000 - RENEW_BEFORE_MS;
-  const token = await mintIdToken(audience, stack.env);
-  tokens.set(audience, { token, until });
-  return token;
-}
-
 /**
  * GET `url` of a service of this stack with an ID token the emulator issued, as any caller of a
  * private service (Cloud Run's default) must send; `init` as fetch's.
  */
 export async function invoke(stack: Stack, url: string, init: RequestInit = {}): Promise<Response> {
-  const token = await stackIdToken(stack, new URL(url).origin);
+  // mintIdToken keeps a token for its hour: benches and tests invoke hundreds of times.
+  const token = await mintIdToken(new URL(url).origin, stack.env);
   return fetch(url, { ...init, headers: { authorization: `Bearer ${token}` } });
 }
 

@@ -1,19 +1,22 @@
 /**
- * The emulator's ID tokens: RS256 JWTs signed with a key pair made when the emulator starts, shaped
+ * The emulator's ID tokens: RS256 JWTs signed with a key pair made when the emulator first starts (kept
+ * in its state directory, when it has one, so a restart still accepts the tokens it issued, as Google's
+ * tokens stay valid until they expire; callers keep tokens for their hour: src/identity/id-token.ts), shaped
  * as Google's (iss, aud, sub, email, iat, exp; one hour, as Google's ID tokens live), and checked with
  * google-auth-library's own verifier (signature, expiry, audience, issuer). Google-signed tokens are
  * what Cloud Run's invoker check accepts (https://cloud.google.com/run/docs/securing/authenticating);
  * here only this emulator's tokens are, so a token from elsewhere is refused as Cloud Run refuses a
  * token Google did not sign.
  */
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type * as GoogleAuthLibrary from 'google-auth-library';
 
 export const TOKEN_ISSUER = 'https://accounts.google.com';
 /** Whom the admin endpoint's tokens name: the person or runner that asked, as gcloud's token names its account. */
 export const EMULATOR_PRINCIPAL = 'runway-emulator@emulator.iam.gserviceaccount.com';
 /** How long a token is valid (s), as Google's ID tokens. */
-export const LIFETIME_S = 3600;
+const LIFETIME_S = 3600;
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -23,17 +26,42 @@ export interface TokenClaims {
   exp: number;
 }
 
+interface SigningKey {
+  keyId: string;
+  privateKey: KeyObject;
+}
+
+/** The signing key kept in `file` (made and written there, private to its owner, when it is not yet), or a new one. */
+function signingKey(file?: string): SigningKey {
+  if (file && existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { keyId: string; privatePem: string };
+    return { keyId: kept.keyId, privateKey: createPrivateKey(kept.privatePem) };
+  }
+  const key = { keyId: randomUUID(), privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
+  if (file) {
+    const privatePem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    writeFileSync(file, JSON.stringify({ keyId: key.keyId, privatePem }), { mode: 0o600 });
+  }
+  return key;
+}
+
 export class IdentityTokens {
-  private readonly keyId = randomUUID();
-  private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  private readonly publicPem = this.keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  private readonly keyId: string;
+  private readonly privateKey: KeyObject;
+  private readonly publicPem: string;
   private verifier?: InstanceType<typeof GoogleAuthLibrary.OAuth2Client>;
+
+  /** `keyFile`: where the signing key is kept across restarts (the state directory's); none: a key of this run alone. */
+  constructor(keyFile?: string) {
+    ({ keyId: this.keyId, privateKey: this.privateKey } = signingKey(keyFile));
+    this.publicPem = createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
+  }
 
   /** A token for `audience`, valid one hour from `now` (seconds). */
   issue(audience: string, email = EMULATOR_PRINCIPAL, now = Math.floor(Date.now() / 1000)): string {
     const header = base64url({ alg: 'RS256', kid: this.keyId, typ: 'JWT' });
     const payload = base64url({ iss: TOKEN_ISSUER, aud: audience, sub: email, email, iat: now, exp: now + LIFETIME_S });
-    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), this.keys.privateKey).toString('base64url');
+    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), this.privateKey).toString('base64url');
     return `${header}.${payload}.${signature}`;
   }
 
