@@ -134,7 +134,8 @@ it.each<[string, Parameters<typeof startupProbeProblems>[1], string[]]>([
 const outOfRange = (got: number) => [`timeout: must be from 1 second to 3600 seconds (60 minutes), got ${got} seconds`];
 it.each<[string, Parameters<typeof requestTimeoutProblems>[1], string[]]>([
   ['unset', undefined, []],
-  ['zero (the default applies)', { seconds: '0' }, []],
+  ['unset, as the API decodes it', null, []],
+  ['zero, set', { seconds: '0' }, outOfRange(0)],
   ['1 s', { seconds: '1' }, []],
   ['60 minutes', { seconds: '3600' }, []],
   ['over 60 minutes', { seconds: '3601' }, outOfRange(3601)],

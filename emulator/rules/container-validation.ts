@@ -80,13 +80,15 @@ export function startupProbeProblems(field: string, probe: ContainerSpec['startu
 
 /**
  * A service's request timeout: "at most 60 minutes" (https://cloud.google.com/run/docs/configuring/request-timeout),
- * and at least the 1 s the timeout flag takes. Checked on the template as sent: an unset (zero) timeout gets
- * the 300 s default, a negative one is refused rather than defaulted.
+ * and at least the 1 s the timeout flag takes. Checked on the template as sent: an unset timeout gets
+ * the 300 s default (template-defaults); a set one of 0 s is refused, as whether Cloud Run takes it for
+ * the default is not documented (a Differences row).
  */
 export function requestTimeoutProblems(field: string, given: unknown): string[] {
   const timeout = given as { seconds?: string | number; nanos?: number } | null | undefined;
-  const seconds = Number(timeout?.seconds ?? 0) + Number(timeout?.nanos ?? 0) / 1e9;
-  if (seconds === 0 || (seconds >= 1 && seconds <= 3600)) return [];
+  if (timeout == null) return [];
+  const seconds = Number(timeout.seconds ?? 0) + Number(timeout.nanos ?? 0) / 1e9;
+  if (seconds >= 1 && seconds <= 3600) return [];
   return [`${field}: must be from 1 second to 3600 seconds (60 minutes), got ${seconds} seconds`];
 }
 
