@@ -7,8 +7,7 @@ import type { ContainerSpec } from '../state/store';
 
 /** Bytes of a quantity, or undefined when it is none, not one or 0 (then no limit is set). */
 export function memoryBytes(quantity: string | null | undefined): number | undefined {
-  const bytes = quantity ? parseMemory(quantity) : undefined;
-  return bytes ? bytes : undefined;
+  return (quantity && parseMemory(quantity)) || undefined;
 }
 
 /** Bytes of a container's `resources.limits.memory`, or of `fallback` when it sets none. */

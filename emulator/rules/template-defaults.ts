@@ -61,6 +61,9 @@ interface Resources {
   [field: string]: unknown;
 }
 
+/** A container's memory limit when it sets none, for services and jobs alike (https://cloud.google.com/run/docs/configuring/memory-limits). */
+export const DEFAULT_MEMORY = '512Mi';
+
 /**
  * Every container gets 1 CPU and 512 MiB unless it sets limits, with CPU only during requests
  * (https://cloud.google.com/run/docs/configuring/services/cpu, .../memory-limits; k8s.min.proto:
@@ -73,7 +76,7 @@ function containerDefaults(c: ContainerSpec, ingress: boolean): ContainerSpec {
     ...c,
     resources: {
       ...resources,
-      limits: { cpu: '1000m', memory: '512Mi', ...(resources.limits ?? {}) },
+      limits: { cpu: '1000m', memory: DEFAULT_MEMORY, ...(resources.limits ?? {}) },
       cpuIdle: resources.cpuIdle ?? true,
     },
   };

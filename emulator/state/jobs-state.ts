@@ -15,7 +15,7 @@ import { reservedKeyProblems } from '../rules/metadata-validation';
 import { existing, newEtag, newName, randomSuffix, specPicker, written } from './resource-fields';
 import type { Operations } from './operations-state';
 import { checkRunLocation, parseChild, parseExecutionName } from '../rules/resource-names';
-import { ingressContainer } from '../rules/template-defaults';
+import { DEFAULT_MEMORY, ingressContainer } from '../rules/template-defaults';
 import { containerMemoryBytes } from '../rules/memory-quantity';
 import type { RevisionRunner } from '../runtime/revision-runner';
 import { SecretNotFound } from '../runtime/secrets';
@@ -268,7 +268,7 @@ export class JobControl {
       },
       // A task over its memory limit (512 MiB unless set) is stopped, as a revision's instance is
       // (https://cloud.google.com/run/docs/configuring/jobs/memory-limits): the attempt fails.
-      memoryBytes: containerMemoryBytes(container, '512Mi'),
+      memoryBytes: containerMemoryBytes(container, DEFAULT_MEMORY),
     });
     try {
       const { exitCode, timedOut } = await this.runner.docker.wait(id, timeoutS * 1000);
